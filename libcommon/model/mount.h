@@ -1,0 +1,48 @@
+// One mount, as listed by a namespace (attached) or found through a pin (detached).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace detach {
+
+// Which id family a snapshot keys its mounts on. listmount()/statx(STATX_MNT_ID_UNIQUE) give 64-bit ids that
+// are never reused; older kernels only give the 31-bit ids of mountinfo and fdinfo, which are reused once freed.
+enum class IdKind { Unique, Old };
+
+// The key a Snapshot uses for a mount: the unique id when the kernel has them, else the old id.
+using MountKey = std::uint64_t;
+
+struct DeviceNumber {
+  unsigned major = 0;
+  unsigned minor = 0;
+  friend bool operator==(const DeviceNumber&, const DeviceNumber&) = default;
+  friend auto operator<=>(const DeviceNumber&, const DeviceNumber&) = default;
+  bool anonymous() const { return major == 0; }
+  dev_t to_dev() const;
+  static DeviceNumber from_dev(dev_t dev);
+  std::string str() const;  // "7:0"
+};
+
+struct Mount {
+  MountKey key = 0;
+  std::uint64_t unique_id = 0;  // 0 when the kernel has none
+  std::uint32_t old_id = 0;     // 0 when unknown (a detached mount seen only through statx unique ids)
+  MountKey parent = 0;          // key of the parent; equal to key for a namespace root
+  DeviceNumber dev;             // superblock device (mountinfo MAJ:MIN)
+  std::string root;             // root of the mount inside the fs
+  std::string target;           // mount point; for a detached mount, the former one when journaled, else empty
+  std::string fstype;
+  std::string source;
+  std::string vfs_options;      // per-mount options (rw,nosuid,...)
+  std::string fs_options;       // superblock options
+  std::uint64_t ns_id = 0;      // mount namespace id (nsfs), 0 when unknown
+  std::uint64_t ns_inode = 0;   // mount namespace inode, 0 when detached
+  bool attached = true;         // false: no namespace lists it (lazily detached, still pinned)
+  std::optional<long long> detached_at;  // epoch seconds, from the journal
+};
+
+}  // namespace detach

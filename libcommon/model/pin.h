@@ -1,0 +1,51 @@
+// One reference that keeps a mount (and so its superblock) alive.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "model/mount.h"
+
+namespace detach {
+
+enum class PinKind {
+  // held by a task
+  Cwd,
+  Root,
+  Exe,
+  Fd,
+  Mmap,
+  // held by the kernel
+  LoopBacking,   // a loop device whose backing file lives on the fs
+  SwapFile,      // an active swap file on the fs
+  OtherMount,    // another mount of the same superblock (bind mount, copy in another namespace)
+  NsfsFd,        // an nsfs fd or bind mount that keeps a task-less mount namespace alive
+};
+
+bool is_task_pin(PinKind kind);
+const char* pin_kind_name(PinKind kind);  // "cwd", "root", "exe", "fd", "mmap", "loop", "swap", ...
+
+enum class Access { Unknown, Read, Write, ReadWrite };
+const char* access_name(Access access);  // "read", "write", "read/write", ""
+
+struct Pin {
+  PinKind kind = PinKind::Fd;
+  MountKey mount = 0;      // the mount it refers to (0 when only the superblock is known)
+  DeviceNumber dev;        // st_dev of the pinned object
+  std::uint64_t ino = 0;   // inode of the pinned object, when known
+  pid_t pid = 0;           // task pins: the process
+  pid_t tid = 0;           // task pins: the thread, when the thread has its own fs or fd table; else 0
+  int fd = -1;             // PinKind::Fd: the descriptor number
+  Access access = Access::Unknown;
+  // readlink() of the pin; for a detached mount it is relative to the detached root and is not a host path.
+  std::string path;
+  // kernel pins: what holds it ("/dev/loop1", the swap file path, the other mount's target)
+  std::string holder;
+
+  // "cwd", "fd 7 (write)", "mmap /lib/x.so", "loop /dev/loop1"
+  std::string how() const;
+};
+
+}  // namespace detach

@@ -1,0 +1,83 @@
+// One picture of the system, taken once per run, that every tool reads.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/mount.h"
+#include "model/namespace.h"
+#include "model/pin.h"
+#include "model/superblock.h"
+#include "model/task.h"
+
+namespace detach {
+
+// A loop device and the file it is backed by.
+struct LoopDevice {
+  std::string name;          // "loop0"
+  DeviceNumber dev;          // 7:0
+  std::string backing_file;  // sysfs backing_file; relative when the fs it lives on is detached
+  DeviceNumber backing_dev;  // LOOP_GET_STATUS64 lo_device (superblock of the backing file)
+  std::uint64_t backing_inode = 0;
+  bool autoclear = false;
+};
+
+// An active swap area, from /proc/swaps.
+struct SwapArea {
+  std::string path;          // as the kernel prints it (relative when its fs is detached)
+  bool is_file = false;      // "file" rather than "partition"
+  DeviceNumber dev;          // partition: its device; file: st_dev of the file when it could be resolved
+  bool resolved = false;     // file: dev is known
+};
+
+// A block device from sysfs, with what stacks on it.
+struct BlockDevice {
+  std::string name;                  // "loop0", "loop0p1", "dm-0"
+  DeviceNumber dev;
+  std::vector<std::string> holders;  // /sys/class/block/NAME/holders/*
+  std::vector<std::string> partitions;
+  std::string parent;                // whole disk of a partition
+  std::string dm_name;               // device-mapper name (dm/name), when any
+  std::string md_level;              // md level, when any
+};
+
+// What the scan could not see: counted, and told to the user when it could change the answer.
+struct ScanGaps {
+  unsigned denied = 0;       // EACCES/EPERM on a /proc entry
+  unsigned vanished = 0;     // ENOENT/ESRCH: the task exited during the scan
+  unsigned namespaces_unlisted = 0;  // namespaces whose mounts could not be listed
+  std::vector<std::string> notes;    // e.g. "listmount() not supported: using mountinfo"
+};
+
+class Snapshot {
+ public:
+  IdKind id_kind = IdKind::Old;
+  std::map<MountKey, Mount> mounts;      // attached and detached
+  std::vector<Namespace> namespaces;
+  std::vector<Pin> pins;                 // task and kernel pins
+  std::map<pid_t, Task> tasks;           // every task that holds at least one pin
+  std::vector<Superblock> superblocks;   // derived by build_superblocks()
+  std::vector<LoopDevice> loops;
+  std::vector<SwapArea> swaps;
+  std::vector<BlockDevice> block_devices;
+  ScanGaps gaps;
+
+  const Mount* mount(MountKey key) const;
+  const Task* task(pid_t pid) const;
+  const Superblock* superblock(DeviceNumber dev) const;
+  const BlockDevice* block_device(DeviceNumber dev) const;
+  const BlockDevice* block_device(const std::string& name) const;
+  std::vector<const Mount*> detached_mounts() const;
+  std::vector<const Pin*> pins_of(MountKey key) const;
+  std::vector<const Pin*> pins_of(const Superblock& sb) const;
+
+  // Groups mounts and pins by device number into superblocks; the scan calls it last.
+  void build_superblocks();
+};
+
+}  // namespace detach

@@ -1,0 +1,24 @@
+// What a pinner is, for people: pid, command, user, and the unit or container scope it runs in.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+namespace detach {
+
+struct Task {
+  pid_t pid = 0;
+  std::string command;     // /proc/PID/comm
+  uid_t uid = 0;           // real uid from /proc/PID/status
+  std::string user;        // name from the passwd database, else the number
+  std::string cgroup;      // the unified (0::) cgroup path
+  std::string unit;        // systemd unit or container scope derived from the cgroup ("ssh.service", "docker-ab12.scope")
+  std::uint64_t mnt_ns_inode = 0;
+};
+
+// "ssh.service" from "/system.slice/ssh.service"; the last .service/.scope/.slice component wins.
+std::string unit_from_cgroup(const std::string& cgroup_path);
+
+}  // namespace detach

@@ -1,0 +1,32 @@
+// Builds a Snapshot from the running system, or from a fixture tree laid out like /proc and /sys.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "base/result.h"
+#include "model/snapshot.h"
+
+namespace detach {
+
+struct ScanOptions {
+  std::string proc_root = "/proc";
+  std::string sys_root = "/sys";
+  std::string dev_root = "/dev";
+  // true: use the syscalls (listmount, statmount, statx unique ids, nsfs and loop ioctls).
+  // false: read files only (mountinfo, fdinfo, sysfs): the fallback path of old kernels, and how fixtures load.
+  bool live = true;
+  bool task_pins = true;  // scan /proc/PID for cwd, root, exe, fds, mmaps
+  bool threads = true;    // also threads with their own fs or fd table
+  bool mmaps = true;
+  // Which attached mounts need pin details (path, access mode). Pins of detached mounts always get them.
+  // Unset: all. Details cost a readlink per pin, so tools that ask about one device narrow this.
+  std::function<bool(const Mount&)> detail_pins_of;
+  // Anything that has to call into a filesystem (fstatfs of a detached mount) gets this long, in a child.
+  std::chrono::milliseconds fs_call_timeout{2000};
+};
+
+Result<Snapshot> take_snapshot(const ScanOptions& options);
+
+}  // namespace detach

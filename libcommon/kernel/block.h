@@ -1,6 +1,7 @@
 // Block devices as sysfs shows them: names, numbers, holders, partitions, loop backing files.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,16 +10,25 @@
 
 namespace detach {
 
-// Every block device under SYS_ROOT/class/block (falls back to SYS_ROOT/block), with holders and partitions.
+// Every block device under SYS_ROOT/class/block (falls back to SYS_ROOT/block), with holders and partitions,
+// sorted by name. Devices whose attributes vanish while reading (hot unplug) are skipped.
 std::vector<BlockDevice> read_block_devices(const std::string& sys_root);
 
-// Every bound loop device. With live, LOOP_GET_STATUS64 on DEV_ROOT/NAME adds backing_dev and backing_inode.
+// Every bound loop device, sorted by name. With live, LOOP_GET_STATUS64 on DEV_ROOT/NAME adds backing_dev and
+// backing_inode (sysfs has neither; its backing_file is relative once the backing file's fs is detached).
 std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root, bool live);
 
 // "/dev/loop0" -> 7:0, through stat(2) of the node (devtmpfs: never calls into another filesystem).
+// Fails with ENOTBLK when PATH is not a block device.
 Result<DeviceNumber> block_device_number(const std::string& path);
 
 // Is the device claimed? open(O_EXCL) as mkfs does: true when EBUSY.
 Result<bool> block_device_claimed(const std::string& path);
+
+// "8:1" (a sysfs dev attribute) -> 8:1; nullopt when malformed.
+std::optional<DeviceNumber> parse_device_number(const std::string& text);
+
+// sysfs spells a '/' in a device name as '!' ("cciss!c0d0" is /dev/cciss/c0d0): the name under /dev.
+std::string device_node_name(const std::string& sysfs_name);
 
 }  // namespace detach

@@ -1,6 +1,7 @@
 // Active swap areas, from /proc/swaps.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -9,9 +10,16 @@
 namespace detach {
 
 // Parses /proc/swaps text (paths are escaped by the kernel as in mountinfo: \040 for space, \012 for newline).
+// A line cut short keeps what it has: a path without a type is guessed a partition when it is under /dev/.
 std::vector<SwapArea> parse_swaps(const std::string& text);
 
-// Reads PROC_ROOT/swaps; with live, resolves each swap file's st_dev (bounded: a stat may call into the fs).
-std::vector<SwapArea> read_swaps(const std::string& proc_root, bool live);
+// Reads PROC_ROOT/swaps; with live, resolves each swap area's device: a partition's st_rdev, a swap file's
+// st_dev. Resolving a file calls into its fs, so it runs in a killable child bounded by STAT_TIMEOUT.
+// A relative path (the file's fs was lazily detached) cannot be resolved and is left unresolved.
+std::vector<SwapArea> read_swaps(const std::string& proc_root, bool live,
+                                 std::chrono::milliseconds stat_timeout = std::chrono::milliseconds(2000));
+
+// Undoes the kernel's octal escapes (seq_escape: "\040" -> ' '); a malformed escape is kept as is.
+std::string unescape_octal(const std::string& text);
 
 }  // namespace detach

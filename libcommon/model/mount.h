@@ -16,6 +16,10 @@ enum class IdKind { Unique, Old };
 // The key a Snapshot uses for a mount: the unique id when the kernel has them, else the old id.
 using MountKey = std::uint64_t;
 
+// Keys with this bit set name a detached mount known only through a kernel pin (a loop device's or swap file's
+// backing file): the kernel gives no id for it, so it is keyed by its device. Mount ids never reach this bit.
+inline constexpr MountKey kKernelHeldKeyBit = MountKey{1} << 63;
+
 struct DeviceNumber {
   unsigned major = 0;
   unsigned minor = 0;

@@ -35,6 +35,7 @@ struct Pin {
   MountKey mount = 0;      // the mount it refers to (0 when only the superblock is known)
   DeviceNumber dev;        // st_dev of the pinned object
   std::uint64_t ino = 0;   // inode of the pinned object, when known
+  DeviceNumber rdev;       // an fd on a block device node: the device it opens (0:0 otherwise)
   pid_t pid = 0;           // task pins: the process
   pid_t tid = 0;           // task pins: the thread, when the thread has its own fs or fd table; else 0
   int fd = -1;             // PinKind::Fd: the descriptor number

@@ -1,0 +1,232 @@
+#include "explain/device.h"
+
+#include <algorithm>
+#include <set>
+
+#include "kernel/block.h"
+
+namespace detach {
+namespace {
+
+// Holders stack (md on dm on a partition ...); a sysfs loop would recurse forever, so the depth is bounded.
+constexpr int kMaxDepth = 8;
+
+std::string node_path(const std::string& sysfs_name) { return "/dev/" + device_node_name(sysfs_name); }
+
+// What one question is about: a device and every filesystem on it.
+struct Target {
+  std::string device;
+  DeviceNumber dev;
+  std::set<DeviceNumber> fs_devs;  // st_dev of its superblocks: DEV, and btrfs's anonymous numbers
+  std::vector<const Mount*> mounts;
+};
+
+bool mount_on(const Snapshot& snapshot, const Mount& m, const Target& t, const ExplainOptions& options) {
+  if (m.dev == t.dev) return true;
+  if (!m.source.empty()) {
+    if (m.source == t.device) return true;
+    if (options.source_is_device && options.source_is_device(m.source, t.dev)) return true;
+  }
+  // A detached mount's source may be unknown; its superblock may still name the device (from sysfs).
+  const Superblock* sb = snapshot.superblock(m.dev);
+  return sb != nullptr && sb->device == t.device;
+}
+
+Target make_target(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
+                   const ExplainOptions& options) {
+  Target t{device, dev, {dev}, {}};
+  for (const auto& [key, m] : snapshot.mounts) {
+    if (!mount_on(snapshot, m, t, options)) continue;
+    t.mounts.push_back(&m);
+    t.fs_devs.insert(m.dev);
+  }
+  return t;
+}
+
+// Loop and swap pins get reasons of their own; the rest say who keeps the mount alive.
+std::vector<std::size_t> mount_pins(const Snapshot& snapshot, MountKey key) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < snapshot.pins.size(); ++i) {
+    const Pin& pin = snapshot.pins[i];
+    if (pin.mount == key && pin.kind != PinKind::LoopBacking && pin.kind != PinKind::SwapFile) out.push_back(i);
+  }
+  return out;
+}
+
+void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,
+                       std::vector<Reason>& out) {
+  // Attached mounts first: they are what a user expects to see, and can act on with umount.
+  for (bool attached : {true, false}) {
+    for (const Mount* m : t.mounts) {
+      if (m->attached != attached) continue;
+      Reason r;
+      r.kind = attached ? ReasonKind::Mounted : ReasonKind::DetachedPinned;
+      r.mount = m->key;
+      r.fstype = m->fstype;
+      r.target = m->target;
+      r.ns_inode = m->ns_inode;
+      r.other_namespace = attached && options.own_ns_inode != 0 && m->ns_inode != options.own_ns_inode;
+      r.pins = mount_pins(snapshot, m->key);
+      out.push_back(std::move(r));
+    }
+  }
+}
+
+bool on_target_fs(const Snapshot& snapshot, const Pin& pin, const Target& t) {
+  const Mount* m = pin.mount ? snapshot.mount(pin.mount) : nullptr;
+  if (m != nullptr) return std::find(t.mounts.begin(), t.mounts.end(), m) != t.mounts.end();
+  return pin.dev != DeviceNumber{} && t.fs_devs.count(pin.dev) > 0;
+}
+
+void add_swap_reasons(const Snapshot& snapshot, const Target& t, std::vector<Reason>& out) {
+  std::set<std::string> files;
+  for (const SwapArea& area : snapshot.swaps) {
+    if (!area.is_file && ((area.resolved && area.dev == t.dev) || area.path == t.device)) {
+      Reason r;
+      r.kind = ReasonKind::SwapPartition;
+      r.file = area.path;
+      out.push_back(std::move(r));
+    } else if (area.is_file && area.resolved && t.fs_devs.count(area.dev) && files.insert(area.path).second) {
+      Reason r;
+      r.kind = ReasonKind::SwapFileOnFs;
+      r.file = area.path;
+      out.push_back(std::move(r));
+    }
+  }
+  // The scan may also have recorded swap files as kernel pins (e.g. a relative path it matched by mount id).
+  for (const Pin& pin : snapshot.pins) {
+    if (pin.kind != PinKind::SwapFile || !on_target_fs(snapshot, pin, t)) continue;
+    std::string path = pin.holder.empty() ? pin.path : pin.holder;
+    if (!files.insert(path).second) continue;
+    Reason r;
+    r.kind = ReasonKind::SwapFileOnFs;
+    r.file = path;
+    out.push_back(std::move(r));
+  }
+}
+
+void add_loop_reasons(const Snapshot& snapshot, const Target& t, std::vector<Reason>& out) {
+  std::set<std::string> loops;
+  auto add = [&](const std::string& loop, const std::string& file) {
+    if (!loops.insert(loop).second) return;
+    Reason r;
+    r.kind = ReasonKind::LoopBackingFile;
+    r.loop = loop;
+    r.file = file;
+    out.push_back(std::move(r));
+  };
+  for (const LoopDevice& loop : snapshot.loops)
+    // 0:0 means LOOP_GET_STATUS64 was not asked (fixtures, no live scan): no match then.
+    if (loop.backing_dev != DeviceNumber{} && t.fs_devs.count(loop.backing_dev))
+      add(node_path(loop.name), loop.backing_file);
+  for (const Pin& pin : snapshot.pins)
+    if (pin.kind == PinKind::LoopBacking && on_target_fs(snapshot, pin, t)) add(pin.holder, pin.path);
+}
+
+void add_open_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,
+                      std::vector<Reason>& out) {
+  Reason r;
+  r.kind = ReasonKind::OpenedBy;
+  for (std::size_t i = 0; i < snapshot.pins.size(); ++i) {
+    const Pin& pin = snapshot.pins[i];
+    if (pin.rdev == t.dev && !t.dev.anonymous() && (options.own_pid == 0 || pin.pid != options.own_pid))
+      r.pins.push_back(i);
+  }
+  if (!r.pins.empty()) out.push_back(std::move(r));
+}
+
+std::vector<Reason> collect(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
+                            const ExplainOptions& options, int depth);
+
+void add_stacked_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options, int depth,
+                         std::vector<Reason>& out) {
+  const BlockDevice* bd = snapshot.block_device(t.dev);
+  if (bd == nullptr || depth >= kMaxDepth) return;
+  for (const std::string& name : bd->holders) {
+    Reason r;
+    r.kind = ReasonKind::Holder;
+    r.holder = name;
+    if (const BlockDevice* holder = snapshot.block_device(name)) {
+      r.dm_name = holder->dm_name;
+      r.md_level = holder->md_level;
+      r.nested = collect(snapshot, node_path(name), holder->dev, options, depth + 1);
+    }
+    out.push_back(std::move(r));
+  }
+  for (const std::string& name : bd->partitions) {
+    const BlockDevice* part = snapshot.block_device(name);
+    if (part == nullptr) continue;
+    std::vector<Reason> nested = collect(snapshot, node_path(name), part->dev, options, depth + 1);
+    if (nested.empty()) continue;
+    Reason r;
+    r.kind = ReasonKind::PartitionBusy;
+    r.partition = node_path(name);
+    r.nested = std::move(nested);
+    out.push_back(std::move(r));
+  }
+}
+
+std::vector<Reason> collect(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
+                            const ExplainOptions& options, int depth) {
+  Target t = make_target(snapshot, device, dev, options);
+  std::vector<Reason> out;
+  add_mount_reasons(snapshot, t, options, out);
+  add_swap_reasons(snapshot, t, out);
+  add_loop_reasons(snapshot, t, out);
+  add_stacked_reasons(snapshot, t, options, depth, out);
+  add_open_reasons(snapshot, t, options, out);
+  return out;
+}
+
+// What the scan could not see, in words, when nothing explains a claim.
+std::vector<std::string> unseen(const Snapshot& snapshot) {
+  std::vector<std::string> out;
+  const ScanGaps& gaps = snapshot.gaps;
+  if (gaps.denied) out.push_back(std::to_string(gaps.denied) + " /proc entries could not be read (permission denied)");
+  if (gaps.vanished) out.push_back(std::to_string(gaps.vanished) + " processes exited during the scan");
+  if (gaps.namespaces_unlisted)
+    out.push_back(std::to_string(gaps.namespaces_unlisted) + " mount namespaces could not be listed");
+  for (const SwapArea& area : snapshot.swaps)
+    if (area.is_file && !area.resolved) out.push_back("the filesystem of swap file " + area.path + " is unknown");
+  for (const LoopDevice& loop : snapshot.loops)
+    if (loop.backing_dev == DeviceNumber{})
+      out.push_back("the filesystem of " + loop.backing_file + ", backing " + node_path(loop.name) + ", is unknown");
+  out.insert(out.end(), gaps.notes.begin(), gaps.notes.end());
+  return out;
+}
+
+}  // namespace
+
+const char* reason_kind_name(ReasonKind kind) {
+  switch (kind) {
+    case ReasonKind::Mounted: return "mounted";
+    case ReasonKind::DetachedPinned: return "detached-mount";
+    case ReasonKind::SwapPartition: return "swap-partition";
+    case ReasonKind::SwapFileOnFs: return "swap-file";
+    case ReasonKind::LoopBackingFile: return "loop-backing";
+    case ReasonKind::Holder: return "holder";
+    case ReasonKind::PartitionBusy: return "partition";
+    case ReasonKind::OpenedBy: return "opened-by";
+    case ReasonKind::Unknown: break;
+  }
+  return "unknown";
+}
+
+DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev, bool claimed,
+                            const ExplainOptions& options) {
+  DeviceReport report;
+  report.device = device;
+  report.dev = dev;
+  report.claimed = claimed;
+  report.reasons = collect(snapshot, device, dev, options, 0);
+  if (claimed && report.reasons.empty()) {
+    Reason r;
+    r.kind = ReasonKind::Unknown;
+    r.unseen = unseen(snapshot);
+    report.reasons.push_back(std::move(r));
+  }
+  report.busy = claimed || !report.reasons.empty();
+  return report;
+}
+
+}  // namespace detach

@@ -1,0 +1,19 @@
+// A DeviceReport for people ("/dev/loop3 is busy: it is mounted at /mnt/x") and for programs (JSON).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "explain/device.h"
+
+namespace detach {
+
+// First line "DEVICE is busy: REASON" or "DEVICE is free: mkfs can use it"; one line per further reason.
+// Ends with a newline. Control characters in paths are shown as \xNN so that each reason stays on its line.
+std::string render_text(const Snapshot& snapshot, const DeviceReport& report);
+
+// {"device": ..., "busy": ..., "reasons": [{"kind": ..., ...}]}
+nlohmann::ordered_json to_json(const Snapshot& snapshot, const DeviceReport& report);
+
+}  // namespace detach

@@ -1,0 +1,164 @@
+#include "kernel/block.h"
+
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "base/unique_fd.h"
+#include "kernel/text_file.h"
+
+namespace detach {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool path_exists(const fs::path& path) {
+  std::error_code ec;
+  return fs::exists(path, ec);
+}
+
+// Names in DIR, sorted; empty when DIR is missing (git keeps no empty holders/ in fixtures, either).
+std::vector<std::string> list_names(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    names.push_back(it->path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The directory every block device is listed in: class/block since 2.6.25, block/ before (and in old fixtures).
+fs::path block_class_dir(const std::string& sys_root) {
+  fs::path modern = fs::path(sys_root) / "class" / "block";
+  return path_exists(modern) ? modern : fs::path(sys_root) / "block";
+}
+
+// Partitions are subdirectories of their disk's directory that have a "partition" attribute.
+std::vector<std::string> partitions_in(const fs::path& disk_dir) {
+  std::vector<std::string> parts;
+  for (const std::string& name : list_names(disk_dir))
+    if (path_exists(disk_dir / name / "partition")) parts.push_back(name);
+  return parts;
+}
+
+// class/block/sda1 links to .../block/sda/sda1: the disk is the directory the partition lives in.
+std::string parent_disk(const fs::path& partition_link) {
+  std::error_code ec;
+  fs::path real = fs::canonical(partition_link, ec);
+  return ec ? std::string() : real.parent_path().filename().string();
+}
+
+std::optional<BlockDevice> read_one(const fs::path& dir, const std::string& name) {
+  std::optional<DeviceNumber> dev = parse_device_number(read_attribute(dir / "dev"));
+  if (!dev) return std::nullopt;
+  BlockDevice device;
+  device.name = name;
+  device.dev = *dev;
+  device.holders = list_names(dir / "holders");
+  device.partitions = partitions_in(dir);
+  device.dm_name = read_attribute(dir / "dm" / "name");
+  device.md_level = read_attribute(dir / "md" / "level");
+  return device;
+}
+
+}  // namespace
+
+std::optional<DeviceNumber> parse_device_number(const std::string& text) {
+  unsigned major = 0, minor = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%u:%u%c", &major, &minor, &extra) != 2) return std::nullopt;
+  return DeviceNumber{major, minor};
+}
+
+std::string device_node_name(const std::string& sysfs_name) {
+  std::string out = sysfs_name;
+  std::replace(out.begin(), out.end(), '!', '/');
+  return out;
+}
+
+std::vector<BlockDevice> read_block_devices(const std::string& sys_root) {
+  const fs::path base = block_class_dir(sys_root);
+  std::vector<BlockDevice> devices;
+  std::set<std::string> seen;
+  for (const std::string& name : list_names(base)) {
+    if (seen.count(name)) continue;  // a partition already read inside its disk
+    std::optional<BlockDevice> disk = read_one(base / name, name);
+    if (!disk) continue;
+    seen.insert(name);
+    if (path_exists(base / name / "partition")) disk->parent = parent_disk(base / name);
+    // The old block/ layout lists only disks: their partitions are found inside them.
+    for (const std::string& part : disk->partitions) {
+      std::optional<BlockDevice> partition = read_one(base / name / part, part);
+      if (!partition) continue;
+      partition->parent = name;
+      if (seen.insert(part).second) devices.push_back(std::move(*partition));
+    }
+    devices.push_back(std::move(*disk));
+  }
+  std::sort(devices.begin(), devices.end(), [](const BlockDevice& a, const BlockDevice& b) { return a.name < b.name; });
+  return devices;
+}
+
+namespace {
+
+// lo_device and lo_inode of a bound loop device. O_RDONLY without O_EXCL: this must never claim the device.
+void add_loop_status(LoopDevice& loop, const std::string& dev_root) {
+  std::string node = dev_root + "/" + device_node_name(loop.name);
+  UniqueFd fd(::open(node.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return;
+  loop_info64 info{};
+  if (::ioctl(fd.get(), LOOP_GET_STATUS64, &info) != 0) return;
+  // lo_device is the kernel's huge_encode_dev(), which glibc's major()/minor() decode.
+  loop.backing_dev = DeviceNumber::from_dev(static_cast<dev_t>(info.lo_device));
+  loop.backing_inode = info.lo_inode;
+}
+
+}  // namespace
+
+std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root, bool live) {
+  const fs::path base = block_class_dir(sys_root);
+  std::vector<LoopDevice> loops;
+  for (const std::string& name : list_names(base)) {
+    fs::path loop_dir = base / name / "loop";
+    // Only a bound loop device has loop/; backing_file is the one attribute that says it is bound.
+    Result<std::string> backing = read_text_file(loop_dir / "backing_file");
+    if (!backing) continue;
+    std::optional<DeviceNumber> dev = parse_device_number(read_attribute(base / name / "dev"));
+    if (!dev) continue;
+    LoopDevice loop;
+    loop.name = name;
+    loop.dev = *dev;
+    loop.backing_file = std::move(*backing);
+    // The kernel appends one newline to the path, which may itself contain newlines: drop only that one.
+    if (!loop.backing_file.empty() && loop.backing_file.back() == '\n') loop.backing_file.pop_back();
+    loop.autoclear = read_attribute(loop_dir / "autoclear") == "1";
+    if (live) add_loop_status(loop, dev_root);
+    loops.push_back(std::move(loop));
+  }
+  return loops;
+}
+
+Result<DeviceNumber> block_device_number(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return fail_errno("stat", path);
+  if (!S_ISBLK(st.st_mode)) return fail(ENOTBLK, "stat", path);
+  return DeviceNumber::from_dev(st.st_rdev);
+}
+
+Result<bool> block_device_claimed(const std::string& path) {
+  // O_NONBLOCK: never wait for media (a CD drive) just to learn whether someone holds the device.
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC | O_NONBLOCK));
+  if (fd) return false;
+  if (errno == EBUSY) return true;
+  return fail_errno("open", path);
+}
+
+}  // namespace detach

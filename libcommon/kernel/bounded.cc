@@ -1,0 +1,141 @@
+#include "kernel/bounded.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <exception>
+
+#include "base/unique_fd.h"
+
+namespace detach {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Owns a forked child: whatever happens to the caller, the child is killed and, if it can be, reaped.
+// A child stuck in an uninterruptible wait cannot be reaped at once; it stays a zombie until it wakes, which
+// is better than hanging the caller.
+class ChildProcess {
+ public:
+  explicit ChildProcess(pid_t pid) : pid_(pid) {}
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  ~ChildProcess() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, WNOHANG);
+  }
+
+  // Waits for a normal exit until DEADLINE; false when the child is still running.
+  bool reap_until(Clock::time_point deadline) {
+    while (true) {
+      pid_t got = ::waitpid(pid_, nullptr, WNOHANG);
+      if (got == pid_ || (got < 0 && errno != EINTR)) {
+        pid_ = -1;
+        return true;
+      }
+      if (Clock::now() >= deadline) return false;
+      ::usleep(1000);
+    }
+  }
+
+ private:
+  pid_t pid_;
+};
+
+// Wire format, child to parent: 'O' + payload, or 'E' + errno (4 bytes) + op \0 path \0 detail.
+std::string encode(const Result<std::string>& result) {
+  if (result) return "O" + *result;
+  const Error& e = result.error();
+  std::int32_t err = e.err;
+  std::string out = "E" + std::string(reinterpret_cast<const char*>(&err), sizeof err);
+  return out + e.op + '\0' + e.path + '\0' + e.detail;
+}
+
+Result<std::string> decode(const std::string& wire) {
+  if (wire.empty()) return fail(EPROTO, "bounded call", {}, "child exited without a result");
+  if (wire[0] == 'O') return wire.substr(1);
+  std::int32_t err = 0;
+  if (wire.size() < 1 + sizeof err) return fail(EPROTO, "bounded call", {}, "garbled result from child");
+  std::memcpy(&err, wire.data() + 1, sizeof err);
+  std::string rest = wire.substr(1 + sizeof err);
+  std::size_t a = rest.find('\0');
+  std::size_t b = a == std::string::npos ? a : rest.find('\0', a + 1);
+  if (b == std::string::npos) return fail(EPROTO, "bounded call", {}, "garbled result from child");
+  return fail(err, rest.substr(0, a), rest.substr(a + 1, b - a - 1), rest.substr(b + 1));
+}
+
+[[noreturn]] void run_child(const std::function<Result<std::string>()>& work, int out_fd) {
+  std::string wire;
+  try {
+    wire = encode(work());
+  } catch (const std::exception& ex) {
+    wire = encode(fail(0, "bounded call", {}, ex.what()));
+  } catch (...) {
+    wire = encode(fail(0, "bounded call", {}, "unknown exception"));
+  }
+  const char* p = wire.data();
+  std::size_t left = wire.size();
+  while (left > 0) {
+    ssize_t n = ::write(out_fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  // _exit: the child must not run the parent's atexit handlers or flush its stdio buffers a second time.
+  ::_exit(0);
+}
+
+// Reads the child's whole answer until EOF; fails with ETIMEDOUT at DEADLINE.
+Result<std::string> read_until(int fd, Clock::time_point deadline) {
+  std::string out;
+  char buf[4096];
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return fail(ETIMEDOUT, "bounded call");
+    pollfd pfd{fd, POLLIN, 0};
+    int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return fail_errno("poll");
+    if (ready == 0) return fail(ETIMEDOUT, "bounded call");
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno("read");
+    if (n == 0) return out;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+Result<std::string> run_bounded(const std::function<Result<std::string>()>& work,
+                                std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return fail_errno("pipe2");
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
+
+  pid_t pid = ::fork();
+  if (pid < 0) return fail_errno("fork");
+  if (pid == 0) {
+    read_end.release();  // no close() needed: the child only writes and then _exits
+    run_child(work, write_end.get());
+  }
+  ChildProcess child(pid);
+  write_end.reset();  // so that read() sees EOF when the child exits
+
+  Result<std::string> wire = read_until(read_end.get(), deadline);
+  if (!wire) return wire;
+  // The answer is in; give the exit a short grace (closing the child's files may still call into the fs).
+  child.reap_until(std::max(deadline, Clock::now() + std::chrono::milliseconds(50)));
+  return decode(*wire);
+}
+
+}  // namespace detach

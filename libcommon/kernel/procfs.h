@@ -1,0 +1,53 @@
+// Readers of /proc (or a fixture tree laid out like it). Each returns an error value; ENOENT/ESRCH mean the
+// task exited while we looked, EACCES that even root may not look: callers count both and go on.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+#include "model/mount.h"
+
+namespace detach {
+
+// Numeric entries of DIR (pids under /proc, tids under /proc/PID/task, fds under /proc/PID/fd), sorted.
+Result<std::vector<int>> list_numeric_entries(const std::string& dir);
+Result<std::vector<int>> list_numeric_entries_at(int dirfd, const char* path);
+
+// Names of a directory (map_files entries "7f..-7f..", sysfs holders), unsorted; "." and ".." left out.
+Result<std::vector<std::string>> list_entries_at(int dirfd, const char* path);
+
+Result<std::string> read_file(const std::string& path);
+Result<std::string> read_file_at(int dirfd, const char* path);
+Result<std::string> read_link(const std::string& path);
+Result<std::string> read_link_at(int dirfd, const char* path);
+
+// Opens a directory to read relative paths from it (O_PATH is not enough for getdents).
+Result<UniqueFd> open_dir(const std::string& path);
+
+// /proc/PID/fdinfo/N: the mount id and access mode of one fd.
+struct FdInfo {
+  std::uint32_t mnt_id = 0;  // old id
+  int flags = 0;             // open flags (O_ACCMODE part gives the access)
+  std::uint64_t ino = 0;
+};
+std::optional<FdInfo> parse_fdinfo(const std::string& text);
+
+// /proc/PID/status: the real uid ("Uid:" first field).
+std::optional<uid_t> parse_status_uid(const std::string& text);
+
+// /proc/PID/cgroup: the unified hierarchy path ("0::/system.slice/ssh.service"), else the first v1 path.
+std::string parse_cgroup(const std::string& text);
+
+// Mount table of one namespace, parsed by libmount from a mountinfo file. Keys are old ids.
+Result<std::vector<Mount>> read_mountinfo(const std::string& path);
+
+// Strips the trailing newline /proc adds to comm and similar one-line files.
+std::string chomp(std::string text);
+
+}  // namespace detach

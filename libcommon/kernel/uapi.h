@@ -1,0 +1,98 @@
+// Kernel interfaces newer than Debian 12's uapi headers (Linux 6.1), in one place.
+// Support is detected at run time (ENOSYS, EINVAL, ENOTTY), never assumed from these definitions.
+#pragma once
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+#include <sys/syscall.h>
+
+namespace detach::uapi {
+
+// statx (6.8): the 64-bit mount id that is never reused.
+inline constexpr unsigned kStatxMntId = 0x00001000U;
+inline constexpr unsigned kStatxMntIdUnique = 0x00004000U;
+
+// listmount / statmount (6.8; mnt_ns_id in 6.11)
+#ifdef __x86_64__
+inline constexpr long kSysStatmount = 457;
+inline constexpr long kSysListmount = 458;
+#else
+inline constexpr long kSysStatmount = 457;  // same number on every architecture since the syscall table unification
+inline constexpr long kSysListmount = 458;
+#endif
+
+struct MntIdReq {
+  __u32 size;
+  __u32 spare;
+  __u64 mnt_id;
+  __u64 param;
+  __u64 mnt_ns_id;
+};
+inline constexpr __u32 kMntIdReqSizeVer0 = 24;
+inline constexpr __u32 kMntIdReqSizeVer1 = 32;
+inline constexpr __u64 kLsmtRoot = 0xffffffffffffffffULL;
+
+struct Statmount {
+  __u32 size;
+  __u32 mnt_opts;
+  __u64 mask;
+  __u32 sb_dev_major;
+  __u32 sb_dev_minor;
+  __u64 sb_magic;
+  __u32 sb_flags;
+  __u32 fs_type;
+  __u64 mnt_id;
+  __u64 mnt_parent_id;
+  __u32 mnt_id_old;
+  __u32 mnt_parent_id_old;
+  __u64 mnt_attr;
+  __u64 mnt_propagation;
+  __u64 mnt_peer_group;
+  __u64 mnt_master;
+  __u64 propagate_from;
+  __u32 mnt_root;
+  __u32 mnt_point;
+  __u64 mnt_ns_id;
+  __u32 fs_subtype;
+  __u32 sb_source;
+  __u32 opt_num;
+  __u32 opt_array;
+  __u32 opt_sec_num;
+  __u32 opt_sec_array;
+  __u64 supported_mask;
+  __u32 mnt_uidmap_num;
+  __u32 mnt_uidmap;
+  __u32 mnt_gidmap_num;
+  __u32 mnt_gidmap;
+  __u64 spare2[43];
+  char str[];
+};
+
+inline constexpr __u64 kStatmountSbBasic = 0x1;
+inline constexpr __u64 kStatmountMntBasic = 0x2;
+inline constexpr __u64 kStatmountMntRoot = 0x8;
+inline constexpr __u64 kStatmountMntPoint = 0x10;
+inline constexpr __u64 kStatmountFsType = 0x20;
+inline constexpr __u64 kStatmountMntNsId = 0x40;
+inline constexpr __u64 kStatmountMntOpts = 0x80;
+inline constexpr __u64 kStatmountFsSubtype = 0x100;
+inline constexpr __u64 kStatmountSbSource = 0x200;
+
+// nsfs ioctls (NS_GET_MNTNS_ID 6.10 as _IOR; NS_MNT_GET_* 6.12)
+inline constexpr unsigned kNsio = 0xb7;
+struct MntNsInfo {
+  __u32 size;
+  __u32 nr_mounts;
+  __u64 mnt_ns_id;
+};
+inline constexpr __u32 kMntNsInfoSizeVer0 = 16;
+inline constexpr unsigned long kNsGetMntnsId = _IOR(kNsio, 0x5, __u64);
+inline constexpr unsigned long kNsMntGetInfo = _IOR(kNsio, 10, MntNsInfo);
+inline constexpr unsigned long kNsMntGetNext = _IOR(kNsio, 11, MntNsInfo);
+inline constexpr unsigned long kNsMntGetPrev = _IOR(kNsio, 12, MntNsInfo);
+
+// kcmp (3.5): is a thread's fs_struct / file table its own?
+inline constexpr int kKcmpFiles = 2;
+inline constexpr int kKcmpFs = 3;
+
+}  // namespace detach::uapi

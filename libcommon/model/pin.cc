@@ -1,0 +1,62 @@
+#include "model/pin.h"
+
+namespace detach {
+
+bool is_task_pin(PinKind kind) {
+  switch (kind) {
+    case PinKind::Cwd:
+    case PinKind::Root:
+    case PinKind::Exe:
+    case PinKind::Fd:
+    case PinKind::Mmap:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const char* pin_kind_name(PinKind kind) {
+  switch (kind) {
+    case PinKind::Cwd: return "cwd";
+    case PinKind::Root: return "root";
+    case PinKind::Exe: return "exe";
+    case PinKind::Fd: return "fd";
+    case PinKind::Mmap: return "mmap";
+    case PinKind::LoopBacking: return "loop";
+    case PinKind::SwapFile: return "swap file";
+    case PinKind::OtherMount: return "mount";
+    case PinKind::NsfsFd: return "nsfs";
+  }
+  return "?";
+}
+
+const char* access_name(Access access) {
+  switch (access) {
+    case Access::Read: return "read";
+    case Access::Write: return "write";
+    case Access::ReadWrite: return "read/write";
+    case Access::Unknown: break;
+  }
+  return "";
+}
+
+std::string Pin::how() const {
+  std::string out = pin_kind_name(kind);
+  switch (kind) {
+    case PinKind::Fd:
+      out += " " + std::to_string(fd);
+      if (access != Access::Unknown) out += std::string(" (") + access_name(access) + ")";
+      break;
+    case PinKind::LoopBacking:
+    case PinKind::SwapFile:
+    case PinKind::OtherMount:
+    case PinKind::NsfsFd:
+      if (!holder.empty()) out += " " + holder;
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+}  // namespace detach

@@ -1,0 +1,90 @@
+#include "model/snapshot.h"
+
+#include <algorithm>
+
+namespace detach {
+
+const Mount* Snapshot::mount(MountKey key) const {
+  auto it = mounts.find(key);
+  return it == mounts.end() ? nullptr : &it->second;
+}
+
+const Task* Snapshot::task(pid_t pid) const {
+  auto it = tasks.find(pid);
+  return it == tasks.end() ? nullptr : &it->second;
+}
+
+const Superblock* Snapshot::superblock(DeviceNumber dev) const {
+  for (const Superblock& sb : superblocks)
+    if (sb.dev == dev) return &sb;
+  return nullptr;
+}
+
+const BlockDevice* Snapshot::block_device(DeviceNumber dev) const {
+  for (const BlockDevice& bd : block_devices)
+    if (bd.dev == dev) return &bd;
+  return nullptr;
+}
+
+const BlockDevice* Snapshot::block_device(const std::string& name) const {
+  for (const BlockDevice& bd : block_devices)
+    if (bd.name == name) return &bd;
+  return nullptr;
+}
+
+std::vector<const Mount*> Snapshot::detached_mounts() const {
+  std::vector<const Mount*> out;
+  for (const auto& [key, m] : mounts)
+    if (!m.attached) out.push_back(&m);
+  return out;
+}
+
+std::vector<const Pin*> Snapshot::pins_of(MountKey key) const {
+  std::vector<const Pin*> out;
+  for (const Pin& pin : pins)
+    if (pin.mount == key) out.push_back(&pin);
+  return out;
+}
+
+std::vector<const Pin*> Snapshot::pins_of(const Superblock& sb) const {
+  std::vector<const Pin*> out;
+  out.reserve(sb.pins.size());
+  for (std::size_t index : sb.pins) out.push_back(&pins[index]);
+  return out;
+}
+
+namespace {
+
+Superblock& superblock_for(std::vector<Superblock>& sbs, DeviceNumber dev) {
+  for (Superblock& sb : sbs)
+    if (sb.dev == dev) return sb;
+  Superblock& sb = sbs.emplace_back();
+  sb.dev = dev;
+  return sb;
+}
+
+}  // namespace
+
+void Snapshot::build_superblocks() {
+  superblocks.clear();
+  for (const auto& [key, m] : mounts) {
+    Superblock& sb = superblock_for(superblocks, m.dev);
+    (m.attached ? sb.attached : sb.detached).push_back(key);
+    if (sb.fstype.empty()) sb.fstype = m.fstype;
+    // A block device source names the device best; a detached mount's source comes from sysfs or the journal.
+    if (sb.device.empty() || (sb.device[0] != '/' && !m.source.empty() && m.source[0] == '/'))
+      sb.device = m.source;
+  }
+  for (std::size_t i = 0; i < pins.size(); ++i) {
+    const Pin& pin = pins[i];
+    // Pins of another mount of the superblock are the mounts themselves, already listed above.
+    const Mount* m = pin.mount ? mount(pin.mount) : nullptr;
+    DeviceNumber dev = m ? m->dev : pin.dev;
+    if (m == nullptr && pin.dev == DeviceNumber{}) continue;
+    Superblock& sb = superblock_for(superblocks, dev);
+    sb.pins.push_back(i);
+    if (!is_task_pin(pin.kind)) sb.kernel_pins.push_back(i);
+  }
+}
+
+}  // namespace detach

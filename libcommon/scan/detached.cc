@@ -1,0 +1,133 @@
+// Detached mounts: a mount id some pin refers to that no namespace lists.
+#include <fcntl.h>
+
+#include <map>
+#include <string_view>
+
+#include "kernel/fs_probe.h"
+#include "kernel/statx.h"
+#include "scan/scan_state.h"
+
+namespace detach::scan {
+
+namespace {
+
+// Kernel-internal mounts made after our probe (aio, dma-buf, secretmem, hugetlbfs) still give themselves away
+// by their names: d_dname() paths that are not paths ("anon_inode:[x]"), or fixed names on internal shmem.
+bool looks_internal(const std::string& path) {
+  if (path.empty() || path[0] != '/') return true;
+  for (std::string_view prefix : {"/memfd:", "/SYSV", "/[aio]", "/dmabuf:", "/secretmem", "/dev/zero (deleted)"})
+    if (std::string_view(path).substr(0, prefix.size()) == prefix) return true;
+  return false;
+}
+
+// The /proc link a pin was read through: what the bounded probe opens to reach the detached fs.
+std::string proc_link(const ScanOptions& options, const Pin& pin) {
+  std::string base = options.proc_root + "/" + std::to_string(pin.pid);
+  if (pin.tid != 0) base += "/task/" + std::to_string(pin.tid);
+  switch (pin.kind) {
+    case PinKind::Cwd: return base + "/cwd";
+    case PinKind::Root: return base + "/root";
+    case PinKind::Exe: return base + "/exe";
+    case PinKind::Fd: return base + "/fd/" + std::to_string(pin.fd);
+    default: return {};
+  }
+}
+
+// One pin per candidate mount that can be followed back to it, cwd and root first: they are directories.
+std::map<MountKey, const Pin*> candidates(const ScanState& state) {
+  std::map<MountKey, const Pin*> out;
+  std::map<MountKey, bool> any_real_path;
+  for (const Pin& pin : state.snapshot.pins) {
+    if (!is_task_pin(pin.kind) || pin.mount == 0 || state.snapshot.mount(pin.mount)) continue;
+    if (state.internal_mounts.count(pin.mount)) continue;
+    if (!looks_internal(pin.path)) any_real_path[pin.mount] = true;
+    const Pin*& best = out[pin.mount];
+    if (best == nullptr || (pin.kind == PinKind::Cwd || pin.kind == PinKind::Root)) best = &pin;
+  }
+  // A mount all of whose pins look internal is one of the kernel's own.
+  for (auto it = out.begin(); it != out.end();)
+    it = any_real_path.count(it->first) ? std::next(it) : out.erase(it);
+  return out;
+}
+
+void describe_device(const ScanState& state, Mount& m) {
+  m.source = block_device_path(state.options.sys_root, m.dev);
+  if (!m.source.empty()) {
+    if (auto type = probe_device_fstype(state.options.dev_root + m.source.substr(4))) m.fstype = *type;
+  } else if (is_fuse_connection(state.options.sys_root, m.dev)) {
+    m.fstype = "fuse";  // asking the fs itself could hang on its daemon
+  }
+}
+
+void describe_by_probe(ScanState& state, Mount& m, const Pin& pin) {
+  if (!state.options.live || (!m.fstype.empty() && !m.source.empty())) return;
+  std::string link = proc_link(state.options, pin);
+  if (link.empty()) return;
+  auto id = probe_fs_bounded(link, state.options.sys_root, state.options.fs_call_timeout);
+  if (!id) {
+    state.snapshot.gaps.notes.push_back("detached mount " + std::to_string(m.key) + ": " + id.error().message());
+    return;
+  }
+  if (m.fstype.empty()) m.fstype = id->fstype;
+  if (m.source.empty()) m.source = id->device;
+}
+
+Mount describe_detached(ScanState& state, MountKey key, const Pin& pin) {
+  Mount m;
+  m.key = key;
+  m.attached = false;
+  m.dev = pin.dev;
+  if (state.snapshot.id_kind == IdKind::Unique) {
+    m.unique_id = key;
+    // The old id is what mountinfo showed before the detach; statx still knows it.
+    if (auto ref = mount_ref_at(AT_FDCWD, proc_link(state.options, pin).c_str(), false)) m.old_id = ref->mnt_id;
+  } else {
+    m.old_id = static_cast<std::uint32_t>(key);
+  }
+  describe_device(state, m);
+  describe_by_probe(state, m, pin);
+  return m;
+}
+
+bool has_mount_on(const Snapshot& snapshot, DeviceNumber dev) {
+  for (const auto& [key, m] : snapshot.mounts)
+    if (m.dev == dev) return true;
+  return false;
+}
+
+// A loop device or swap file on a detached fs holds its mount through the backing file, but the kernel gives
+// no way to learn that mount's id. Show it anyway, keyed by its device, so nothing that pins is left unsaid.
+void add_kernel_held_mounts(ScanState& state) {
+  Snapshot& snapshot = state.snapshot;
+  for (Pin& pin : snapshot.pins) {
+    if (is_task_pin(pin.kind) || pin.mount != 0 || pin.dev == DeviceNumber{}) continue;
+    if (has_mount_on(snapshot, pin.dev)) continue;
+    Mount m;
+    m.key = kKernelHeldKeyBit | (static_cast<MountKey>(pin.dev.major) << 32) | pin.dev.minor;
+    m.attached = false;
+    m.dev = pin.dev;
+    describe_device(state, m);
+    snapshot.mounts[m.key] = std::move(m);
+  }
+  for (Pin& pin : snapshot.pins)
+    if (!is_task_pin(pin.kind) && pin.mount == 0)
+      for (const auto& [key, m] : snapshot.mounts)
+        if ((key & kKernelHeldKeyBit) && m.dev == pin.dev) pin.mount = key;
+}
+
+}  // namespace
+
+void find_detached_mounts(ScanState& state) {
+  auto found = candidates(state);
+  if (!found.empty()) {
+    std::set<MountKey> listed_now = relist_mount_keys(state);
+    for (const auto& [key, pin] : found) {
+      if (listed_now.count(key)) continue;  // mounted while we scanned: attached, not detached
+      state.snapshot.mounts[key] = describe_detached(state, key, *pin);
+    }
+  }
+  add_kernel_held_mounts(state);
+}
+
+}  // namespace detach::scan

@@ -1,0 +1,47 @@
+// Pins the kernel holds, that no /proc/PID scan sees: loop devices and swap files backed by a file on the fs.
+#include "kernel/block.h"
+#include "kernel/swaps.h"
+#include "scan/scan_state.h"
+
+namespace detach::scan {
+
+namespace {
+
+void add_loop_pins(Snapshot& snapshot) {
+  for (const LoopDevice& loop : snapshot.loops) {
+    if (loop.backing_dev == DeviceNumber{}) continue;  // no ioctl (fixtures): the file path alone says little
+    Pin pin;
+    pin.kind = PinKind::LoopBacking;
+    pin.dev = loop.backing_dev;
+    pin.ino = loop.backing_inode;
+    pin.holder = "/dev/" + loop.name;
+    pin.path = loop.backing_file;
+    snapshot.pins.push_back(std::move(pin));
+  }
+}
+
+void add_swap_pins(Snapshot& snapshot) {
+  for (const SwapArea& swap : snapshot.swaps) {
+    if (!swap.is_file || !swap.resolved) continue;
+    Pin pin;
+    pin.kind = PinKind::SwapFile;
+    pin.dev = swap.dev;
+    pin.holder = swap.path;
+    pin.path = swap.path;
+    snapshot.pins.push_back(std::move(pin));
+  }
+}
+
+}  // namespace
+
+void scan_kernel_pins(ScanState& state) {
+  Snapshot& snapshot = state.snapshot;
+  const ScanOptions& options = state.options;
+  snapshot.block_devices = read_block_devices(options.sys_root);
+  snapshot.loops = read_loop_devices(options.sys_root, options.dev_root, options.live);
+  snapshot.swaps = read_swaps(options.proc_root, options.live);
+  add_loop_pins(snapshot);
+  add_swap_pins(snapshot);
+}
+
+}  // namespace detach::scan

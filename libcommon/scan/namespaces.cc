@@ -1,0 +1,123 @@
+// Mount namespaces and their attached mounts.
+#include <algorithm>
+#include <map>
+
+#include "kernel/listmount.h"
+#include "kernel/nsfs.h"
+#include "kernel/procfs.h"
+#include "scan/scan_state.h"
+
+namespace detach::scan {
+
+namespace {
+
+Namespace& namespace_by_inode(Snapshot& snapshot, std::uint64_t inode) {
+  for (Namespace& ns : snapshot.namespaces)
+    if (ns.inode == inode) return ns;
+  Namespace& ns = snapshot.namespaces.emplace_back();
+  ns.inode = inode;
+  return ns;
+}
+
+void add_mount(Snapshot& snapshot, Namespace& ns, Mount m) {
+  m.ns_inode = ns.inode;
+  if (m.ns_id == 0) m.ns_id = ns.id;
+  ns.mounts.push_back(m.key);
+  snapshot.mounts[m.key] = std::move(m);
+}
+
+// listmount() + statmount() for one namespace. Fails as a whole only when the namespace cannot be listed.
+Status list_with_listmount(Snapshot& snapshot, Namespace& ns) {
+  auto ids = list_mount_ids(ns.id);
+  if (!ids) return tl::unexpected(ids.error());
+  for (std::uint64_t id : *ids) {
+    auto m = stat_mount(id, ns.id);
+    if (!m) continue;  // unmounted between the two calls
+    add_mount(snapshot, ns, std::move(*m));
+  }
+  return {};
+}
+
+// The fallback: mountinfo of one task in the namespace, parsed by libmount; old ids only.
+void list_with_mountinfo(ScanState& state, Namespace& ns) {
+  for (pid_t pid : ns.tasks) {
+    auto mounts = read_mountinfo(state.options.proc_root + "/" + std::to_string(pid) + "/mountinfo");
+    if (!mounts) {
+      state.note_error(mounts.error().err);
+      continue;
+    }
+    for (Mount& m : *mounts) add_mount(state.snapshot, ns, std::move(m));
+    return;
+  }
+  ns.complete = false;
+  ++state.snapshot.gaps.namespaces_unlisted;
+}
+
+void attach_tasks(ScanState& state) {
+  for (const TaskRef& task : state.tasks)
+    if (task.ns_inode != 0) namespace_by_inode(state.snapshot, task.ns_inode).tasks.push_back(task.pid);
+}
+
+// The fast path: every namespace, even one no task is in, with unique ids. False when the kernel lacks it.
+bool list_all_with_syscalls(ScanState& state) {
+  auto handles = walk_mount_namespaces(state.options.proc_root);
+  if (!handles) {
+    state.snapshot.gaps.notes.push_back("mount namespaces: " + handles.error().message() +
+                                        ": only namespaces with a task are seen");
+    return false;
+  }
+  Snapshot& snapshot = state.snapshot;
+  for (const MountNamespaceHandle& handle : *handles) {
+    Namespace& ns = namespace_by_inode(snapshot, handle.inode);
+    ns.id = handle.id;
+  }
+  for (Namespace& ns : snapshot.namespaces) {
+    if (auto listed = list_with_listmount(snapshot, ns); !listed) {
+      // A kernel with the namespace walk but without listmount by namespace cannot give unique ids everywhere.
+      snapshot.gaps.notes.push_back("listmount: " + listed.error().message() + ": using mountinfo");
+      snapshot.mounts.clear();
+      for (Namespace& n : snapshot.namespaces) n.mounts.clear();
+      return false;
+    }
+  }
+  snapshot.id_kind = IdKind::Unique;
+  return true;
+}
+
+}  // namespace
+
+void list_tasks(ScanState& state) {
+  auto pids = list_numeric_entries(state.options.proc_root);
+  if (!pids) return;
+  state.tasks.reserve(pids->size());
+  for (int pid : *pids) {
+    auto link = read_link(state.options.proc_root + "/" + std::to_string(pid) + "/ns/mnt");
+    if (!link) {
+      // Kernel threads have no ns links (ENOENT) and pin nothing of users'; only a refusal is a gap.
+      if (link.error().err != ENOENT) state.note_error(link.error().err);
+      continue;
+    }
+    state.tasks.push_back(TaskRef{pid, parse_mnt_ns_link(*link)});
+  }
+}
+
+void list_namespaces(ScanState& state) {
+  Snapshot& snapshot = state.snapshot;
+  snapshot.id_kind = IdKind::Old;
+  bool listed = state.options.live && list_all_with_syscalls(state);
+  attach_tasks(state);
+  if (listed) return;
+  for (Namespace& ns : snapshot.namespaces) list_with_mountinfo(state, ns);
+}
+
+std::set<MountKey> relist_mount_keys(const ScanState& state) {
+  std::set<MountKey> keys;
+  if (state.snapshot.id_kind != IdKind::Unique) return keys;
+  auto handles = walk_mount_namespaces(state.options.proc_root);
+  if (!handles) return keys;
+  for (const MountNamespaceHandle& handle : *handles)
+    if (auto ids = list_mount_ids(handle.id)) keys.insert(ids->begin(), ids->end());
+  return keys;
+}
+
+}  // namespace detach::scan

@@ -1,0 +1,36 @@
+#include "scan/scan.h"
+
+#include "scan/scan_state.h"
+
+namespace detach {
+
+namespace scan {
+
+void ScanState::note_error(int err) {
+  if (err == ENOENT || err == ESRCH) {
+    ++snapshot.gaps.vanished;
+  } else if (err == EACCES || err == EPERM) {
+    ++snapshot.gaps.denied;
+  }
+}
+
+}  // namespace scan
+
+Result<Snapshot> take_snapshot(const ScanOptions& options) {
+  Snapshot snapshot;
+  scan::ScanState state{options, snapshot, {}, {}, 0};
+  // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
+  scan::list_tasks(state);
+  scan::list_namespaces(state);
+  if (snapshot.namespaces.empty()) return fail(ENOENT, "scan", options.proc_root, "no mount namespace found");
+  scan::learn_internal_mounts(state);
+  if (options.task_pins) scan::scan_task_pins(state);
+  scan::scan_kernel_pins(state);
+  scan::find_detached_mounts(state);
+  scan::describe_tasks(state);
+  // Last: superblocks are derived from everything above.
+  snapshot.build_superblocks();
+  return snapshot;
+}
+
+}  // namespace detach

@@ -1,0 +1,58 @@
+// What the scan steps share while one Snapshot is being built. Private to libcommon/scan.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/snapshot.h"
+#include "scan/scan.h"
+
+namespace detach::scan {
+
+struct TaskRef {
+  pid_t pid = 0;
+  std::uint64_t ns_inode = 0;
+};
+
+struct ScanState {
+  const ScanOptions& options;
+  Snapshot& snapshot;
+  std::vector<TaskRef> tasks;                 // every process, with its mount namespace
+  std::set<MountKey> internal_mounts;         // pipefs, sockfs, anon_inodefs, nsfs, pidfs, shm ...
+  MountKey nsfs_mount = 0;                    // fds on it are namespace handles
+  // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.
+  void note_error(int err);
+};
+
+// Every process and the inode of its mount namespace.
+void list_tasks(ScanState& state);
+
+// Namespaces and their attached mounts: listmount() over NS_MNT_GET_NEXT when the kernel has both
+// (unique ids), else one mountinfo per namespace that has a task (old ids).
+void list_namespaces(ScanState& state);
+
+// Every mount key listed by any namespace now (empty without unique ids). Listing again after the pin scan
+// tells a mount made during the scan from a detached one.
+std::set<MountKey> relist_mount_keys(const ScanState& state);
+
+// Ids of the kernel-internal mounts, learnt from objects of each kind that this process makes.
+void learn_internal_mounts(ScanState& state);
+
+// cwd, root, exe, fds, mmaps of every task (and of threads with their own fs or fd table).
+void scan_task_pins(ScanState& state);
+
+// Pins whose mount no namespace lists become detached mounts, described from the pin itself.
+void find_detached_mounts(ScanState& state);
+
+// Loop devices, swap areas and block devices, as pins and facts.
+void scan_kernel_pins(ScanState& state);
+
+// Command, user and unit of every task that holds a detailed pin.
+void describe_tasks(ScanState& state);
+
+}  // namespace detach::scan

@@ -1,0 +1,57 @@
+// Who the pinners are: command, user, and the unit or container scope from the cgroup.
+#include <pwd.h>
+
+#include <set>
+
+#include "kernel/procfs.h"
+#include "scan/scan_state.h"
+
+namespace detach::scan {
+
+namespace {
+
+std::string user_name(uid_t uid) {
+  struct passwd pwd {};
+  struct passwd* found = nullptr;
+  char buf[4096];
+  if (::getpwuid_r(uid, &pwd, buf, sizeof buf, &found) == 0 && found != nullptr) return found->pw_name;
+  return std::to_string(uid);
+}
+
+Task read_task(const ScanState& state, pid_t pid) {
+  std::string dir = state.options.proc_root + "/" + std::to_string(pid);
+  Task task;
+  task.pid = pid;
+  if (auto comm = read_file(dir + "/comm")) task.command = chomp(std::move(*comm));
+  if (auto status = read_file(dir + "/status")) {
+    if (auto uid = parse_status_uid(*status)) {
+      task.uid = *uid;
+      task.user = user_name(*uid);
+    }
+  }
+  if (auto cgroup = read_file(dir + "/cgroup")) {
+    task.cgroup = parse_cgroup(*cgroup);
+    task.unit = unit_from_cgroup(task.cgroup);
+  }
+  for (const TaskRef& ref : state.tasks)
+    if (ref.pid == pid) task.mnt_ns_inode = ref.ns_inode;
+  return task;
+}
+
+// Pins a tool will show: those the scan gave details to, and every pin of a detached mount.
+bool shown(const Snapshot& snapshot, const Pin& pin) {
+  if (!pin.path.empty() || pin.rdev != DeviceNumber{}) return true;
+  const Mount* m = snapshot.mount(pin.mount);
+  return m != nullptr && !m->attached;
+}
+
+}  // namespace
+
+void describe_tasks(ScanState& state) {
+  std::set<pid_t> pids;
+  for (const Pin& pin : state.snapshot.pins)
+    if (is_task_pin(pin.kind) && shown(state.snapshot, pin)) pids.insert(pin.pid);
+  for (pid_t pid : pids) state.snapshot.tasks[pid] = read_task(state, pid);
+}
+
+}  // namespace detach::scan

@@ -34,6 +34,7 @@ Result<DirPtr> open_dir_stream(int dirfd, const char* path) {
 }
 
 bool parse_int(std::string_view text, int& out) {
+  if (text.empty() || text[0] < '0' || text[0] > '9') return false;  // "-1" is no pid
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && ptr == text.data() + text.size();
 }

@@ -52,6 +52,15 @@ std::map<MountKey, const Pin*> candidates(const ScanState& state) {
 }
 
 void describe_device(const ScanState& state, Mount& m) {
+  // Another mount of the same superblock, still attached somewhere, already knows it: no fs call needed.
+  for (const auto& [key, other] : state.snapshot.mounts) {
+    if (other.attached && other.dev == m.dev && !m.dev.anonymous()) {
+      m.fstype = other.fstype;
+      m.source = other.source;
+      m.fs_options = other.fs_options;
+      return;
+    }
+  }
   m.source = block_device_path(state.options.sys_root, m.dev);
   if (!m.source.empty()) {
     if (auto type = probe_device_fstype(state.options.dev_root + m.source.substr(4))) m.fstype = *type;

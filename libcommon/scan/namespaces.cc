@@ -110,6 +110,24 @@ void list_namespaces(ScanState& state) {
   for (Namespace& ns : snapshot.namespaces) list_with_mountinfo(state, ns);
 }
 
+void describe_namespace_holders(ScanState& state) {
+  Snapshot& snapshot = state.snapshot;
+  for (Namespace& ns : snapshot.namespaces) {
+    if (!ns.tasks.empty()) continue;
+    // An nsfs fd's inode is the namespace's inode.
+    for (const Pin& pin : snapshot.pins) {
+      if (pin.kind != PinKind::Fd || pin.mount != state.nsfs_mount || pin.ino != ns.inode) continue;
+      auto comm = read_file(state.options.proc_root + "/" + std::to_string(pin.pid) + "/comm");
+      ns.kept_alive_by.push_back("fd " + std::to_string(pin.fd) + " of " + std::to_string(pin.pid) +
+                                 (comm ? " (" + chomp(std::move(*comm)) + ")" : ""));
+    }
+    // A bind mount of /proc/PID/ns/mnt shows as an nsfs mount whose root names the namespace.
+    std::string root = "mnt:[" + std::to_string(ns.inode) + "]";
+    for (const auto& [key, m] : snapshot.mounts)
+      if (m.fstype == "nsfs" && m.root == root) ns.kept_alive_by.push_back("nsfs mount " + m.target);
+  }
+}
+
 std::set<MountKey> relist_mount_keys(const ScanState& state) {
   std::set<MountKey> keys;
   if (state.snapshot.id_kind != IdKind::Unique) return keys;

@@ -36,6 +36,9 @@ void list_tasks(ScanState& state);
 // (unique ids), else one mountinfo per namespace that has a task (old ids).
 void list_namespaces(ScanState& state);
 
+// For a namespace no task is in: the nsfs fds and nsfs bind mounts that keep it alive.
+void describe_namespace_holders(ScanState& state);
+
 // Every mount key listed by any namespace now (empty without unique ids). Listing again after the pin scan
 // tells a mount made during the scan from a detached one.
 std::set<MountKey> relist_mount_keys(const ScanState& state);

@@ -108,14 +108,30 @@ bool PinCollector::wants_detail(const Pin& pin) const {
   return !state_.options.detail_pins_of || state_.options.detail_pins_of(*m);
 }
 
+Access access_from_flags(int flags) {
+  switch (flags & O_ACCMODE) {
+    case O_RDONLY: return Access::Read;
+    case O_WRONLY: return Access::Write;
+    case O_RDWR: return Access::ReadWrite;
+    default: return Access::Unknown;
+  }
+}
+
+Access access_from_link_mode(mode_t mode) {
+  bool r = mode & S_IRUSR, w = mode & S_IWUSR;
+  return r && w ? Access::ReadWrite : w ? Access::Write : r ? Access::Read : Access::Unknown;
+}
+
 void PinCollector::add_detail(const TaskDir& task, const std::string& link, Pin& pin) {
   if (auto path = read_link_at(task.dir.get(), link.c_str())) pin.path = std::move(*path);
   if (pin.kind != PinKind::Fd) return;
-  // The fd link's own mode bits carry the access mode: cheaper than reading fdinfo.
-  if (auto mode = link_mode_at(task.dir.get(), link.c_str())) {
-    bool r = *mode & S_IRUSR, w = *mode & S_IWUSR;
-    pin.access = r && w ? Access::ReadWrite : w ? Access::Write : r ? Access::Read : Access::Unknown;
+  if (state_.options.live) {
+    // The fd link's own mode bits carry the access mode: cheaper than reading fdinfo.
+    if (auto mode = link_mode_at(task.dir.get(), link.c_str())) pin.access = access_from_link_mode(*mode);
+    return;
   }
+  auto text = read_file_at(task.dir.get(), ("fdinfo/" + std::to_string(pin.fd)).c_str());
+  if (auto info = text ? parse_fdinfo(*text) : std::nullopt) pin.access = access_from_flags(info->flags);
 }
 
 void PinCollector::add_link(const TaskDir& task, const std::string& link, PinKind kind, int fd) {

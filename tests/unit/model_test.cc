@@ -1,0 +1,87 @@
+// The model's own logic: pin text, superblock grouping.
+#include <gtest/gtest.h>
+
+#include "explain/pinner.h"
+#include "model/snapshot.h"
+
+namespace detach {
+namespace {
+
+Pin task_pin(PinKind kind, pid_t pid, MountKey mount, int fd = -1, Access access = Access::Unknown) {
+  Pin pin;
+  pin.kind = kind;
+  pin.pid = pid;
+  pin.mount = mount;
+  pin.fd = fd;
+  pin.access = access;
+  return pin;
+}
+
+TEST(PinHow, NamesEachKind) {
+  EXPECT_EQ(task_pin(PinKind::Cwd, 1, 1).how(), "cwd");
+  EXPECT_EQ(task_pin(PinKind::Fd, 1, 1, 7, Access::Write).how(), "fd 7 (write)");
+  EXPECT_EQ(task_pin(PinKind::Fd, 1, 1, 3, Access::ReadWrite).how(), "fd 3 (read/write)");
+  EXPECT_EQ(task_pin(PinKind::Fd, 1, 1, 3).how(), "fd 3");
+  Pin loop;
+  loop.kind = PinKind::LoopBacking;
+  loop.holder = "/dev/loop1";
+  EXPECT_EQ(loop.how(), "loop /dev/loop1");
+}
+
+Snapshot two_mounts_one_superblock() {
+  Snapshot s;
+  Mount attached;
+  attached.key = 10;
+  attached.dev = {7, 0};
+  attached.source = "/dev/loop0";
+  attached.fstype = "ext2";
+  Mount detached = attached;
+  detached.key = 11;
+  detached.attached = false;
+  s.mounts[10] = attached;
+  s.mounts[11] = detached;
+  s.pins.push_back(task_pin(PinKind::Cwd, 1234, 11));
+  s.pins.push_back(task_pin(PinKind::Fd, 1240, 11, 7, Access::Write));
+  s.tasks[1234] = Task{1234, "sleep", 0, "root", "", "", 0};
+  s.tasks[1240] = Task{1240, "bash", 0, "root", "", "", 0};
+  s.build_superblocks();
+  return s;
+}
+
+TEST(BuildSuperblocks, GroupsMountsAndPinsByDevice) {
+  Snapshot s = two_mounts_one_superblock();
+  ASSERT_EQ(s.superblocks.size(), 1u);
+  const Superblock* sb = s.superblock({7, 0});
+  ASSERT_NE(sb, nullptr);
+  EXPECT_EQ(sb->attached, (std::vector<MountKey>{10}));
+  EXPECT_EQ(sb->detached, (std::vector<MountKey>{11}));
+  EXPECT_EQ(sb->pins.size(), 2u);
+  EXPECT_EQ(sb->device, "/dev/loop0");
+  EXPECT_EQ(sb->fstype, "ext2");
+}
+
+TEST(DescribePins, ProcessesInPidOrderThenKernel) {
+  Snapshot s = two_mounts_one_superblock();
+  Pin loop;
+  loop.kind = PinKind::LoopBacking;
+  loop.holder = "/dev/loop1";
+  loop.mount = 11;
+  s.pins.insert(s.pins.begin(), loop);
+  EXPECT_EQ(describe_pins(s, s.pins_of(11)), "1234 (sleep) cwd, 1240 (bash) fd 7 (write), loop /dev/loop1");
+}
+
+TEST(DescribePins, ThreadWithItsOwnCwdShowsBothIds) {
+  Snapshot s = two_mounts_one_superblock();
+  Pin pin = task_pin(PinKind::Cwd, 1234, 11);
+  pin.tid = 1236;
+  EXPECT_EQ(describe_pin(s, pin), "1234/1236 (sleep) cwd");
+}
+
+TEST(DescribePins, SameTextOnceOnly) {
+  Snapshot s = two_mounts_one_superblock();
+  s.pins.push_back(task_pin(PinKind::Cwd, 1234, 11));
+  EXPECT_EQ(describe_pins(s, s.pins_of(11)), "1234 (sleep) cwd, 1240 (bash) fd 7 (write)");
+}
+
+}  // namespace
+}  // namespace detach

@@ -96,3 +96,20 @@ inline constexpr int kKcmpFiles = 2;
 inline constexpr int kKcmpFs = 3;
 
 }  // namespace detach::uapi
+
+namespace detach::uapi {
+
+// fanotify mount events (6.15): attach/detach of mounts in a marked mount namespace, reported by unique id.
+inline constexpr unsigned kFanReportMnt = 0x00004000;
+inline constexpr unsigned kFanMarkMntns = 0x00000110;
+inline constexpr unsigned long long kFanMntAttach = 0x01000000ULL;
+inline constexpr unsigned long long kFanMntDetach = 0x02000000ULL;
+
+struct FanotifyEventInfoMnt {
+  __u8 info_type;
+  __u8 pad;
+  __u16 len;
+  __u64 mnt_id;
+};
+
+}  // namespace detach::uapi

@@ -1,0 +1,35 @@
+// fanotify mount events: the kernel tells when a mount is attached or detached, by unique id (Linux 6.15+).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+
+namespace detach {
+
+struct MountChange {
+  std::uint64_t mnt_id = 0;
+  bool attached = false;
+  bool detached = false;
+};
+
+class MountEventWatch {
+ public:
+  // EINVAL from fanotify_init means the kernel predates FAN_REPORT_MNT.
+  static Result<MountEventWatch> open();
+
+  // Watches one more mount namespace (an nsfs fd). The mark lives on in the group; NS_FD may be closed after.
+  Status watch_namespace(int ns_fd);
+
+  // Waits up to TIMEOUT for events; an empty list when none came. EOVERFLOW when the queue overflowed.
+  Result<std::vector<MountChange>> wait(std::chrono::milliseconds timeout);
+
+ private:
+  explicit MountEventWatch(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
+};
+
+}  // namespace detach

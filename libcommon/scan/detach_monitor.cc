@@ -1,0 +1,83 @@
+#include "scan/detach_monitor.h"
+
+#include "explain/pinner.h"
+#include "kernel/nsfs.h"
+
+#include <thread>
+
+namespace detach {
+
+Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::milliseconds poll_interval) {
+  DetachMonitor monitor(std::move(options), poll_interval);
+  if (monitor.options_.live) {
+    if (auto watch = MountEventWatch::open()) monitor.watch_.emplace(std::move(*watch));
+  }
+  monitor.mark_new_namespaces();
+  // The first picture: what is attached now, and what was detached before we started (not reported again).
+  std::vector<DetachEvent> ignored;
+  if (auto st = monitor.refresh(ignored); !st) return tl::unexpected(st.error());
+  for (const DetachEvent& event : ignored)
+    if (event.kind == DetachEvent::Kind::Detached) monitor.detached_.insert(event.mount.key);
+  return monitor;
+}
+
+void DetachMonitor::mark_new_namespaces() {
+  if (!watch_) return;
+  auto handles = walk_mount_namespaces(options_.proc_root);
+  if (!handles) return;
+  for (const MountNamespaceHandle& handle : *handles) {
+    if (watched_namespaces_.count(handle.id)) continue;
+    if (watch_->watch_namespace(handle.fd.get())) watched_namespaces_.insert(handle.id);
+  }
+}
+
+Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
+  auto snapshot = take_snapshot(options_);
+  if (!snapshot) return tl::unexpected(snapshot.error());
+  std::set<MountKey> now_detached;
+  for (const Mount* m : snapshot->detached_mounts()) {
+    now_detached.insert(m->key);
+    if (detached_.count(m->key)) continue;
+    DetachEvent event;
+    event.mount = *m;
+    if (auto before = attached_.find(m->key); before != attached_.end()) event.mount.target = before->second.target;
+    event.pinners = describe_pins(*snapshot, snapshot->pins_of(m->key));
+    events.push_back(std::move(event));
+  }
+  for (MountKey key : detached_) {
+    if (now_detached.count(key)) continue;
+    DetachEvent event;
+    event.kind = DetachEvent::Kind::Released;
+    if (auto before = attached_.find(key); before != attached_.end()) event.mount = before->second;
+    event.mount.key = key;
+    events.push_back(std::move(event));
+  }
+  detached_ = std::move(now_detached);
+  // Keep the attached mounts of before too: a detach reported later still needs its former mount point.
+  for (const auto& [key, m] : snapshot->mounts)
+    if (m.attached) attached_[key] = m;
+  return {};
+}
+
+Result<std::vector<DetachEvent>> DetachMonitor::next(std::chrono::milliseconds timeout) {
+  std::vector<DetachEvent> events;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (events.empty()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (timeout.count() >= 0 && left.count() <= 0) break;
+    auto step = timeout.count() < 0 ? poll_interval_ : std::min(left, poll_interval_);
+    if (watch_) {
+      auto changes = watch_->wait(step);
+      if (!changes) return tl::unexpected(changes.error());
+      // A detached mount that is still pinned can only go away quietly: look again every interval anyway.
+      if (changes->empty() && detached_.empty()) continue;
+      mark_new_namespaces();
+    } else {
+      std::this_thread::sleep_for(step);
+    }
+    if (auto st = refresh(events); !st) return tl::unexpected(st.error());
+  }
+  return events;
+}
+
+}  // namespace detach

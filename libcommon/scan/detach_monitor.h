@@ -1,0 +1,52 @@
+// Watches for lazy detaches as they happen, and for the moment a detached mount really goes away.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "kernel/fanotify.h"
+#include "model/snapshot.h"
+#include "scan/scan.h"
+
+namespace detach {
+
+struct DetachEvent {
+  enum class Kind {
+    Detached,  // left every namespace but lives on: PINNERS says who holds it
+    Released,  // a detached mount is really gone (or was never pinned)
+  };
+  Kind kind = Kind::Detached;
+  Mount mount;          // as it was while attached, when we saw it then (target = former mount point)
+  std::string pinners;  // describe_pins of what holds it, for Detached
+};
+
+class DetachMonitor {
+ public:
+  // fanotify when the kernel has mount events (6.15), else snapshots every POLL_INTERVAL.
+  static Result<DetachMonitor> start(ScanOptions options, std::chrono::milliseconds poll_interval);
+
+  bool uses_fanotify() const { return watch_.has_value(); }
+
+  // Waits up to TIMEOUT (negative: forever) and returns what changed; empty on timeout.
+  Result<std::vector<DetachEvent>> next(std::chrono::milliseconds timeout);
+
+ private:
+  DetachMonitor(ScanOptions options, std::chrono::milliseconds poll_interval)
+      : options_(std::move(options)), poll_interval_(poll_interval) {}
+  Status refresh(std::vector<DetachEvent>& events);
+  void mark_new_namespaces();
+
+  ScanOptions options_;
+  std::chrono::milliseconds poll_interval_;
+  std::optional<MountEventWatch> watch_;
+  std::set<std::uint64_t> watched_namespaces_;
+  std::map<MountKey, Mount> attached_;  // last seen attached mounts: where a detached one used to be
+  std::set<MountKey> detached_;         // detached mounts already reported
+};
+
+}  // namespace detach

@@ -29,7 +29,9 @@ class ChildProcess {
   ~ChildProcess() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, WNOHANG);
+    // A killed child dies within microseconds unless it sleeps in the kernel; a short grace avoids a zombie
+    // in the common case without ever blocking on the uncommon one.
+    reap_until(Clock::now() + std::chrono::milliseconds(100));
   }
 
   // Waits for a normal exit until DEADLINE; false when the child is still running.

@@ -96,7 +96,9 @@ std::string block_device_path(const std::string& sys_root, DeviceNumber dev) {
   return "/dev/" + (slash == std::string::npos ? *link : link->substr(slash + 1));
 }
 
-Result<std::string> probe_device_fstype(const std::string& device) {
+namespace {
+
+Result<std::string> probe_device_fstype_here(const std::string& device) {
   std::unique_ptr<blkid_struct_probe, ProbeDeleter> probe(blkid_new_probe_from_filename(device.c_str()));
   if (!probe) return fail_errno("blkid probe", device);
   blkid_probe_enable_superblocks(probe.get(), 1);
@@ -106,6 +108,12 @@ Result<std::string> probe_device_fstype(const std::string& device) {
   if (blkid_probe_lookup_value(probe.get(), "TYPE", &type, nullptr) != 0 || type == nullptr)
     return fail(0, "blkid probe", device, "no filesystem type");
   return std::string(type);
+}
+
+}  // namespace
+
+Result<std::string> probe_device_fstype(const std::string& device, std::chrono::milliseconds limit) {
+  return run_bounded([&device] { return probe_device_fstype_here(device); }, limit);
 }
 
 bool is_fuse_connection(const std::string& sys_root, DeviceNumber dev) {

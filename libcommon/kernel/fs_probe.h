@@ -17,8 +17,9 @@ std::string fs_name_from_magic(std::uint64_t magic);
 // "/dev/loop0" for 7:0 through SYS_ROOT/dev/block/M:m; empty for anonymous devices (tmpfs, btrfs, FUSE).
 std::string block_device_path(const std::string& sys_root, DeviceNumber dev);
 
-// Filesystem type written on a block device (libblkid: "ext2", "xfs"); reads the device, not the fs.
-Result<std::string> probe_device_fstype(const std::string& device);
+// Filesystem type written on a block device (libblkid: "ext2", "xfs"). It reads the device, and a loop device
+// backed by a file on a dead FUSE or NFS server blocks that read: so it runs in a killable child bounded by LIMIT.
+Result<std::string> probe_device_fstype(const std::string& device, std::chrono::milliseconds limit);
 
 // A FUSE connection has a directory named after its device minor in fusectl, when fusectl is mounted.
 bool is_fuse_connection(const std::string& sys_root, DeviceNumber dev);

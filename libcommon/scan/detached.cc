@@ -63,7 +63,8 @@ void describe_device(const ScanState& state, Mount& m) {
   }
   m.source = block_device_path(state.options.sys_root, m.dev);
   if (!m.source.empty()) {
-    if (auto type = probe_device_fstype(state.options.dev_root + m.source.substr(4))) m.fstype = *type;
+    auto type = probe_device_fstype(state.options.dev_root + m.source.substr(4), state.options.fs_call_timeout);
+    if (type) m.fstype = *type;
   } else if (is_fuse_connection(state.options.sys_root, m.dev)) {
     m.fstype = "fuse";  // asking the fs itself could hang on its daemon
   }

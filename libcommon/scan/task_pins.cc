@@ -52,7 +52,8 @@ bool PinCollector::resolve(const TaskDir& task, const std::string& link, PinKind
   if (state_.options.live) {
     auto ref = mount_ref_at(task.dir.get(), link.c_str(), unique_);
     if (!ref) {
-      state_.note_error(ref.error().err);
+      // Kernel threads have no exe (ENOENT): nothing was missed there.
+      if (!(kind == PinKind::Exe && ref.error().err == ENOENT)) state_.note_error(ref.error().err);
       return false;
     }
     if (ref->unique != unique_) return false;  // ids from another family would never match a mount

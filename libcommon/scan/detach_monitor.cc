@@ -7,9 +7,10 @@
 
 namespace detach {
 
-Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::milliseconds poll_interval) {
+Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::milliseconds poll_interval,
+                                           Mode mode) {
   DetachMonitor monitor(std::move(options), poll_interval);
-  if (monitor.options_.live) {
+  if (monitor.options_.live && mode == Mode::Auto) {
     if (auto watch = MountEventWatch::open()) monitor.watch_.emplace(std::move(*watch));
   }
   monitor.mark_new_namespaces();

@@ -27,8 +27,12 @@ struct DetachEvent {
 
 class DetachMonitor {
  public:
-  // fanotify when the kernel has mount events (6.15), else snapshots every POLL_INTERVAL.
-  static Result<DetachMonitor> start(ScanOptions options, std::chrono::milliseconds poll_interval);
+  enum class Mode {
+    Auto,     // fanotify mount events when the kernel has them (6.15), else polling
+    Polling,  // a snapshot every poll interval, whatever the kernel has
+  };
+  static Result<DetachMonitor> start(ScanOptions options, std::chrono::milliseconds poll_interval,
+                                     Mode mode = Mode::Auto);
 
   bool uses_fanotify() const { return watch_.has_value(); }
 

@@ -11,10 +11,10 @@ namespace detach {
 
 // What failed, on what, and why: enough for a tool to print a util-linux-style message.
 struct Error {
-  int err = 0;           // errno value; 0 when the failure is not a system error
-  std::string op;        // "open", "statx", "listmount", "parse" ...
-  std::string path;      // the object the operation was on, may be empty
-  std::string detail;    // free text when errno says too little (e.g. a parse error)
+  int err = 0;         // errno value; 0 when the failure is not a system error
+  std::string op;      // "open", "statx", "listmount", "parse" ...
+  std::string path;    // the object the operation was on, may be empty
+  std::string detail;  // free text when errno says too little (e.g. a parse error)
 
   // "open /dev/loop0: Device or resource busy"
   std::string message() const;

@@ -18,8 +18,8 @@ Result<MountEventWatch> MountEventWatch::open() {
 }
 
 Status MountEventWatch::watch_namespace(int ns_fd) {
-  if (::fanotify_mark(fd_.get(), FAN_MARK_ADD | uapi::kFanMarkMntns, uapi::kFanMntAttach | uapi::kFanMntDetach,
-                      ns_fd, nullptr) != 0)
+  if (::fanotify_mark(fd_.get(), FAN_MARK_ADD | uapi::kFanMarkMntns,
+                      uapi::kFanMntAttach | uapi::kFanMntDetach, ns_fd, nullptr) != 0)
     return fail_errno("fanotify_mark", "FAN_MARK_MNTNS");
   return {};
 }

@@ -27,15 +27,15 @@ struct MagicName {
 };
 
 constexpr std::array kMagicNames = {
-    MagicName{0xEF53, "ext4"},          MagicName{0x58465342, "xfs"},     MagicName{0x9123683E, "btrfs"},
-    MagicName{0x01021994, "tmpfs"},     MagicName{0x65735546, "fuse"},    MagicName{0x6969, "nfs"},
-    MagicName{0x794c7630, "overlay"},   MagicName{0x4d44, "vfat"},        MagicName{0x73717368, "squashfs"},
-    MagicName{0x858458f6, "ramfs"},     MagicName{0xF2F52010, "f2fs"},    MagicName{0x2011BAB0, "exfat"},
-    MagicName{0x7366746e, "ntfs3"},     MagicName{0x9660, "iso9660"},     MagicName{0xE0F5E1E2, "erofs"},
-    MagicName{0x958458f6, "hugetlbfs"}, MagicName{0x01021997, "9p"},      MagicName{0x00c36400, "ceph"},
-    MagicName{0xFF534D42, "cifs"},      MagicName{0xFE534D42, "smb2"},    MagicName{0x2fc12fc1, "zfs"},
-    MagicName{0x9fa0, "proc"},          MagicName{0x62656572, "sysfs"},   MagicName{0x63677270, "cgroup2"},
-    MagicName{0x0187, "autofs"},        MagicName{0x19800202, "mqueue"},  MagicName{0xcafe4a11, "bpf"},
+    MagicName{0xEF53, "ext4"},          MagicName{0x58465342, "xfs"},    MagicName{0x9123683E, "btrfs"},
+    MagicName{0x01021994, "tmpfs"},     MagicName{0x65735546, "fuse"},   MagicName{0x6969, "nfs"},
+    MagicName{0x794c7630, "overlay"},   MagicName{0x4d44, "vfat"},       MagicName{0x73717368, "squashfs"},
+    MagicName{0x858458f6, "ramfs"},     MagicName{0xF2F52010, "f2fs"},   MagicName{0x2011BAB0, "exfat"},
+    MagicName{0x7366746e, "ntfs3"},     MagicName{0x9660, "iso9660"},    MagicName{0xE0F5E1E2, "erofs"},
+    MagicName{0x958458f6, "hugetlbfs"}, MagicName{0x01021997, "9p"},     MagicName{0x00c36400, "ceph"},
+    MagicName{0xFF534D42, "cifs"},      MagicName{0xFE534D42, "smb2"},   MagicName{0x2fc12fc1, "zfs"},
+    MagicName{0x9fa0, "proc"},          MagicName{0x62656572, "sysfs"},  MagicName{0x63677270, "cgroup2"},
+    MagicName{0x0187, "autofs"},        MagicName{0x19800202, "mqueue"}, MagicName{0xcafe4a11, "bpf"},
 };
 
 constexpr std::uint64_t kBtrfsMagic = 0x9123683E;
@@ -50,9 +50,9 @@ struct FsProbeResult {
 
 std::string fsid_text(const unsigned char* fsid) {
   char text[37];
-  std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", fsid[0],
-                fsid[1], fsid[2], fsid[3], fsid[4], fsid[5], fsid[6], fsid[7], fsid[8], fsid[9], fsid[10],
-                fsid[11], fsid[12], fsid[13], fsid[14], fsid[15]);
+  std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                fsid[0], fsid[1], fsid[2], fsid[3], fsid[4], fsid[5], fsid[6], fsid[7], fsid[8], fsid[9],
+                fsid[10], fsid[11], fsid[12], fsid[13], fsid[14], fsid[15]);
   return text;
 }
 

@@ -18,14 +18,15 @@ std::string fs_name_from_magic(std::uint64_t magic);
 std::string block_device_path(const std::string& sys_root, DeviceNumber dev);
 
 // Filesystem type written on a block device (libblkid: "ext2", "xfs"). It reads the device, and a loop device
-// backed by a file on a dead FUSE or NFS server blocks that read: so it runs in a killable child bounded by LIMIT.
+// backed by a file on a dead FUSE or NFS server blocks that read: so it runs in a killable child bounded by
+// LIMIT.
 Result<std::string> probe_device_fstype(const std::string& device, std::chrono::milliseconds limit);
 
 // A FUSE connection has a directory named after its device minor in fusectl, when fusectl is mounted.
 bool is_fuse_connection(const std::string& sys_root, DeviceNumber dev);
 
-// fstatfs() of what PATH leads to, in a killable child bounded by LIMIT (statfs calls into the fs and hangs on
-// a dead FUSE or NFS server). For btrfs, also the devices of the filesystem from sysfs.
+// fstatfs() of what PATH leads to, in a killable child bounded by LIMIT (statfs calls into the fs and hangs
+// on a dead FUSE or NFS server). For btrfs, also the devices of the filesystem from sysfs.
 struct FsIdentity {
   std::string fstype;
   std::string device;  // btrfs: its first device

@@ -33,9 +33,14 @@ std::string vfs_options(__u64 attr) {
   if (attr & 0x4) out += ",nodev";
   if (attr & 0x8) out += ",noexec";
   switch (attr & 0x70) {
-    case 0x00: out += ",relatime"; break;
-    case 0x10: out += ",noatime"; break;
-    default: break;  // strictatime prints nothing
+    case 0x00:
+      out += ",relatime";
+      break;
+    case 0x10:
+      out += ",noatime";
+      break;
+    default:
+      break;  // strictatime prints nothing
   }
   if (attr & 0x80) out += ",nodiratime";
   if (attr & 0x200000) out += ",nosymfollow";
@@ -64,8 +69,7 @@ Result<std::vector<std::uint64_t>> list_mount_ids(std::uint64_t ns_id) {
 Result<Mount> stat_mount(std::uint64_t mnt_id, std::uint64_t ns_id) {
   constexpr __u64 kWant = uapi::kStatmountSbBasic | uapi::kStatmountMntBasic | uapi::kStatmountMntRoot |
                           uapi::kStatmountMntPoint | uapi::kStatmountFsType | uapi::kStatmountMntNsId |
-                          uapi::kStatmountMntOpts | uapi::kStatmountSbSource |
-                          uapi::kStatmountFsSubtype;
+                          uapi::kStatmountMntOpts | uapi::kStatmountSbSource | uapi::kStatmountFsSubtype;
   std::size_t size = 16384;
   for (int attempt = 0; attempt < 6; ++attempt, size *= 4) {
     auto buf = std::make_unique<char[]>(size);
@@ -84,7 +88,8 @@ Result<Mount> stat_mount(std::uint64_t mnt_id, std::uint64_t ns_id) {
     m.root = field(*sm, uapi::kStatmountMntRoot, sm->mnt_root);
     m.target = field(*sm, uapi::kStatmountMntPoint, sm->mnt_point);
     m.fstype = field(*sm, uapi::kStatmountFsType, sm->fs_type);
-    if (std::string sub = field(*sm, uapi::kStatmountFsSubtype, sm->fs_subtype); !sub.empty()) m.fstype += "." + sub;
+    if (std::string sub = field(*sm, uapi::kStatmountFsSubtype, sm->fs_subtype); !sub.empty())
+      m.fstype += "." + sub;
     m.vfs_options = vfs_options(sm->mnt_attr);
     m.source = field(*sm, uapi::kStatmountSbSource, sm->sb_source);
     std::string fs_opts = field(*sm, uapi::kStatmountMntOpts, sm->mnt_opts);

@@ -46,7 +46,9 @@ struct IterDeleter {
   void operator()(libmnt_iter* it) const { mnt_free_iter(it); }
 };
 
-std::string or_empty(const char* s) { return s ? s : ""; }
+std::string or_empty(const char* s) {
+  return s ? s : "";
+}
 
 }  // namespace
 
@@ -94,7 +96,9 @@ Result<std::string> read_file_at(int dirfd, const char* path) {
   return out;
 }
 
-Result<std::string> read_file(const std::string& path) { return read_file_at(AT_FDCWD, path.c_str()); }
+Result<std::string> read_file(const std::string& path) {
+  return read_file_at(AT_FDCWD, path.c_str());
+}
 
 Result<std::string> read_link_at(int dirfd, const char* path) {
   std::string buf(256, '\0');
@@ -109,7 +113,9 @@ Result<std::string> read_link_at(int dirfd, const char* path) {
   }
 }
 
-Result<std::string> read_link(const std::string& path) { return read_link_at(AT_FDCWD, path.c_str()); }
+Result<std::string> read_link(const std::string& path) {
+  return read_link_at(AT_FDCWD, path.c_str());
+}
 
 Result<UniqueFd> open_dir(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -17,7 +17,8 @@ inline constexpr unsigned kStatxMntIdUnique = 0x00004000U;
 inline constexpr long kSysStatmount = 457;
 inline constexpr long kSysListmount = 458;
 #else
-inline constexpr long kSysStatmount = 457;  // same number on every architecture since the syscall table unification
+inline constexpr long kSysStatmount =
+    457;  // same number on every architecture since the syscall table unification
 inline constexpr long kSysListmount = 458;
 #endif
 

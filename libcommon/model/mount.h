@@ -10,14 +10,16 @@
 namespace detach {
 
 // Which id family a snapshot keys its mounts on. listmount()/statx(STATX_MNT_ID_UNIQUE) give 64-bit ids that
-// are never reused; older kernels only give the 31-bit ids of mountinfo and fdinfo, which are reused once freed.
+// are never reused; older kernels only give the 31-bit ids of mountinfo and fdinfo, which are reused once
+// freed.
 enum class IdKind { Unique, Old };
 
 // The key a Snapshot uses for a mount: the unique id when the kernel has them, else the old id.
 using MountKey = std::uint64_t;
 
-// Keys with this bit set name a detached mount known only through a kernel pin (a loop device's or swap file's
-// backing file): the kernel gives no id for it, so it is keyed by its device. Mount ids never reach this bit.
+// Keys with this bit set name a detached mount known only through a kernel pin (a loop device's or swap
+// file's backing file): the kernel gives no id for it, so it is keyed by its device. Mount ids never reach
+// this bit.
 inline constexpr MountKey kKernelHeldKeyBit = MountKey{1} << 63;
 
 struct DeviceNumber {
@@ -38,14 +40,14 @@ struct Mount {
   MountKey parent = 0;          // key of the parent; equal to key for a namespace root
   DeviceNumber dev;             // superblock device (mountinfo MAJ:MIN)
   std::string root;             // root of the mount inside the fs
-  std::string target;           // mount point; for a detached mount, the former one when journaled, else empty
+  std::string target;  // mount point; for a detached mount, the former one when journaled, else empty
   std::string fstype;
   std::string source;
-  std::string vfs_options;      // per-mount options (rw,nosuid,...)
-  std::string fs_options;       // superblock options
-  std::uint64_t ns_id = 0;      // mount namespace id (nsfs), 0 when unknown
-  std::uint64_t ns_inode = 0;   // mount namespace inode, 0 when detached
-  bool attached = true;         // false: no namespace lists it (lazily detached, still pinned)
+  std::string vfs_options;               // per-mount options (rw,nosuid,...)
+  std::string fs_options;                // superblock options
+  std::uint64_t ns_id = 0;               // mount namespace id (nsfs), 0 when unknown
+  std::uint64_t ns_inode = 0;            // mount namespace inode, 0 when detached
+  bool attached = true;                  // false: no namespace lists it (lazily detached, still pinned)
   std::optional<long long> detached_at;  // epoch seconds, from the journal
 };
 

@@ -17,25 +17,38 @@ bool is_task_pin(PinKind kind) {
 
 const char* pin_kind_name(PinKind kind) {
   switch (kind) {
-    case PinKind::Cwd: return "cwd";
-    case PinKind::Root: return "root";
-    case PinKind::Exe: return "exe";
-    case PinKind::Fd: return "fd";
-    case PinKind::Mmap: return "mmap";
-    case PinKind::LoopBacking: return "loop";
-    case PinKind::SwapFile: return "swap file";
-    case PinKind::OtherMount: return "mount";
-    case PinKind::NsfsFd: return "nsfs";
+    case PinKind::Cwd:
+      return "cwd";
+    case PinKind::Root:
+      return "root";
+    case PinKind::Exe:
+      return "exe";
+    case PinKind::Fd:
+      return "fd";
+    case PinKind::Mmap:
+      return "mmap";
+    case PinKind::LoopBacking:
+      return "loop";
+    case PinKind::SwapFile:
+      return "swap file";
+    case PinKind::OtherMount:
+      return "mount";
+    case PinKind::NsfsFd:
+      return "nsfs";
   }
   return "?";
 }
 
 const char* access_name(Access access) {
   switch (access) {
-    case Access::Read: return "read";
-    case Access::Write: return "write";
-    case Access::ReadWrite: return "read/write";
-    case Access::Unknown: break;
+    case Access::Read:
+      return "read";
+    case Access::Write:
+      return "write";
+    case Access::ReadWrite:
+      return "read/write";
+    case Access::Unknown:
+      break;
   }
   return "";
 }

@@ -18,10 +18,10 @@ enum class PinKind {
   Fd,
   Mmap,
   // held by the kernel
-  LoopBacking,   // a loop device whose backing file lives on the fs
-  SwapFile,      // an active swap file on the fs
-  OtherMount,    // another mount of the same superblock (bind mount, copy in another namespace)
-  NsfsFd,        // an nsfs fd or bind mount that keeps a task-less mount namespace alive
+  LoopBacking,  // a loop device whose backing file lives on the fs
+  SwapFile,     // an active swap file on the fs
+  OtherMount,   // another mount of the same superblock (bind mount, copy in another namespace)
+  NsfsFd,       // an nsfs fd or bind mount that keeps a task-less mount namespace alive
 };
 
 bool is_task_pin(PinKind kind);
@@ -32,13 +32,13 @@ const char* access_name(Access access);  // "read", "write", "read/write", ""
 
 struct Pin {
   PinKind kind = PinKind::Fd;
-  MountKey mount = 0;      // the mount it refers to (0 when only the superblock is known)
-  DeviceNumber dev;        // st_dev of the pinned object
-  std::uint64_t ino = 0;   // inode of the pinned object, when known
-  DeviceNumber rdev;       // an fd on a block device node: the device it opens (0:0 otherwise)
-  pid_t pid = 0;           // task pins: the process
-  pid_t tid = 0;           // task pins: the thread, when the thread has its own fs or fd table; else 0
-  int fd = -1;             // PinKind::Fd: the descriptor number
+  MountKey mount = 0;     // the mount it refers to (0 when only the superblock is known)
+  DeviceNumber dev;       // st_dev of the pinned object
+  std::uint64_t ino = 0;  // inode of the pinned object, when known
+  DeviceNumber rdev;      // an fd on a block device node: the device it opens (0:0 otherwise)
+  pid_t pid = 0;          // task pins: the process
+  pid_t tid = 0;          // task pins: the thread, when the thread has its own fs or fd table; else 0
+  int fd = -1;            // PinKind::Fd: the descriptor number
   Access access = Access::Unknown;
   // readlink() of the pin; for a detached mount it is relative to the detached root and is not a host path.
   std::string path;

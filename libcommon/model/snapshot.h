@@ -29,27 +29,27 @@ struct LoopDevice {
 
 // An active swap area, from /proc/swaps.
 struct SwapArea {
-  std::string path;          // as the kernel prints it (relative when its fs is detached)
-  bool is_file = false;      // "file" rather than "partition"
-  DeviceNumber dev;          // partition: its device; file: st_dev of the file when it could be resolved
-  bool resolved = false;     // file: dev is known
+  std::string path;       // as the kernel prints it (relative when its fs is detached)
+  bool is_file = false;   // "file" rather than "partition"
+  DeviceNumber dev;       // partition: its device; file: st_dev of the file when it could be resolved
+  bool resolved = false;  // file: dev is known
 };
 
 // A block device from sysfs, with what stacks on it.
 struct BlockDevice {
-  std::string name;                  // "loop0", "loop0p1", "dm-0"
+  std::string name;  // "loop0", "loop0p1", "dm-0"
   DeviceNumber dev;
   std::vector<std::string> holders;  // /sys/class/block/NAME/holders/*
   std::vector<std::string> partitions;
-  std::string parent;                // whole disk of a partition
-  std::string dm_name;               // device-mapper name (dm/name), when any
-  std::string md_level;              // md level, when any
+  std::string parent;    // whole disk of a partition
+  std::string dm_name;   // device-mapper name (dm/name), when any
+  std::string md_level;  // md level, when any
 };
 
 // What the scan could not see: counted, and told to the user when it could change the answer.
 struct ScanGaps {
-  unsigned denied = 0;       // EACCES/EPERM on a /proc entry
-  unsigned vanished = 0;     // ENOENT/ESRCH: the task exited during the scan
+  unsigned denied = 0;               // EACCES/EPERM on a /proc entry
+  unsigned vanished = 0;             // ENOENT/ESRCH: the task exited during the scan
   unsigned namespaces_unlisted = 0;  // namespaces whose mounts could not be listed
   std::vector<std::string> notes;    // e.g. "listmount() not supported: using mountinfo"
 };
@@ -57,11 +57,11 @@ struct ScanGaps {
 class Snapshot {
  public:
   IdKind id_kind = IdKind::Old;
-  std::map<MountKey, Mount> mounts;      // attached and detached
+  std::map<MountKey, Mount> mounts;  // attached and detached
   std::vector<Namespace> namespaces;
-  std::vector<Pin> pins;                 // task and kernel pins
-  std::map<pid_t, Task> tasks;           // every task that holds at least one pin
-  std::vector<Superblock> superblocks;   // derived by build_superblocks()
+  std::vector<Pin> pins;                // task and kernel pins
+  std::map<pid_t, Task> tasks;          // every task that holds at least one pin
+  std::vector<Superblock> superblocks;  // derived by build_superblocks()
   std::vector<LoopDevice> loops;
   std::vector<SwapArea> swaps;
   std::vector<BlockDevice> block_devices;

@@ -11,10 +11,10 @@ namespace detach {
 struct Superblock {
   DeviceNumber dev;
   std::string fstype;
-  std::string device;                 // "/dev/loop0" when it is backed by a block device, else the source
-  std::vector<MountKey> attached;     // every attached mount of it, in every namespace
-  std::vector<MountKey> detached;     // every detached mount of it still pinned
-  std::vector<std::size_t> pins;      // indexes into Snapshot::pins: everything that keeps it alive
+  std::string device;                    // "/dev/loop0" when it is backed by a block device, else the source
+  std::vector<MountKey> attached;        // every attached mount of it, in every namespace
+  std::vector<MountKey> detached;        // every detached mount of it still pinned
+  std::vector<std::size_t> pins;         // indexes into Snapshot::pins: everything that keeps it alive
   std::vector<std::size_t> kernel_pins;  // indexes of kernel pins (loop, swap) on it
 };
 

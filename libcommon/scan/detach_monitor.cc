@@ -41,7 +41,8 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
     if (detached_.count(m->key)) continue;
     DetachEvent event;
     event.mount = *m;
-    if (auto before = attached_.find(m->key); before != attached_.end()) event.mount.target = before->second.target;
+    if (auto before = attached_.find(m->key); before != attached_.end())
+      event.mount.target = before->second.target;
     event.pinners = describe_pins(*snapshot, snapshot->pins_of(m->key));
     events.push_back(std::move(event));
   }
@@ -64,7 +65,8 @@ Result<std::vector<DetachEvent>> DetachMonitor::next(std::chrono::milliseconds t
   std::vector<DetachEvent> events;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (events.empty()) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (timeout.count() >= 0 && left.count() <= 0) break;
     auto step = timeout.count() < 0 ? poll_interval_ : std::min(left, poll_interval_);
     if (watch_) {

@@ -16,7 +16,8 @@ namespace {
 // by their names: d_dname() paths that are not paths ("anon_inode:[x]"), or fixed names on internal shmem.
 bool looks_internal(const std::string& path) {
   if (path.empty() || path[0] != '/') return true;
-  for (std::string_view prefix : {"/memfd:", "/SYSV", "/[aio]", "/dmabuf:", "/secretmem", "/dev/zero (deleted)"})
+  for (std::string_view prefix :
+       {"/memfd:", "/SYSV", "/[aio]", "/dmabuf:", "/secretmem", "/dev/zero (deleted)"})
     if (std::string_view(path).substr(0, prefix.size()) == prefix) return true;
   return false;
 }
@@ -26,11 +27,16 @@ std::string proc_link(const ScanOptions& options, const Pin& pin) {
   std::string base = options.proc_root + "/" + std::to_string(pin.pid);
   if (pin.tid != 0) base += "/task/" + std::to_string(pin.tid);
   switch (pin.kind) {
-    case PinKind::Cwd: return base + "/cwd";
-    case PinKind::Root: return base + "/root";
-    case PinKind::Exe: return base + "/exe";
-    case PinKind::Fd: return base + "/fd/" + std::to_string(pin.fd);
-    default: return {};
+    case PinKind::Cwd:
+      return base + "/cwd";
+    case PinKind::Root:
+      return base + "/root";
+    case PinKind::Exe:
+      return base + "/exe";
+    case PinKind::Fd:
+      return base + "/fd/" + std::to_string(pin.fd);
+    default:
+      return {};
   }
 }
 
@@ -63,7 +69,8 @@ void describe_device(const ScanState& state, Mount& m) {
   }
   m.source = block_device_path(state.options.sys_root, m.dev);
   if (!m.source.empty()) {
-    auto type = probe_device_fstype(state.options.dev_root + m.source.substr(4), state.options.fs_call_timeout);
+    auto type =
+        probe_device_fstype(state.options.dev_root + m.source.substr(4), state.options.fs_call_timeout);
     if (type) m.fstype = *type;
   } else if (is_fuse_connection(state.options.sys_root, m.dev)) {
     m.fstype = "fuse";  // asking the fs itself could hang on its daemon
@@ -76,7 +83,8 @@ void describe_by_probe(ScanState& state, Mount& m, const Pin& pin) {
   if (link.empty()) return;
   auto id = probe_fs_bounded(link, state.options.sys_root, state.options.fs_call_timeout);
   if (!id) {
-    state.snapshot.gaps.notes.push_back("detached mount " + std::to_string(m.key) + ": " + id.error().message());
+    state.snapshot.gaps.notes.push_back("detached mount " + std::to_string(m.key) + ": " +
+                                        id.error().message());
     return;
   }
   if (m.fstype.empty()) m.fstype = id->fstype;
@@ -91,7 +99,8 @@ Mount describe_detached(ScanState& state, MountKey key, const Pin& pin) {
   if (state.snapshot.id_kind == IdKind::Unique) {
     m.unique_id = key;
     // The old id is what mountinfo showed before the detach; statx still knows it.
-    if (auto ref = mount_ref_at(AT_FDCWD, proc_link(state.options, pin).c_str(), false)) m.old_id = ref->mnt_id;
+    if (auto ref = mount_ref_at(AT_FDCWD, proc_link(state.options, pin).c_str(), false))
+      m.old_id = ref->mnt_id;
   } else {
     m.old_id = static_cast<std::uint32_t>(key);
   }

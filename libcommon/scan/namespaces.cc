@@ -73,7 +73,8 @@ bool list_all_with_syscalls(ScanState& state) {
   }
   for (Namespace& ns : snapshot.namespaces) {
     if (auto listed = list_with_listmount(snapshot, ns); !listed) {
-      // A kernel with the namespace walk but without listmount by namespace cannot give unique ids everywhere.
+      // A kernel with the namespace walk but without listmount by namespace cannot give unique ids
+      // everywhere.
       snapshot.gaps.notes.push_back("listmount: " + listed.error().message() + ": using mountinfo");
       snapshot.mounts.clear();
       for (Namespace& n : snapshot.namespaces) n.mounts.clear();

@@ -15,7 +15,8 @@ struct ScanOptions {
   std::string sys_root = "/sys";
   std::string dev_root = "/dev";
   // true: use the syscalls (listmount, statmount, statx unique ids, nsfs and loop ioctls).
-  // false: read files only (mountinfo, fdinfo, sysfs): the fallback path of old kernels, and how fixtures load.
+  // false: read files only (mountinfo, fdinfo, sysfs): the fallback path of old kernels, and how fixtures
+  // load.
   bool live = true;
   bool task_pins = true;  // scan /proc/PID for cwd, root, exe, fds, mmaps
   bool threads = true;    // also threads with their own fs or fd table

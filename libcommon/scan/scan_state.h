@@ -22,9 +22,9 @@ struct TaskRef {
 struct ScanState {
   const ScanOptions& options;
   Snapshot& snapshot;
-  std::vector<TaskRef> tasks;                 // every process, with its mount namespace
-  std::set<MountKey> internal_mounts;         // pipefs, sockfs, anon_inodefs, nsfs, pidfs, shm ...
-  MountKey nsfs_mount = 0;                    // fds on it are namespace handles
+  std::vector<TaskRef> tasks;          // every process, with its mount namespace
+  std::set<MountKey> internal_mounts;  // pipefs, sockfs, anon_inodefs, nsfs, pidfs, shm ...
+  MountKey nsfs_mount = 0;             // fds on it are namespace handles
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.
   void note_error(int err);
 };

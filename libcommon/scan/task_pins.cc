@@ -26,7 +26,8 @@ struct TaskDir {
 
 class PinCollector {
  public:
-  explicit PinCollector(ScanState& state) : state_(state), unique_(state.snapshot.id_kind == IdKind::Unique) {}
+  explicit PinCollector(ScanState& state)
+      : state_(state), unique_(state.snapshot.id_kind == IdKind::Unique) {}
 
   void scan_fs_links(const TaskDir& task) {
     add_link(task, "cwd", PinKind::Cwd, -1);
@@ -78,7 +79,8 @@ bool PinCollector::resolve(const TaskDir& task, const std::string& link, PinKind
   return resolve_by_path(task, link, pin);
 }
 
-// Without statx mount ids (fixtures, kernels before 5.8): the deepest mount point that is a prefix of the path.
+// Without statx mount ids (fixtures, kernels before 5.8): the deepest mount point that is a prefix of the
+// path.
 bool PinCollector::resolve_by_path(const TaskDir& task, const std::string& link, Pin& pin) {
   auto target = read_link_at(task.dir.get(), link.c_str());
   if (!target || target->empty() || (*target)[0] != '/') return false;
@@ -111,10 +113,14 @@ bool PinCollector::wants_detail(const Pin& pin) const {
 
 Access access_from_flags(int flags) {
   switch (flags & O_ACCMODE) {
-    case O_RDONLY: return Access::Read;
-    case O_WRONLY: return Access::Write;
-    case O_RDWR: return Access::ReadWrite;
-    default: return Access::Unknown;
+    case O_RDONLY:
+      return Access::Read;
+    case O_WRONLY:
+      return Access::Write;
+    case O_RDWR:
+      return Access::ReadWrite;
+    default:
+      return Access::Unknown;
   }
 }
 

@@ -1,10 +1,10 @@
 // The scan on real parts: unique ids, threads with their own cwd, internal mounts, namespaces kept by nsfs.
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>

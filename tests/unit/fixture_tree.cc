@@ -31,7 +31,8 @@ void FixtureTree::write(const std::string& relative, const std::string& content)
 void FixtureTree::link(const std::string& relative, const std::string& target) const {
   fs::path path = fs::path(root_) / relative;
   fs::create_directories(path.parent_path());
-  if (::symlink(target.c_str(), path.c_str()) != 0) throw std::runtime_error("symlink failed: " + path.string());
+  if (::symlink(target.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("symlink failed: " + path.string());
 }
 
 }  // namespace detach::testing

@@ -25,7 +25,8 @@ TEST(ParseFdinfo, TruncatedBeforeMountIdGivesNothing) {
 }
 
 TEST(ParseFdinfo, EventfdExtraLinesAreIgnored) {
-  auto info = parse_fdinfo("pos:\t0\nflags:\t02\nmnt_id:\t15\nino:\t1057\neventfd-count:    0\neventfd-id: 3\n");
+  auto info =
+      parse_fdinfo("pos:\t0\nflags:\t02\nmnt_id:\t15\nino:\t1057\neventfd-count:    0\neventfd-id: 3\n");
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->mnt_id, 15u);
 }
@@ -61,8 +62,8 @@ TEST(ParseMntNsLink, AcceptsOnlyMountNamespaceLinks) {
 }
 
 TEST(ReadMountinfo, UnescapesSpacesNewlinesAndKeepsRawBytes) {
-  // Given mount points with an escaped space, an escaped newline and a non-UTF-8 byte, libmount should give the
-  // real bytes back.
+  // Given mount points with an escaped space, an escaped newline and a non-UTF-8 byte, libmount should give
+  // the real bytes back.
   testing::FixtureTree tree;
   tree.write("mountinfo",
              "21 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"

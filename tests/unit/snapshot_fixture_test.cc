@@ -29,13 +29,14 @@ void add_task(const testing::FixtureTree& tree, int pid, const std::string& comm
   tree.link(dir + "exe", "/usr/bin/" + comm);
 }
 
-void add_fd(const testing::FixtureTree& tree, int pid, int fd, const std::string& target, int mnt_id, int flags) {
+void add_fd(const testing::FixtureTree& tree, int pid, int fd, const std::string& target, int mnt_id,
+            int flags) {
   std::string dir = "proc/" + std::to_string(pid) + "/";
   tree.link(dir + "fd/" + std::to_string(fd), target);
   char octal[16];
   std::snprintf(octal, sizeof octal, "0%o", flags);
-  tree.write(dir + "fdinfo/" + std::to_string(fd),
-             "pos:\t0\nflags:\t" + std::string(octal) + "\nmnt_id:\t" + std::to_string(mnt_id) + "\nino:\t12\n");
+  tree.write(dir + "fdinfo/" + std::to_string(fd), "pos:\t0\nflags:\t" + std::string(octal) + "\nmnt_id:\t" +
+                                                       std::to_string(mnt_id) + "\nino:\t12\n");
 }
 
 ScanOptions fixture_options(const testing::FixtureTree& tree) {

@@ -50,9 +50,10 @@ struct FsProbeResult {
 
 std::string fsid_text(const unsigned char* fsid) {
   char text[37];
-  std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                fsid[0], fsid[1], fsid[2], fsid[3], fsid[4], fsid[5], fsid[6], fsid[7], fsid[8], fsid[9],
-                fsid[10], fsid[11], fsid[12], fsid[13], fsid[14], fsid[15]);
+  (void)std::snprintf(text, sizeof text,
+                      "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", fsid[0],
+                      fsid[1], fsid[2], fsid[3], fsid[4], fsid[5], fsid[6], fsid[7], fsid[8], fsid[9],
+                      fsid[10], fsid[11], fsid[12], fsid[13], fsid[14], fsid[15]);
   return text;
 }
 

@@ -11,7 +11,9 @@ namespace {
 // Holders stack (md on dm on a partition ...); a sysfs loop would recurse forever, so the depth is bounded.
 constexpr int kMaxDepth = 8;
 
-std::string node_path(const std::string& sysfs_name) { return "/dev/" + device_node_name(sysfs_name); }
+std::string node_path(const std::string& sysfs_name) {
+  return "/dev/" + device_node_name(sysfs_name);
+}
 
 // What one question is about: a device and every filesystem on it.
 struct Target {
@@ -43,14 +45,34 @@ Target make_target(const Snapshot& snapshot, const std::string& device, DeviceNu
   return t;
 }
 
-// Loop and swap pins get reasons of their own; the rest say who keeps the mount alive.
-std::vector<std::size_t> mount_pins(const Snapshot& snapshot, MountKey key) {
+// On an attached mount, loop and swap pins get reasons of their own and the rest say who uses it; on a
+// detached one every pin is what keeps it alive, so all are listed ("pinned by: loop /dev/loop2").
+std::vector<std::size_t> mount_pins(const Snapshot& snapshot, const Mount& m) {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < snapshot.pins.size(); ++i) {
     const Pin& pin = snapshot.pins[i];
-    if (pin.mount == key && pin.kind != PinKind::LoopBacking && pin.kind != PinKind::SwapFile) out.push_back(i);
+    bool kernel_pin = pin.kind == PinKind::LoopBacking || pin.kind == PinKind::SwapFile;
+    if (pin.mount == m.key && (!m.attached || !kernel_pin)) out.push_back(i);
   }
   return out;
+}
+
+// A mount in another namespace is only actionable with who is in that namespace, or what keeps it alive.
+void add_namespace(const Snapshot& snapshot, Reason& r) {
+  for (const Namespace& ns : snapshot.namespaces) {
+    if (ns.inode != r.ns_inode) continue;
+    r.ns_tasks = ns.tasks;
+    r.ns_kept_alive_by = ns.kept_alive_by;
+  }
+}
+
+// Kernel pins the scan could tie only to a device number (loop backing files, swap files) keep a detached
+// mount alive as much as its own pins do: "pinned by: loop /dev/loop2".
+void add_superblock_pins(const Snapshot& snapshot, DeviceNumber dev, std::vector<std::size_t>& pins) {
+  for (std::size_t i = 0; i < snapshot.pins.size(); ++i) {
+    const Pin& pin = snapshot.pins[i];
+    if (pin.mount == 0 && !is_task_pin(pin.kind) && pin.dev == dev) pins.push_back(i);
+  }
 }
 
 void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,
@@ -66,7 +88,9 @@ void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainO
       r.target = m->target;
       r.ns_inode = m->ns_inode;
       r.other_namespace = attached && options.own_ns_inode != 0 && m->ns_inode != options.own_ns_inode;
-      r.pins = mount_pins(snapshot, m->key);
+      r.pins = mount_pins(snapshot, *m);
+      if (!attached) add_superblock_pins(snapshot, m->dev, r.pins);
+      if (r.other_namespace) add_namespace(snapshot, r);
       out.push_back(std::move(r));
     }
   }
@@ -107,20 +131,24 @@ void add_swap_reasons(const Snapshot& snapshot, const Target& t, std::vector<Rea
 
 void add_loop_reasons(const Snapshot& snapshot, const Target& t, std::vector<Reason>& out) {
   std::set<std::string> loops;
-  auto add = [&](const std::string& loop, const std::string& file) {
+  auto add = [&](const std::string& loop, const std::string& file, bool backing_device) {
     if (!loops.insert(loop).second) return;
     Reason r;
     r.kind = ReasonKind::LoopBackingFile;
     r.loop = loop;
     r.file = file;
+    r.backing_device = backing_device;
     out.push_back(std::move(r));
   };
-  for (const LoopDevice& loop : snapshot.loops)
+  for (const LoopDevice& loop : snapshot.loops) {
+    // A loop device over the device itself claims nothing (6.18), yet mkfs would rewrite what it shows.
+    if (loop.backing_file == t.device) add(node_path(loop.name), loop.backing_file, true);
     // 0:0 means LOOP_GET_STATUS64 was not asked (fixtures, no live scan): no match then.
     if (loop.backing_dev != DeviceNumber{} && t.fs_devs.count(loop.backing_dev))
-      add(node_path(loop.name), loop.backing_file);
+      add(node_path(loop.name), loop.backing_file, false);
+  }
   for (const Pin& pin : snapshot.pins)
-    if (pin.kind == PinKind::LoopBacking && on_target_fs(snapshot, pin, t)) add(pin.holder, pin.path);
+    if (pin.kind == PinKind::LoopBacking && on_target_fs(snapshot, pin, t)) add(pin.holder, pin.path, false);
 }
 
 void add_open_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,
@@ -157,7 +185,7 @@ void add_stacked_reasons(const Snapshot& snapshot, const Target& t, const Explai
     const BlockDevice* part = snapshot.block_device(name);
     if (part == nullptr) continue;
     std::vector<Reason> nested = collect(snapshot, node_path(name), part->dev, options, depth + 1);
-    if (nested.empty()) continue;
+    if (!holds_device(nested)) continue;  // a plain open of a partition does not claim the disk
     Reason r;
     r.kind = ReasonKind::PartitionBusy;
     r.partition = node_path(name);
@@ -182,50 +210,90 @@ std::vector<Reason> collect(const Snapshot& snapshot, const std::string& device,
 std::vector<std::string> unseen(const Snapshot& snapshot) {
   std::vector<std::string> out;
   const ScanGaps& gaps = snapshot.gaps;
-  if (gaps.denied) out.push_back(std::to_string(gaps.denied) + " /proc entries could not be read (permission denied)");
+  if (gaps.denied)
+    out.push_back(std::to_string(gaps.denied) + " /proc entries could not be read (permission denied)");
   if (gaps.vanished) out.push_back(std::to_string(gaps.vanished) + " processes exited during the scan");
   if (gaps.namespaces_unlisted)
     out.push_back(std::to_string(gaps.namespaces_unlisted) + " mount namespaces could not be listed");
   for (const SwapArea& area : snapshot.swaps)
-    if (area.is_file && !area.resolved) out.push_back("the filesystem of swap file " + area.path + " is unknown");
+    if (area.is_file && !area.resolved)
+      out.push_back("the filesystem of swap file " + area.path + " is unknown");
   for (const LoopDevice& loop : snapshot.loops)
     if (loop.backing_dev == DeviceNumber{})
-      out.push_back("the filesystem of " + loop.backing_file + ", backing " + node_path(loop.name) + ", is unknown");
+      out.push_back("the filesystem of " + loop.backing_file + ", backing " + node_path(loop.name) +
+                    ", is unknown");
   out.insert(out.end(), gaps.notes.begin(), gaps.notes.end());
+  return out;
+}
+
+Reason unknown_reason(const Snapshot& snapshot) {
+  Reason r;
+  r.kind = ReasonKind::Unknown;
+  r.unseen = unseen(snapshot);
+  return r;
+}
+
+// The kernel prints a swap file on a lazily detached fs as a path inside that fs ("/swapfile", or relative):
+// no stat can place it, so when nothing else explains a claim, it is the likely holder, said to be a guess.
+std::vector<Reason> unplaced_swap_files(const Snapshot& snapshot) {
+  std::vector<Reason> out;
+  for (const SwapArea& area : snapshot.swaps) {
+    if (!area.is_file || area.resolved) continue;
+    Reason r;
+    r.kind = ReasonKind::SwapFileOnFs;
+    r.file = area.path;
+    r.certain = false;
+    out.push_back(std::move(r));
+  }
   return out;
 }
 
 }  // namespace
 
+bool holds_device(const std::vector<Reason>& reasons) {
+  return std::any_of(reasons.begin(), reasons.end(),
+                     [](const Reason& r) { return r.kind != ReasonKind::OpenedBy; });
+}
+
 const char* reason_kind_name(ReasonKind kind) {
   switch (kind) {
-    case ReasonKind::Mounted: return "mounted";
-    case ReasonKind::DetachedPinned: return "detached-mount";
-    case ReasonKind::SwapPartition: return "swap-partition";
-    case ReasonKind::SwapFileOnFs: return "swap-file";
-    case ReasonKind::LoopBackingFile: return "loop-backing";
-    case ReasonKind::Holder: return "holder";
-    case ReasonKind::PartitionBusy: return "partition";
-    case ReasonKind::OpenedBy: return "opened-by";
-    case ReasonKind::Unknown: break;
+    case ReasonKind::Mounted:
+      return "mounted";
+    case ReasonKind::DetachedPinned:
+      return "detached-mount";
+    case ReasonKind::SwapPartition:
+      return "swap-partition";
+    case ReasonKind::SwapFileOnFs:
+      return "swap-file";
+    case ReasonKind::LoopBackingFile:
+      return "loop-backing";
+    case ReasonKind::Holder:
+      return "holder";
+    case ReasonKind::PartitionBusy:
+      return "partition";
+    case ReasonKind::OpenedBy:
+      return "opened-by";
+    case ReasonKind::Unknown:
+      break;
   }
   return "unknown";
 }
 
-DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev, bool claimed,
-                            const ExplainOptions& options) {
+DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
+                            bool claimed, const ExplainOptions& options) {
   DeviceReport report;
   report.device = device;
   report.dev = dev;
   report.claimed = claimed;
   report.reasons = collect(snapshot, device, dev, options, 0);
-  if (claimed && report.reasons.empty()) {
-    Reason r;
-    r.kind = ReasonKind::Unknown;
-    r.unseen = unseen(snapshot);
-    report.reasons.push_back(std::move(r));
+  bool held = holds_device(report.reasons);
+  // A claim with nothing to show for it: a swap file on a detached fs is the usual culprit.
+  if (claimed && !held) {
+    std::vector<Reason> why = unplaced_swap_files(snapshot);
+    if (why.empty()) why.push_back(unknown_reason(snapshot));
+    report.reasons.insert(report.reasons.begin(), why.begin(), why.end());
   }
-  report.busy = claimed || !report.reasons.empty();
+  report.busy = claimed || held;
   return report;
 }
 

@@ -32,27 +32,33 @@ const char* reason_kind_name(ReasonKind kind);
 // One reason, as data. Which fields are set depends on kind (see the comments).
 struct Reason {
   ReasonKind kind = ReasonKind::Unknown;
-  MountKey mount = 0;               // Mounted, DetachedPinned
-  std::string fstype;               // Mounted, DetachedPinned
-  std::string target;               // Mounted: mount point; DetachedPinned: the former one when journaled
-  std::uint64_t ns_inode = 0;       // Mounted: namespace it is attached in
-  bool other_namespace = false;     // Mounted: that namespace is not the caller's
+  MountKey mount = 0;            // Mounted, DetachedPinned
+  std::string fstype;            // Mounted, DetachedPinned
+  std::string target;            // Mounted: mount point; DetachedPinned: the former one when journaled
+  std::uint64_t ns_inode = 0;    // Mounted: namespace it is attached in
+  bool other_namespace = false;  // Mounted: that namespace is not the caller's
+  std::vector<pid_t> ns_tasks;   // Mounted in another namespace: the processes in it
+  std::vector<std::string> ns_kept_alive_by;  // ... and, when none is, what keeps it alive ("nsfs mount /x")
   std::vector<std::size_t> pins;    // indexes into Snapshot::pins: Mounted, DetachedPinned, OpenedBy
   std::string file;                 // SwapFileOnFs, LoopBackingFile, SwapPartition: the path the kernel shows
   std::string loop;                 // LoopBackingFile: "/dev/loop4"
+  bool backing_device = false;      // LoopBackingFile: the loop device is backed by the device itself
   std::string holder;               // Holder: "dm-0", "md0"
   std::string dm_name;              // Holder: device-mapper name
   std::string md_level;             // Holder: md level ("raid1")
   std::string partition;            // PartitionBusy: "/dev/loop3p1"
   std::vector<Reason> nested;       // PartitionBusy, Holder: why the partition or holder is busy
   std::vector<std::string> unseen;  // Unknown: what the scan could not see
+  bool certain = true;              // false: a likely reason, not a proven one (a relative swap file)
 };
 
 struct DeviceReport {
   std::string device;  // as the user named it: "/dev/loop3"
   DeviceNumber dev;
   bool claimed = false;  // open(O_EXCL) failed with EBUSY
-  bool busy = false;     // claimed, or some reason found
+  // Claimed, or some reason other than OpenedBy found: a plain (non-exclusive) open does not stop mkfs, so a
+  // device only open somewhere is free, and the openers are told as a warning.
+  bool busy = false;
   std::vector<Reason> reasons;
 };
 
@@ -64,7 +70,10 @@ struct ExplainOptions {
   std::function<bool(const std::string& source, DeviceNumber dev)> source_is_device;
 };
 
-DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev, bool claimed,
-                            const ExplainOptions& options = {});
+// True when some reason holds the device: anything but a plain open.
+bool holds_device(const std::vector<Reason>& reasons);
+
+DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
+                            bool claimed, const ExplainOptions& options = {});
 
 }  // namespace detach

@@ -36,6 +36,10 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
       out["target"] = r.target;
       out["namespace"] = r.ns_inode;
       out["other-namespace"] = r.other_namespace;
+      if (r.other_namespace) {
+        out["namespace-tasks"] = r.ns_tasks;
+        out["namespace-kept-alive-by"] = r.ns_kept_alive_by;
+      }
       out["mount-id"] = r.mount;
       out["fstype"] = r.fstype;
       out["pinners"] = pinners_json(snapshot, r.pins);
@@ -46,11 +50,17 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
       out["former-target"] = r.target.empty() ? json(nullptr) : json(r.target);
       out["pinners"] = pinners_json(snapshot, r.pins);
       break;
-    case ReasonKind::SwapPartition: out["path"] = r.file; break;
-    case ReasonKind::SwapFileOnFs: out["file"] = r.file; break;
+    case ReasonKind::SwapPartition:
+      out["path"] = r.file;
+      break;
+    case ReasonKind::SwapFileOnFs:
+      out["file"] = r.file;
+      out["certain"] = r.certain;
+      break;
     case ReasonKind::LoopBackingFile:
       out["loop"] = r.loop;
       out["file"] = r.file;
+      out["backing-device"] = r.backing_device;
       break;
     case ReasonKind::Holder:
       out["holder"] = r.holder;
@@ -62,8 +72,12 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
       out["partition"] = r.partition;
       out["reasons"] = reasons_json(snapshot, r.nested);
       break;
-    case ReasonKind::OpenedBy: out["pinners"] = pinners_json(snapshot, r.pins); break;
-    case ReasonKind::Unknown: out["unseen"] = r.unseen; break;
+    case ReasonKind::OpenedBy:
+      out["pinners"] = pinners_json(snapshot, r.pins);
+      break;
+    case ReasonKind::Unknown:
+      out["unseen"] = r.unseen;
+      break;
   }
 }
 

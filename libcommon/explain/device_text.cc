@@ -1,5 +1,6 @@
 #include "explain/device_text.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "explain/pinner.h"
@@ -28,14 +29,60 @@ std::vector<const Pin*> pin_pointers(const Snapshot& snapshot, const std::vector
   return out;
 }
 
-std::string mounted_sentence(const std::vector<const Reason*>& mounts) {
+// A busy root fs has thousands of pins; past this many, the text names the first and counts the rest (JSON
+// keeps them all).
+constexpr std::size_t kMaxPinsShown = 32;
+
+std::string pins_text(const Snapshot& snapshot, std::vector<const Pin*> pins) {
+  // Command names may hold newlines too (prctl PR_SET_NAME): escaped like paths.
+  if (pins.size() <= kMaxPinsShown) return printable(describe_pins(snapshot, pins));
+  // The order describe_pins uses, so that the pins shown are the ones it would list first.
+  std::stable_sort(pins.begin(), pins.end(), [](const Pin* a, const Pin* b) {
+    if (is_task_pin(a->kind) != is_task_pin(b->kind)) return is_task_pin(a->kind);
+    return a->pid != b->pid ? a->pid < b->pid : a->fd < b->fd;
+  });
+  std::size_t rest = pins.size() - kMaxPinsShown;
+  pins.resize(kMaxPinsShown);
+  return printable(describe_pins(snapshot, pins)) + " and " + std::to_string(rest) + " more";
+}
+
+// " (processes in it: 1234 (sleep))" or " (no process in it; kept alive by nsfs mount /run/x)".
+std::string namespace_users(const Snapshot& snapshot, const Reason& r) {
+  constexpr std::size_t kMaxTasksShown = 3;
+  if (r.ns_tasks.empty() && r.ns_kept_alive_by.empty()) return "";
+  if (r.ns_tasks.empty()) {
+    std::string out = " (no process in it; kept alive by ";
+    for (std::size_t i = 0; i < r.ns_kept_alive_by.size(); ++i)
+      out += (i ? ", " : "") + printable(r.ns_kept_alive_by[i]);
+    return out + ")";
+  }
+  std::string out = " (processes in it: ";
+  for (std::size_t i = 0; i < r.ns_tasks.size() && i < kMaxTasksShown; ++i) {
+    out += (i ? ", " : "") + std::to_string(r.ns_tasks[i]);
+    if (const Task* task = snapshot.task(r.ns_tasks[i])) out += " (" + printable(task->command) + ")";
+  }
+  if (r.ns_tasks.size() > kMaxTasksShown)
+    out += " and " + std::to_string(r.ns_tasks.size() - kMaxTasksShown) + " more";
+  return out + ")";
+}
+
+std::string mounted_sentence(const Snapshot& snapshot, const std::vector<const Reason*>& mounts) {
   std::string out = "it is mounted at ";
   for (std::size_t i = 0; i < mounts.size(); ++i) {
     if (i) out += ", ";
     out += printable(mounts[i]->target);
-    if (mounts[i]->other_namespace) out += " in mount namespace mnt:[" + std::to_string(mounts[i]->ns_inode) + "]";
+    if (!mounts[i]->other_namespace) continue;
+    out += " in mount namespace mnt:[" + std::to_string(mounts[i]->ns_inode) + "]";
+    out += namespace_users(snapshot, *mounts[i]);
   }
   return out;
+}
+
+// "an ext2", "a btrfs", "an xfs" (said "ex-ef-es"); "a" alone when the type is unknown.
+std::string with_article(const std::string& fstype) {
+  if (fstype.empty()) return "a";
+  bool vowel_sound = std::string("aeiouxAEIOUX").find(fstype[0]) != std::string::npos;
+  return (vowel_sound ? "an " : "a ") + printable(fstype);
 }
 
 std::string detached_sentence(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
@@ -43,15 +90,15 @@ std::string detached_sentence(const Snapshot& snapshot, const std::vector<const 
   for (const Reason* r : detached)
     for (const Pin* pin : pin_pointers(snapshot, r->pins)) pins.push_back(pin);
   const Reason& first = *detached.front();
-  std::string out = "it holds " + std::string(first.fstype.empty() ? "a" : "an " + first.fstype) +
-                    " filesystem that was lazily unmounted";
+  std::string out = "it holds " + with_article(first.fstype) + " filesystem that was lazily unmounted";
   if (!first.target.empty()) out += " from " + printable(first.target);
   if (pins.empty()) return out + " and is still alive";
-  return out + " and is still pinned by: " + describe_pins(snapshot, pins);
+  return out + " and is still pinned by: " + pins_text(snapshot, pins);
 }
 
 std::string holder_sentence(const Reason& r) {
-  if (!r.dm_name.empty()) return "it is held by " + r.holder + " (device-mapper " + printable(r.dm_name) + ")";
+  if (!r.dm_name.empty())
+    return "it is held by " + r.holder + " (device-mapper " + printable(r.dm_name) + ")";
   if (!r.md_level.empty()) return "it is a member of " + r.holder + " (" + r.md_level + ")";
   return "it is held by " + r.holder;
 }
@@ -73,27 +120,37 @@ std::string unknown_sentence() {
 
 void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::string>& out) {
   switch (r.kind) {
-    case ReasonKind::SwapPartition: out.push_back("it is an active swap area"); break;
+    case ReasonKind::SwapPartition:
+      out.push_back("it is an active swap area");
+      break;
     case ReasonKind::SwapFileOnFs:
-      out.push_back("its filesystem holds the active swap file " + printable(r.file));
+      out.push_back(r.certain
+                        ? "its filesystem holds the active swap file " + printable(r.file)
+                        : "it is probably held by the active swap file " + printable(r.file) +
+                              ", whose filesystem could not be found (after a lazy unmount the kernel shows "
+                              "the path inside that filesystem)");
       break;
     case ReasonKind::LoopBackingFile:
-      out.push_back("its filesystem holds " + printable(r.file) + ", the backing file of " + r.loop);
+      out.push_back(r.backing_device
+                        ? "it is the backing device of " + r.loop
+                        : "its filesystem holds " + printable(r.file) + ", the backing file of " + r.loop);
       break;
     case ReasonKind::Holder:
-      add_with_nested(snapshot, holder_sentence(r) + (r.nested.empty() ? "" : ", which is busy: "), r.nested, out);
+      add_with_nested(snapshot, holder_sentence(r) + (r.nested.empty() ? "" : ", which is busy: "), r.nested,
+                      out);
       break;
     case ReasonKind::PartitionBusy:
       add_with_nested(snapshot, "its partition " + printable(r.partition) + " is busy: ", r.nested, out);
       break;
     case ReasonKind::OpenedBy:
-      out.push_back("it is open in: " + describe_pins(snapshot, pin_pointers(snapshot, r.pins)));
+      out.push_back("it is open in: " + pins_text(snapshot, pin_pointers(snapshot, r.pins)));
       break;
     case ReasonKind::Unknown:
       out.push_back(unknown_sentence());
       for (const std::string& what : r.unseen) out.push_back("could not see: " + printable(what));
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -109,8 +166,9 @@ std::vector<std::string> reason_lines(const Snapshot& snapshot, const std::vecto
   std::vector<std::string> out;
   for (const Reason& r : reasons) {
     if (!mounted.empty() && &r == mounted.front()) {
-      out.push_back(mounted_sentence(mounted));
-      if (!mounted_pins.empty()) out.push_back("pinned by: " + describe_pins(snapshot, pin_pointers(snapshot, mounted_pins)));
+      out.push_back(mounted_sentence(snapshot, mounted));
+      if (!mounted_pins.empty())
+        out.push_back("pinned by: " + pins_text(snapshot, pin_pointers(snapshot, mounted_pins)));
     } else if (!detached.empty() && &r == detached.front()) {
       out.push_back(detached_sentence(snapshot, detached));
     } else if (r.kind != ReasonKind::Mounted && r.kind != ReasonKind::DetachedPinned) {
@@ -124,7 +182,12 @@ std::vector<std::string> reason_lines(const Snapshot& snapshot, const std::vecto
 
 std::string render_text(const Snapshot& snapshot, const DeviceReport& report) {
   std::string device = printable(report.device);
-  if (!report.busy) return device + " is free: mkfs can use it\n";
+  if (!report.busy) {
+    // Plain opens do not stop mkfs, but whoever has the device open may not expect it to be overwritten.
+    std::string out = device + " is free: mkfs can use it\n";
+    for (const std::string& line : reason_lines(snapshot, report.reasons)) out += line + "\n";
+    return out;
+  }
   std::vector<std::string> lines = reason_lines(snapshot, report.reasons);
   if (lines.empty()) lines.push_back(unknown_sentence());
   std::string out = device + " is busy: " + lines.front() + "\n";

@@ -35,7 +35,8 @@ std::vector<std::string> list_names(const fs::path& dir) {
   return names;
 }
 
-// The directory every block device is listed in: class/block since 2.6.25, block/ before (and in old fixtures).
+// The directory every block device is listed in: class/block since 2.6.25, block/ before (and in old
+// fixtures).
 fs::path block_class_dir(const std::string& sys_root) {
   fs::path modern = fs::path(sys_root) / "class" / "block";
   return path_exists(modern) ? modern : fs::path(sys_root) / "block";
@@ -103,7 +104,8 @@ std::vector<BlockDevice> read_block_devices(const std::string& sys_root) {
     }
     devices.push_back(std::move(*disk));
   }
-  std::sort(devices.begin(), devices.end(), [](const BlockDevice& a, const BlockDevice& b) { return a.name < b.name; });
+  std::sort(devices.begin(), devices.end(),
+            [](const BlockDevice& a, const BlockDevice& b) { return a.name < b.name; });
   return devices;
 }
 
@@ -123,7 +125,8 @@ void add_loop_status(LoopDevice& loop, const std::string& dev_root) {
 
 }  // namespace
 
-std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root, bool live) {
+std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root,
+                                          bool live) {
   const fs::path base = block_class_dir(sys_root);
   std::vector<LoopDevice> loops;
   for (const std::string& name : list_names(base)) {

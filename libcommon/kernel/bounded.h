@@ -1,7 +1,9 @@
 // Runs work that may call into a filesystem (stat, statfs) in a killable child, with a deadline.
-// A stat on a dead NFS or FUSE server blocks in the kernel; a child can be abandoned and killed, a thread cannot.
+// A stat on a dead NFS or FUSE server blocks in the kernel; a child can be abandoned and killed, a thread
+// cannot.
 #pragma once
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -14,8 +16,8 @@ namespace detach {
 
 // Forks, runs WORK in the child and sends its result back through a pipe. Past LIMIT the child is killed
 // (SIGKILL) and the call fails with ETIMEDOUT. An Error returned by WORK comes back as is (errno, op, path).
-// Keep results small (a few KiB): they travel through one pipe. WORK must not touch shared state: it runs in a
-// forked copy of the process.
+// Keep results small (a few KiB): they travel through one pipe. WORK must not touch shared state: it runs in
+// a forked copy of the process.
 Result<std::string> run_bounded(const std::function<Result<std::string>()>& work,
                                 std::chrono::milliseconds limit);
 

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <optional>
 #include <sstream>
 
@@ -12,7 +13,9 @@
 namespace detach {
 namespace {
 
-bool is_octal(char c) { return c >= '0' && c <= '7'; }
+bool is_octal(char c) {
+  return c >= '0' && c <= '7';
+}
 
 std::vector<std::string> split_fields(const std::string& line) {
   std::istringstream in(line);
@@ -21,37 +24,69 @@ std::vector<std::string> split_fields(const std::string& line) {
   return fields;
 }
 
-std::optional<SwapArea> parse_line(const std::string& line) {
+// One /proc/swaps line, with its Size column (KiB) kept for checking a resolved swap file.
+struct SwapLine {
+  SwapArea area;
+  unsigned long long size_kib = 0;
+};
+
+std::optional<SwapLine> parse_line(const std::string& line) {
   std::vector<std::string> fields = split_fields(line);
   if (fields.empty()) return std::nullopt;
-  SwapArea area;
+  SwapLine out;
+  SwapArea& area = out.area;
   area.path = unescape_octal(fields[0]);
   if (fields.size() >= 2 && (fields[1] == "file" || fields[1] == "partition"))
     area.is_file = fields[1] == "file";
   else
     area.is_file = area.path.rfind("/dev/", 0) != 0;
-  return area;
+  if (fields.size() >= 3) out.size_kib = std::strtoull(fields[2].c_str(), nullptr, 10);
+  return out;
 }
+
+std::vector<SwapLine> parse_lines(const std::string& text) {
+  std::vector<SwapLine> lines;
+  std::istringstream in(text);
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    bool header = first && line.rfind("Filename", 0) == 0;
+    first = false;
+    if (header) continue;
+    if (std::optional<SwapLine> parsed = parse_line(line)) lines.push_back(std::move(*parsed));
+  }
+  return lines;
+}
+
+struct FileFacts {
+  DeviceNumber dev;
+  bool regular = false;
+  unsigned long long size = 0;
+};
 
 // st_dev of a swap file, in a killable child: the stat walks the file's fs, which may not answer.
-void resolve_file(SwapArea& area, std::chrono::milliseconds timeout) {
-  const std::string path = area.path;
-  Result<DeviceNumber> dev = run_bounded_value<DeviceNumber>(
-      [path]() -> Result<DeviceNumber> {
+// After a lazy detach the kernel prints the path inside the detached fs ("/swapfile"), which may name some
+// other file on the host: a file too small to hold the swap area, or not a regular file, is not it.
+void resolve_file(SwapLine& line, std::chrono::milliseconds timeout) {
+  const std::string path = line.area.path;
+  Result<FileFacts> facts = run_bounded_value<FileFacts>(
+      [path]() -> Result<FileFacts> {
         struct stat st {};
         if (::stat(path.c_str(), &st) != 0) return fail_errno("stat", path);
-        return DeviceNumber::from_dev(st.st_dev);
+        return FileFacts{DeviceNumber::from_dev(st.st_dev), S_ISREG(st.st_mode) != 0,
+                         static_cast<unsigned long long>(st.st_size)};
       },
       timeout);
-  if (!dev) return;
-  area.dev = *dev;
-  area.resolved = true;
+  if (!facts || !facts->regular || facts->size < line.size_kib * 1024) return;
+  line.area.dev = facts->dev;
+  line.area.resolved = true;
 }
 
-void resolve(SwapArea& area, std::chrono::milliseconds timeout) {
-  // After a lazy detach the kernel prints the path relative to the detached root: not a host path.
+void resolve(SwapLine& line, std::chrono::milliseconds timeout) {
+  SwapArea& area = line.area;
+  // A relative path (a lazily detached fs) is no host path at all.
   if (area.path.empty() || area.path[0] != '/') return;
-  if (area.is_file) return resolve_file(area, timeout);
+  if (area.is_file) return resolve_file(line, timeout);
   Result<DeviceNumber> dev = block_device_number(area.path);
   if (!dev) return;
   area.dev = *dev;
@@ -77,26 +112,19 @@ std::string unescape_octal(const std::string& text) {
 
 std::vector<SwapArea> parse_swaps(const std::string& text) {
   std::vector<SwapArea> areas;
-  std::istringstream in(text);
-  std::string line;
-  bool header = true;
-  while (std::getline(in, line)) {
-    if (header && line.rfind("Filename", 0) == 0) {
-      header = false;
-      continue;
-    }
-    header = false;
-    if (std::optional<SwapArea> area = parse_line(line)) areas.push_back(std::move(*area));
-  }
+  for (SwapLine& line : parse_lines(text)) areas.push_back(std::move(line.area));
   return areas;
 }
 
-std::vector<SwapArea> read_swaps(const std::string& proc_root, bool live, std::chrono::milliseconds stat_timeout) {
+std::vector<SwapArea> read_swaps(const std::string& proc_root, bool live,
+                                 std::chrono::milliseconds stat_timeout) {
   Result<std::string> text = read_text_file(proc_root + "/swaps");
   if (!text) return {};
-  std::vector<SwapArea> areas = parse_swaps(*text);
-  if (live)
-    for (SwapArea& area : areas) resolve(area, stat_timeout);
+  std::vector<SwapArea> areas;
+  for (SwapLine& line : parse_lines(*text)) {
+    if (live) resolve(line, stat_timeout);
+    areas.push_back(std::move(line.area));
+  }
   return areas;
 }
 

@@ -9,8 +9,9 @@
 
 namespace detach {
 
-// Parses /proc/swaps text (paths are escaped by the kernel as in mountinfo: \040 for space, \012 for newline).
-// A line cut short keeps what it has: a path without a type is guessed a partition when it is under /dev/.
+// Parses /proc/swaps text (paths are escaped by the kernel as in mountinfo: \040 for space, \012 for
+// newline). A line cut short keeps what it has: a path without a type is guessed a partition when it is under
+// /dev/.
 std::vector<SwapArea> parse_swaps(const std::string& text);
 
 // Reads PROC_ROOT/swaps; with live, resolves each swap area's device: a partition's st_rdev, a swap file's

@@ -23,14 +23,16 @@ inline constexpr int kWrap = 1 << 6;
 }  // namespace flag
 
 struct ColumnInfo {
-  std::string_view name;   // header, and the name -o accepts (case-insensitive)
-  double width_hint;       // < 1: fraction of the terminal width; >= 1: columns
-  int flags;               // flag::k*
-  JsonType json;           // type in -J output
-  std::string_view help;   // one line for --help and --list-columns
+  std::string_view name;  // header, and the name -o accepts (case-insensitive)
+  double width_hint;      // < 1: fraction of the terminal width; >= 1: columns
+  int flags;              // flag::k*
+  JsonType json;          // type in -J output
+  std::string_view help;  // one line for --help and --list-columns
 };
 
-constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 constexpr bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -41,7 +43,8 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
 
 // Index of the column called `name` (case-insensitive, as util-linux compares), if any.
 template <std::size_t N>
-constexpr std::optional<std::size_t> find_column(const std::array<ColumnInfo, N>& table, std::string_view name) {
+constexpr std::optional<std::size_t> find_column(const std::array<ColumnInfo, N>& table,
+                                                 std::string_view name) {
   for (std::size_t i = 0; i < N; ++i)
     if (iequals(table[i].name, name)) return i;
   return std::nullopt;

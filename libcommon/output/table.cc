@@ -40,9 +40,13 @@ void Table::set_style(const Style& style) {
   scols_table_enable_noheadings(table_, style.noheadings);
 }
 
-void Table::set_name(const std::string& name) { scols_table_set_name(table_, name.c_str()); }
+void Table::set_name(const std::string& name) {
+  scols_table_set_name(table_, name.c_str());
+}
 
-void Table::set_stream(FILE* stream) { scols_table_set_stream(table_, stream); }
+void Table::set_stream(FILE* stream) {
+  scols_table_set_stream(table_, stream);
+}
 
 bool Table::add_column(std::string_view name, double width_hint, int flags) {
   std::string cname(name);
@@ -63,14 +67,27 @@ bool Table::add_column(std::string_view name, double width_hint, int flags, Json
   return scols_column_set_json_type(column, static_cast<int>(json)) == 0;
 }
 
-Line Table::new_line(Line parent) { return Line(scols_table_new_line(table_, parent.native())); }
+Line Table::new_line(Line parent) {
+  return Line(scols_table_new_line(table_, parent.native()));
+}
 
-std::size_t Table::line_count() const { return scols_table_get_nlines(table_); }
+std::size_t Table::line_count() const {
+  return scols_table_get_nlines(table_);
+}
 
-void Table::remove_lines() { scols_table_remove_lines(table_); }
+void Table::remove_lines() {
+  scols_table_remove_lines(table_);
+}
 
-int Table::print() { return scols_print_table(table_); }
+int Table::print() {
+  return scols_print_table(table_);
+}
 
-int Table::print_lines() { return scols_table_print_range(table_, nullptr, nullptr); }
+int Table::print_lines() {
+  int rc = scols_table_print_range(table_, nullptr, nullptr);
+  // A range ends without its last newline; util-linux's pollers add it, so a stream of ranges reads as lines.
+  if (rc == 0) std::fputc('\n', scols_table_get_stream(table_));
+  return rc;
+}
 
 }  // namespace detach::output

@@ -67,8 +67,8 @@ class Table {
 
   // Renders the whole table; returns 0 or a negative errno from libsmartcols.
   int print();
-  // Renders the current lines without closing the output (used by --poll, which prints as events come and
-  // then drops the printed lines).
+  // Renders the current lines, newline-terminated, without closing the output (used by --poll, which prints
+  // as events come and then drops the printed lines).
   int print_lines();
 
   libscols_table* native() const { return table_; }

@@ -1,0 +1,400 @@
+// "Why is DEVICE busy?" on hand-built snapshots: each reason kind as data, as text and as JSON.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "explain/device.h"
+#include "explain/device_text.h"
+#include "kernel/block.h"
+
+namespace detach {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr std::uint64_t kOwnNs = 4026531841;
+constexpr std::uint64_t kOtherNs = 4026532290;
+constexpr DeviceNumber kLoop3{7, 3};
+
+// A snapshot with the root fs attached; each test adds the mounts, pins and devices of its scenario.
+class Explain : public ::testing::Test {
+ protected:
+  Explain() {
+    AddMount(1, {8, 1}, "/", "ext4", "/dev/sda1", true, kOwnNs);
+    AddTask(1234, "sleep");
+    AddTask(1240, "bash");
+    options_.own_ns_inode = kOwnNs;
+  }
+
+  Mount& AddMount(MountKey key, DeviceNumber dev, std::string target, std::string fstype, std::string source,
+                  bool attached, std::uint64_t ns = kOwnNs) {
+    Mount& m = snapshot_.mounts[key];
+    m.key = m.unique_id = key;
+    m.dev = dev;
+    m.target = std::move(target);
+    m.fstype = std::move(fstype);
+    m.source = std::move(source);
+    m.attached = attached;
+    m.ns_inode = attached ? ns : 0;
+    return m;
+  }
+  void AddTask(pid_t pid, std::string command) {
+    Task& t = snapshot_.tasks[pid];
+    t.pid = pid;
+    t.command = std::move(command);
+    t.user = "root";
+    t.unit = "session-1.scope";
+  }
+  Pin& AddPin(PinKind kind, MountKey mount, pid_t pid, int fd = -1, Access access = Access::Unknown) {
+    Pin& pin = snapshot_.pins.emplace_back();
+    pin.kind = kind;
+    pin.mount = mount;
+    pin.pid = pid;
+    pin.fd = fd;
+    pin.access = access;
+    return pin;
+  }
+  // The seed scenario: ext2 on /dev/loop3, lazily unmounted, pinned by a cwd and a written fd.
+  void AddSeed() {
+    AddMount(100, kLoop3, "", "ext2", "/dev/loop3", false);
+    AddPin(PinKind::Cwd, 100, 1234);
+    AddPin(PinKind::Fd, 100, 1240, 7, Access::Write);
+  }
+  DeviceReport Ask(const std::string& device, DeviceNumber dev, bool claimed = true) {
+    snapshot_.build_superblocks();
+    return explain_device(snapshot_, device, dev, claimed, options_);
+  }
+  std::string Text(const DeviceReport& report) { return render_text(snapshot_, report); }
+
+  Snapshot snapshot_;
+  ExplainOptions options_;
+};
+
+// Given the seed scenario, we should name the detached ext2 fs and both pinners, in the contract's words.
+TEST_F(Explain, LazyUmountPinnedByCwdAndFdIsExplained) {
+  AddSeed();
+  DeviceReport report = Ask("/dev/loop3", kLoop3);
+  ASSERT_EQ(report.reasons.size(), 1u);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::DetachedPinned);
+  EXPECT_EQ(report.reasons[0].mount, 100u);
+  EXPECT_EQ(report.reasons[0].pins.size(), 2u);
+  EXPECT_TRUE(report.busy);
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it holds an ext2 filesystem that was lazily unmounted and is still pinned by: "
+      "1234 (sleep) cwd, 1240 (bash) fd 7 (write)\n");
+}
+
+TEST_F(Explain, LazyUmountAsJson) {
+  AddSeed();
+  json expected = json::parse(R"json({"device":"/dev/loop3","busy":true,"reasons":[
+    {"kind":"detached-mount","fstype":"ext2","mount-id":100,"former-target":null,"pinners":[
+      {"pid":1234,"command":"sleep","user":"root","unit":"session-1.scope","how":"cwd"},
+      {"pid":1240,"command":"bash","user":"root","unit":"session-1.scope","how":"fd 7 (write)"}]}]})json");
+  EXPECT_EQ(to_json(snapshot_, Ask("/dev/loop3", kLoop3)), expected);
+}
+
+// Given a detached mount whose former mount point was journaled, we should say where it was.
+TEST_F(Explain, DetachedMountSaysWhereItWas) {
+  AddSeed();
+  snapshot_.mounts[100].target = "/mnt/x";
+  EXPECT_EQ(
+      Text(Ask("/dev/loop3", kLoop3)),
+      "/dev/loop3 is busy: it holds an ext2 filesystem that was lazily unmounted from /mnt/x and is still "
+      "pinned by: 1234 (sleep) cwd, 1240 (bash) fd 7 (write)\n");
+}
+
+// Given a detached btrfs (or xfs), we should get the article right.
+TEST_F(Explain, ArticleFollowsTheFsType) {
+  AddSeed();
+  snapshot_.mounts[100].fstype = "btrfs";
+  EXPECT_EQ(Text(Ask("/dev/loop3", kLoop3)).rfind("/dev/loop3 is busy: it holds a btrfs filesystem", 0), 0u);
+  snapshot_.mounts[100].fstype = "xfs";
+  EXPECT_EQ(Text(Ask("/dev/loop3", kLoop3)).rfind("/dev/loop3 is busy: it holds an xfs filesystem", 0), 0u);
+}
+
+// Given nothing on the device and no claim, we should call it free.
+TEST_F(Explain, FreeDeviceSaysMkfsCanUseIt) {
+  DeviceReport report = Ask("/dev/loop3", kLoop3, false);
+  EXPECT_FALSE(report.busy);
+  EXPECT_TRUE(report.reasons.empty());
+  EXPECT_EQ(Text(report), "/dev/loop3 is free: mkfs can use it\n");
+  EXPECT_EQ(to_json(snapshot_, report),
+            json::parse(R"json({"device":"/dev/loop3","busy":false,"reasons":[]})json"));
+}
+
+// Given mounts in our namespace and another, we should list both and name only the other namespace.
+TEST_F(Explain, AttachedMountsNameForeignNamespaces) {
+  AddMount(10, kLoop3, "/mnt/x", "ext4", "/dev/loop3", true, kOwnNs);
+  AddMount(11, kLoop3, "/srv/y", "ext4", "/dev/loop3", true, kOtherNs);
+  AddPin(PinKind::Cwd, 10, 1234);
+  DeviceReport report = Ask("/dev/loop3", kLoop3);
+  ASSERT_EQ(report.reasons.size(), 2u);
+  EXPECT_FALSE(report.reasons[0].other_namespace);
+  EXPECT_TRUE(report.reasons[1].other_namespace);
+  EXPECT_EQ(Text(report),
+            "/dev/loop3 is busy: it is mounted at /mnt/x, /srv/y in mount namespace mnt:[4026532290]\n"
+            "pinned by: 1234 (sleep) cwd\n");
+  json mounted = to_json(snapshot_, report)["reasons"][1];
+  EXPECT_EQ(mounted["kind"], "mounted");
+  EXPECT_EQ(mounted["target"], "/srv/y");
+  EXPECT_EQ(mounted["namespace"], kOtherNs);
+  EXPECT_EQ(mounted["other-namespace"], true);
+}
+
+// Given a copy in a namespace with a process in it, or one kept alive only by an nsfs mount, we should say
+// who.
+TEST_F(Explain, ForeignNamespaceNamesItsProcessesOrWhatKeepsIt) {
+  AddMount(11, kLoop3, "/srv/y", "ext4", "/dev/loop3", true, kOtherNs);
+  AddMount(12, kLoop3, "/srv/z", "ext4", "/dev/loop3", true, kOtherNs + 1);
+  Namespace& with_task = snapshot_.namespaces.emplace_back();
+  with_task.inode = kOtherNs;
+  with_task.tasks = {1234, 99};
+  Namespace& kept = snapshot_.namespaces.emplace_back();
+  kept.inode = kOtherNs + 1;
+  kept.kept_alive_by = {"nsfs mount /run/ns/keep"};
+  DeviceReport report = Ask("/dev/loop3", kLoop3);
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it is mounted at /srv/y in mount namespace mnt:[4026532290] (processes in it: "
+      "1234 (sleep), 99), /srv/z in mount namespace mnt:[4026532291] (no process in it; kept alive by "
+      "nsfs mount /run/ns/keep)\n");
+  json reasons = to_json(snapshot_, report)["reasons"];
+  EXPECT_EQ(reasons[0]["namespace-tasks"], json::parse("[1234, 99]"));
+  EXPECT_EQ(reasons[1]["namespace-kept-alive-by"], json::parse(R"json(["nsfs mount /run/ns/keep"])json"));
+}
+
+// Given btrfs (an anonymous st_dev), we should match the mount by its source.
+TEST_F(Explain, BtrfsMountIsFoundThroughItsSource) {
+  AddMount(20, {0, 45}, "/mnt/b", "btrfs", "/dev/loop3", true);
+  DeviceReport report = Ask("/dev/loop3", kLoop3);
+  ASSERT_EQ(report.reasons.size(), 1u);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::Mounted);
+  EXPECT_EQ(Text(report), "/dev/loop3 is busy: it is mounted at /mnt/b\n");
+}
+
+// Given a source spelled differently (a /dev/disk/by-* link), we should ask the resolver the tool provides.
+TEST_F(Explain, SourceResolverLinksOtherSpellings) {
+  AddMount(21, {0, 46}, "/mnt/c", "btrfs", "/dev/disk/by-label/data", true);
+  options_.source_is_device = [](const std::string& source, DeviceNumber dev) {
+    return source == "/dev/disk/by-label/data" && dev == kLoop3;
+  };
+  EXPECT_EQ(Text(Ask("/dev/loop3", kLoop3)), "/dev/loop3 is busy: it is mounted at /mnt/c\n");
+}
+
+// Given a detached mount with no source, we should still match it through its superblock's device.
+TEST_F(Explain, DetachedMountIsFoundThroughItsSuperblockDevice) {
+  AddMount(30, {0, 50}, "", "btrfs", "", false);
+  AddPin(PinKind::Cwd, 30, 1234);
+  snapshot_.build_superblocks();
+  for (Superblock& sb : snapshot_.superblocks)
+    if (sb.dev == DeviceNumber{0, 50}) sb.device = "/dev/loop3";
+  DeviceReport report = explain_device(snapshot_, "/dev/loop3", kLoop3, true, options_);
+  ASSERT_EQ(report.reasons.size(), 1u);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::DetachedPinned);
+}
+
+// Given the device is an active swap partition, we should say so.
+TEST_F(Explain, SwapPartition) {
+  snapshot_.swaps.push_back(SwapArea{"/dev/loop3", false, kLoop3, true});
+  DeviceReport report = Ask("/dev/loop3", kLoop3);
+  EXPECT_EQ(Text(report), "/dev/loop3 is busy: it is an active swap area\n");
+  EXPECT_EQ(to_json(snapshot_, report)["reasons"][0],
+            json::parse(R"json({"kind":"swap-partition","path":"/dev/loop3"})json"));
+}
+
+// Given a swap file and a loop backing file on the mounted fs, we should name each on its own line, once,
+// even when the scan also recorded them as kernel pins.
+TEST_F(Explain, SwapFileAndLoopBackingFileOnTheFs) {
+  AddMount(10, kLoop3, "/mnt/x", "ext4", "/dev/loop3", true);
+  snapshot_.swaps.push_back(SwapArea{"/mnt/x/swap", true, kLoop3, true});
+  snapshot_.loops.push_back(LoopDevice{"loop4", {7, 4}, "/mnt/x/disk.img", kLoop3, 12, false});
+  Pin& loop_pin = AddPin(PinKind::LoopBacking, 0, 0);
+  loop_pin.dev = kLoop3;
+  loop_pin.holder = "/dev/loop4";
+  loop_pin.path = "/mnt/x/disk.img";
+  Pin& swap_pin = AddPin(PinKind::SwapFile, 0, 0);
+  swap_pin.dev = kLoop3;
+  swap_pin.holder = swap_pin.path = "/mnt/x/swap";
+  DeviceReport report = Ask("/dev/loop3", kLoop3);
+  EXPECT_EQ(Text(report),
+            "/dev/loop3 is busy: it is mounted at /mnt/x\n"
+            "its filesystem holds the active swap file /mnt/x/swap\n"
+            "its filesystem holds /mnt/x/disk.img, the backing file of /dev/loop4\n");
+  json reasons = to_json(snapshot_, report)["reasons"];
+  ASSERT_EQ(reasons.size(), 3u);
+  EXPECT_EQ(reasons[1], json::parse(R"json({"kind":"swap-file","file":"/mnt/x/swap","certain":true})json"));
+  EXPECT_EQ(
+      reasons[2],
+      json::parse(
+          R"json({"kind":"loop-backing","loop":"/dev/loop4","file":"/mnt/x/disk.img","backing-device":false})json"));
+}
+
+// The stacked fixture: md0 over sda1 and sdb, dm-0 (vg-root) over sda2.
+class ExplainStacked : public Explain {
+ protected:
+  ExplainStacked() {
+    snapshot_.block_devices = read_block_devices(std::string(FIXTURES_DIR) + "/sysfs/stacked");
+    snapshot_.mounts.clear();
+  }
+};
+
+// Given dm-0 over sda2 mounted at /, we should name the holder and why it is busy.
+TEST_F(ExplainStacked, DeviceMapperHolderAndWhyItIsBusy) {
+  AddMount(1, {254, 0}, "/", "ext4", "/dev/mapper/vg-root", true);
+  DeviceReport report = Ask("/dev/sda2", {8, 2});
+  EXPECT_EQ(
+      Text(report),
+      "/dev/sda2 is busy: it is held by dm-0 (device-mapper vg-root), which is busy: it is mounted at /\n");
+  json holder = to_json(snapshot_, report)["reasons"][0];
+  EXPECT_EQ(holder["kind"], "holder");
+  EXPECT_EQ(holder["holder"], "dm-0");
+  EXPECT_EQ(holder["name"], "vg-root");
+  EXPECT_EQ(holder["reasons"][0]["kind"], "mounted");
+}
+
+// Given an md member, we should name the array and its level.
+TEST_F(ExplainStacked, MdMember) {
+  DeviceReport report = Ask("/dev/sdb", {8, 16});
+  EXPECT_EQ(Text(report), "/dev/sdb is busy: it is a member of md0 (raid1)\n");
+}
+
+// Given a whole disk whose partitions are busy, we should explain each partition, nested.
+TEST_F(ExplainStacked, PartitionsOfADisk) {
+  AddMount(1, {254, 0}, "/", "ext4", "/dev/mapper/vg-root", true);
+  DeviceReport report = Ask("/dev/sda", {8, 0});
+  ASSERT_EQ(report.reasons.size(), 2u);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::PartitionBusy);
+  EXPECT_EQ(report.reasons[0].partition, "/dev/sda1");
+  EXPECT_EQ(
+      Text(report),
+      "/dev/sda is busy: its partition /dev/sda1 is busy: it is a member of md0 (raid1)\n"
+      "its partition /dev/sda2 is busy: it is held by dm-0 (device-mapper vg-root), which is busy: it is "
+      "mounted at /\n");
+  json partition = to_json(snapshot_, report)["reasons"][0];
+  EXPECT_EQ(partition["kind"], "partition");
+  EXPECT_EQ(partition["partition"], "/dev/sda1");
+  EXPECT_EQ(partition["reasons"][0]["kind"], "holder");
+}
+
+// Given a process with the device node itself open, we should name it (and never ourselves).
+TEST_F(Explain, ProcessWithTheDeviceNodeOpenDoesNotMakeItBusy) {
+  AddTask(777, "qemu");
+  AddPin(PinKind::Fd, 1, 777, 5, Access::ReadWrite).rdev = kLoop3;
+  AddPin(PinKind::Fd, 1, 4242, 3, Access::Read).rdev = kLoop3;
+  options_.own_pid = 4242;
+  DeviceReport report = Ask("/dev/loop3", kLoop3, false);
+  EXPECT_FALSE(report.busy);
+  EXPECT_EQ(Text(report),
+            "/dev/loop3 is free: mkfs can use it\nit is open in: 777 (qemu) fd 5 (read/write)\n");
+  EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["kind"], "opened-by");
+}
+
+// Given a claimed device that is only seen open, we should not blame the plain opener for the claim.
+TEST_F(Explain, ClaimedAndOpenSaysTheClaimIsUnexplained) {
+  AddTask(777, "qemu");
+  AddPin(PinKind::Fd, 1, 777, 5, Access::ReadWrite).rdev = kLoop3;
+  DeviceReport report = Ask("/dev/loop3", kLoop3, true);
+  ASSERT_EQ(report.reasons.size(), 2u);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::Unknown);
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it is claimed, but no mount, swap area, loop device, holder or open file explains "
+      "it\nit is open in: 777 (qemu) fd 5 (read/write)\n");
+}
+
+// Given a claim nothing explains, we should say so and list what the scan could not see.
+TEST_F(Explain, ClaimedWithoutReasonSaysWhatWasNotSeen) {
+  snapshot_.gaps.denied = 3;
+  snapshot_.loops.push_back(LoopDevice{"loop9", {7, 9}, "/srv/slow nfs/disk", {}, 0, false});
+  DeviceReport report = Ask("/dev/loop3", kLoop3);
+  ASSERT_EQ(report.reasons.size(), 1u);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::Unknown);
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it is claimed, but no mount, swap area, loop device, holder or open file explains "
+      "it\n"
+      "could not see: 3 /proc entries could not be read (permission denied)\n"
+      "could not see: the filesystem of /srv/slow nfs/disk, backing /dev/loop9, is unknown\n");
+  EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["unseen"].size(), 2u);
+}
+
+// Given a claim and a swap file the kernel shows relative (its fs lazily detached), we should name it as the
+// likely holder, and say it is a guess.
+TEST_F(Explain, RelativeSwapFileIsTheLikelyHolderOfAnUnexplainedClaim) {
+  snapshot_.swaps.push_back(SwapArea{"swapfile", true, {}, false});
+  DeviceReport report = Ask("/dev/loop3", kLoop3);
+  ASSERT_EQ(report.reasons.size(), 1u);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::SwapFileOnFs);
+  EXPECT_FALSE(report.reasons[0].certain);
+  EXPECT_EQ(Text(report),
+            "/dev/loop3 is busy: it is probably held by the active swap file swapfile, whose filesystem "
+            "could not be "
+            "found (after a lazy unmount the kernel shows the path inside that filesystem)\n");
+  EXPECT_EQ(to_json(snapshot_, report)["reasons"][0],
+            json::parse(R"json({"kind":"swap-file","file":"swapfile","certain":false})json"));
+  EXPECT_FALSE(Ask("/dev/loop3", kLoop3, false).busy);  // no claim, no guess
+}
+
+// Given a loop device backed by a file on a detached fs, we should list it among the pins that keep it alive.
+TEST_F(Explain, DetachedMountKeptByALoopDeviceNamesIt) {
+  AddMount(100, kLoop3, "", "ext2", "/dev/loop3", false);
+  Pin& pin = AddPin(PinKind::LoopBacking, 0, 0);
+  pin.dev = kLoop3;
+  pin.holder = "/dev/loop4";
+  pin.path = "/inner.img";
+  EXPECT_EQ(
+      Text(Ask("/dev/loop3", kLoop3)),
+      "/dev/loop3 is busy: it holds an ext2 filesystem that was lazily unmounted and is still pinned by: "
+      "loop /dev/loop4\n"
+      "its filesystem holds /inner.img, the backing file of /dev/loop4\n");
+}
+
+// Given a loop device over the device itself (no claim on 6.18), we should still call the device busy.
+TEST_F(Explain, LoopDeviceOverTheDeviceItself) {
+  snapshot_.loops.push_back(LoopDevice{"loop5", {7, 5}, "/dev/loop3", {0, 5}, 33, false});
+  DeviceReport report = Ask("/dev/loop3", kLoop3, false);
+  EXPECT_TRUE(report.busy);
+  EXPECT_EQ(Text(report), "/dev/loop3 is busy: it is the backing device of /dev/loop5\n");
+  EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["backing-device"], true);
+}
+
+// Given a pinner whose command name holds a newline, we should keep the line whole.
+TEST_F(Explain, ControlCharactersInCommandsAreEscaped) {
+  AddSeed();
+  AddTask(1300, "bad\nname");
+  AddPin(PinKind::Cwd, 100, 1300);
+  std::string text = Text(Ask("/dev/loop3", kLoop3));
+  EXPECT_NE(text.find("1300 (bad\\x0aname) cwd\n"), std::string::npos) << text;
+}
+
+// Given a mount point with a newline, we should keep the reason on one line.
+TEST_F(Explain, ControlCharactersInPathsAreEscaped) {
+  AddMount(10, kLoop3, "/mnt/a\nb", "ext4", "/dev/loop3", true);
+  EXPECT_EQ(Text(Ask("/dev/loop3", kLoop3)), "/dev/loop3 is busy: it is mounted at /mnt/a\\x0ab\n");
+}
+
+// Given a mount with more pins than a line can hold, we should name the first ones and count the rest.
+TEST_F(Explain, ManyPinsAreCountedNotListed) {
+  AddMount(10, kLoop3, "/mnt/x", "ext4", "/dev/loop3", true);
+  for (int fd = 0; fd < 40; ++fd) AddPin(PinKind::Fd, 10, 1234, 39 - fd);
+  std::string text = Text(Ask("/dev/loop3", kLoop3));
+  EXPECT_NE(text.find("pinned by: 1234 (sleep) fd 0, 1234 (sleep) fd 1,"), std::string::npos) << text;
+  EXPECT_NE(text.find("fd 31 and 8 more\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("fd 32"), std::string::npos) << text;
+}
+
+TEST(ReasonKindName, EveryKindHasItsJsonName) {
+  EXPECT_STREQ(reason_kind_name(ReasonKind::Mounted), "mounted");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::DetachedPinned), "detached-mount");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::SwapPartition), "swap-partition");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::SwapFileOnFs), "swap-file");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::LoopBackingFile), "loop-backing");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::Holder), "holder");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::PartitionBusy), "partition");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::OpenedBy), "opened-by");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::Unknown), "unknown");
+}
+
+}  // namespace
+}  // namespace detach

@@ -1,0 +1,160 @@
+// A FUSE filesystem whose daemon is stopped (SIGSTOP): anything that calls into it waits forever. Our tools
+// must only use calls that never reach the fs (fdinfo, readlink, statx for the mount id with
+// AT_STATX_DONT_SYNC), so they finish and still name the pinner.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mount.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "harness.h"
+
+namespace itest {
+namespace {
+
+constexpr auto kHangBound = 10s;  // a hang check, not a performance timing
+
+bool IsMountPoint(const std::string& path) {
+  std::ifstream mountinfo("/proc/self/mountinfo");
+  for (std::string line; std::getline(mountinfo, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, target;
+    fields >> id >> parent >> dev >> root >> target;
+    if (target == path) return true;
+  }
+  return false;
+}
+
+char TaskState(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');
+  return paren == std::string::npos || paren + 2 >= text.size() ? '?' : text[paren + 2];
+}
+
+// The FUSE daemon (itest-fuse-hello) serving `mountpoint`. On destruction it is killed first (so nothing
+// waits on it any more), then its mount is lazily unmounted if it is still there. The mount point lives in
+// this test's own temp dir in its private namespace, so whatever is mounted there is ours.
+class FuseDaemon {
+ public:
+  explicit FuseDaemon(const std::string& mountpoint) : mountpoint_(mountpoint) {
+    const std::uint64_t before = UniqueMountId(mountpoint);
+    const std::string daemon_path = ToolPath("FUSE_HELLO");
+    daemon_.emplace(ChildProcess::Spawn([&](const ReadyPipe& ready) {
+      execl(daemon_path.c_str(), "fuse-hello", "-f", "-s", mountpoint.c_str(), static_cast<char*>(nullptr));
+      ready.Fail("exec " + daemon_path);
+    }));
+    if (!WaitUntil([&] { return UniqueMountId(mountpoint) != before; }, 10s)) {
+      throw std::runtime_error("FUSE daemon did not mount " + mountpoint);
+    }
+    unique_id_ = UniqueMountId(mountpoint);
+  }
+  FuseDaemon(const FuseDaemon&) = delete;
+  FuseDaemon& operator=(const FuseDaemon&) = delete;
+  ~FuseDaemon() {
+    daemon_->Signal(SIGCONT);
+    daemon_.reset();  // SIGKILL and reap: the connection aborts, nothing can wait on it any more
+    if (IsMountPoint(mountpoint_)) umount2(mountpoint_.c_str(), MNT_DETACH);
+  }
+
+  void Stop() {
+    daemon_->Signal(SIGSTOP);
+    if (!WaitUntil([&] { return TaskState(daemon_->pid()) == 'T'; }, 5s)) {
+      throw std::runtime_error("FUSE daemon did not stop");
+    }
+  }
+  void Detach() {
+    if (umount2(mountpoint_.c_str(), MNT_DETACH) != 0) throw std::runtime_error("umount2 " + mountpoint_);
+  }
+  std::uint64_t unique_id() const { return unique_id_; }
+
+ private:
+  std::string mountpoint_;
+  std::optional<ChildProcess> daemon_;
+  std::uint64_t unique_id_ = 0;
+};
+
+std::optional<nlohmann::json> RowWithUniqId(const DetachedListing& listing, std::uint64_t id) {
+  if (!listing.doc || !listing.doc->contains("filesystems")) return std::nullopt;
+  for (const nlohmann::json& row : (*listing.doc)["filesystems"]) {
+    if (UniqIdOf(row) == id) return row;
+  }
+  return std::nullopt;
+}
+
+class DeadFuseDaemon : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ITEST_REQUIRE_ROOT();
+    ITEST_REQUIRE_TOOL("FINDMNT");
+    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_TOOL("FUSE_HELLO");
+    const std::string mountpoint = dir_.MakeDir("fuse");
+    fuse_.emplace(mountpoint);
+    pinner_.emplace(ChildProcess::Spawn([&](const ReadyPipe& ready) {
+      ChdirOrFail(ready, mountpoint);
+      OpenAsFdOrFail(ready, "hello", O_RDONLY, 5);
+      ExecSleep(ready);
+    }));
+    WaitForComm(pinner_->pid(), "sleep");
+    unrelated_.emplace("ext2", 64, /*mount_now=*/false);
+    fuse_->Stop();
+  }
+
+  std::string ExpectedPinners() const {
+    return JoinPins(
+        {PinEntry(pinner_->pid(), "sleep", "cwd"), PinEntry(pinner_->pid(), "sleep", "fd 5 (read)")});
+  }
+
+  TempDir dir_;
+  std::optional<ChildProcess> pinner_;  // killed after the daemon: its exit flushes files through FUSE
+  std::optional<FuseDaemon> fuse_;
+  std::optional<LoopFs> unrelated_;
+};
+
+// Given a FUSE mount whose daemon is stopped and a process using it, we should see findmnt --detached finish
+// within 10 s (and not list the still-attached FUSE mount).
+TEST_F(DeadFuseDaemon, FindmntDetachedFinishes) {
+  const DetachedListing listing = ListDetached(30s);
+  EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  EXPECT_FALSE(RowWithUniqId(listing, fuse_->unique_id()).has_value()) << listing.run.Describe();
+}
+
+// Given the same, we should see a plain findmnt (every mount, the FUSE one included) finish within 10 s.
+TEST_F(DeadFuseDaemon, FullFindmntListingFinishes) {
+  const RunResult all = RunCommand({Findmnt()}, 30s);
+  EXPECT_FALSE(all.timed_out) << all.Describe();
+  EXPECT_LT(all.elapsed, kHangBound) << all.Describe();
+  EXPECT_EQ(all.exit_code, 0) << all.Describe();
+}
+
+// Given the same, we should see mkfs-guard on an unrelated loop device (no filesystem, not mounted) finish
+// within 10 s with a verdict on it. (Whether "free" is right while this test holds the device open is the
+// seed test's question.)
+TEST_F(DeadFuseDaemon, MkfsGuardOnAnUnrelatedDeviceFinishes) {
+  const RunResult guard = RunCommand({MkfsGuard(), unrelated_->device()}, 30s);
+  EXPECT_FALSE(guard.timed_out) << guard.Describe();
+  EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
+  EXPECT_THAT(guard.exit_code, ::testing::AnyOf(0, 1)) << guard.Describe();
+  EXPECT_THAT(FirstLine(guard.out), ::testing::StartsWith(unrelated_->device() + " is ")) << guard.Describe();
+  EXPECT_THAT(guard.out, ::testing::Not(::testing::HasSubstr("fuse-hello"))) << guard.Describe();
+}
+
+// Given the FUSE mount lazily detached while its daemon is stopped, we should see findmnt --detached finish
+// within 10 s and list it with the pinner's cwd and fd (its fs type may stay unknown: asking the fs would
+// hang).
+TEST_F(DeadFuseDaemon, DetachedFuseMountIsListedWithItsPinner) {
+  fuse_->Detach();
+  const DetachedListing listing = ListDetached(30s);
+  EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  const std::optional<nlohmann::json> row = RowWithUniqId(listing, fuse_->unique_id());
+  ASSERT_TRUE(row.has_value()) << "no row with uniq-id " << fuse_->unique_id() << "\n"
+                               << listing.run.Describe();
+  EXPECT_EQ(PinnersOf(*row), ExpectedPinners());
+}
+
+}  // namespace
+}  // namespace itest

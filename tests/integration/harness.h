@@ -1,0 +1,268 @@
+// Real-parts harness for the integration tests: temp dirs, loop devices, mounts, pinner processes and runs
+// of the tools, each with an owner that undoes it, also when a test fails.
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace itest {
+
+using namespace std::chrono_literals;
+
+// Why this process cannot run privileged tests, or nothing when it can.
+std::optional<std::string> MissingPrivilege();
+// True when env CI=true: a privileged test that cannot run must fail there, not skip.
+bool InCi();
+// Enters a private mount namespace (propagation private) so nothing a test mounts leaks to the host.
+void EnterPrivateMountNamespace();
+
+// Skips a test that needs root (fails it when CI=true). Use in a test body or SetUp().
+#define ITEST_REQUIRE_ROOT()                                                                    \
+  do {                                                                                          \
+    if (auto itest_missing = ::itest::MissingPrivilege()) {                                     \
+      if (::itest::InCi()) FAIL() << *itest_missing << " (CI=true: privileged tests must run)"; \
+      GTEST_SKIP() << *itest_missing;                                                           \
+    }                                                                                           \
+  } while (0)
+
+// A binary named by an environment variable (FINDMNT, MKFS_GUARD, FUSE_HELLO); fails the test when missing.
+#define ITEST_REQUIRE_TOOL(var)                                           \
+  do {                                                                    \
+    if (auto itest_why = ::itest::MissingTool(var)) FAIL() << *itest_why; \
+  } while (0)
+std::optional<std::string> MissingTool(const char* env_var);
+std::string ToolPath(const char* env_var);
+std::string Findmnt();
+std::string MkfsGuard();
+
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  ~UniqueFd() { Reset(); }
+  int get() const { return fd_; }
+  void Reset(int fd = -1);
+
+ private:
+  int fd_ = -1;
+};
+
+// A fresh directory under /tmp, removed with everything in it (never crossing into a mount).
+class TempDir {
+ public:
+  TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  // path()/name, created as a directory.
+  std::string MakeDir(const std::string& name) const;
+
+ private:
+  std::string path_;
+};
+
+// A sparse image file of `megabytes` at `path`.
+void MakeImage(const std::string& path, int megabytes);
+// Writes `content` to `path` (created, truncated).
+void WriteFile(const std::string& path, const std::string& content);
+
+// A loop device on `backing_file`, configured with LO_FLAGS_AUTOCLEAR: it frees itself when the last user
+// (our fd, a mount) goes, also if this process dies.
+class LoopDevice {
+ public:
+  explicit LoopDevice(const std::string& backing_file);
+  LoopDevice(const LoopDevice&) = delete;
+  LoopDevice& operator=(const LoopDevice&) = delete;
+  const std::string& path() const { return path_; }  // "/dev/loopN"
+  int number() const { return number_; }
+  std::string MajMin() const;  // "7:N"
+
+ private:
+  UniqueFd fd_;
+  int number_ = -1;
+  std::string path_;
+};
+
+// A mount this test made; on destruction it is lazily unmounted if `target` still is that very mount.
+class Mount {
+ public:
+  Mount(const std::string& source, const std::string& target, const std::string& fstype,
+        unsigned long flags = 0, const std::string& data = "");
+  static Mount Bind(const std::string& source, const std::string& target);
+  Mount(const Mount&) = delete;
+  Mount& operator=(const Mount&) = delete;
+  Mount(Mount&& other) noexcept;
+  Mount& operator=(Mount&&) = delete;
+  ~Mount();
+  const std::string& target() const { return target_; }
+  std::uint64_t unique_id() const { return unique_id_; }
+  // umount2(MNT_DETACH) now: the lazy umount under test.
+  void Detach();
+  // umount2(0) now: a plain umount.
+  void Unmount();
+
+ private:
+  Mount() = default;
+  bool StillAttachedHere() const;
+  std::string target_;
+  std::uint64_t unique_id_ = 0;
+  bool gone_ = true;
+};
+
+// A filesystem on real parts: TEMP/disk.img on a loop device, made by mkfs.FSTYPE, mounted at TEMP/x.
+class LoopFs {
+ public:
+  // Mounts at TEMP/`mount_name` unless `mount_now` is false.
+  explicit LoopFs(const std::string& fstype = "ext2", int megabytes = 64, bool mount_now = true,
+                  const std::string& mount_name = "x");
+  const TempDir& dir() const { return dir_; }
+  const LoopDevice& loop() const { return loop_; }
+  const std::string& device() const { return loop_.path(); }
+  const std::string& fstype() const { return fstype_; }
+  std::string mountpoint() const { return dir_.path() + "/" + mount_name_; }
+  Mount& mount() { return *mount_; }
+  // Mounts the device at mountpoint() (with mount options `data`).
+  void MountAt(const std::string& data = "");
+  // mountpoint()/name
+  std::string File(const std::string& name) const { return mountpoint() + "/" + name; }
+
+ private:
+  TempDir dir_;
+  std::string fstype_;
+  std::string mount_name_;
+  std::string image_;
+  LoopDevice loop_;
+  std::optional<Mount> mount_;
+};
+
+// What a child reports back: ready (with a value) or failed (with a message).
+class ReadyPipe {
+ public:
+  ReadyPipe();
+  int write_fd() const { return write_.get(); }
+  // In the child: report ready with a value (e.g. a tid) and keep running.
+  void Signal(std::int64_t value = 0) const;
+  // In the child: report a failure and _exit(127).
+  [[noreturn]] void Fail(const std::string& what) const;
+  // In the parent: waits for Signal, for exec (EOF) or for Fail; returns the value or throws.
+  std::int64_t Wait(std::chrono::milliseconds timeout);
+  void CloseWriteEnd() { write_.Reset(); }
+
+ private:
+  UniqueFd read_;
+  UniqueFd write_;
+};
+
+// A child process this test forked. Killed (SIGKILL) and reaped by its pid only, on Kill() or destruction.
+class ChildProcess {
+ public:
+  using Body = std::function<void(const ReadyPipe&)>;
+  // Forks; the child closes all inherited fds but the ready pipe and runs `body`, which must end by exec
+  // (ready at exec) or by Signal() and pausing. Returns once the child is ready.
+  static ChildProcess Spawn(const Body& body);
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  ChildProcess(ChildProcess&& other) noexcept;
+  ChildProcess& operator=(ChildProcess&& other) noexcept;
+  ~ChildProcess() { Kill(); }
+  pid_t pid() const { return pid_; }
+  std::int64_t ready_value() const { return ready_value_; }
+  void Signal(int signo) const;
+  void Kill();
+
+ private:
+  ChildProcess() = default;
+  pid_t pid_ = -1;
+  std::int64_t ready_value_ = 0;
+};
+
+// Child bodies (they run in the forked child, after fork).
+[[noreturn]] void ExecSleep(const ReadyPipe& ready);
+[[noreturn]] void PauseForever();
+void ChdirOrFail(const ReadyPipe& ready, const std::string& dir);
+// Opens `file` with `flags`, moves it to fd `fd_number` (kept across exec).
+void OpenAsFdOrFail(const ReadyPipe& ready, const std::string& file, int flags, int fd_number);
+void SetCommOrFail(const ReadyPipe& ready, const std::string& comm);
+
+// The common pinners: `sleep 1000` with its cwd in `dir`; `sleep 1000` holding `file` open as fd `fd_number`.
+ChildProcess SpawnSleepWithCwd(const std::string& dir);
+ChildProcess SpawnSleepWithFd(const std::string& file, int flags, int fd_number);
+
+struct RunResult {
+  int exit_code = -1;  // -1 when killed by a signal or on timeout
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+  std::chrono::milliseconds elapsed{0};
+  std::string Describe() const;  // for failure messages
+};
+// Runs argv[0] (looked up in PATH when it has no '/') with stdout and stderr captured; SIGKILL at `timeout`.
+RunResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 60s);
+// Runs a setup command (mkfs, mkswap, btrfs) and throws when it fails.
+void RunOrThrow(const std::vector<std::string>& argv);
+
+// statx(path, STATX_MNT_ID_UNIQUE) with AT_STATX_DONT_SYNC; follows magic links (/proc/PID/cwd).
+std::uint64_t UniqueMountId(const std::string& path);
+// Polls `pred` every 20 ms until it is true or `timeout` passes.
+bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+// True once open(O_EXCL) on the block device succeeds: no filesystem holds it any more.
+bool DeviceIsFree(const std::string& device);
+// /proc/PID/comm, without the newline.
+std::string CommOf(pid_t pid, pid_t tid = 0);
+// Waits until the pid's comm is `comm` (exec has finished); false on timeout.
+bool WaitForComm(pid_t pid, const std::string& comm);
+
+// "PID (COMMAND) HOW" as the tools print a task pin.
+std::string PinEntry(pid_t pid, const std::string& comm, const std::string& how);
+// Joins entries with ", ".
+std::string JoinPins(const std::vector<std::string>& entries);
+std::string FirstLine(const std::string& text);
+// Splits a PINNERS cell at ", ".
+std::vector<std::string> SplitPins(const std::string& pinners);
+
+// Parses JSON, failing the calling test (not throwing) when it does not parse.
+std::optional<nlohmann::json> ParseJson(const std::string& text);
+// A member of a JSON object as text / as a number; "" / -1 when it is missing, null or of another type.
+std::string Text(const nlohmann::json& object, const std::string& key);
+std::int64_t Number(const nlohmann::json& object, const std::string& key);
+// The "reasons" array of a `mkfs-guard -J` document (empty when missing).
+nlohmann::json Reasons(const nlohmann::json& doc);
+// The "pinners" array of a reason (empty when missing).
+nlohmann::json Pinners(const nlohmann::json& reason);
+// The rows of `findmnt -J` whose "source" is `source` (or `source[/subvol]`).
+std::vector<nlohmann::json> RowsForSource(const nlohmann::json& doc, const std::string& source);
+// The PINNERS cell of a row, as text (a JSON array is joined with ", ").
+std::string PinnersOf(const nlohmann::json& row);
+// The UNIQ-ID cell of a row as a number (a number in JSON, or a string of digits).
+std::uint64_t UniqIdOf(const nlohmann::json& row);
+
+// `findmnt --detached -J -o UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS`, run and parsed.
+struct DetachedListing {
+  RunResult run;
+  std::optional<nlohmann::json> doc;
+  std::vector<nlohmann::json> RowsFor(const std::string& source) const;
+};
+DetachedListing ListDetached(std::chrono::milliseconds timeout = 60s);
+
+// "an ext2", "a btrfs": the article mkfs-guard puts before a fs type.
+std::string WithArticle(const std::string& fstype);
+// The first line mkfs-guard prints for a detached, pinned filesystem.
+std::string DetachedBusyLine(const std::string& device, const std::string& fstype,
+                             const std::string& pinners);
+
+}  // namespace itest

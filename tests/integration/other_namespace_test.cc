@@ -1,0 +1,118 @@
+// A copy of the mount in another mount namespace keeps the superblock alive after our lazy umount; lsof and
+// our own mount table show nothing. Also when that namespace has no task left and only an nsfs bind mount
+// keeps it alive.
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+
+namespace itest {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Mount namespace ids come from per-CPU batches on 6.18: a namespace made on another CPU may get a lower id
+// than ours, and binding its nsfs file here then fails with EINVAL (the kernel's loop check wants the bound
+// namespace newer than ours). So stay on one CPU and start from a fresh namespace made on it; the children
+// inherit the affinity.
+void EnterFreshNamespaceOnThisCpu() {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  CPU_SET(sched_getcpu(), &cpus);
+  if (sched_setaffinity(0, sizeof cpus, &cpus) != 0) throw std::runtime_error("sched_setaffinity");
+  EnterPrivateMountNamespace();
+}
+
+// A fork of this binary in a new mount namespace (propagation private), holding a copy of every mount.
+ChildProcess SpawnInNewMountNamespace() {
+  return ChildProcess::Spawn([](const ReadyPipe& ready) {
+    if (unshare(CLONE_NEWNS) != 0) ready.Fail("unshare(CLONE_NEWNS)");
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ready.Fail("make / private");
+    SetCommOrFail(ready, "ns-holder");
+    ready.Signal();
+    PauseForever();
+  });
+}
+
+std::string MountNamespaceInode(pid_t pid) {
+  struct stat st {};
+  const std::string path = "/proc/" + std::to_string(pid) + "/ns/mnt";
+  if (stat(path.c_str(), &st) != 0) throw std::runtime_error("stat " + path);
+  return std::to_string(st.st_ino);
+}
+
+class CopyInAnotherNamespace : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ITEST_REQUIRE_ROOT();
+    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    EnterFreshNamespaceOnThisCpu();
+    fs_.emplace();
+    holder_.emplace(SpawnInNewMountNamespace());
+    ns_inode_ = MountNamespaceInode(holder_->pid());
+  }
+
+  // Binds the holder's namespace onto TEMP/nsfile, then ends the holder: only the nsfs mount keeps it.
+  void KeepNamespaceOnlyByNsfsMount() {
+    const std::string nsfile = fs_->dir().path() + "/nsfile";
+    WriteFile(nsfile, "");
+    nsfs_.emplace(Mount::Bind("/proc/" + std::to_string(holder_->pid()) + "/ns/mnt", nsfile));
+    holder_->Kill();
+  }
+
+  std::optional<LoopFs> fs_;
+  std::optional<ChildProcess> holder_;
+  std::optional<Mount> nsfs_;  // destroyed first: the namespace and its copy go with it
+  std::string ns_inode_;
+};
+
+// Given a copy of the mount in another namespace with a task in it, and our mount lazily unmounted, we should
+// hear from mkfs-guard that the device is busy and in which namespace it is still mounted.
+TEST_F(CopyInAnotherNamespace, MkfsGuardNamesTheNamespaceWithATask) {
+  fs_->mount().Detach();
+  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
+  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+  EXPECT_THAT(FirstLine(guard.out), HasSubstr(fs_->device() + " is busy: ")) << guard.Describe();
+  EXPECT_THAT(guard.out, HasSubstr(ns_inode_)) << "namespace mnt:[" << ns_inode_ << "] not named\n"
+                                               << guard.Describe();
+}
+
+// Given a copy of the mount in a namespace that no task is in, kept alive only by an nsfs bind mount, we
+// should still hear from mkfs-guard which namespace holds the device.
+TEST_F(CopyInAnotherNamespace, MkfsGuardNamesTheNamespaceKeptByAnNsfsMount) {
+  KeepNamespaceOnlyByNsfsMount();
+  fs_->mount().Detach();
+  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
+  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+  EXPECT_THAT(FirstLine(guard.out), HasSubstr(fs_->device() + " is busy: ")) << guard.Describe();
+  EXPECT_THAT(guard.out, HasSubstr(ns_inode_)) << "namespace mnt:[" << ns_inode_ << "] not named\n"
+                                               << guard.Describe();
+}
+
+// Given the same, we should hear from mkfs-guard what keeps the task-less namespace alive: the nsfs mount.
+TEST_F(CopyInAnotherNamespace, MkfsGuardNamesTheNsfsMountKeepingTheNamespace) {
+  KeepNamespaceOnlyByNsfsMount();
+  fs_->mount().Detach();
+  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
+  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+  EXPECT_THAT(guard.out, HasSubstr(nsfs_->target())) << "the nsfs mount keeping it is not named\n"
+                                                     << guard.Describe();
+}
+
+// Given the namespace kept only by the nsfs mount, we should get a JSON document with a reason from
+// mkfs-guard -J (exit 1, busy).
+TEST_F(CopyInAnotherNamespace, MkfsGuardJsonSaysBusyForTheNsfsKeptCopy) {
+  KeepNamespaceOnlyByNsfsMount();
+  fs_->mount().Detach();
+  const RunResult guard = RunCommand({MkfsGuard(), "-J", fs_->device()});
+  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+  const std::optional<nlohmann::json> doc = ParseJson(guard.out);
+  ASSERT_TRUE(doc.has_value());
+  EXPECT_EQ(doc->value("busy", nlohmann::json()), true) << doc->dump(2);
+  EXPECT_FALSE(Reasons(*doc).empty()) << doc->dump(2);
+  EXPECT_THAT(guard.out, HasSubstr(ns_inode_)) << doc->dump(2);
+}
+
+}  // namespace
+}  // namespace itest

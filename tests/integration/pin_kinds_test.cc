@@ -1,0 +1,184 @@
+// Each way a process can pin a lazily detached mount, one at a time: cwd, root (chroot), exe, fd for read,
+// write and read/write, a mapping whose fd is closed, and a thread with its own cwd (unshare(CLONE_FS)).
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "harness.h"
+
+namespace itest {
+namespace {
+
+using ::testing::Contains;
+
+struct PinKindCase {
+  std::string name;
+  // Prepares the fs (files) and starts the one pinner.
+  std::function<ChildProcess(const LoopFs&)> spawn;
+  // The PINNERS entry the tools should print for it.
+  std::function<std::string(const ChildProcess&)> entry;
+  // /proc path whose statx(STATX_MNT_ID_UNIQUE) is the pinned mount; empty when there is none to check.
+  std::function<std::string(const ChildProcess&)> proc_path;
+  // false when the pinner may pin in more ways than this one (an exe is also mapped).
+  bool only_entry = true;
+};
+
+void PrintTo(const PinKindCase& pin_case, std::ostream* out) {
+  *out << pin_case.name;
+}
+
+std::string Proc(const ChildProcess& child, const std::string& rest) {
+  return "/proc/" + std::to_string(child.pid()) + "/" + rest;
+}
+
+// A fork of this binary that chroots into the fs but keeps its cwd outside it: only its root pins.
+ChildProcess SpawnChrooted(const LoopFs& fs) {
+  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    const int outside = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (outside < 0) ready.Fail("open /");
+    if (chroot(fs.mountpoint().c_str()) != 0) ready.Fail("chroot");
+    if (fchdir(outside) != 0) ready.Fail("fchdir");
+    close(outside);
+    SetCommOrFail(ready, "pin-root");
+    ready.Signal();
+    PauseForever();
+  });
+}
+
+// /usr/bin/sleep copied onto the fs and run from there: its exe pins.
+ChildProcess SpawnSleepFromFs(const LoopFs& fs) {
+  const std::string copy = fs.File("sleep");
+  std::filesystem::copy_file("/usr/bin/sleep", copy);
+  chmod(copy.c_str(), 0755);
+  ChildProcess child = ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    execl(copy.c_str(), "sleep", "1000", static_cast<char*>(nullptr));
+    ready.Fail("exec " + copy);
+  });
+  WaitForComm(child.pid(), "sleep");
+  return child;
+}
+
+// A fork of this binary that maps a file of the fs, closes the fd and waits: only the mapping pins.
+ChildProcess SpawnMapper(const LoopFs& fs) {
+  const std::string file = fs.File("mapped");
+  WriteFile(file, std::string(8192, 'm'));
+  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    const int fd = open(file.c_str(), O_RDONLY);
+    if (fd < 0) ready.Fail("open " + file);
+    if (mmap(nullptr, 8192, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) ready.Fail("mmap");
+    close(fd);
+    SetCommOrFail(ready, "pin-mmap");
+    ready.Signal();
+    PauseForever();
+  });
+}
+
+// A fork of this binary whose main thread stays outside while a second thread, with its own fs struct
+// (unshare(CLONE_FS)), has its cwd in the fs. Reports the thread's tid.
+ChildProcess SpawnThreadWithOwnCwd(const LoopFs& fs) {
+  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    SetCommOrFail(ready, "pin-thread");
+    std::thread pinner([&] {
+      if (unshare(CLONE_FS) != 0) ready.Fail("unshare(CLONE_FS)");
+      ChdirOrFail(ready, fs.mountpoint());
+      ready.Signal(gettid());
+      PauseForever();
+    });
+    PauseForever();
+  });
+}
+
+ChildProcess SpawnFdPinner(const LoopFs& fs, int flags, int fd_number) {
+  WriteFile(fs.File("file"), "data\n");
+  return SpawnSleepWithFd(fs.File("file"), flags, fd_number);
+}
+
+std::string Tid(const ChildProcess& child) {
+  return std::to_string(child.ready_value());
+}
+
+std::vector<PinKindCase> Cases() {
+  auto sleep_entry = [](std::string how) {
+    return [how](const ChildProcess& c) { return PinEntry(c.pid(), "sleep", how); };
+  };
+  return {
+      {"Cwd", [](const LoopFs& fs) { return SpawnSleepWithCwd(fs.mountpoint()); }, sleep_entry("cwd"),
+       [](const ChildProcess& c) { return Proc(c, "cwd"); }},
+      {"RootByChroot", SpawnChrooted,
+       [](const ChildProcess& c) { return PinEntry(c.pid(), "pin-root", "root"); },
+       [](const ChildProcess& c) { return Proc(c, "root"); }},
+      {"Exe", SpawnSleepFromFs, sleep_entry("exe"), [](const ChildProcess& c) { return Proc(c, "exe"); },
+       false},
+      {"FdRead", [](const LoopFs& fs) { return SpawnFdPinner(fs, O_RDONLY, 5); }, sleep_entry("fd 5 (read)"),
+       [](const ChildProcess& c) { return Proc(c, "fd/5"); }},
+      {"FdWrite", [](const LoopFs& fs) { return SpawnFdPinner(fs, O_WRONLY, 6); },
+       sleep_entry("fd 6 (write)"), [](const ChildProcess& c) { return Proc(c, "fd/6"); }},
+      {"FdReadWrite", [](const LoopFs& fs) { return SpawnFdPinner(fs, O_RDWR, 8); },
+       sleep_entry("fd 8 (read/write)"), [](const ChildProcess& c) { return Proc(c, "fd/8"); }},
+      {"MmapWithFdClosed", SpawnMapper,
+       [](const ChildProcess& c) { return PinEntry(c.pid(), "pin-mmap", "mmap"); },
+       [](const ChildProcess&) { return std::string(); }},
+      {"ThreadWithOwnCwd", SpawnThreadWithOwnCwd,
+       [](const ChildProcess& c) { return std::to_string(c.pid()) + "/" + Tid(c) + " (pin-thread) cwd"; },
+       [](const ChildProcess& c) { return Proc(c, "task/" + Tid(c) + "/cwd"); }},
+  };
+}
+
+class DetachedMountPinnedOneWay : public ::testing::TestWithParam<PinKindCase> {
+ protected:
+  void SetUp() override {
+    ITEST_REQUIRE_ROOT();
+    ITEST_REQUIRE_TOOL("FINDMNT");
+    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    fs_.emplace();
+    pinner_.emplace(GetParam().spawn(*fs_));
+    fs_->mount().Detach();
+  }
+
+  std::string Entry() const { return GetParam().entry(*pinner_); }
+
+  std::optional<LoopFs> fs_;
+  std::optional<ChildProcess> pinner_;
+};
+
+// Given an ext2 fs lazily detached and pinned in exactly one way, we should see findmnt --detached list it
+// with that pin as "PID (COMMAND) HOW", under the unique id the pin itself reports.
+TEST_P(DetachedMountPinnedOneWay, IsListedWithThatPin) {
+  const DetachedListing listing = ListDetached();
+  ASSERT_EQ(listing.run.exit_code, 0) << listing.run.Describe();
+  const std::vector<nlohmann::json> rows = listing.RowsFor(fs_->device());
+  ASSERT_EQ(rows.size(), 1u) << listing.run.Describe();
+  if (GetParam().only_entry) {
+    EXPECT_EQ(PinnersOf(rows[0]), Entry());
+  } else {
+    EXPECT_THAT(SplitPins(PinnersOf(rows[0])), Contains(Entry())) << PinnersOf(rows[0]);
+  }
+  EXPECT_EQ(UniqIdOf(rows[0]), fs_->mount().unique_id());
+  const std::string proc_path = GetParam().proc_path(*pinner_);
+  if (!proc_path.empty()) {
+    EXPECT_EQ(UniqueMountId(proc_path), UniqIdOf(rows[0])) << proc_path;
+  }
+}
+
+// Given the same, we should hear from mkfs-guard that the device is busy because of that pin.
+TEST_P(DetachedMountPinnedOneWay, MkfsGuardNamesThatPin) {
+  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
+  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+  if (GetParam().only_entry) {
+    EXPECT_EQ(FirstLine(guard.out), DetachedBusyLine(fs_->device(), "ext2", Entry())) << guard.Describe();
+  } else {
+    EXPECT_THAT(FirstLine(guard.out), ::testing::StartsWith(DetachedBusyLine(fs_->device(), "ext2", "")));
+    EXPECT_THAT(FirstLine(guard.out), ::testing::HasSubstr(Entry())) << guard.Describe();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EachPinKind, DetachedMountPinnedOneWay, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<PinKindCase>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace itest

@@ -1,0 +1,21 @@
+// The text of one cell: what findmnt prints for a filesystem in a given column.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "context.h"
+
+namespace findmnt {
+
+// nullopt: the cell stays empty.
+std::optional<std::string> cell_text(libmnt_fs* fs, Column column, Context& ctx);
+
+// --poll rows: ACTION, OLD-TARGET and OLD-OPTIONS come from the change, the rest from the new (or old) entry.
+std::optional<std::string> tabdiff_cell_text(libmnt_fs* old_fs, libmnt_fs* new_fs, int change, Column column,
+                                             Context& ctx);
+
+// util-linux's size_to_human_string(SIZE_SUFFIX_1LETTER): 1024-based, one decimal, "1.5G".
+std::string human_size(std::uint64_t bytes);
+
+}  // namespace findmnt

@@ -1,0 +1,78 @@
+#include "listmount_table.h"
+
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "diag.h"
+#include "kernel/listmount.h"
+
+namespace findmnt {
+namespace {
+
+// mountinfo's escaping of blanks, newlines and backslashes (\040 ...), which libmount undoes.
+std::string mangle(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03o", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string or_none(const std::string& s) {
+  return s.empty() ? "none" : mangle(s);
+}
+
+std::string mountinfo_line(const detach::Mount& m, std::uint32_t parent_old_id) {
+  return std::to_string(m.old_id) + " " + std::to_string(parent_old_id) + " " + m.dev.str() + " " +
+         or_none(m.root) + " " + or_none(m.target) + " " + or_none(m.vfs_options) + " - " +
+         or_none(m.fstype) + " " + or_none(m.source) + " " + or_none(m.fs_options) + "\n";
+}
+
+struct FileClose {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+
+}  // namespace
+
+MntTable load_listmount_table(Context& ctx) {
+  auto ids = detach::list_mount_ids(0);
+  if (!ids) {
+    warn("failed to fetch mount nodes", ids.error().err);
+    return nullptr;
+  }
+  std::vector<detach::Mount> mounts;
+  std::map<std::uint64_t, std::uint32_t> old_ids;
+  for (std::uint64_t id : *ids) {
+    auto m = detach::stat_mount(id, 0);
+    if (!m) continue;  // unmounted meanwhile
+    old_ids[m->unique_id] = m->old_id;
+    mounts.push_back(std::move(*m));
+  }
+  std::string text;
+  for (const detach::Mount& m : mounts) {
+    auto parent = old_ids.find(m.parent);
+    text += mountinfo_line(m, parent == old_ids.end() ? 0 : parent->second);
+  }
+  MntTable tb(mnt_new_table());
+  std::unique_ptr<FILE, FileClose> f(fmemopen(text.data(), text.size(), "r"));
+  if (!tb || !f || mnt_table_parse_stream(tb.get(), f.get(), "listmount") != 0) {
+    warn("failed to fetch mount nodes", errno);
+    return nullptr;
+  }
+  mnt_table_set_userdata(tb.get(), &ctx);
+  // Entries come back in line order: pair each with its unique id.
+  MntIter itr = new_iter(MNT_ITER_FORWARD);
+  libmnt_fs* fs = nullptr;
+  for (std::size_t i = 0; itr && i < mounts.size() && mnt_table_next_fs(tb.get(), itr.get(), &fs) == 0; ++i)
+    ctx.uniq_ids[fs] = mounts[i].unique_id;
+  return tb;
+}
+
+}  // namespace findmnt

@@ -4,24 +4,10 @@
 #include <cstdio>
 
 #include "explain/pinner.h"
+#include "explain/printable.h"
 
 namespace detach {
 namespace {
-
-// Paths may hold newlines and other control bytes; each reason must stay on its own line.
-std::string printable(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 std::vector<const Pin*> pin_pointers(const Snapshot& snapshot, const std::vector<std::size_t>& indexes) {
   std::vector<const Pin*> out;

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "base/unique_fd.h"
+#include "kernel/bounded.h"
 #include "kernel/text_file.h"
 
 namespace detach {
@@ -111,22 +112,35 @@ std::vector<BlockDevice> read_block_devices(const std::string& sys_root) {
 
 namespace {
 
+struct LoopStatus {
+  dev_t backing_dev;
+  std::uint64_t backing_inode;
+};
+
 // lo_device and lo_inode of a bound loop device. O_RDONLY without O_EXCL: this must never claim the device.
-void add_loop_status(LoopDevice& loop, const std::string& dev_root) {
-  std::string node = dev_root + "/" + device_node_name(loop.name);
+Result<LoopStatus> loop_status(const std::string& node) {
   UniqueFd fd(::open(node.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (!fd) return;
+  if (!fd) return fail_errno("open", node);
   loop_info64 info{};
-  if (::ioctl(fd.get(), LOOP_GET_STATUS64, &info) != 0) return;
+  if (::ioctl(fd.get(), LOOP_GET_STATUS64, &info) != 0) return fail_errno("ioctl LOOP_GET_STATUS64", node);
+  return LoopStatus{static_cast<dev_t>(info.lo_device), info.lo_inode};
+}
+
+// LOOP_GET_STATUS64 stats the backing file (vfs_getattr), which blocks when that file lives on a dead FUSE or
+// NFS server: so it runs in a killable child.
+void add_loop_status(LoopDevice& loop, const std::string& dev_root, std::chrono::milliseconds limit) {
+  std::string node = dev_root + "/" + device_node_name(loop.name);
+  auto status = run_bounded_value<LoopStatus>([&node] { return loop_status(node); }, limit);
+  if (!status) return;
   // lo_device is the kernel's huge_encode_dev(), which glibc's major()/minor() decode.
-  loop.backing_dev = DeviceNumber::from_dev(static_cast<dev_t>(info.lo_device));
-  loop.backing_inode = info.lo_inode;
+  loop.backing_dev = DeviceNumber::from_dev(status->backing_dev);
+  loop.backing_inode = status->backing_inode;
 }
 
 }  // namespace
 
-std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root,
-                                          bool live) {
+std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root, bool live,
+                                          std::chrono::milliseconds limit) {
   const fs::path base = block_class_dir(sys_root);
   std::vector<LoopDevice> loops;
   for (const std::string& name : list_names(base)) {
@@ -143,7 +157,7 @@ std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std
     // The kernel appends one newline to the path, which may itself contain newlines: drop only that one.
     if (!loop.backing_file.empty() && loop.backing_file.back() == '\n') loop.backing_file.pop_back();
     loop.autoclear = read_attribute(loop_dir / "autoclear") == "1";
-    if (live) add_loop_status(loop, dev_root);
+    if (live) add_loop_status(loop, dev_root, limit);
     loops.push_back(std::move(loop));
   }
   return loops;

@@ -1,6 +1,7 @@
 // Block devices as sysfs shows them: names, numbers, holders, partitions, loop backing files.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,8 +17,8 @@ std::vector<BlockDevice> read_block_devices(const std::string& sys_root);
 
 // Every bound loop device, sorted by name. With live, LOOP_GET_STATUS64 on DEV_ROOT/NAME adds backing_dev and
 // backing_inode (sysfs has neither; its backing_file is relative once the backing file's fs is detached).
-std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root,
-                                          bool live);
+std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root, bool live,
+                                          std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
 
 // "/dev/loop0" -> 7:0, through stat(2) of the node (devtmpfs: never calls into another filesystem).
 // Fails with ENOTBLK when PATH is not a block device.

@@ -38,7 +38,8 @@ void scan_kernel_pins(ScanState& state) {
   Snapshot& snapshot = state.snapshot;
   const ScanOptions& options = state.options;
   snapshot.block_devices = read_block_devices(options.sys_root);
-  snapshot.loops = read_loop_devices(options.sys_root, options.dev_root, options.live);
+  snapshot.loops =
+      read_loop_devices(options.sys_root, options.dev_root, options.live, options.fs_call_timeout);
   snapshot.swaps = read_swaps(options.proc_root, options.live);
   add_loop_pins(snapshot);
   add_swap_pins(snapshot);

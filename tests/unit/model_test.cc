@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "explain/pinner.h"
+#include "explain/printable.h"
 #include "model/snapshot.h"
 
 namespace detach {
@@ -81,6 +82,26 @@ TEST(DescribePins, SameTextOnceOnly) {
   Snapshot s = two_mounts_one_superblock();
   s.pins.push_back(task_pin(PinKind::Cwd, 1234, 11));
   EXPECT_EQ(describe_pins(s, s.pins_of(11)), "1234 (sleep) cwd, 1240 (bash) fd 7 (write)");
+}
+
+}  // namespace
+}  // namespace detach
+
+namespace detach {
+namespace {
+
+TEST(Printable, EscapesControlCharactersAndInvalidUtf8Only) {
+  EXPECT_EQ(printable("a\nb"), "a\\x0ab");
+  EXPECT_EQ(printable("bad \xff name"), "bad \\xff name");
+  EXPECT_EQ(printable("caf\xc3\xa9 \xe2\x82\xac"), "caf\xc3\xa9 \xe2\x82\xac");  // valid UTF-8 stays
+  EXPECT_EQ(printable("\xc3\x28"), "\\xc3(");                                    // a broken sequence
+  EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf");                                // overlong
+  EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");                       // a surrogate
+  EXPECT_EQ(printable("\xe2\x82"), "\\xe2\\x82");                                // truncated at the end
+}
+
+TEST(EscapeInvalidUtf8, KeepsControlCharactersForTheTableLayerToEscape) {
+  EXPECT_EQ(escape_invalid_utf8("a\nb\xff"), "a\nb\\xff");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "explain/pinner.h"
+#include "explain/printable.h"
 #include "render.h"
 #include "scan/detach_monitor.h"
 #include "scan/scan.h"
@@ -143,7 +144,8 @@ class DetachedRenderer {
     Line line = out_.new_line();
     const std::vector<Column>& cols = ctx_.cfg.columns;
     for (std::size_t i = 0; i < cols.size(); ++i)
-      if (auto text = mount_cell(m, cols[i], snap_, ctx_.cfg)) line.set(i, *text);
+      if (auto text = mount_cell(m, cols[i], snap_, ctx_.cfg))
+        line.set(i, detach::escape_invalid_utf8(*text));
     if (ctx_.cfg.tree) add_pinner_rows(m, line);
   }
 
@@ -162,7 +164,7 @@ class DetachedRenderer {
       if (!seen.insert(detach::describe_pin(snap_, *pin)).second) continue;
       Line line = out_.new_line(parent);
       for (std::size_t i = 0; i < cols.size(); ++i)
-        if (auto text = pin_cell(*pin, cols[i], snap_)) line.set(i, *text);
+        if (auto text = pin_cell(*pin, cols[i], snap_)) line.set(i, detach::escape_invalid_utf8(*text));
     }
   }
 
@@ -202,7 +204,7 @@ void add_event_row(const Context& ctx, const detach::DetachEvent& ev, detach::ou
       text = nonempty(ev.pinners);
     else if (cols[i] != Column::Pins && cols[i] != Column::Pids)
       text = mount_cell(ev.mount, cols[i], empty, ctx.cfg);
-    if (text) line.set(i, *text);
+    if (text) line.set(i, detach::escape_invalid_utf8(*text));
   }
 }
 

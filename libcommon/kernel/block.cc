@@ -14,7 +14,7 @@
 
 #include "base/unique_fd.h"
 #include "kernel/bounded.h"
-#include "kernel/text_file.h"
+#include "kernel/procfs.h"
 
 namespace detach {
 namespace {
@@ -146,7 +146,7 @@ std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std
   for (const std::string& name : list_names(base)) {
     fs::path loop_dir = base / name / "loop";
     // Only a bound loop device has loop/; backing_file is the one attribute that says it is bound.
-    Result<std::string> backing = read_text_file(loop_dir / "backing_file");
+    Result<std::string> backing = read_file(loop_dir / "backing_file");
     if (!backing) continue;
     std::optional<DeviceNumber> dev = parse_device_number(read_attribute(base / name / "dev"));
     if (!dev) continue;

@@ -100,6 +100,13 @@ Result<std::string> read_file(const std::string& path) {
   return read_file_at(AT_FDCWD, path.c_str());
 }
 
+std::string read_attribute(const std::string& path) {
+  Result<std::string> text = read_file(path);
+  if (!text) return {};
+  if (!text->empty() && text->back() == '\n') text->pop_back();
+  return *text;
+}
+
 Result<std::string> read_link_at(int dirfd, const char* path) {
   std::string buf(256, '\0');
   for (;;) {

@@ -23,6 +23,10 @@ Result<std::vector<int>> list_numeric_entries_at(int dirfd, const char* path);
 Result<std::vector<std::string>> list_entries_at(int dirfd, const char* path);
 
 Result<std::string> read_file(const std::string& path);
+
+// A sysfs attribute without its one trailing newline ("7:0\n" -> "7:0"); empty when it cannot be read.
+// Only one newline goes: a path in sysfs may itself end in a newline.
+std::string read_attribute(const std::string& path);
 Result<std::string> read_file_at(int dirfd, const char* path);
 Result<std::string> read_link(const std::string& path);
 Result<std::string> read_link_at(int dirfd, const char* path);

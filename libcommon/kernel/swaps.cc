@@ -8,7 +8,7 @@
 
 #include "kernel/block.h"
 #include "kernel/bounded.h"
-#include "kernel/text_file.h"
+#include "kernel/procfs.h"
 
 namespace detach {
 namespace {
@@ -118,7 +118,7 @@ std::vector<SwapArea> parse_swaps(const std::string& text) {
 
 std::vector<SwapArea> read_swaps(const std::string& proc_root, bool live,
                                  std::chrono::milliseconds stat_timeout) {
-  Result<std::string> text = read_text_file(proc_root + "/swaps");
+  Result<std::string> text = read_file(proc_root + "/swaps");
   if (!text) return {};
   std::vector<SwapArea> areas;
   for (SwapLine& line : parse_lines(*text)) {

@@ -134,14 +134,14 @@ void WriteFile(const std::string& path, const std::string& content) {
 
 // ---- LoopDevice ----
 
-LoopDevice::LoopDevice(const std::string& backing_file) {
-  UniqueFd backing(open(backing_file.c_str(), O_RDWR | O_CLOEXEC));
+LoopDevice::LoopDevice(const std::string& backing_file, bool read_only) {
+  UniqueFd backing(open(backing_file.c_str(), (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC));
   if (backing.get() < 0) Throw("open " + backing_file);
   UniqueFd control(open("/dev/loop-control", O_RDWR | O_CLOEXEC));
   if (control.get() < 0) Throw("open /dev/loop-control");
   loop_config config{};
   config.fd = static_cast<__u32>(backing.get());
-  config.info.lo_flags = LO_FLAGS_AUTOCLEAR;
+  config.info.lo_flags = LO_FLAGS_AUTOCLEAR | (read_only ? LO_FLAGS_READ_ONLY : 0);
   // Another process may take the free device between GET_FREE and CONFIGURE: retry with the next one.
   for (int attempt = 0; attempt < kLoopRetries; ++attempt) {
     const int number = ioctl(control.get(), LOOP_CTL_GET_FREE);

@@ -85,7 +85,8 @@ void WriteFile(const std::string& path, const std::string& content);
 // (our fd, a mount) goes, also if this process dies.
 class LoopDevice {
  public:
-  explicit LoopDevice(const std::string& backing_file);
+  // READ_ONLY: the backing file is opened read-only and the device is read-only (LO_FLAGS_READ_ONLY).
+  explicit LoopDevice(const std::string& backing_file, bool read_only = false);
   LoopDevice(const LoopDevice&) = delete;
   LoopDevice& operator=(const LoopDevice&) = delete;
   const std::string& path() const { return path_; }  // "/dev/loopN"

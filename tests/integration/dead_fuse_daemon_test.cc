@@ -99,8 +99,8 @@ class DeadFuseDaemon : public ::testing::Test {
       ExecSleep(ready);
     }));
     WaitForComm(pinner_->pid(), "sleep");
-    // A loop device backed by a file on the FUSE fs: LOOP_GET_STATUS64 stats that file, so every scan that asks
-    // a loop device for its backing file would hang on the stopped daemon unless it is bounded.
+    // A loop device backed by a file on the FUSE fs: LOOP_GET_STATUS64 stats that file, so every scan that
+    // asks a loop device for its backing file would hang on the stopped daemon unless it is bounded.
     fuse_loop_.emplace(mountpoint + "/hello", /*read_only=*/true);
     unrelated_.emplace("ext2", 64, /*mount_now=*/false);
     fuse_->Stop();
@@ -115,7 +115,7 @@ class DeadFuseDaemon : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::optional<ChildProcess> pinner_;  // killed after the daemon: its exit flushes files through FUSE
+  std::optional<ChildProcess> pinner_;   // killed after the daemon: its exit flushes files through FUSE
   std::optional<LoopDevice> fuse_loop_;  // freed after the daemon is killed: its release goes through FUSE
   std::optional<FuseDaemon> fuse_;
   std::optional<LoopFs> unrelated_;

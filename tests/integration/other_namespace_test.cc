@@ -61,6 +61,15 @@ class CopyInAnotherNamespace : public ::testing::Test {
     holder_->Kill();
   }
 
+  // Lazily unmounts ours and asks mkfs-guard about the device, which the copy elsewhere keeps busy.
+  RunResult GuardAfterDetach() {
+    fs_->mount().Detach();
+    RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
+    EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+    EXPECT_THAT(FirstLine(guard.out), HasSubstr(fs_->device() + " is busy: ")) << guard.Describe();
+    return guard;
+  }
+
   std::optional<LoopFs> fs_;
   std::optional<ChildProcess> holder_;
   std::optional<Mount> nsfs_;  // destroyed first: the namespace and its copy go with it
@@ -70,10 +79,7 @@ class CopyInAnotherNamespace : public ::testing::Test {
 // Given a copy of the mount in another namespace with a task in it, and our mount lazily unmounted, we should
 // hear from mkfs-guard that the device is busy and in which namespace it is still mounted.
 TEST_F(CopyInAnotherNamespace, MkfsGuardNamesTheNamespaceWithATask) {
-  fs_->mount().Detach();
-  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
-  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_THAT(FirstLine(guard.out), HasSubstr(fs_->device() + " is busy: ")) << guard.Describe();
+  const RunResult guard = GuardAfterDetach();
   EXPECT_THAT(guard.out, HasSubstr(ns_inode_)) << "namespace mnt:[" << ns_inode_ << "] not named\n"
                                                << guard.Describe();
 }
@@ -82,10 +88,7 @@ TEST_F(CopyInAnotherNamespace, MkfsGuardNamesTheNamespaceWithATask) {
 // should still hear from mkfs-guard which namespace holds the device.
 TEST_F(CopyInAnotherNamespace, MkfsGuardNamesTheNamespaceKeptByAnNsfsMount) {
   KeepNamespaceOnlyByNsfsMount();
-  fs_->mount().Detach();
-  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
-  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_THAT(FirstLine(guard.out), HasSubstr(fs_->device() + " is busy: ")) << guard.Describe();
+  const RunResult guard = GuardAfterDetach();
   EXPECT_THAT(guard.out, HasSubstr(ns_inode_)) << "namespace mnt:[" << ns_inode_ << "] not named\n"
                                                << guard.Describe();
 }
@@ -93,9 +96,7 @@ TEST_F(CopyInAnotherNamespace, MkfsGuardNamesTheNamespaceKeptByAnNsfsMount) {
 // Given the same, we should hear from mkfs-guard what keeps the task-less namespace alive: the nsfs mount.
 TEST_F(CopyInAnotherNamespace, MkfsGuardNamesTheNsfsMountKeepingTheNamespace) {
   KeepNamespaceOnlyByNsfsMount();
-  fs_->mount().Detach();
-  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
-  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+  const RunResult guard = GuardAfterDetach();
   EXPECT_THAT(guard.out, HasSubstr(nsfs_->target())) << "the nsfs mount keeping it is not named\n"
                                                      << guard.Describe();
 }

@@ -11,6 +11,7 @@ namespace {
 
 std::vector<const Pin*> pin_pointers(const Snapshot& snapshot, const std::vector<std::size_t>& indexes) {
   std::vector<const Pin*> out;
+  out.reserve(indexes.size());
   for (std::size_t i : indexes) out.push_back(&snapshot.pins[i]);
   return out;
 }

@@ -26,6 +26,7 @@ struct DeviceNumber {
   unsigned major = 0;
   unsigned minor = 0;
   friend bool operator==(const DeviceNumber&, const DeviceNumber&) = default;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   friend auto operator<=>(const DeviceNumber&, const DeviceNumber&) = default;
   bool anonymous() const { return major == 0; }
   dev_t to_dev() const;

@@ -113,9 +113,7 @@ std::string_view type_name(const ColumnSpec& spec) {
       return "<integer>";
     case JsonType::Boolean:
       return "<boolean>";
-    case JsonType::ArrayString:
-      return "<string>";
-    default:
+    default:  // strings, and arrays of strings
       return "<string>";
   }
 }

@@ -63,7 +63,7 @@ void Verifier::msg(char type, const char* fmt, ...) {
   std::printf("   [%c] ", type);
   va_list ap;
   va_start(ap, fmt);
-  std::vprintf(fmt, ap);
+  std::vprintf(fmt, ap);  // NOLINT(clang-analyzer-valist.Uninitialized): va_start is right above
   va_end(ap);
   std::putchar('\n');
 }

@@ -18,7 +18,6 @@ struct Namespace {
   std::vector<pid_t> tasks;
   // For a namespace no task is in: "fd 5 of 1234 (holder)", "nsfs mount /run/netns/x"
   std::vector<std::string> kept_alive_by;
-  bool complete = true;  // false when its mount list could not be read
 };
 
 }  // namespace detach

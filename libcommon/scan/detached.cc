@@ -89,6 +89,7 @@ void describe_by_probe(ScanState& state, Mount& m, const Pin& pin) {
   }
   if (m.fstype.empty()) m.fstype = id->fstype;
   if (m.source.empty()) m.source = id->device;
+  if (m.fs_options.empty()) m.fs_options = id->read_only ? "ro" : "rw";
 }
 
 Mount describe_detached(ScanState& state, MountKey key, const Pin& pin) {

@@ -49,7 +49,6 @@ void list_with_mountinfo(ScanState& state, Namespace& ns) {
     for (Mount& m : *mounts) add_mount(state.snapshot, ns, std::move(m));
     return;
   }
-  ns.complete = false;
   ++state.snapshot.gaps.namespaces_unlisted;
 }
 

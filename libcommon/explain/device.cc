@@ -66,15 +66,6 @@ void add_namespace(const Snapshot& snapshot, Reason& r) {
   }
 }
 
-// Kernel pins the scan could tie only to a device number (loop backing files, swap files) keep a detached
-// mount alive as much as its own pins do: "pinned by: loop /dev/loop2".
-void add_superblock_pins(const Snapshot& snapshot, DeviceNumber dev, std::vector<std::size_t>& pins) {
-  for (std::size_t i = 0; i < snapshot.pins.size(); ++i) {
-    const Pin& pin = snapshot.pins[i];
-    if (pin.mount == 0 && !is_task_pin(pin.kind) && pin.dev == dev) pins.push_back(i);
-  }
-}
-
 void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,
                        std::vector<Reason>& out) {
   // Attached mounts first: they are what a user expects to see, and can act on with umount.
@@ -89,7 +80,12 @@ void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainO
       r.ns_inode = m->ns_inode;
       r.other_namespace = attached && options.own_ns_inode != 0 && m->ns_inode != options.own_ns_inode;
       r.pins = mount_pins(snapshot, *m);
-      if (!attached) add_superblock_pins(snapshot, m->dev, r.pins);
+      // Kernel pins tied only to the device keep a detached mount alive as much as its own pins do:
+      // "pinned by: loop /dev/loop2".
+      if (!attached) {
+        std::vector<std::size_t> extra = snapshot.device_only_pins(m->dev);
+        r.pins.insert(r.pins.end(), extra.begin(), extra.end());
+      }
       if (r.other_namespace) add_namespace(snapshot, r);
       out.push_back(std::move(r));
     }

@@ -9,13 +9,6 @@
 namespace detach {
 namespace {
 
-std::vector<const Pin*> pin_pointers(const Snapshot& snapshot, const std::vector<std::size_t>& indexes) {
-  std::vector<const Pin*> out;
-  out.reserve(indexes.size());
-  for (std::size_t i : indexes) out.push_back(&snapshot.pins[i]);
-  return out;
-}
-
 // A busy root fs has thousands of pins; past this many, the text names the first and counts the rest (JSON
 // keeps them all).
 constexpr std::size_t kMaxPinsShown = 32;
@@ -75,7 +68,7 @@ std::string with_article(const std::string& fstype) {
 std::string detached_sentence(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
   std::vector<const Pin*> pins;
   for (const Reason* r : detached)
-    for (const Pin* pin : pin_pointers(snapshot, r->pins)) pins.push_back(pin);
+    for (const Pin* pin : snapshot.pins_at(r->pins)) pins.push_back(pin);
   const Reason& first = *detached.front();
   std::string out = "it holds " + with_article(first.fstype) + " filesystem that was lazily unmounted";
   if (!first.target.empty()) out += " from " + printable(first.target);
@@ -130,7 +123,7 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
       add_with_nested(snapshot, "its partition " + printable(r.partition) + " is busy: ", r.nested, out);
       break;
     case ReasonKind::OpenedBy:
-      out.push_back("it is open in: " + pins_text(snapshot, pin_pointers(snapshot, r.pins)));
+      out.push_back("it is open in: " + pins_text(snapshot, snapshot.pins_at(r.pins)));
       break;
     case ReasonKind::Unknown:
       out.push_back(unknown_sentence());
@@ -155,7 +148,7 @@ std::vector<std::string> reason_lines(const Snapshot& snapshot, const std::vecto
     if (!mounted.empty() && &r == mounted.front()) {
       out.push_back(mounted_sentence(snapshot, mounted));
       if (!mounted_pins.empty())
-        out.push_back("pinned by: " + pins_text(snapshot, pin_pointers(snapshot, mounted_pins)));
+        out.push_back("pinned by: " + pins_text(snapshot, snapshot.pins_at(mounted_pins)));
     } else if (!detached.empty() && &r == detached.front()) {
       out.push_back(detached_sentence(snapshot, detached));
     } else if (r.kind != ReasonKind::Mounted && r.kind != ReasonKind::DetachedPinned) {

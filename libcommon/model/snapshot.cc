@@ -47,9 +47,22 @@ std::vector<const Pin*> Snapshot::pins_of(MountKey key) const {
 }
 
 std::vector<const Pin*> Snapshot::pins_of(const Superblock& sb) const {
+  return pins_at(sb.pins);
+}
+
+std::vector<const Pin*> Snapshot::pins_at(const std::vector<std::size_t>& indexes) const {
   std::vector<const Pin*> out;
-  out.reserve(sb.pins.size());
-  for (std::size_t index : sb.pins) out.push_back(&pins[index]);
+  out.reserve(indexes.size());
+  for (std::size_t index : indexes) out.push_back(&pins[index]);
+  return out;
+}
+
+std::vector<std::size_t> Snapshot::device_only_pins(DeviceNumber dev) const {
+  std::vector<std::size_t> out;
+  const Superblock* sb = superblock(dev);
+  if (sb == nullptr) return out;
+  for (std::size_t index : sb->kernel_pins)
+    if (pins[index].mount == 0) out.push_back(index);
   return out;
 }
 

@@ -75,6 +75,11 @@ class Snapshot {
   std::vector<const Mount*> detached_mounts() const;
   std::vector<const Pin*> pins_of(MountKey key) const;
   std::vector<const Pin*> pins_of(const Superblock& sb) const;
+  // Pins by their indexes in `pins` (as reasons and superblocks keep them).
+  std::vector<const Pin*> pins_at(const std::vector<std::size_t>& indexes) const;
+  // Kernel pins tied to DEV by its number only (a loop device's or swap file's backing file on it): the
+  // kernel does not say which of the superblock's mounts they hold. Indexes into `pins`.
+  std::vector<std::size_t> device_only_pins(DeviceNumber dev) const;
 
   // Groups mounts and pins by device number into superblocks; the scan calls it last.
   void build_superblocks();

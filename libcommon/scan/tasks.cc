@@ -1,6 +1,7 @@
 // Who the pinners are: command, user, and the unit or container scope from the cgroup.
 #include <pwd.h>
 
+#include <algorithm>
 #include <set>
 
 #include "kernel/procfs.h"
@@ -33,8 +34,10 @@ Task read_task(const ScanState& state, pid_t pid) {
     task.cgroup = parse_cgroup(*cgroup);
     task.unit = unit_from_cgroup(task.cgroup);
   }
-  for (const TaskRef& ref : state.tasks)
-    if (ref.pid == pid) task.mnt_ns_inode = ref.ns_inode;
+  // state.tasks is in pid order (list_tasks reads a sorted pid list).
+  auto ref = std::lower_bound(state.tasks.begin(), state.tasks.end(), pid,
+                              [](const TaskRef& t, pid_t p) { return t.pid < p; });
+  if (ref != state.tasks.end() && ref->pid == pid) task.mnt_ns_inode = ref->ns_inode;
   return task;
 }
 

@@ -29,8 +29,7 @@ std::vector<const Pin*> pins_for(const Snapshot& snap, const Mount& m) {
   std::vector<const Pin*> pins = snap.pins_of(m.key);
   const detach::Superblock* sb = snap.superblock(m.dev);
   if (!sb || !sb->attached.empty()) return pins;
-  for (std::size_t index : sb->kernel_pins)
-    if (snap.pins[index].mount == 0) pins.push_back(&snap.pins[index]);
+  for (const Pin* pin : snap.pins_at(snap.device_only_pins(m.dev))) pins.push_back(pin);
   return pins;
 }
 

@@ -86,16 +86,6 @@ std::string MkfsGuard() {
   return ToolPath("MKFS_GUARD");
 }
 
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-  if (this != &other) Reset(std::exchange(other.fd_, -1));
-  return *this;
-}
-
-void UniqueFd::Reset(int fd) {
-  if (fd_ >= 0) close(fd_);
-  fd_ = fd;
-}
-
 // ---- TempDir ----
 
 TempDir::TempDir() {
@@ -250,8 +240,8 @@ void Mount::Unmount() {
 ReadyPipe::ReadyPipe() {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) Throw("pipe2");
-  read_.Reset(fds[0]);
-  write_.Reset(fds[1]);
+  read_.reset(fds[0]);
+  write_.reset(fds[1]);
 }
 
 void ReadyPipe::Signal(std::int64_t value) const {
@@ -436,8 +426,8 @@ RunResult RunCommand(const std::vector<std::string>& argv, std::chrono::millisec
   const pid_t pid = fork();
   if (pid < 0) Throw("fork");
   if (pid == 0) ExecInChild(argv, out[1], err[1]);
-  out_write.Reset();
-  err_write.Reset();
+  out_write.reset();
+  err_write.reset();
   RunResult result;
   result.timed_out = !Drain(out_read.get(), err_read.get(), result, start + timeout);
   if (result.timed_out) kill(pid, SIGKILL);

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/unique_fd.h"
+
 namespace itest {
 
 using namespace std::chrono_literals;
@@ -45,21 +47,8 @@ std::string ToolPath(const char* env_var);
 std::string Findmnt();
 std::string MkfsGuard();
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept;
-  ~UniqueFd() { Reset(); }
-  int get() const { return fd_; }
-  void Reset(int fd = -1);
-
- private:
-  int fd_ = -1;
-};
+// The library's owner of an fd: the harness uses the same one as the code under test.
+using UniqueFd = detach::UniqueFd;
 
 // A fresh directory under /tmp, removed with everything in it (never crossing into a mount).
 class TempDir {
@@ -162,7 +151,7 @@ class ReadyPipe {
   [[noreturn]] void Fail(const std::string& what) const;
   // In the parent: waits for Signal, for exec (EOF) or for Fail; returns the value or throws.
   std::int64_t Wait(std::chrono::milliseconds timeout);
-  void CloseWriteEnd() { write_.Reset(); }
+  void CloseWriteEnd() { write_.reset(); }
 
  private:
   UniqueFd read_;

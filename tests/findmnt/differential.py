@@ -142,7 +142,8 @@ def cases(f):
               "--noh -l -o TARGET", "--u -l -o TARGET", "--i -t proc -l -o TARGET", "--t", "--ta /",
               "-lnoTARGET", "-lno TARGET", "--output=TARGET -l", "--output TARGET -l", "-l -- /",
               "-l -o TARGET -- -x", "-o -x", "-l >/dev/full", "-J >/dev/full", "--help >/dev/full",
-              "-V >/dev/full", "-x -F /etc/fstab >/dev/full", "-S", "--source", "-F", "-N 999999 -l", "-o+ID -l -T /"]
+              "-V >/dev/full", "-x -F /etc/fstab >/dev/full", "--l -n -o TARGET", "--lis -n -o TARGET", "--li=x",
+              "--un -l -o TARGET", "--uni=1", "--i=1", "-kl -o TARGET", "-kJ -o TARGET", "--in -t proc -l", "-S", "--source", "-F", "-N 999999 -l", "-o+ID -l -T /"]
     out += [(e, {}) for e in errors]
     # The live system (no -F): mounts made by other tests while we run can change the answer between the two
     # runs, so a live case is run again on a mismatch (see main).

@@ -3,82 +3,95 @@
 
 #include "cells.h"
 #include "columns.h"
-#include "getopt_scan.h"
 #include "numbers.h"
+#include "options.h"
 
 namespace findmnt {
 namespace {
 
-ScannedArgs scan(std::vector<std::string> args) {
-  return scan_argv(args);
+Config parsed(std::vector<std::string> args) {
+  ParseOutcome out = parse_options(args);
+  EXPECT_FALSE(out.exit_code) << "parse stopped with " << out.exit_code.value_or(0);
+  return out.config;
 }
 
-TEST(GetoptScan, BundledShortOptionsWithAttachedValue) {
+int parse_error(std::vector<std::string> args) {
+  testing::internal::CaptureStderr();
+  ParseOutcome out = parse_options(args);
+  testing::internal::GetCapturedStderr();
+  return out.exit_code.value_or(-1);
+}
+
+TEST(ParseOptions, BundledShortOptionsWithAttachedValue) {
   // Given -lnoTARGET we should see --list, --noheadings and --output=TARGET, as getopt_long splits it.
-  ScannedArgs s = scan({"-lnoTARGET"});
-  ASSERT_FALSE(s.error);
-  ASSERT_EQ(s.options.size(), 3u);
-  EXPECT_EQ(s.options[0].id, Opt::List);
-  EXPECT_EQ(s.options[1].id, Opt::Noheadings);
-  EXPECT_EQ(s.options[2].id, Opt::Output);
-  EXPECT_EQ(s.options[2].value, "TARGET");
+  Config cfg = parsed({"-lnoTARGET"});
+  EXPECT_FALSE(cfg.tree);
+  EXPECT_TRUE(cfg.noheadings);
+  EXPECT_EQ(cfg.output_arg, "TARGET");
 }
 
-TEST(GetoptScan, RequiredValueTakesNextArgumentEvenWithDash) {
-  ScannedArgs s = scan({"-o", "-x"});
-  ASSERT_EQ(s.options.size(), 1u);
-  EXPECT_EQ(s.options[0].value, "-x");
+TEST(ParseOptions, RequiredValueTakesNextArgumentEvenWithDash) {
+  EXPECT_EQ(parsed({"-o", "-x"}).output_arg, "-x");
 }
 
-TEST(GetoptScan, UnambiguousLongPrefixIsExpanded) {
-  ScannedArgs s = scan({"--noh", "--output=SOURCE"});
-  ASSERT_EQ(s.options.size(), 2u);
-  EXPECT_EQ(s.options[0].id, Opt::Noheadings);
-  EXPECT_EQ(s.options[1].value, "SOURCE");
+TEST(ParseOptions, UnambiguousLongPrefixIsExpanded) {
+  Config cfg = parsed({"--noh", "--output=SOURCE"});
+  EXPECT_TRUE(cfg.noheadings);
+  EXPECT_EQ(cfg.output_arg, "SOURCE");
 }
 
-TEST(GetoptScan, AmbiguousPrefixListsCandidatesInTableOrder) {
-  ScannedArgs s = scan({"--no"});
-  ASSERT_TRUE(s.error);
-  EXPECT_EQ(*s.error,
-            "option '--no' is ambiguous; possibilities: '--noheadings' '--notruncate' '--nocanonicalize' "
-            "'--nofsroot'");
+TEST(ParseOptions, AmbiguousPrefixIsAnError) {
+  EXPECT_EQ(parse_error({"--no"}), EXIT_FAILURE);
 }
 
-TEST(GetoptScan, LegacyOptionWinsPrefixTieWithNewerOption) {
-  // --li meant --list in util-linux 2.38; --list-columns must not make it ambiguous.
-  ScannedArgs s = scan({"--li"});
-  ASSERT_FALSE(s.error);
-  EXPECT_EQ(s.options[0].id, Opt::List);
+TEST(ParseOptions, AbbreviationsOf238OptionsKeepTheirMeaning) {
+  // In util-linux 2.38 --li was --list, --i --invert and --un --uniq; newer options must not make them
+  // ambiguous.
+  EXPECT_FALSE(parsed({"--li"}).tree);
+  EXPECT_TRUE(parsed({"--i"}).invert);
+  EXPECT_TRUE(parsed({"--un"}).uniq);
+  EXPECT_TRUE(parsed({"--list-columns"}).list_columns);
+  EXPECT_EQ(parse_error({"--li=x"}), EXIT_FAILURE);
 }
 
-TEST(GetoptScan, OptionalValueOnlyWhenAttached) {
-  ScannedArgs s = scan({"-p", "mount", "--poll=umount"});
-  ASSERT_EQ(s.options.size(), 2u);
-  EXPECT_FALSE(s.options[0].value);
-  EXPECT_EQ(s.options[1].value, "umount");
-  EXPECT_EQ(s.positionals, std::vector<std::string>{"mount"});
+TEST(ParseOptions, OptionalValueOnlyWhenAttached) {
+  Config cfg = parsed({"-p", "mount"});
+  EXPECT_TRUE(cfg.poll);
+  EXPECT_EQ(cfg.positionals, std::vector<std::string>{"mount"});
+  EXPECT_TRUE(parsed({"--kernel=listmount"}).kernel_method == KernelMethod::Listmount);
+  // -k takes no value: -kl is -k -l.
+  Config bundled = parsed({"-kl"});
+  EXPECT_EQ(bundled.tabtype, TabType::Kernel);
+  EXPECT_FALSE(bundled.tree);
 }
 
-TEST(GetoptScan, DoubleDashEndsOptions) {
-  ScannedArgs s = scan({"-l", "--", "-x", "/"});
-  ASSERT_EQ(s.options.size(), 1u);
-  EXPECT_EQ(s.positionals, (std::vector<std::string>{"-x", "/"}));
+TEST(ParseOptions, DoubleDashEndsOptionsAndPositionalsMayComeFirst) {
+  EXPECT_EQ(parsed({"-l", "--", "-x", "/"}).positionals, (std::vector<std::string>{"-x", "/"}));
+  Config permuted = parsed({"/", "-l"});
+  EXPECT_FALSE(permuted.tree);
+  EXPECT_EQ(permuted.positionals, std::vector<std::string>{"/"});
 }
 
-TEST(GetoptScan, ErrorsUseGetoptWords) {
-  EXPECT_EQ(*scan({"-q"}).error, "invalid option -- 'q'");
-  EXPECT_EQ(*scan({"-o"}).error, "option requires an argument -- 'o'");
-  EXPECT_EQ(*scan({"--output"}).error, "option '--output' requires an argument");
-  EXPECT_EQ(*scan({"--ascii=1"}).error, "option '--ascii' doesn't allow an argument");
-  EXPECT_EQ(*scan({"--bogus=3"}).error, "unrecognized option '--bogus=3'");
+TEST(ParseOptions, BadOptionsFailWithExitOne) {
+  EXPECT_EQ(parse_error({"-q"}), EXIT_FAILURE);
+  EXPECT_EQ(parse_error({"-o"}), EXIT_FAILURE);
+  EXPECT_EQ(parse_error({"--ascii=1"}), EXIT_FAILURE);
+  EXPECT_EQ(parse_error({"--bogus=3"}), EXIT_FAILURE);
 }
 
-TEST(GetoptScan, OptionsBeforeAnErrorAreKept) {
-  ScannedArgs s = scan({"-h", "--bogus"});
-  ASSERT_TRUE(s.error);
-  ASSERT_EQ(s.options.size(), 1u);
-  EXPECT_EQ(s.options[0].id, Opt::Help);
+TEST(ParseOptions, OptionsBeforeAnErrorAreActedOn) {
+  // util-linux handles options as getopt_long returns them: --help wins over a later bad option.
+  testing::internal::CaptureStdout();
+  ParseOutcome out = parse_options({"-h", "--bogus"});
+  std::string help = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(out.exit_code, EXIT_SUCCESS);
+  EXPECT_NE(help.find("Usage:"), std::string::npos);
+}
+
+TEST(ParseOptions, ParsesAgainAfterAParse) {
+  // getopt_long keeps its position in globals; each parse must start afresh.
+  parsed({"-l", "/"});
+  EXPECT_TRUE(parsed({"-J"}).json);
 }
 
 TEST(ColumnList, ReplacesOrAppendsToDefaults) {

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <getopt.h>
 #include <libmount.h>
 #include <sys/sysmacros.h>
 
@@ -8,13 +9,19 @@
 #include <cstdlib>
 
 #include "diag.h"
-#include "getopt_scan.h"
+#include "getopt_tables.h"
 #include "list_parse.h"
 #include "numbers.h"
 #include "usage.h"
 
 namespace findmnt {
 namespace {
+
+// One option as getopt_long returned it.
+struct OptToken {
+  Opt id;
+  std::optional<std::string> value;
+};
 
 // The option that stops the run: a message was printed (or help/version), the exit code is set.
 struct Stop {
@@ -299,9 +306,39 @@ std::optional<Stop> apply_value_option(const OptToken& tok, Config& cfg) {
 
 ParseOutcome parse_options(const std::vector<std::string>& args) {
   ParseOutcome out;
-  ScannedArgs scanned = scan_argv(args);
+  GetoptTables tables;
+  // getopt_long permutes argv (positionals move behind the options), so it gets a copy.
+  std::vector<std::string> storage;
+  storage.reserve(args.size() + 1);
+  storage.push_back(program_path());
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  argv.reserve(storage.size() + 1);
+  for (std::string& arg : storage) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const int argc = static_cast<int>(storage.size());
+
+  // glibc keeps getopt's position in globals: optind = 0 starts a fresh scan. opterr = 1 lets glibc print
+  // its own messages ("invalid option -- 'q'"), with argv[0] as util-linux's findmnt does.
+  optind = 0;
+  opterr = 1;
   ExclusiveCheck exclusive;
-  for (const OptToken& tok : scanned.options) {
+  int code = 0;
+  while ((code = getopt_long(argc, argv.data(), tables.short_options(), tables.long_options(), nullptr)) !=
+         -1) {
+    if (code == '?') {
+      try_help();
+      out.exit_code = EXIT_FAILURE;
+      return out;
+    }
+    const OptToken tok{opt_of_code(code), optarg ? std::optional<std::string>(optarg) : std::nullopt};
+    if (tok.value && spec_of(tok.id).arg == Arg::None) {  // `--li=x`: a 2.38 abbreviation with a value
+      std::fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n", program_path().c_str(),
+                   std::string(spec_of(tok.id).long_name).c_str());
+      try_help();
+      out.exit_code = EXIT_FAILURE;
+      return out;
+    }
     std::optional<Stop> stop = exclusive.check(tok.id);
     if (!stop) stop = apply_option(tok, out.config);
     if (stop) {
@@ -309,13 +346,7 @@ ParseOutcome parse_options(const std::vector<std::string>& args) {
       return out;
     }
   }
-  if (scanned.error) {
-    std::fprintf(stderr, "%s: %s\n", program_path().c_str(), scanned.error->c_str());
-    try_help();
-    out.exit_code = EXIT_FAILURE;
-    return out;
-  }
-  out.config.positionals = std::move(scanned.positionals);
+  for (int i = optind; i < argc; ++i) out.config.positionals.emplace_back(argv[static_cast<std::size_t>(i)]);
   return out;
 }
 

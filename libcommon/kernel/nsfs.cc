@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "kernel/procfs.h"
 #include "kernel/uapi.h"
 
 namespace detach {
@@ -75,6 +76,14 @@ std::uint64_t parse_mnt_ns_link(const std::string& text) {
   const char* end = text.data() + text.size() - 1;
   auto [ptr, ec] = std::from_chars(begin, end, inode);
   return (ec == std::errc() && ptr == end) ? inode : 0;
+}
+
+Result<std::uint64_t> task_mount_namespace_inode(const std::string& proc_root, unsigned tid) {
+  const std::string path = proc_root + "/" + std::to_string(tid) + "/ns/mnt";
+  auto link = read_link(path);
+  if (!link) return tl::unexpected(link.error());
+  if (std::uint64_t inode = parse_mnt_ns_link(*link)) return inode;
+  return fail(EINVAL, "readlink", path);
 }
 
 }  // namespace detach

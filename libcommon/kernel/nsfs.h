@@ -27,4 +27,7 @@ Result<std::uint64_t> mount_namespace_id(int ns_fd);
 // "mnt:[4026531841]" -> 4026531841; 0 when TEXT is not a mount namespace link.
 std::uint64_t parse_mnt_ns_link(const std::string& text);
 
+// The inode of the mount namespace task TID is in (/proc/TID/ns/mnt).
+Result<std::uint64_t> task_mount_namespace_inode(const std::string& proc_root, unsigned tid);
+
 }  // namespace detach

@@ -41,8 +41,11 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
     if (detached_.count(m->key)) continue;
     DetachEvent event;
     event.mount = *m;
-    if (auto before = attached_.find(m->key); before != attached_.end())
+    if (auto before = attached_.find(m->key); before != attached_.end()) {
+      // Where it was: a detached mount has lost its mount point and its namespace.
       event.mount.target = before->second.target;
+      event.mount.ns_id = before->second.ns_id;
+    }
     event.pinners = describe_pins(*snapshot, snapshot->pins_of(m->key));
     events.push_back(std::move(event));
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <string_view>
 
+#include "journal/journal.h"
 #include "kernel/fs_probe.h"
 #include "kernel/statx.h"
 #include "scan/scan_state.h"
@@ -148,6 +149,39 @@ void find_detached_mounts(ScanState& state) {
     }
   }
   add_kernel_held_mounts(state);
+}
+
+void join_detach_journal(ScanState& state) {
+  const ScanOptions& options = state.options;
+  Snapshot& snapshot = state.snapshot;
+  if (options.journal_dir.empty()) return;
+  // Only a unique id can match a record (old ids are reused): without such a mount, leave the file alone.
+  bool any = false;
+  for (const auto& [key, m] : snapshot.mounts) any = any || (!m.attached && m.unique_id != 0);
+  if (!any) return;
+  DetachJournal journal(options.journal_dir);
+  auto records = journal.read({});
+  if (!records) {
+    snapshot.gaps.notes.push_back("journal of detaches not read: " + records.error().message());
+    return;
+  }
+  if (records->empty()) return;
+  auto boot = current_boot_id(options.proc_root);
+  if (!boot) {
+    snapshot.gaps.notes.push_back("journal of detaches not joined: " + boot.error().message());
+    return;
+  }
+  std::erase_if(*records, [&](const DetachRecord& r) { return r.boot_id != *boot; });
+  auto newest = newest_by_unique_id(*records);
+  for (auto& [key, m] : snapshot.mounts) {
+    if (m.attached || m.unique_id == 0) continue;
+    auto it = newest.find(m.unique_id);
+    if (it == newest.end()) continue;
+    const DetachRecord& r = it->second;
+    if (m.target.empty()) m.target = r.target;
+    if (r.ns_id != 0) m.ns_id = r.ns_id;
+    if (r.detached_at != 0) m.detached_at = r.detached_at;
+  }
 }
 
 }  // namespace detach::scan

@@ -27,6 +27,7 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   if (options.task_pins) scan::scan_task_pins(state);
   scan::scan_kernel_pins(state);
   scan::find_detached_mounts(state);
+  scan::join_detach_journal(state);
   scan::describe_namespace_holders(state);
   scan::describe_tasks(state);
   // Last: superblocks are derived from everything above.

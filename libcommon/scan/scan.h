@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "journal/journal.h"
 #include "model/snapshot.h"
 
 namespace detach {
@@ -26,6 +27,9 @@ struct ScanOptions {
   std::function<bool(const Mount&)> detail_pins_of;
   // Anything that has to call into a filesystem (fstatfs of a detached mount) gets this long, in a child.
   std::chrono::milliseconds fs_call_timeout{2000};
+  // Where the journal of lazy detaches is read from, to give detached mounts their former mount point,
+  // namespace and time. Empty: not read. Read as given for fixture scans too, with the boot id of proc_root.
+  std::string journal_dir = kDefaultJournalDir;
 };
 
 Result<Snapshot> take_snapshot(const ScanOptions& options);

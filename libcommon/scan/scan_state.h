@@ -52,6 +52,9 @@ void scan_task_pins(ScanState& state);
 // Pins whose mount no namespace lists become detached mounts, described from the pin itself.
 void find_detached_mounts(ScanState& state);
 
+// Former mount point, namespace and time of detached mounts, from the journal of this boot's detaches.
+void join_detach_journal(ScanState& state);
+
 // Loop devices, swap areas and block devices, as pins and facts.
 void scan_kernel_pins(ScanState& state);
 

@@ -1,18 +1,26 @@
 #!/bin/bash
 # Integration test of `findmnt --detached` on the seed scenario: a loop-backed ext2 mounted, pinned by a cwd and
-# a write fd in two processes, then lazily unmounted. Needs root (losetup, mount); prints TAP, skips otherwise.
+# a write fd in two processes, then lazily unmounted. Then the same filesystem mounted twice (a bind mount),
+# detached while `findmnt --detached --poll` watches: the tree groups both mounts under the filesystem, and the
+# journal the watcher wrote gives TARGET, NAMESPACE and DETACHED.
+# Needs root (losetup, mount); prints TAP, skips otherwise. Runs in a private mount namespace with its own /run.
 # usage: detached_test.sh FINDMNT
 FINDMNT=$1
 if [ "$(id -u)" != 0 ] || ! command -v losetup >/dev/null || ! command -v mkfs.ext2 >/dev/null; then
   echo "1..0 # SKIP needs root, losetup and mkfs.ext2"
   exit 0
 fi
+if [ -z "$DETACHED_TEST_PRIVATE_NS" ]; then
+  DETACHED_TEST_PRIVATE_NS=1 exec unshare -m --propagation private bash "$0" "$@"
+fi
+mount -t tmpfs detached-test-run /run  # the detach journal lives in /run/detach-utils: ours only
 
 work=$(mktemp -d /tmp/findmnt-detached.XXXXXX)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
+  umount -l "$work/bind" 2>/dev/null
   umount -l "$work/mnt" 2>/dev/null
   [ -n "$loop" ] && losetup -d "$loop" 2>/dev/null
   rm -rf "$work"
@@ -38,7 +46,7 @@ umount -l "$work/mnt"
 dev=$(stat -Lc '%t:%T' "$loop"); majmin=$((16#${dev%:*})):$((16#${dev#*:}))
 cwd_pid=${pids[0]}; fd_pid=${pids[1]}
 
-echo "1..14"
+echo "1..23"
 list=$("$FINDMNT" --detached -l -o UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS 2>/dev/null)
 row=$(grep -F " $loop " <<<"$list")
 check "the contract list has one row for the detached mount" test "$(grep -cF " $loop " <<<"$list")" = 1
@@ -64,4 +72,48 @@ sleep 0.5
 out=$("$FINDMNT" --detached -l -o SOURCE 2>/dev/null)
 check "after the pinners end it is no longer listed" bash -c "! grep -qF '$loop' <<<'$out'"
 check "mkfs succeeds again" mkfs.ext2 -q -F "$loop"
+
+# Phase 2: two mounts of one filesystem, detached under the watcher's eyes.
+mkdir "$work/bind"
+mount "$loop" "$work/mnt"
+mount --bind "$work/mnt" "$work/bind"
+(cd "$work/mnt" && exec sleep 300) & pids+=($!)
+(cd "$work/bind" && exec sleep 300) & pids+=($!)
+"$FINDMNT" --detached --poll -w 20000 -r -n -o ACTION,TARGET >"$work/poll.out" 2>"$work/poll.err" & poller=$!
+# Ready once it holds its fanotify group (it marks every namespace before waiting).
+for _ in $(seq 100); do ls -l "/proc/$poller/fd" 2>/dev/null | grep -q fanotify && break; sleep 0.1; done
+umount -l "$work/bind"
+umount -l "$work/mnt"
+for _ in $(seq 100); do [ "$(grep -c '^detach ' "$work/poll.out")" -ge 2 ] && break; sleep 0.1; done
+kill "$poller"; wait "$poller" 2>/dev/null
+check "the watcher saw both detaches" test "$(grep -c '^detach ' "$work/poll.out")" = 2
+json=$("$FINDMNT" --detached -J -o SOURCE,UNIQ-ID,TARGET,PID 2>/dev/null)
+check "the tree has one filesystem row for the device, with both mounts below it, each with its pinner" \
+  python3 - "$json" "$loop" "$work/mnt" "$work/bind" "${pids[0]}" "${pids[1]}" <<'PY'
+import json, sys
+doc, loop, mnt, bind, pid_mnt, pid_bind = sys.argv[1:]
+rows = [r for r in json.loads(doc)["filesystems"] if r["source"] == loop]
+assert len(rows) == 1 and rows[0]["uniq-id"] is None, rows
+mounts = {m["target"]: m for m in rows[0]["children"]}
+assert set(mounts) == {mnt, bind}, mounts
+assert [c["pid"] for c in mounts[mnt]["children"]] == [int(pid_mnt)], mounts[mnt]
+assert [c["pid"] for c in mounts[bind]["children"]] == [int(pid_bind)], mounts[bind]
+assert all(m["uniq-id"] for m in mounts.values())
+PY
+list=$("$FINDMNT" --detached -l -n -o TARGET,NAMESPACE,DETACHED 2>/dev/null)
+ns_id=$(python3 -c 'import fcntl, struct
+with open("/proc/self/ns/mnt") as f: print(struct.unpack("Q", fcntl.ioctl(f, 0x8008b705, bytes(8)))[0])')
+check "TARGET comes from the journal" grep -qF "$work/bind " <<<"$list"
+check "NAMESPACE is the namespace they were detached from" \
+  test "$(grep -cE "^$work/(mnt|bind) +$ns_id " <<<"$list")" = 2
+check "DETACHED is an ISO time" grep -qE " $ns_id +[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$" <<<"$list"
+check "-T selects a detached mount by its former mount point" \
+  test "$("$FINDMNT" --detached -l -n -o TARGET -T "$work/bind" 2>/dev/null)" = "$work/bind"
+check "-N of a task here lists both" test "$("$FINDMNT" --detached -l -n -o TARGET -N $$ 2>/dev/null | wc -l)" = 2
+(cd / && exec unshare -m --propagation private sleep 300) & pids+=($!)
+for _ in $(seq 50); do [ "$(readlink "/proc/${pids[2]}/ns/mnt")" != "$(readlink /proc/$$/ns/mnt)" ] && break; sleep 0.1; done
+check "-N of a task in another namespace lists neither" \
+  bash -c "! '$FINDMNT' --detached -N ${pids[2]} >/dev/null 2>&1"
+for p in "${pids[@]}"; do kill "$p"; done; wait 2>/dev/null; pids=()
+check "once released, nothing is listed (exit 1)" bash -c "! '$FINDMNT' --detached -S '$loop' >/dev/null 2>&1"
 [ $failed = 0 ]

@@ -65,6 +65,8 @@ void EnterPrivateMountNamespace() {
   if (MissingPrivilege()) return;  // the privileged tests skip (or fail under CI) on their own
   if (unshare(CLONE_NEWNS) != 0) Throw("unshare(CLONE_NEWNS)");
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) Throw("make / private");
+  // The detach journal lives in /run/detach-utils: the tests' own /run keeps theirs apart from the host's.
+  if (mount("itest-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) Throw("mount a tmpfs on /run");
 }
 
 std::string ToolPath(const char* env_var) {
@@ -579,7 +581,7 @@ std::vector<nlohmann::json> DetachedListing::RowsFor(const std::string& source) 
 DetachedListing ListDetached(std::chrono::milliseconds timeout) {
   DetachedListing listing;
   listing.run = RunCommand(
-      {Findmnt(), "--detached", "-J", "-o", "UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS"}, timeout);
+      {Findmnt(), "--detached", "-J", "-l", "-o", "UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS"}, timeout);
   // Exit 1 with no output is "nothing listed": no document to parse.
   if (listing.run.exit_code == 0 || !listing.run.out.empty()) listing.doc = ParseJson(listing.run.out);
   return listing;

@@ -52,6 +52,8 @@ enum class Column {
   User,
   Unit,
   How,
+  Namespace,
+  DetachedAt,
 };
 
 // When a column may be asked for.
@@ -160,6 +162,13 @@ inline constexpr std::array kColumns{
         Scope::Detached},
     ColumnSpec{Column::How,
                {"HOW", 0.20, 0, JsonType::String, "how a pinner holds the mount [--detached only]"},
+               Scope::Detached},
+    ColumnSpec{Column::Namespace,
+               {"NAMESPACE", 10, fl::kRight, JsonType::Number,
+                "mount namespace ID it was detached from, when recorded [--detached only]"},
+               Scope::Detached},
+    ColumnSpec{Column::DetachedAt,
+               {"DETACHED", 25, 0, JsonType::String, "when it was detached, when recorded [--detached only]"},
                Scope::Detached},
 };
 

@@ -1,0 +1,364 @@
+#include "journal/journal.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <utility>
+
+#include "base/unique_fd.h"
+#include "kernel/procfs.h"
+
+namespace detach {
+
+namespace {
+
+constexpr std::string_view kVersionTag = "DJ1";
+constexpr std::string_view kEndToken = "end";
+
+bool needs_escape(unsigned char c) {
+  return c <= 0x20 || c >= 0x7f || c == '\\';
+}
+
+void append_escaped(std::string& out, std::string_view value) {
+  for (char ch : value) {
+    auto c = static_cast<unsigned char>(ch);
+    if (!needs_escape(c)) {
+      out += ch;
+      continue;
+    }
+    out += '\\';
+    out += static_cast<char>('0' + ((c >> 6) & 7));
+    out += static_cast<char>('0' + ((c >> 3) & 7));
+    out += static_cast<char>('0' + (c & 7));
+  }
+}
+
+bool is_octal(char c) {
+  return c >= '0' && c <= '7';
+}
+
+// Only the escapes format_journal_line makes are accepted: anything else means the line is not ours.
+bool unescape(std::string_view raw, std::string& out) {
+  out.clear();
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {
+      out += raw[i];
+      continue;
+    }
+    if (i + 3 >= raw.size() || !is_octal(raw[i + 1]) || !is_octal(raw[i + 2]) || !is_octal(raw[i + 3]))
+      return false;
+    int value = (raw[i + 1] - '0') * 64 + (raw[i + 2] - '0') * 8 + (raw[i + 3] - '0');
+    if (value > 0xff) return false;
+    out += static_cast<char>(value);
+    i += 3;
+  }
+  return true;
+}
+
+template <typename T>
+bool parse_number(std::string_view text, T& out) {
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool parse_dev(std::string_view text, DeviceNumber& out) {
+  auto colon = text.find(':');
+  if (colon == std::string_view::npos) return false;
+  return parse_number(text.substr(0, colon), out.major) && parse_number(text.substr(colon + 1), out.minor);
+}
+
+void add_field(std::string& line, std::string_view key, std::string_view value) {
+  line += '\t';
+  line += key;
+  line += '=';
+  append_escaped(line, value);
+}
+
+// The complete lines of CONTENT, each with its record: a last line without its newline is still being written
+// or was cut short, and is left out.
+std::vector<std::pair<std::string_view, DetachRecord>> parse_content(std::string_view content) {
+  std::vector<std::pair<std::string_view, DetachRecord>> out;
+  std::size_t start = 0;
+  for (std::size_t nl = content.find('\n'); nl != std::string_view::npos; nl = content.find('\n', start)) {
+    std::string_view line = content.substr(start, nl - start);
+    start = nl + 1;
+    if (auto record = parse_journal_line(line)) out.emplace_back(line, std::move(*record));
+  }
+  return out;
+}
+
+Result<std::string> read_all(int fd, const std::string& path) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail_errno("read", path);
+    }
+    if (n == 0) return out;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+Status write_all(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail_errno("write", path);
+    }
+    // Under the lock a short write (a signal, a full fs) can simply go on: no other writer runs meanwhile.
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+Status require_regular(int fd, const std::string& path, struct stat& st) {
+  if (::fstat(fd, &st) != 0) return fail_errno("fstat", path);
+  if (!S_ISREG(st.st_mode)) return fail(EINVAL, "open", path, "not a regular file");
+  return {};
+}
+
+// The journal file opened for append and locked. A writer that compacted while we waited for the lock renamed
+// a new file over the one we hold, so we check that ours is still the one at PATH, else open again.
+Result<UniqueFd> open_locked(const std::string& path) {
+  // O_NONBLOCK: a FIFO in place of the file must not hang us before we can see it is no regular file.
+  constexpr int kNoFollow = O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | kNoFollow, 0644));
+    if (fd) {
+      ::fchmod(fd.get(), 0644);  // the umask must not hide the journal from unprivileged readers
+    } else if (errno != EEXIST) {
+      return fail_errno("open", path);
+    } else {
+      fd.reset(::open(path.c_str(), O_RDWR | O_APPEND | kNoFollow));
+      if (!fd) {
+        if (errno == ENOENT) continue;  // removed between our two opens
+        return fail_errno("open", path);
+      }
+    }
+    struct stat held {};
+    if (auto st = require_regular(fd.get(), path, held); !st) return tl::unexpected(st.error());
+    while (::flock(fd.get(), LOCK_EX) != 0)
+      if (errno != EINTR) return fail_errno("flock", path);
+    struct stat now {};
+    if (::fstat(fd.get(), &held) != 0) return fail_errno("fstat", path);
+    if (::lstat(path.c_str(), &now) == 0) {
+      if (now.st_dev == held.st_dev && now.st_ino == held.st_ino) return fd;
+    } else if (errno != ENOENT) {
+      return fail_errno("lstat", path);
+    }
+  }
+  return fail(EAGAIN, "open", path, "the journal kept being replaced");
+}
+
+}  // namespace
+
+std::string format_journal_line(const DetachRecord& r) {
+  std::string line(kVersionTag);
+  add_field(line, "boot", r.boot_id);
+  add_field(line, "uid", std::to_string(r.unique_id));
+  add_field(line, "oid", std::to_string(r.old_id));
+  add_field(line, "ns", std::to_string(r.ns_id));
+  add_field(line, "dev", r.dev.str());
+  add_field(line, "at", std::to_string(r.detached_at));
+  add_field(line, "by", r.recorded_by);
+  add_field(line, "fstype", r.fstype);
+  add_field(line, "source", r.source);
+  add_field(line, "target", r.target);
+  line += '\t';
+  line += kEndToken;
+  line += '\n';
+  return line;
+}
+
+std::optional<DetachRecord> parse_journal_line(std::string_view line) {
+  std::vector<std::string_view> tokens;
+  for (std::size_t start = 0;;) {
+    std::size_t tab = line.find('\t', start);
+    tokens.push_back(
+        line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+    if (tab == std::string_view::npos) break;
+    start = tab + 1;
+  }
+  if (tokens.size() < 2 || tokens.front() != kVersionTag || tokens.back() != kEndToken) return std::nullopt;
+  DetachRecord r;
+  bool has_uid = false;
+  std::string value;
+  // A repeated key means two lines were glued together (a cut line, then a whole one): not one record.
+  std::vector<std::string_view> seen;
+  for (std::size_t i = 1; i + 1 < tokens.size(); ++i) {
+    std::string_view token = tokens[i];
+    std::size_t eq = token.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    std::string_view key = token.substr(0, eq);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) return std::nullopt;
+    seen.push_back(key);
+    if (!unescape(token.substr(eq + 1), value)) return std::nullopt;
+    bool ok = true;
+    if (key == "boot") {
+      r.boot_id = value;
+    } else if (key == "uid") {
+      ok = parse_number(value, r.unique_id);
+      has_uid = ok;
+    } else if (key == "oid") {
+      ok = parse_number(value, r.old_id);
+    } else if (key == "ns") {
+      ok = parse_number(value, r.ns_id);
+    } else if (key == "dev") {
+      ok = parse_dev(value, r.dev);
+    } else if (key == "at") {
+      ok = parse_number(value, r.detached_at);
+    } else if (key == "by") {
+      r.recorded_by = value;
+    } else if (key == "fstype") {
+      r.fstype = value;
+    } else if (key == "source") {
+      r.source = value;
+    } else if (key == "target") {
+      r.target = value;
+    }  // other keys: written by a newer writer of the same version, ignored
+    if (!ok) return std::nullopt;
+  }
+  if (r.boot_id.empty() || !has_uid) return std::nullopt;
+  return r;
+}
+
+std::map<std::uint64_t, DetachRecord> newest_by_unique_id(const std::vector<DetachRecord>& records) {
+  std::map<std::uint64_t, DetachRecord> out;
+  for (const DetachRecord& r : records) {
+    if (r.unique_id == 0) continue;
+    auto [it, inserted] = out.try_emplace(r.unique_id, r);
+    if (!inserted && r.detached_at >= it->second.detached_at) it->second = r;
+  }
+  return out;
+}
+
+DetachRecord record_of(const Mount& m, long long detached_at, std::string recorded_by, std::string boot_id) {
+  DetachRecord r;
+  r.boot_id = std::move(boot_id);
+  r.unique_id = m.unique_id;
+  r.old_id = m.old_id;
+  r.ns_id = m.ns_id;
+  r.dev = m.dev;
+  r.detached_at = detached_at;
+  r.target = m.target;
+  r.source = m.source;
+  r.fstype = m.fstype;
+  r.recorded_by = std::move(recorded_by);
+  return r;
+}
+
+Result<std::string> current_boot_id(const std::string& proc_root) {
+  std::string path = proc_root + "/sys/kernel/random/boot_id";
+  auto text = read_file(path);
+  if (!text) return tl::unexpected(text.error());
+  std::string id = chomp(std::move(*text));
+  if (id.empty()) return fail(0, "read", path, "empty boot id");
+  return id;
+}
+
+DetachJournal::DetachJournal(std::string dir) : dir_(std::move(dir)), path_(dir_ + "/journal") {}
+
+namespace {
+
+// Rewrites the journal held (and locked) by FD with the newest records of R's boot and R itself, through a
+// temp file renamed over it, so that readers only ever see the old or the new file whole.
+Status compact(int fd, const struct stat& held, const std::string& dir, const std::string& path,
+               const DetachRecord& r) {
+  std::string content;
+  {
+    std::string buf(static_cast<std::size_t>(held.st_size), '\0');
+    std::size_t got = 0;
+    while (got < buf.size()) {
+      ssize_t n = ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return fail_errno("read", path);
+      if (n == 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    buf.resize(got);
+    content = std::move(buf);
+  }
+  auto lines = parse_content(content);
+  std::string newest = format_journal_line(r);
+  std::vector<std::string_view> kept{newest};
+  std::size_t bytes = newest.size();
+  for (auto it = lines.rbegin(); it != lines.rend() && kept.size() < kJournalKeepRecords; ++it) {
+    if (it->second.boot_id != r.boot_id) continue;
+    if (bytes + it->first.size() + 1 > kJournalKeepBytes) break;
+    bytes += it->first.size() + 1;
+    kept.push_back(it->first);
+  }
+  std::string out;
+  out.reserve(bytes);
+  for (std::size_t i = kept.size(); i-- > 1;) {  // oldest first; kept[0] is R, last
+    out += kept[i];
+    out += '\n';
+  }
+  out += newest;
+
+  std::string tmp = dir + "/.journal.XXXXXX";
+  UniqueFd tmp_fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  if (!tmp_fd) return fail_errno("mkostemp", tmp);
+  Status st = [&]() -> Status {
+    if (::fchmod(tmp_fd.get(), held.st_mode & 07777) != 0) return fail_errno("fchmod", tmp);
+    if (auto w = write_all(tmp_fd.get(), out, tmp); !w) return w;
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return fail_errno("rename", tmp);
+    return {};
+  }();
+  if (!st) ::unlink(tmp.c_str());
+  return st;
+}
+
+}  // namespace
+
+Status DetachJournal::append(const DetachRecord& r) const {
+  if (r.boot_id.empty()) return fail(EINVAL, "append", path_, "record without a boot id");
+  if (::mkdir(dir_.c_str(), 0755) == 0) {
+    ::chmod(dir_.c_str(), 0755);  // the umask must not hide the journal from unprivileged readers
+  } else if (errno != EEXIST) {
+    return fail_errno("mkdir", dir_);
+  }
+  auto fd = open_locked(path_);
+  if (!fd) return tl::unexpected(fd.error());
+  struct stat held {};
+  if (::fstat(fd->get(), &held) != 0) return fail_errno("fstat", path_);
+  // A failed rewrite (no room for the temp file) must not lose the record: append it and compact next time.
+  if (static_cast<std::size_t>(held.st_size) > kJournalMaxBytes && compact(fd->get(), held, dir_, path_, r))
+    return {};
+  std::string line = format_journal_line(r);
+  if (held.st_size > 0) {
+    // A writer that died mid-line left no newline: end its line, or ours would be glued to it.
+    char last = '\n';
+    if (::pread(fd->get(), &last, 1, held.st_size - 1) == 1 && last != '\n') line.insert(0, 1, '\n');
+  }
+  return write_all(fd->get(), line, path_);
+}
+
+Result<std::vector<DetachRecord>> DetachJournal::read(const std::string& boot_id) const {
+  UniqueFd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd) {
+    if (errno == ENOENT) return std::vector<DetachRecord>{};
+    return fail_errno("open", path_);
+  }
+  struct stat st {};
+  if (auto ok = require_regular(fd.get(), path_, st); !ok) return tl::unexpected(ok.error());
+  auto content = read_all(fd.get(), path_);
+  if (!content) return tl::unexpected(content.error());
+  std::vector<DetachRecord> out;
+  for (auto& [line, record] : parse_content(*content))
+    if (boot_id.empty() || record.boot_id == boot_id) out.push_back(std::move(record));
+  return out;
+}
+
+}  // namespace detach

@@ -1,0 +1,84 @@
+// The journal of lazy detaches: after umount --lazy the kernel forgets where a mount was and in which
+// namespace, so the tools that see a detach happen write it down here, keyed by the mount's unique id, and
+// the scan joins it back onto the detached mount.
+//
+// On disk: one text line per record, appended, in DIR/journal:
+//   DJ1<TAB>boot=B<TAB>uid=N<TAB>oid=N<TAB>ns=N<TAB>dev=MAJ:MIN<TAB>at=SECS<TAB>by=S<TAB>fstype=S<TAB>
+//   source=S<TAB>target=S<TAB>end<LF>
+// "DJ1" is the format version: lines with any other tag are skipped, so a later format can share the file.
+// Values escape every byte below 0x21, from 0x7f up, and the backslash as \ooo (octal, like mountinfo), so
+// any path survives and a line holds no raw tab or newline. The closing "end" token tells a complete line
+// from one cut short by a crash, and a repeated key a cut line with the next one glued on. Readers skip what
+// they cannot parse (truncated, garbage, other versions) and keys they do not know. A rewrite (see
+// kJournalMaxBytes) keeps only whole DJ1 lines of the appending record's boot.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "model/mount.h"
+
+namespace detach {
+
+struct DetachRecord {
+  std::string boot_id;          // /proc/sys/kernel/random/boot_id: records of other boots are ignored
+  std::uint64_t unique_id = 0;  // the key; 0 = unknown (then the record is never joined)
+  std::uint32_t old_id = 0;
+  std::uint64_t ns_id = 0;  // namespace it was detached from
+  DeviceNumber dev;
+  long long detached_at = 0;  // epoch seconds
+  std::string target, source, fstype;
+  std::string recorded_by;  // "umount", "findmnt --poll"
+  friend bool operator==(const DetachRecord&, const DetachRecord&) = default;
+};
+
+inline constexpr const char* kDefaultJournalDir = "/run/detach-utils";
+
+// Past this size an append first rewrites the file with only the current boot's newest records.
+inline constexpr std::size_t kJournalMaxBytes = std::size_t{1} << 20;
+// What a rewrite keeps at most. The byte bound stays well under kJournalMaxBytes so that long paths cannot
+// make every following append rewrite the file again.
+inline constexpr std::size_t kJournalKeepRecords = 4096;
+inline constexpr std::size_t kJournalKeepBytes = 768 * 1024;
+
+class DetachJournal {
+ public:
+  explicit DetachJournal(std::string dir = kDefaultJournalDir);
+
+  // Adds R as one line (one write() under flock(LOCK_EX), so concurrent writers never interleave). Creates
+  // the directory (0755) and the file (0644) when missing; refuses a symlink in place of the file (ELOOP).
+  Status append(const DetachRecord& r) const;
+
+  // The records of BOOT_ID (every boot when empty), in the order they were appended. A missing file or
+  // directory is an empty journal, not an error.
+  Result<std::vector<DetachRecord>> read(const std::string& boot_id) const;
+
+  const std::string& dir() const { return dir_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_;
+  std::string path_;
+};
+
+// What the journal keeps of M, detached at DETACHED_AT: M is the mount as it was while attached.
+DetachRecord record_of(const Mount& m, long long detached_at, std::string recorded_by, std::string boot_id);
+
+// proc_root/sys/kernel/random/boot_id, without its newline.
+Result<std::string> current_boot_id(const std::string& proc_root = "/proc");
+
+// One record as its journal line (newline included), and back. parse_journal_line takes a line without its
+// newline and gives nothing for anything but a complete DJ1 record.
+std::string format_journal_line(const DetachRecord& r);
+std::optional<DetachRecord> parse_journal_line(std::string_view line);
+
+// The newest record of each nonzero unique id: the latest detached_at, the later line on a tie (a mount is
+// detached once, but umount and findmnt --poll may both record it).
+std::map<std::uint64_t, DetachRecord> newest_by_unique_id(const std::vector<DetachRecord>& records);
+
+}  // namespace detach

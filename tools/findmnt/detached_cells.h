@@ -1,0 +1,33 @@
+// The cells of --detached rows: a superblock, a detached mount, or one of its pinners.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "columns.h"
+#include "config.h"
+#include "model/snapshot.h"
+
+namespace findmnt {
+
+// What pins a detached mount in a list row: pins on the mount itself, plus kernel pins known only by the
+// superblock (a loop device's backing file) when no attached mount shares that superblock.
+std::vector<const detach::Pin*> pins_for(const detach::Snapshot& snap, const detach::Mount& m);
+
+std::optional<std::string> mount_cell(const detach::Mount& m, Column col,
+                                      const std::vector<const detach::Pin*>& pins,
+                                      const detach::Snapshot& snap, const Config& cfg);
+std::optional<std::string> pin_cell(const detach::Pin& pin, Column col, const detach::Snapshot& snap);
+// A superblock row of the tree: the filesystem, whatever mount of it is shown below.
+std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column col,
+                                           const std::vector<const detach::Pin*>& pins,
+                                           const detach::Snapshot& snap, const Config& cfg);
+
+// The source a user names may be a symlink (/dev/disk/by-label/x) of the device the snapshot knows.
+bool same_device(const detach::Mount& m, const std::string& source);
+
+// ISO 8601 with the local offset, as util-linux prints times ("2026-11-24T02:40:11+00:00").
+std::string iso_time(long long epoch_seconds);
+
+}  // namespace findmnt

@@ -57,5 +57,20 @@ TEST_F(LoopBackedByFileOnDetachedFs, DetachedMountListsTheInnerLoopAsPinner) {
   EXPECT_THAT(SplitPins(PinnersOf(rows[0])), Contains(LoopPin())) << PinnersOf(rows[0]);
 }
 
+// Given the same, we should see the tree put the inner loop device right under the outer filesystem's row: the
+// kernel does not say which mount of the filesystem its backing file holds, so no mount row is made up for it.
+TEST_F(LoopBackedByFileOnDetachedFs, TreeHangsTheLoopPinUnderTheFilesystem) {
+  const RunResult tree = RunCommand({Findmnt(), "--detached", "-J", "-o", "SOURCE,UNIQ-ID,HOW"});
+  ASSERT_EQ(tree.exit_code, 0) << tree.Describe();
+  const std::optional<nlohmann::json> doc = ParseJson(tree.out);
+  ASSERT_TRUE(doc.has_value()) << tree.Describe();
+  const std::vector<nlohmann::json> rows = RowsForSource(*doc, outer_->device());
+  ASSERT_EQ(rows.size(), 1u) << tree.out;
+  ASSERT_TRUE(rows[0].contains("children")) << tree.out;
+  std::vector<std::string> how;
+  for (const nlohmann::json& child : rows[0]["children"]) how.push_back(Text(child, "how"));
+  EXPECT_THAT(how, Contains(LoopPin())) << tree.out;
+}
+
 }  // namespace
 }  // namespace itest

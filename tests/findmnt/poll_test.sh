@@ -1,17 +1,22 @@
 #!/bin/bash
 # Integration test of --poll: ours and util-linux's watch the same mount events and must print the same bytes;
-# then --detached --poll must report a lazy detach (with its former mount point and pinner) and the release.
-# Needs root; prints TAP, skips otherwise. usage: poll_test.sh FINDMNT REFERENCE
-FINDMNT=$1 REF=$2
+# then --detached --poll must report a lazy detach (with its former mount point and pinner) and the release,
+# with fanotify mount events and, under NOFAN (without_fanotify_mount_events: a kernel < 6.15), by polling.
+# Needs root; prints TAP, skips otherwise. usage: poll_test.sh FINDMNT REFERENCE [NOFAN]
+FINDMNT=$1 REF=$2 NOFAN=$3
 if [ "$(id -u)" != 0 ] || ! command -v losetup >/dev/null || ! command -v mkfs.ext2 >/dev/null; then
   echo "1..0 # SKIP needs root, losetup and mkfs.ext2"
   exit 0
 fi
 work=$(mktemp -d /tmp/findmnt-poll.XXXXXX)
-loop=
+loop= loop2= pids=()
 cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
   umount -l "$work/mnt" 2>/dev/null
+  umount -l "$work/mnt2" 2>/dev/null
   [ -n "$loop" ] && losetup -d "$loop" 2>/dev/null
+  [ -n "$loop2" ] && losetup -d "$loop2" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -21,7 +26,22 @@ check() {
   n=$((n + 1)); local desc=$1; shift
   if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; failed=$((failed + 1)); fi
 }
-echo "1..5"
+skip() {  # skip DESCRIPTION REASON
+  n=$((n + 1)); echo "ok $n - $1 # SKIP $2"
+}
+wait_for() {  # wait_for SECONDS COMMAND...: until COMMAND succeeds, polling every 0.1 s
+  local i tries=$(($1 * 10)); shift
+  for ((i = 0; i < tries; i++)); do "$@" && return 0; sleep 0.1; done
+  return 1
+}
+# fanotify_init(FLAGS, 0) in a fresh process, as the kernel answers it: "ok" or the errno's name.
+fanotify_init() {
+  "$@" python3 -c 'import ctypes, errno, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.fanotify_init(int(sys.argv[1], 0), 0)
+print("ok" if fd >= 0 else errno.errorcode[ctypes.get_errno()])' "$FAN_FLAGS"
+}
+echo "1..10"
 
 # Both pollers see the same mount, remount and umount.
 for args in "-p" "--poll=umount,remount -o ACTION,TARGET,OLD-OPTIONS" "-p -r -o ACTION,TARGET,FSTYPE"; do
@@ -54,4 +74,62 @@ wait $w
 check "a lazy detach is reported with its former mount point and pinner" \
   grep -qE "^detach +$loop +$work/mnt +$s \(sleep\) cwd" "$work/det"
 check "its release is reported when the pinner ends" grep -qE "^release +$loop" "$work/det"
+
+# The polling fallback, through the real binary on a kernel made to look older than 6.15.
+warning="watching detaches needs fanotify mount events (Linux 6.15): polling every second instead"
+FAN_REPORT_MNT=0x4000 FAN_CLASS_NOTIF=0x0
+if [ -z "$NOFAN" ]; then
+  why="without_fanotify_mount_events is not built for this architecture"
+elif ! command -v python3 >/dev/null; then
+  why="needs python3"
+fi
+desc="the wrapper fails fanotify_init(FAN_REPORT_MNT) with EINVAL as Linux < 6.15 does, and nothing else"
+if [ -n "$why" ]; then
+  skip "$desc" "$why"
+else
+  check "$desc" test "$(FAN_FLAGS=$FAN_REPORT_MNT fanotify_init "$NOFAN")" = EINVAL \
+    -a "$(FAN_FLAGS=$FAN_CLASS_NOTIF fanotify_init "$NOFAN")" = ok
+fi
+
+desc1="without fanotify mount events, --detached --poll warns once that it polls"
+desc2="without fanotify mount events, a lazy detach is reported with its former mount point and pinner"
+desc3="without fanotify mount events, its release is reported when the pinner is killed"
+if [ -n "$why" ]; then
+  skip "$desc1" "$why"; skip "$desc2" "$why"; skip "$desc3" "$why"
+else
+  truncate -s 16M "$work/disk2.img"
+  loop2=$(losetup -f --show "$work/disk2.img") || exit 1
+  mkfs.ext2 -q "$loop2"
+  mkdir "$work/mnt2"
+  mount "$loop2" "$work/mnt2"
+  (cd "$work/mnt2" && exec sleep 300) &
+  s=$!; pids+=($s)
+  wait_for 10 test "$(readlink "/proc/$s/cwd")" = "$work/mnt2"
+  # -w bounds each wait for the next event (up to 1 s of polling each), so findmnt ends -w ms after the release.
+  "$NOFAN" "$FINDMNT" --detached --poll -w 8000 -o ACTION,SOURCE,TARGET,PINNERS >"$work/nofan" 2>"$work/nofan.err" &
+  w=$!; pids+=($w)
+  # The warning comes once the first snapshot is taken: a detach from then on is new.
+  wait_for 20 grep -qF "$warning" "$work/nofan.err"
+  umount -l "$work/mnt2"
+  wait_for 20 grep -qE "^detach +$loop2 " "$work/nofan"
+  kill "$s"; wait "$s" 2>/dev/null
+  wait_for 20 grep -qE "^release +$loop2 " "$work/nofan"
+  wait "$w"; rc=$?
+  pids=()
+  check "$desc1" test "$(grep -cF "$warning" "$work/nofan.err")" = 1 -a $rc = 0
+  check "$desc2" grep -qE "^detach +$loop2 +$work/mnt2 +$s \(sleep\) cwd" "$work/nofan"
+  check "$desc3" grep -qE "^release +$loop2 +$work/mnt2( |$)" "$work/nofan"
+fi
+
+# The control: a kernel with fanotify mount events gets no warning.
+desc="with fanotify mount events, --detached --poll does not warn that it polls"
+if ! command -v python3 >/dev/null; then
+  skip "$desc" "needs python3"
+elif [ "$(FAN_FLAGS=$FAN_REPORT_MNT fanotify_init)" != ok ]; then
+  skip "$desc" "this kernel has no fanotify mount events"
+else
+  "$FINDMNT" --detached --poll -w 1000 -o ACTION,SOURCE,TARGET >/dev/null 2>"$work/fan.err"
+  rc=$?
+  check "$desc" eval '[ $rc = 0 ] && ! grep -qF "$warning" "$work/fan.err"'
+fi
 [ $failed = 0 ]

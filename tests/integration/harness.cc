@@ -66,7 +66,8 @@ void EnterPrivateMountNamespace() {
   if (unshare(CLONE_NEWNS) != 0) Throw("unshare(CLONE_NEWNS)");
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) Throw("make / private");
   // The detach journal lives in /run/detach-utils: the tests' own /run keeps theirs apart from the host's.
-  if (mount("itest-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) Throw("mount a tmpfs on /run");
+  if (mount("itest-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+    Throw("mount a tmpfs on /run");
 }
 
 std::string ToolPath(const char* env_var) {

@@ -57,8 +57,9 @@ TEST_F(LoopBackedByFileOnDetachedFs, DetachedMountListsTheInnerLoopAsPinner) {
   EXPECT_THAT(SplitPins(PinnersOf(rows[0])), Contains(LoopPin())) << PinnersOf(rows[0]);
 }
 
-// Given the same, we should see the tree put the inner loop device right under the outer filesystem's row: the
-// kernel does not say which mount of the filesystem its backing file holds, so no mount row is made up for it.
+// Given the same, we should see the tree put the inner loop device right under the outer filesystem's row:
+// the kernel does not say which mount of the filesystem its backing file holds, so no mount row is made up
+// for it.
 TEST_F(LoopBackedByFileOnDetachedFs, TreeHangsTheLoopPinUnderTheFilesystem) {
   const RunResult tree = RunCommand({Findmnt(), "--detached", "-J", "-o", "SOURCE,UNIQ-ID,HOW"});
   ASSERT_EQ(tree.exit_code, 0) << tree.Describe();

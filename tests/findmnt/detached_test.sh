@@ -6,15 +6,9 @@
 # Needs root (losetup, mount); prints TAP, skips otherwise. Runs in a private mount namespace with its own /run.
 # usage: detached_test.sh FINDMNT
 FINDMNT=$1
-if [ "$(id -u)" != 0 ] || ! command -v losetup >/dev/null || ! command -v mkfs.ext2 >/dev/null; then
-  echo "1..0 # SKIP needs root, losetup and mkfs.ext2"
-  exit 0
-fi
-if [ -z "$DETACHED_TEST_PRIVATE_NS" ]; then
-  DETACHED_TEST_PRIVATE_NS=1 exec unshare -m --propagation private bash "$0" "$@"
-fi
-mount -t tmpfs detached-test-run /run  # the detach journal lives in /run/detach-utils: ours only
-
+source "$(dirname "$0")/tap_lib.sh"
+tap_require_root losetup mkfs.ext2
+tap_private_namespace "$0" "$@"
 work=$(mktemp -d /tmp/findmnt-detached.XXXXXX)
 pids=()
 cleanup() {
@@ -26,13 +20,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-n=0; failed=0
-check() {  # check DESCRIPTION COMMAND...: one TAP case
-  n=$((n + 1))
-  local desc=$1; shift
-  if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; failed=$((failed + 1)); fi
-}
 
 truncate -s 16M "$work/disk.img"
 loop=$(losetup -f --show "$work/disk.img") || { echo "1..0 # SKIP no free loop device"; exit 0; }
@@ -81,10 +68,10 @@ mount --bind "$work/mnt" "$work/bind"
 (cd "$work/bind" && exec sleep 300) & pids+=($!)
 "$FINDMNT" --detached --poll -w 20000 -r -n -o ACTION,TARGET >"$work/poll.out" 2>"$work/poll.err" & poller=$!
 # Ready once it holds its fanotify group (it marks every namespace before waiting).
-for _ in $(seq 100); do ls -l "/proc/$poller/fd" 2>/dev/null | grep -q fanotify && break; sleep 0.1; done
+wait_for 10 bash -c "ls -l /proc/$poller/fd 2>/dev/null | grep -q fanotify"
 umount -l "$work/bind"
 umount -l "$work/mnt"
-for _ in $(seq 100); do [ "$(grep -c '^detach ' "$work/poll.out")" -ge 2 ] && break; sleep 0.1; done
+wait_for 10 bash -c "[ \$(grep -c '^detach ' '$work/poll.out') -ge 2 ]"
 kill "$poller"; wait "$poller" 2>/dev/null
 check "the watcher saw both detaches" test "$(grep -c '^detach ' "$work/poll.out")" = 2
 json=$("$FINDMNT" --detached -J -o SOURCE,UNIQ-ID,TARGET,PID 2>/dev/null)
@@ -111,7 +98,7 @@ check "-T selects a detached mount by its former mount point" \
   test "$("$FINDMNT" --detached -l -n -o TARGET -T "$work/bind" 2>/dev/null)" = "$work/bind"
 check "-N of a task here lists both" test "$("$FINDMNT" --detached -l -n -o TARGET -N $$ 2>/dev/null | wc -l)" = 2
 (cd / && exec unshare -m --propagation private sleep 300) & pids+=($!)
-for _ in $(seq 50); do [ "$(readlink "/proc/${pids[2]}/ns/mnt")" != "$(readlink /proc/$$/ns/mnt)" ] && break; sleep 0.1; done
+wait_for 5 bash -c "[ \"\$(readlink /proc/${pids[2]}/ns/mnt)\" != \"\$(readlink /proc/$$/ns/mnt)\" ]"
 check "-N of a task in another namespace lists neither" \
   bash -c "! '$FINDMNT' --detached -N ${pids[2]} >/dev/null 2>&1"
 for p in "${pids[@]}"; do kill "$p"; done; wait 2>/dev/null; pids=()

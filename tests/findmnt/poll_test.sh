@@ -2,12 +2,12 @@
 # Integration test of --poll: ours and util-linux's watch the same mount events and must print the same bytes;
 # then --detached --poll must report a lazy detach (with its former mount point and pinner) and the release,
 # with fanotify mount events and, under NOFAN (without_fanotify_mount_events: a kernel < 6.15), by polling.
-# Needs root; prints TAP, skips otherwise. usage: poll_test.sh FINDMNT REFERENCE [NOFAN]
+# Needs root; prints TAP, skips otherwise. Runs in a private mount namespace with its own /run.
+# usage: poll_test.sh FINDMNT REFERENCE [NOFAN]
 FINDMNT=$1 REF=$2 NOFAN=$3
-if [ "$(id -u)" != 0 ] || ! command -v losetup >/dev/null || ! command -v mkfs.ext2 >/dev/null; then
-  echo "1..0 # SKIP needs root, losetup and mkfs.ext2"
-  exit 0
-fi
+source "$(dirname "$0")/tap_lib.sh"
+tap_require_root losetup mkfs.ext2
+tap_private_namespace "$0" "$@"
 work=$(mktemp -d /tmp/findmnt-poll.XXXXXX)
 loop= loop2= pids=()
 cleanup() {
@@ -21,19 +21,6 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir "$work/mnt"
-n=0; failed=0
-check() {
-  n=$((n + 1)); local desc=$1; shift
-  if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; failed=$((failed + 1)); fi
-}
-skip() {  # skip DESCRIPTION REASON
-  n=$((n + 1)); echo "ok $n - $1 # SKIP $2"
-}
-wait_for() {  # wait_for SECONDS COMMAND...: until COMMAND succeeds, polling every 0.1 s
-  local i tries=$(($1 * 10)); shift
-  for ((i = 0; i < tries; i++)); do "$@" && return 0; sleep 0.1; done
-  return 1
-}
 # fanotify_init(FLAGS, 0) in a fresh process, as the kernel answers it: "ok" or the errno's name.
 fanotify_init() {
   "$@" python3 -c 'import ctypes, errno, sys
@@ -106,19 +93,22 @@ else
   s=$!; pids+=($s)
   wait_for 10 test "$(readlink "/proc/$s/cwd")" = "$work/mnt2"
   # -w bounds each wait for the next event (up to 1 s of polling each), so findmnt ends -w ms after the release.
-  "$NOFAN" "$FINDMNT" --detached --poll -w 8000 -o ACTION,SOURCE,TARGET,PINNERS >"$work/nofan" 2>"$work/nofan.err" &
+  "$NOFAN" "$FINDMNT" --detached --poll -w 8000 -o ACTION,SOURCE,TARGET,PINNERS \
+    >"$work/nofan" 2>"$work/nofan.err" &
   w=$!; pids+=($w)
   # The warning comes once the first snapshot is taken: a detach from then on is new.
-  wait_for 20 grep -qF "$warning" "$work/nofan.err"
+  wait_for 10 grep -qF "$warning" "$work/nofan.err"
   umount -l "$work/mnt2"
-  wait_for 20 grep -qE "^detach +$loop2 " "$work/nofan"
+  wait_for 10 grep -qE "^detach +$loop2 " "$work/nofan"
   kill "$s"; wait "$s" 2>/dev/null
-  wait_for 20 grep -qE "^release +$loop2 " "$work/nofan"
+  wait_for 10 grep -qE "^release +$loop2 " "$work/nofan"
   wait "$w"; rc=$?
   pids=()
+  before=$failed
   check "$desc1" test "$(grep -cF "$warning" "$work/nofan.err")" = 1 -a $rc = 0
   check "$desc2" grep -qE "^detach +$loop2 +$work/mnt2 +$s \(sleep\) cwd" "$work/nofan"
   check "$desc3" grep -qE "^release +$loop2 +$work/mnt2( |$)" "$work/nofan"
+  [ $failed = $before ] || { echo "# rc=$rc"; sed 's/^/# /' "$work/nofan" "$work/nofan.err"; }
 fi
 
 # The control: a kernel with fanotify mount events gets no warning.
@@ -130,6 +120,8 @@ elif [ "$(FAN_FLAGS=$FAN_REPORT_MNT fanotify_init)" != ok ]; then
 else
   "$FINDMNT" --detached --poll -w 1000 -o ACTION,SOURCE,TARGET >/dev/null 2>"$work/fan.err"
   rc=$?
+  before=$failed
   check "$desc" eval '[ $rc = 0 ] && ! grep -qF "$warning" "$work/fan.err"'
+  [ $failed = $before ] || { echo "# rc=$rc"; sed 's/^/# /' "$work/fan.err"; }
 fi
 [ $failed = 0 ]

@@ -1,0 +1,50 @@
+# Shared by the TAP shell tests of findmnt (sourced, not run): privilege checks, a private mount namespace,
+# one TAP case per check, and waiting on a condition instead of a fixed sleep.
+
+# tap_require_root TOOL...: root and every TOOL, or stop. Without them a plain run skips; under CI (CI=true) a
+# skipped privileged test is a failure, so it fails there.
+tap_require_root() {
+  local missing=()
+  [ "$(id -u)" = 0 ] || missing+=(root)
+  local tool
+  for tool in "$@"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  [ ${#missing[@]} = 0 ] && return 0
+  if [ "$CI" = true ]; then
+    echo "1..1"
+    echo "not ok 1 - needs ${missing[*]} (CI=true: a privileged test may not skip)"
+    exit 1
+  fi
+  echo "1..0 # SKIP needs ${missing[*]}"
+  exit 0
+}
+
+# tap_private_namespace SCRIPT ARGS...: re-runs SCRIPT in its own mount namespace (once), with its own /run, so
+# that its mounts never reach the host and the detach journal (/run/detach-utils) it causes is its own.
+tap_private_namespace() {
+  if [ -z "$TAP_PRIVATE_NS" ]; then
+    TAP_PRIVATE_NS=1 exec unshare -m --propagation private bash "$@"
+  fi
+  mount -t tmpfs tap-test-run /run
+}
+
+n=0
+failed=0
+check() { # check DESCRIPTION COMMAND...: one TAP case
+  n=$((n + 1))
+  local desc=$1
+  shift
+  if "$@"; then echo "ok $n - $desc"; else
+    echo "not ok $n - $desc"
+    failed=$((failed + 1))
+  fi
+}
+skip() { # skip DESCRIPTION REASON
+  n=$((n + 1))
+  echo "ok $n - $1 # SKIP $2"
+}
+wait_for() { # wait_for SECONDS COMMAND...: until COMMAND succeeds, polling every 0.1 s
+  local i tries=$(($1 * 10))
+  shift
+  for ((i = 0; i < tries; i++)); do "$@" && return 0; sleep 0.1; done
+  return 1
+}

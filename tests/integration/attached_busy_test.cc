@@ -10,9 +10,7 @@ using ::testing::HasSubstr;
 class AttachedAndBusy : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("FINDMNT");
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD");
     fs_.emplace();
     pinner_.emplace(SpawnSleepWithCwd(fs_->mountpoint()));
   }

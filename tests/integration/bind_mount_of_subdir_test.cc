@@ -12,9 +12,7 @@ using ::testing::HasSubstr;
 class BindOfSubdirOutlivesLazyUmount : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("FINDMNT");
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD");
     fs_.emplace();
     const std::string sub = fs_->File("sub");
     ASSERT_EQ(mkdir(sub.c_str(), 0755), 0);

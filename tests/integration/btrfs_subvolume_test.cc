@@ -8,9 +8,7 @@ namespace {
 class BtrfsSubvolumeDetached : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("FINDMNT");
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD");
     fs_.emplace("btrfs", 256, /*mount_now=*/false);
     CreateSubvolume("sv");
     fs_->MountAt("subvol=sv");

@@ -87,10 +87,7 @@ std::optional<nlohmann::json> RowWithUniqId(const DetachedListing& listing, std:
 class DeadFuseDaemon : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("FINDMNT");
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
-    ITEST_REQUIRE_TOOL("FUSE_HELLO");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD", "FUSE_HELLO");
     const std::string mountpoint = dir_.MakeDir("fuse");
     fuse_.emplace(mountpoint);
     pinner_.emplace(ChildProcess::Spawn([&](const ReadyPipe& ready) {

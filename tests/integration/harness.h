@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -46,6 +47,15 @@ std::optional<std::string> MissingTool(const char* env_var);
 std::string ToolPath(const char* env_var);
 std::string Findmnt();
 std::string MkfsGuard();
+
+// The preamble of a scenario's SetUp(): ITEST_REQUIRE_ROOT(), then ITEST_REQUIRE_TOOL() for each variable
+// named, in order, e.g. ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD"). A macro, not a function: the
+// skip or failure must return from the caller, so that nothing after it in SetUp() runs.
+#define ITEST_REQUIRE_ROOT_AND_TOOLS(...)                                      \
+  do {                                                                         \
+    ITEST_REQUIRE_ROOT();                                                      \
+    for (const char* itest_var : {__VA_ARGS__}) ITEST_REQUIRE_TOOL(itest_var); \
+  } while (0)
 
 // The library's owner of an fd: the harness uses the same one as the code under test.
 using UniqueFd = detach::UniqueFd;

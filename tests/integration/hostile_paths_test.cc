@@ -31,9 +31,7 @@ ChildProcess SpawnHostileComm(const std::string& dir) {
 class HostilePaths : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("FINDMNT");
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD");
     fs_.emplace("ext2", 64, true, kMountName);
     const std::string dir = fs_->File(kDirName);
     ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);

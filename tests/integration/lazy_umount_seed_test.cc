@@ -16,9 +16,7 @@ using ::testing::Not;
 class LazyUmountSeed : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("FINDMNT");
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD");
     fs_.emplace();
     cwd_pinner_.emplace(SpawnSleepWithCwd(fs_->mountpoint()));
     fd_pinner_.emplace(SpawnSleepWithFd(fs_->File("file"), O_WRONLY | O_CREAT, 7));

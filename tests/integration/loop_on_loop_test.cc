@@ -11,9 +11,7 @@ using ::testing::HasSubstr;
 class LoopBackedByFileOnDetachedFs : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("FINDMNT");
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD");
     outer_.emplace();
     MakeImage(outer_->File("inner.img"), 16);
     inner_.emplace(outer_->File("inner.img"));

@@ -45,8 +45,7 @@ std::string MountNamespaceInode(pid_t pid) {
 class CopyInAnotherNamespace : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("MKFS_GUARD");
     EnterFreshNamespaceOnThisCpu();
     fs_.emplace();
     holder_.emplace(SpawnInNewMountNamespace());

@@ -132,9 +132,7 @@ std::vector<PinKindCase> Cases() {
 class DetachedMountPinnedOneWay : public ::testing::TestWithParam<PinKindCase> {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("FINDMNT");
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD");
     fs_.emplace();
     pinner_.emplace(GetParam().spawn(*fs_));
     fs_->mount().Detach();

@@ -43,8 +43,7 @@ class SwapFile {
 class SwapFileOnDetachedFs : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    ITEST_REQUIRE_TOOL("MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("MKFS_GUARD");
     fs_.emplace();
     swap_.emplace(*fs_, "swapfile");
     fs_->mount().Detach();

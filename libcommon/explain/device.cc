@@ -82,10 +82,8 @@ void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainO
       r.pins = mount_pins(snapshot, *m);
       // Kernel pins tied only to the device keep a detached mount alive as much as its own pins do:
       // "pinned by: loop /dev/loop2".
-      if (!attached) {
-        std::vector<std::size_t> extra = snapshot.device_only_pins(m->dev);
-        r.pins.insert(r.pins.end(), extra.begin(), extra.end());
-      }
+      std::vector<std::size_t> extra = snapshot.device_only_pins_of(*m);
+      r.pins.insert(r.pins.end(), extra.begin(), extra.end());
       if (r.other_namespace) add_namespace(snapshot, r);
       out.push_back(std::move(r));
     }

@@ -66,6 +66,12 @@ std::vector<std::size_t> Snapshot::device_only_pins(DeviceNumber dev) const {
   return out;
 }
 
+std::vector<std::size_t> Snapshot::device_only_pins_of(const Mount& m) const {
+  const Superblock* sb = superblock(m.dev);
+  if (m.attached || sb == nullptr || !sb->attached.empty()) return {};
+  return device_only_pins(m.dev);
+}
+
 namespace {
 
 Superblock& superblock_for(std::vector<Superblock>& sbs, DeviceNumber dev) {

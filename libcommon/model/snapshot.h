@@ -80,6 +80,10 @@ class Snapshot {
   // Kernel pins tied to DEV by its number only (a loop device's or swap file's backing file on it): the
   // kernel does not say which of the superblock's mounts they hold. Indexes into `pins`.
   std::vector<std::size_t> device_only_pins(DeviceNumber dev) const;
+  // Those of them that keep detached mount M alive: all of them when no attached mount shares M's superblock
+  // (then they can only hold a detached one), none otherwise (they may hold the attached one) or when M is
+  // attached. The one rule for every tool that says what pins a detached mount.
+  std::vector<std::size_t> device_only_pins_of(const Mount& m) const;
 
   // Groups mounts and pins by device number into superblocks; the scan calls it last.
   void build_superblocks();

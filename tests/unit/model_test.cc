@@ -61,6 +61,32 @@ TEST(BuildSuperblocks, GroupsMountsAndPinsByDevice) {
   EXPECT_EQ(sb->fstype, "ext2");
 }
 
+// A loop device backed by a file on the filesystem: the kernel pins the superblock, not a known mount.
+Pin device_only_loop_pin(DeviceNumber dev) {
+  Pin loop;
+  loop.kind = PinKind::LoopBacking;
+  loop.holder = "/dev/loop1";
+  loop.dev = dev;
+  return loop;
+}
+
+TEST(DeviceOnlyPinsOf, GoToADetachedMountOnlyWhenNoAttachedMountSharesTheSuperblock) {
+  // Given an attached and a detached mount of one superblock, the loop pin may hold either: it goes to
+  // neither.
+  Snapshot shared = two_mounts_one_superblock();
+  shared.pins.push_back(device_only_loop_pin({7, 0}));
+  shared.build_superblocks();
+  EXPECT_EQ(shared.device_only_pins(DeviceNumber{7, 0}).size(), 1u);
+  EXPECT_TRUE(shared.device_only_pins_of(shared.mounts.at(11)).empty());
+  EXPECT_TRUE(shared.device_only_pins_of(shared.mounts.at(10)).empty());
+  // Given only the detached mount, it can only hold that one.
+  Snapshot alone = two_mounts_one_superblock();
+  alone.mounts.erase(10);
+  alone.pins.push_back(device_only_loop_pin({7, 0}));
+  alone.build_superblocks();
+  EXPECT_EQ(alone.device_only_pins_of(alone.mounts.at(11)), (std::vector<std::size_t>{2}));
+}
+
 TEST(DescribePins, ProcessesInPidOrderThenKernel) {
   Snapshot s = two_mounts_one_superblock();
   Pin loop;

@@ -54,9 +54,7 @@ std::optional<std::string> pins_cell(Column col, const std::vector<const Pin*>& 
 
 std::vector<const Pin*> pins_for(const Snapshot& snap, const Mount& m) {
   std::vector<const Pin*> pins = snap.pins_of(m.key);
-  const detach::Superblock* sb = snap.superblock(m.dev);
-  if (!sb || !sb->attached.empty()) return pins;
-  for (const Pin* pin : snap.pins_at(snap.device_only_pins(m.dev))) pins.push_back(pin);
+  for (const Pin* pin : snap.pins_at(snap.device_only_pins_of(m))) pins.push_back(pin);
   return pins;
 }
 

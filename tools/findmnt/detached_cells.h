@@ -11,8 +11,8 @@
 
 namespace findmnt {
 
-// What pins a detached mount in a list row: pins on the mount itself, plus kernel pins known only by the
-// superblock (a loop device's backing file) when no attached mount shares that superblock.
+// What pins a detached mount in a list row: pins on the mount itself, plus the kernel pins that hold it
+// through its device only (Snapshot::device_only_pins_of).
 std::vector<const detach::Pin*> pins_for(const detach::Snapshot& snap, const detach::Mount& m);
 
 std::optional<std::string> mount_cell(const detach::Mount& m, Column col,

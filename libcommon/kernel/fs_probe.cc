@@ -16,6 +16,7 @@
 #include "base/unique_fd.h"
 #include "kernel/bounded.h"
 #include "kernel/procfs.h"
+#include "kernel/uapi.h"
 
 namespace detach {
 
@@ -123,6 +124,25 @@ bool is_fuse_connection(const std::string& sys_root, DeviceNumber dev) {
   return ::stat((sys_root + "/fs/fuse/connections/" + std::to_string(dev.minor)).c_str(), &st) == 0;
 }
 
+std::string vfs_options_from_statfs_flags(std::uint64_t flags) {
+  // mountinfo's show_mnt_opts() order; relatime is the default atime mode and is shown as such.
+  struct Bit {
+    std::uint64_t flag;
+    const char* name;
+  };
+  static constexpr Bit kBits[] = {{ST_NOSUID, "nosuid"},
+                                  {ST_NODEV, "nodev"},
+                                  {ST_NOEXEC, "noexec"},
+                                  {ST_NOATIME, "noatime"},
+                                  {ST_NODIRATIME, "nodiratime"},
+                                  {ST_RELATIME, "relatime"},
+                                  {uapi::kStNoSymfollow, "nosymfollow"}};
+  std::string out = flags & ST_RDONLY ? "ro" : "rw";
+  for (const Bit& bit : kBits)
+    if (flags & bit.flag) out += std::string(",") + bit.name;
+  return out;
+}
+
 Result<FsIdentity> probe_fs_bounded(const std::string& path, const std::string& sys_root,
                                     std::chrono::milliseconds limit) {
   auto probed = run_bounded_value<FsProbeResult>([&path] { return probe_in_child(path); }, limit);
@@ -130,6 +150,7 @@ Result<FsIdentity> probe_fs_bounded(const std::string& path, const std::string& 
   FsIdentity id;
   id.fstype = fs_name_from_magic(probed->magic);
   id.read_only = probed->flags & ST_RDONLY;
+  id.vfs_options = vfs_options_from_statfs_flags(probed->flags);
   if (probed->has_fsid) {
     auto dir = open_dir(sys_root + "/fs/btrfs/" + fsid_text(probed->fsid) + "/devices");
     if (dir) {

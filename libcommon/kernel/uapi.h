@@ -100,6 +100,9 @@ inline constexpr int kKcmpFs = 3;
 
 namespace detach::uapi {
 
+// statfs f_flags bit of a nosymfollow mount (Linux 5.10); glibc 2.36 has no ST_NOSYMFOLLOW.
+inline constexpr unsigned long kStNoSymfollow = 0x2000;
+
 // fanotify mount events (6.15): attach/detach of mounts in a marked mount namespace, reported by unique id.
 inline constexpr unsigned kFanReportMnt = 0x00004000;
 inline constexpr unsigned kFanMarkMntns = 0x00000110;

@@ -78,8 +78,10 @@ void describe_device(const ScanState& state, Mount& m) {
   }
 }
 
+// What only a call into the fs tells (bounded, in a child): the per-mount options, and the type and source of
+// a filesystem neither sysfs nor another mount described.
 void describe_by_probe(ScanState& state, Mount& m, const Pin& pin) {
-  if (!state.options.live || (!m.fstype.empty() && !m.source.empty())) return;
+  if (!state.options.live) return;
   std::string link = proc_link(state.options, pin);
   if (link.empty()) return;
   auto id = probe_fs_bounded(link, state.options.sys_root, state.options.fs_call_timeout);
@@ -91,6 +93,7 @@ void describe_by_probe(ScanState& state, Mount& m, const Pin& pin) {
   if (m.fstype.empty()) m.fstype = id->fstype;
   if (m.source.empty()) m.source = id->device;
   if (m.fs_options.empty()) m.fs_options = id->read_only ? "ro" : "rw";
+  m.vfs_options = id->vfs_options;
 }
 
 Mount describe_detached(ScanState& state, MountKey key, const Pin& pin) {

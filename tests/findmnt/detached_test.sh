@@ -33,7 +33,7 @@ umount -l "$work/mnt"
 dev=$(stat -Lc '%t:%T' "$loop"); majmin=$((16#${dev%:*})):$((16#${dev#*:}))
 cwd_pid=${pids[0]}; fd_pid=${pids[1]}
 
-echo "1..23"
+echo "1..24"
 list=$("$FINDMNT" --detached -l -o UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS 2>/dev/null)
 row=$(grep -F " $loop " <<<"$list")
 check "the contract list has one row for the detached mount" test "$(grep -cF " $loop " <<<"$list")" = 1
@@ -64,6 +64,7 @@ check "mkfs succeeds again" mkfs.ext2 -q -F "$loop"
 mkdir "$work/bind"
 mount "$loop" "$work/mnt"
 mount --bind "$work/mnt" "$work/bind"
+mount -o remount,bind,ro,noexec "$work/bind"
 (cd "$work/mnt" && exec sleep 300) & pids+=($!)
 (cd "$work/bind" && exec sleep 300) & pids+=($!)
 "$FINDMNT" --detached --poll -w 20000 -r -n -o ACTION,TARGET >"$work/poll.out" 2>"$work/poll.err" & poller=$!
@@ -94,6 +95,9 @@ check "TARGET comes from the journal" grep -qF "$work/bind " <<<"$list"
 check "NAMESPACE is the namespace they were detached from" \
   test "$(grep -cE "^$work/(mnt|bind) +$ns_id " <<<"$list")" = 2
 check "DETACHED is an ISO time" grep -qE " $ns_id +[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$" <<<"$list"
+opts=$("$FINDMNT" --detached -l -n -o TARGET,VFS-OPTIONS 2>/dev/null)
+check "VFS-OPTIONS of a detached mount are its own (statfs flags): the bind mount ro,noexec,relatime, the other rw,relatime" \
+  bash -c "grep -qE '^$work/bind +ro,noexec,relatime$' <<<'$opts' && grep -qE '^$work/mnt +rw,relatime$' <<<'$opts'"
 check "-T selects a detached mount by its former mount point" \
   test "$("$FINDMNT" --detached -l -n -o TARGET -T "$work/bind" 2>/dev/null)" = "$work/bind"
 check "-N of a task here lists both" test "$("$FINDMNT" --detached -l -n -o TARGET -N $$ 2>/dev/null | wc -l)" = 2

@@ -70,6 +70,14 @@ void EnterPrivateMountNamespace() {
     Throw("mount a tmpfs on /run");
 }
 
+void EnterFreshNamespaceOnThisCpu() {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  CPU_SET(sched_getcpu(), &cpus);
+  if (sched_setaffinity(0, sizeof cpus, &cpus) != 0) Throw("sched_setaffinity");
+  EnterPrivateMountNamespace();
+}
+
 std::string ToolPath(const char* env_var) {
   const char* path = std::getenv(env_var);
   return path == nullptr ? std::string() : std::string(path);

@@ -28,6 +28,11 @@ std::optional<std::string> MissingPrivilege();
 bool InCi();
 // Enters a private mount namespace (propagation private) so nothing a test mounts leaks to the host.
 void EnterPrivateMountNamespace();
+// Mount namespace ids come from per-CPU batches on 6.18: a namespace made on another CPU may get a lower id
+// than ours, and binding its nsfs file here then fails with EINVAL (the kernel's loop check wants the bound
+// namespace newer than ours). So stay on one CPU (children inherit the affinity) and start from a fresh
+// namespace made on it: every namespace made after it gets a higher id.
+void EnterFreshNamespaceOnThisCpu();
 
 // Skips a test that needs root (fails it when CI=true). Use in a test body or SetUp().
 #define ITEST_REQUIRE_ROOT()                                                                    \

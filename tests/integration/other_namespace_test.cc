@@ -1,7 +1,6 @@
 // A copy of the mount in another mount namespace keeps the superblock alive after our lazy umount; lsof and
 // our own mount table show nothing. Also when that namespace has no task left and only an nsfs bind mount
 // keeps it alive.
-#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
@@ -11,18 +10,6 @@ namespace itest {
 namespace {
 
 using ::testing::HasSubstr;
-
-// Mount namespace ids come from per-CPU batches on 6.18: a namespace made on another CPU may get a lower id
-// than ours, and binding its nsfs file here then fails with EINVAL (the kernel's loop check wants the bound
-// namespace newer than ours). So stay on one CPU and start from a fresh namespace made on it; the children
-// inherit the affinity.
-void EnterFreshNamespaceOnThisCpu() {
-  cpu_set_t cpus;
-  CPU_ZERO(&cpus);
-  CPU_SET(sched_getcpu(), &cpus);
-  if (sched_setaffinity(0, sizeof cpus, &cpus) != 0) throw std::runtime_error("sched_setaffinity");
-  EnterPrivateMountNamespace();
-}
 
 // A fork of this binary in a new mount namespace (propagation private), holding a copy of every mount.
 ChildProcess SpawnInNewMountNamespace() {

@@ -104,26 +104,19 @@ TEST(LiveSnapshot, NamespaceKeptOnlyByAnNsfsMountIsListed) {
   TempDir dir;
   std::string holder = dir.path() + "/ns";
   WriteFile(holder, "");
-  // The kernel refuses (EINVAL) to bind a namespace whose id is not above ours, to prevent loops; ids come
-  // from per-CPU batches, so a newer namespace can get a lower id. Make namespaces until one can be bound.
-  std::uint64_t ns_inode = 0;
-  for (int attempt = 0; attempt < 20 && ns_inode == 0; ++attempt) {
-    ChildProcess child = ChildProcess::Spawn([](const ReadyPipe& ready) {
-      if (::unshare(CLONE_NEWNS) != 0) ready.Fail("unshare(CLONE_NEWNS)");
-      if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ready.Fail("make-rprivate");
-      ready.Signal();
-      PauseForever();
-    });
-    std::string ns_path = "/proc/" + std::to_string(child.pid()) + "/ns/mnt";
-    struct stat st {};
-    ASSERT_EQ(::stat(ns_path.c_str(), &st), 0);
-    if (::mount(ns_path.c_str(), holder.c_str(), nullptr, MS_BIND, nullptr) == 0) {
-      ns_inode = st.st_ino;
-    } else {
-      ASSERT_EQ(errno, EINVAL) << std::strerror(errno);
-    }
-  }
-  ASSERT_NE(ns_inode, 0u) << "no namespace could be bound in 20 attempts";
+  EnterFreshNamespaceOnThisCpu();  // so that the child's namespace can be bound here (see harness.h)
+  ChildProcess child = ChildProcess::Spawn([](const ReadyPipe& ready) {
+    if (::unshare(CLONE_NEWNS) != 0) ready.Fail("unshare(CLONE_NEWNS)");
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ready.Fail("make-rprivate");
+    ready.Signal();
+    PauseForever();
+  });
+  std::string ns_path = "/proc/" + std::to_string(child.pid()) + "/ns/mnt";
+  struct stat st {};
+  ASSERT_EQ(::stat(ns_path.c_str(), &st), 0);
+  ASSERT_EQ(::mount(ns_path.c_str(), holder.c_str(), nullptr, MS_BIND, nullptr), 0) << std::strerror(errno);
+  const std::uint64_t ns_inode = st.st_ino;
+  child.Kill();
   fs.mount().Unmount();
   detach::Snapshot snapshot = Take();
   const detach::Namespace* kept = nullptr;

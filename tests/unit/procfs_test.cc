@@ -2,8 +2,10 @@
 #include "kernel/procfs.h"
 
 #include <gtest/gtest.h>
+#include <sys/statvfs.h>
 
 #include "fixture_tree.h"
+#include "kernel/fs_probe.h"
 #include "kernel/nsfs.h"
 #include "model/task.h"
 
@@ -128,6 +130,16 @@ TEST(ListNumericEntries, SkipsNamesThatAreNotNumbers) {
   auto entries = list_numeric_entries(tree.root() + "/d");
   ASSERT_TRUE(entries.has_value());
   EXPECT_EQ(*entries, (std::vector<int>{1, 3, 20}));
+}
+
+TEST(VfsOptionsFromStatfsFlags, SpellsMountinfosPerMountOptionsInItsOrder) {
+  EXPECT_EQ(vfs_options_from_statfs_flags(0), "rw");
+  EXPECT_EQ(vfs_options_from_statfs_flags(ST_RDONLY | ST_NOATIME), "ro,noatime");
+  EXPECT_EQ(vfs_options_from_statfs_flags(ST_NOEXEC | ST_NOSUID | ST_NODEV | ST_RELATIME),
+            "rw,nosuid,nodev,noexec,relatime");
+  EXPECT_EQ(vfs_options_from_statfs_flags(0x2000 | ST_NODIRATIME), "rw,nodiratime,nosymfollow");
+  // ST_VALID and ST_MANDLOCK are no per-mount options.
+  EXPECT_EQ(vfs_options_from_statfs_flags(0x0020 | ST_MANDLOCK), "rw");
 }
 
 }  // namespace

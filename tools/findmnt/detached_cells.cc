@@ -36,6 +36,17 @@ std::optional<std::string> nonempty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional(s);
 }
 
+// OPTIONS as libmount merges them: the per-mount options, then the superblock's without their ro/rw (the
+// mount's says it already).
+std::string merged_options(const std::string& vfs, const std::string& fs) {
+  std::string rest = fs;
+  if (!vfs.empty() && (rest.starts_with("ro") || rest.starts_with("rw")) &&
+      (rest.size() == 2 || rest[2] == ','))
+    rest.erase(0, rest.size() == 2 ? 2 : 3);
+  if (vfs.empty() || rest.empty()) return vfs + rest;
+  return vfs + "," + rest;
+}
+
 // The columns that describe what pins, for a mount row or a superblock row alike.
 std::optional<std::string> pins_cell(Column col, const std::vector<const Pin*>& pins, const Snapshot& snap) {
   switch (col) {
@@ -81,8 +92,7 @@ std::optional<std::string> mount_cell(const Mount& m, Column col, const std::vec
     case Column::Fsroot:
       return nonempty(m.root);
     case Column::Options:
-      return nonempty(m.vfs_options + (m.fs_options.empty() || m.vfs_options.empty() ? "" : ",") +
-                      m.fs_options);
+      return nonempty(merged_options(m.vfs_options, m.fs_options));
     case Column::VfsOptions:
       return nonempty(m.vfs_options);
     case Column::FsOptions:

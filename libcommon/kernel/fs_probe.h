@@ -33,6 +33,7 @@ struct FsIdentity {
   bool read_only = false;
   std::string vfs_options;  // from the statfs flags: "ro,nosuid,nodev,noatime"
 };
+
 // The mount options statfs(2) flags tell (ST_RDONLY, ST_NOSUID, ...), in mountinfo's words and order. The
 // only per-mount options a detached mount still shows: statmount() cannot reach it.
 std::string vfs_options_from_statfs_flags(std::uint64_t flags);

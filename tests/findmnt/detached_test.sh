@@ -10,19 +10,9 @@ source "$(dirname "$0")/tap_lib.sh"
 tap_require_root losetup mkfs.ext2
 tap_private_namespace "$0" "$@"
 work=$(mktemp -d /tmp/findmnt-detached.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  umount -l "$work/bind" 2>/dev/null
-  umount -l "$work/mnt" 2>/dev/null
-  [ -n "$loop" ] && losetup -d "$loop" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 truncate -s 16M "$work/disk.img"
-loop=$(losetup -f --show "$work/disk.img") || { echo "1..0 # SKIP no free loop device"; exit 0; }
+tap_new_loop loop "$work/disk.img"
 mkfs.ext2 -q "$loop"
 mkdir "$work/mnt"
 mount "$loop" "$work/mnt"

@@ -9,17 +9,6 @@ source "$(dirname "$0")/tap_lib.sh"
 tap_require_root losetup mkfs.ext2
 tap_private_namespace "$0" "$@"
 work=$(mktemp -d /tmp/findmnt-poll.XXXXXX)
-loop= loop2= pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  umount -l "$work/mnt" 2>/dev/null
-  umount -l "$work/mnt2" 2>/dev/null
-  [ -n "$loop" ] && losetup -d "$loop" 2>/dev/null
-  [ -n "$loop2" ] && losetup -d "$loop2" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 mkdir "$work/mnt"
 # fanotify_init(FLAGS, 0) in a fresh process, as the kernel answers it: "ok" or the errno's name.
 fanotify_init() {
@@ -46,7 +35,7 @@ for args in "-p" "--poll=umount,remount -o ACTION,TARGET,OLD-OPTIONS" "-p -r -o 
 done
 
 truncate -s 16M "$work/disk.img"
-loop=$(losetup -f --show "$work/disk.img") || exit 1
+tap_new_loop loop "$work/disk.img"
 mkfs.ext2 -q "$loop"
 mount "$loop" "$work/mnt"
 "$FINDMNT" --detached --poll -w 3000 -o ACTION,SOURCE,TARGET,PINNERS >"$work/det" 2>&1 &
@@ -85,7 +74,7 @@ if [ -n "$why" ]; then
   skip "$desc1" "$why"; skip "$desc2" "$why"; skip "$desc3" "$why"
 else
   truncate -s 16M "$work/disk2.img"
-  loop2=$(losetup -f --show "$work/disk2.img") || exit 1
+  tap_new_loop loop2 "$work/disk2.img"
   mkfs.ext2 -q "$loop2"
   mkdir "$work/mnt2"
   mount "$loop2" "$work/mnt2"

@@ -19,12 +19,34 @@ tap_require_root() {
 }
 
 # tap_private_namespace SCRIPT ARGS...: re-runs SCRIPT in its own mount namespace (once), with its own /run, so
-# that its mounts never reach the host and the detach journal (/run/detach-utils) it causes is its own.
+# that its mounts never reach the host and the detach journal (/run/detach-utils) it causes is its own. What
+# else the test makes is undone on exit: the processes it lists in `pids` (by pid), the loop devices made by
+# tap_new_loop, and its `work` directory; its mounts go with the namespace.
+pids=() loops=() work=
 tap_private_namespace() {
   if [ -z "$TAP_PRIVATE_NS" ]; then
     TAP_PRIVATE_NS=1 exec unshare -m --propagation private bash "$@"
   fi
   mount -t tmpfs tap-test-run /run
+  trap tap_cleanup EXIT
+}
+tap_cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  for p in "${loops[@]}"; do losetup -d "$p" 2>/dev/null; done
+  if [ -n "$work" ]; then rm -rf "$work"; fi
+}
+
+# tap_new_loop VAR IMAGE: a loop device on IMAGE, in VAR, detached on exit.
+tap_new_loop() {
+  local dev
+  dev=$(losetup -f --show "$2") || {
+    echo "Bail out! no free loop device"
+    exit 1
+  }
+  loops+=("$dev")
+  printf -v "$1" %s "$dev"
 }
 
 n=0

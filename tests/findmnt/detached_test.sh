@@ -23,7 +23,7 @@ umount -l "$work/mnt"
 dev=$(stat -Lc '%t:%T' "$loop"); majmin=$((16#${dev%:*})):$((16#${dev#*:}))
 cwd_pid=${pids[0]}; fd_pid=${pids[1]}
 
-echo "1..24"
+echo "1..25"
 list=$("$FINDMNT" --detached -l -o UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS 2>/dev/null)
 row=$(grep -F " $loop " <<<"$list")
 check "the contract list has one row for the detached mount" test "$(grep -cF " $loop " <<<"$list")" = 1
@@ -41,6 +41,8 @@ check "the tree gives the fd pinner a child row" grep -qE "$branch +$fd_pid +fd 
 check "-P quotes values" grep -qF "SOURCE=\"$loop\"" <<<"$("$FINDMNT" --detached -P -o SOURCE 2>/dev/null)"
 check "-t filters by type (no xfs: exit 1)" bash -c "! '$FINDMNT' --detached -t xfs >/dev/null 2>&1"
 check "-S by MAJ:MIN keeps it" grep -qF "$loop" <<<"$("$FINDMNT" --detached -S "$majmin" -r -n -o SOURCE 2>/dev/null)"
+check "-S without -o is a list with the pinners in PINNERS" \
+  grep -qF "$cwd_pid (sleep) cwd" <<<"$("$FINDMNT" --detached -S "$loop" 2>/dev/null)"
 hint=$("$FINDMNT" "$loop" 2>&1 >/dev/null); rc=$?
 check "findmnt DEV hints at the detached holder on stderr and exits 1" \
   bash -c "[ $rc = 1 ] && grep -qF 'lazily unmounted ext2' <<<'$hint'"

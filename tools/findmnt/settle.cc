@@ -61,9 +61,22 @@ std::optional<int> apply_positionals(Config& cfg) {
   return std::nullopt;
 }
 
+// Positionals become filters, and the filters decide between tree and list, as in util-linux.
+std::optional<int> settle_view(Config& cfg) {
+  if (auto code = apply_positionals(cfg)) return code;
+  const Match& m = cfg.match;
+  if (cfg.submounts && is_listall_mode(cfg, m)) cfg.submounts = false;  // every mount is listed anyway
+  if (!cfg.submounts && (cfg.first_only || m.target || m.source || m.majmin)) cfg.tree = false;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<int> settle_config(Config& cfg) {
+  // --detached's default columns depend on the view (pinner rows in a tree, a PINNERS cell in a list), so its
+  // view is settled first; util-linux settles it after the columns, and its errors come in that order.
+  if (cfg.detached)
+    if (auto code = settle_view(cfg)) return code;
   default_columns(cfg);
   if (cfg.output_arg) {
     if (auto err = parse_column_list(*cfg.output_arg, cfg.columns)) {
@@ -81,11 +94,10 @@ std::optional<int> settle_config(Config& cfg) {
     warnx("options --kernel=listmount and --tab-file or --task can't be used together");
     return EXIT_FAILURE;
   }
-  if (auto code = apply_positionals(cfg)) return code;
-  const Match& m = cfg.match;
-  if (cfg.submounts && is_listall_mode(cfg, m)) cfg.submounts = false;  // every mount is listed anyway
-  if (!cfg.submounts && (cfg.first_only || m.target || m.source || m.majmin)) cfg.tree = false;
-  if (!cfg.noswapmatch && !m.target && m.source && is_tag(*m.source)) cfg.noswapmatch = true;
+  if (!cfg.detached)
+    if (auto code = settle_view(cfg)) return code;
+  if (!cfg.noswapmatch && !cfg.match.target && cfg.match.source && is_tag(*cfg.match.source))
+    cfg.noswapmatch = true;
   return std::nullopt;
 }
 

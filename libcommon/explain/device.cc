@@ -45,18 +45,6 @@ Target make_target(const Snapshot& snapshot, const std::string& device, DeviceNu
   return t;
 }
 
-// On an attached mount, loop and swap pins get reasons of their own and the rest say who uses it; on a
-// detached one every pin is what keeps it alive, so all are listed ("pinned by: loop /dev/loop2").
-std::vector<std::size_t> mount_pins(const Snapshot& snapshot, const Mount& m) {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < snapshot.pins.size(); ++i) {
-    const Pin& pin = snapshot.pins[i];
-    bool kernel_pin = pin.kind == PinKind::LoopBacking || pin.kind == PinKind::SwapFile;
-    if (pin.mount == m.key && (!m.attached || !kernel_pin)) out.push_back(i);
-  }
-  return out;
-}
-
 // A mount in another namespace is only actionable with who is in that namespace, or what keeps it alive.
 void add_namespace(const Snapshot& snapshot, Reason& r) {
   for (const Namespace& ns : snapshot.namespaces) {
@@ -79,11 +67,10 @@ void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainO
       r.target = m->target;
       r.ns_inode = m->ns_inode;
       r.other_namespace = attached && options.own_ns_inode != 0 && m->ns_inode != options.own_ns_inode;
-      r.pins = mount_pins(snapshot, *m);
-      // Kernel pins tied only to the device keep a detached mount alive as much as its own pins do:
-      // "pinned by: loop /dev/loop2".
-      std::vector<std::size_t> extra = snapshot.device_only_pins_of(*m);
-      r.pins.insert(r.pins.end(), extra.begin(), extra.end());
+      // On a detached mount, kernel pins tied only to the device keep it alive as much as its own pins do:
+      // "pinned by: loop /dev/loop2". (Loop and swap pins never name an attached mount: they get reasons of
+      // their own.)
+      r.pins = snapshot.pins_keeping(*m);
       if (r.other_namespace) add_namespace(snapshot, r);
       out.push_back(std::move(r));
     }

@@ -13,17 +13,9 @@ namespace {
 // keeps them all).
 constexpr std::size_t kMaxPinsShown = 32;
 
-std::string pins_text(const Snapshot& snapshot, std::vector<const Pin*> pins) {
+std::string pins_text(const Snapshot& snapshot, const std::vector<const Pin*>& pins) {
   // Command names may hold newlines too (prctl PR_SET_NAME): escaped like paths.
-  if (pins.size() <= kMaxPinsShown) return printable(describe_pins(snapshot, pins));
-  // The order describe_pins uses, so that the pins shown are the ones it would list first.
-  std::stable_sort(pins.begin(), pins.end(), [](const Pin* a, const Pin* b) {
-    if (is_task_pin(a->kind) != is_task_pin(b->kind)) return is_task_pin(a->kind);
-    return a->pid != b->pid ? a->pid < b->pid : a->fd < b->fd;
-  });
-  std::size_t rest = pins.size() - kMaxPinsShown;
-  pins.resize(kMaxPinsShown);
-  return printable(describe_pins(snapshot, pins)) + " and " + std::to_string(rest) + " more";
+  return printable(describe_pins(snapshot, pins, kMaxPinsShown));
 }
 
 // " (processes in it: 1234 (sleep))" or " (no process in it; kept alive by nsfs mount /run/x)".

@@ -13,22 +13,24 @@ std::string describe_pin(const Snapshot& snapshot, const Pin& pin) {
   return who + " " + pin.how();
 }
 
-std::string describe_pins(const Snapshot& snapshot, const std::vector<const Pin*>& pins) {
-  std::vector<const Pin*> sorted = pins;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Pin* a, const Pin* b) {
+std::vector<const Pin*> distinct_pins(const Snapshot& snapshot, std::vector<const Pin*> pins) {
+  std::stable_sort(pins.begin(), pins.end(), [](const Pin* a, const Pin* b) {
     bool ta = is_task_pin(a->kind), tb = is_task_pin(b->kind);
     if (ta != tb) return ta;  // processes first: they are what a user can act on
     if (a->pid != b->pid) return a->pid < b->pid;
     return a->fd < b->fd;
   });
-  std::string out;
   std::set<std::string> seen;
-  for (const Pin* pin : sorted) {
-    std::string text = describe_pin(snapshot, *pin);
-    if (!seen.insert(text).second) continue;
-    if (!out.empty()) out += ", ";
-    out += text;
-  }
+  std::erase_if(pins, [&](const Pin* pin) { return !seen.insert(describe_pin(snapshot, *pin)).second; });
+  return pins;
+}
+
+std::string describe_pins(const Snapshot& snapshot, const std::vector<const Pin*>& pins, std::size_t limit) {
+  const std::vector<const Pin*> distinct = distinct_pins(snapshot, pins);
+  std::string out;
+  for (std::size_t i = 0; i < distinct.size() && i < limit; ++i)
+    out += (i ? ", " : "") + describe_pin(snapshot, *distinct[i]);
+  if (distinct.size() > limit) out += " and " + std::to_string(distinct.size() - limit) + " more";
   return out;
 }
 

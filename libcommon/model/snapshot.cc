@@ -72,6 +72,15 @@ std::vector<std::size_t> Snapshot::device_only_pins_of(const Mount& m) const {
   return device_only_pins(m.dev);
 }
 
+std::vector<std::size_t> Snapshot::pins_keeping(const Mount& m) const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < pins.size(); ++i)
+    if (pins[i].mount == m.key) out.push_back(i);
+  std::vector<std::size_t> device = device_only_pins_of(m);
+  out.insert(out.end(), device.begin(), device.end());
+  return out;
+}
+
 namespace {
 
 Superblock& superblock_for(std::vector<Superblock>& sbs, DeviceNumber dev) {

@@ -84,6 +84,8 @@ class Snapshot {
   // (then they can only hold a detached one), none otherwise (they may hold the attached one) or when M is
   // attached. The one rule for every tool that says what pins a detached mount.
   std::vector<std::size_t> device_only_pins_of(const Mount& m) const;
+  // Everything that keeps mount M alive: the pins on it and device_only_pins_of(M). Indexes into `pins`.
+  std::vector<std::size_t> pins_keeping(const Mount& m) const;
 
   // Groups mounts and pins by device number into superblocks; the scan calls it last.
   void build_superblocks();

@@ -46,7 +46,7 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
       event.mount.target = before->second.target;
       event.mount.ns_id = before->second.ns_id;
     }
-    event.pinners = describe_pins(*snapshot, snapshot->pins_of(m->key));
+    event.pinners = describe_pins(*snapshot, snapshot->pins_at(snapshot->pins_keeping(*m)));
     events.push_back(std::move(event));
   }
   for (MountKey key : detached_) {

@@ -51,15 +51,6 @@ bool kernel_held(const Mount& m) {
   return (m.key & detach::kKernelHeldKeyBit) != 0;
 }
 
-// Task pins first, by pid and fd; then kernel pins.
-void sort_pins(std::vector<const Pin*>& pins) {
-  std::stable_sort(pins.begin(), pins.end(), [](const Pin* a, const Pin* b) {
-    bool ta = detach::is_task_pin(a->kind), tb = detach::is_task_pin(b->kind);
-    if (ta != tb) return ta;
-    return a->pid != b->pid ? a->pid < b->pid : a->fd < b->fd;
-  });
-}
-
 // The list: one row per detached mount, its pinners in one cell. The tree: one row per superblock, its
 // detached mounts below it, and below each mount one row per pinner; kernel pins that hold the superblock
 // through its device only (a loop device's backing file: the kernel does not say through which mount) hang
@@ -86,25 +77,27 @@ class DetachedRenderer {
   }
 
  private:
+  // The superblock row sums what its rows below it show: each mount's own pins, and the kernel pins that
+  // hold it through its device only (Snapshot::device_only_pins_of: the same for every detached mount of it).
   void add_superblock(detach::DeviceNumber dev, const std::vector<const Mount*>& mounts) {
-    const detach::Superblock* sb = snap_.superblock(dev);
-    std::vector<const Pin*> device_pins = snap_.pins_at(snap_.device_only_pins(dev));
+    const detach::Superblock* sb = snap_.superblock(dev);  // build_superblocks() made one per device
+    std::vector<const Pin*> device_pins = snap_.pins_at(snap_.device_only_pins_of(*mounts.front()));
+    std::vector<std::vector<const Pin*>> own;
     std::vector<const Pin*> all = device_pins;
-    for (const Mount* m : mounts)
-      for (const Pin* pin : snap_.pins_of(m->key)) all.push_back(pin);
+    for (const Mount* m : mounts) {
+      own.push_back(snap_.pins_of(m->key));
+      all.insert(all.end(), own.back().begin(), own.back().end());
+    }
     Line row = out_.new_line();
     const std::vector<Column>& cols = ctx_.cfg.columns;
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-      std::optional<std::string> text = sb ? superblock_cell(*sb, cols[i], all, snap_, ctx_.cfg)
-                                           : mount_cell(*mounts.front(), cols[i], all, snap_, ctx_.cfg);
-      if (text) row.set(i, detach::escape_invalid_utf8(*text));
-    }
-    for (const Mount* m : mounts) {
-      std::vector<const Pin*> pins = snap_.pins_of(m->key);
-      if (kernel_held(*m))  // no mount id: its pins are the superblock's
-        device_pins.insert(device_pins.end(), pins.begin(), pins.end());
+    for (std::size_t i = 0; i < cols.size(); ++i)
+      if (auto text = superblock_cell(*sb, cols[i], all, snap_, ctx_.cfg))
+        row.set(i, detach::escape_invalid_utf8(*text));
+    for (std::size_t k = 0; k < mounts.size(); ++k) {
+      if (kernel_held(*mounts[k]))  // no mount id: its pins are the superblock's
+        device_pins.insert(device_pins.end(), own[k].begin(), own[k].end());
       else
-        add_pinner_rows(pins, add_mount_row(*m, pins, row));
+        add_pinner_rows(own[k], add_mount_row(*mounts[k], own[k], row));
     }
     add_pinner_rows(device_pins, row);
   }
@@ -118,13 +111,10 @@ class DetachedRenderer {
     return line;
   }
 
-  // One child row per distinct pinner description.
-  void add_pinner_rows(std::vector<const Pin*> pins, Line parent) {
-    sort_pins(pins);
-    std::set<std::string> seen;
+  // One child row per distinct pinner (detach::distinct_pins).
+  void add_pinner_rows(const std::vector<const Pin*>& pins, Line parent) {
     const std::vector<Column>& cols = ctx_.cfg.columns;
-    for (const Pin* pin : pins) {
-      if (!seen.insert(detach::describe_pin(snap_, *pin)).second) continue;
+    for (const Pin* pin : detach::distinct_pins(snap_, pins)) {
       Line line = out_.new_line(parent);
       for (std::size_t i = 0; i < cols.size(); ++i)
         if (auto text = pin_cell(*pin, cols[i], snap_)) line.set(i, detach::escape_invalid_utf8(*text));

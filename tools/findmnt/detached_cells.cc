@@ -64,9 +64,7 @@ std::optional<std::string> pins_cell(Column col, const std::vector<const Pin*>& 
 }  // namespace
 
 std::vector<const Pin*> pins_for(const Snapshot& snap, const Mount& m) {
-  std::vector<const Pin*> pins = snap.pins_of(m.key);
-  for (const Pin* pin : snap.pins_at(snap.device_only_pins_of(m))) pins.push_back(pin);
-  return pins;
+  return snap.pins_at(snap.pins_keeping(m));
 }
 
 std::optional<std::string> mount_cell(const Mount& m, Column col, const std::vector<const Pin*>& pins,

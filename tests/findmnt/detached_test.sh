@@ -23,7 +23,7 @@ umount -l "$work/mnt"
 dev=$(stat -Lc '%t:%T' "$loop"); majmin=$((16#${dev%:*})):$((16#${dev#*:}))
 cwd_pid=${pids[0]}; fd_pid=${pids[1]}
 
-echo "1..25"
+echo "1..27"
 list=$("$FINDMNT" --detached -l -o UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS 2>/dev/null)
 row=$(grep -F " $loop " <<<"$list")
 check "the contract list has one row for the detached mount" test "$(grep -cF " $loop " <<<"$list")" = 1
@@ -41,6 +41,9 @@ check "the tree gives the fd pinner a child row" grep -qE "$branch +$fd_pid +fd 
 check "-P quotes values" grep -qF "SOURCE=\"$loop\"" <<<"$("$FINDMNT" --detached -P -o SOURCE 2>/dev/null)"
 check "-t filters by type (no xfs: exit 1)" bash -c "! '$FINDMNT' --detached -t xfs >/dev/null 2>&1"
 check "-S by MAJ:MIN keeps it" grep -qF "$loop" <<<"$("$FINDMNT" --detached -S "$majmin" -r -n -o SOURCE 2>/dev/null)"
+ln -s "$loop" "$work/alias"
+check "-S by a symlink to the device keeps it" \
+  grep -qF "$loop" <<<"$("$FINDMNT" --detached -S "$work/alias" -r -n -o SOURCE 2>/dev/null)"
 check "-S without -o is a list with the pinners in PINNERS" \
   grep -qF "$cwd_pid (sleep) cwd" <<<"$("$FINDMNT" --detached -S "$loop" 2>/dev/null)"
 hint=$("$FINDMNT" "$loop" 2>&1 >/dev/null); rc=$?
@@ -90,6 +93,8 @@ check "DETACHED is an ISO time" grep -qE " $ns_id +[0-9]{4}-[0-9]{2}-[0-9]{2}T[0
 opts=$("$FINDMNT" --detached -l -n -o TARGET,VFS-OPTIONS 2>/dev/null)
 check "VFS-OPTIONS of a detached mount are its own (statfs flags): the bind mount ro,noexec,relatime, the other rw,relatime" \
   bash -c "grep -qE '^$work/bind +ro,noexec,relatime$' <<<'$opts' && grep -qE '^$work/mnt +rw,relatime$' <<<'$opts'"
+check "-O ro selects the read-only bind mount only" \
+  test "$("$FINDMNT" --detached -l -n -o TARGET -O ro 2>/dev/null)" = "$work/bind"
 check "-T selects a detached mount by its former mount point" \
   test "$("$FINDMNT" --detached -l -n -o TARGET -T "$work/bind" 2>/dev/null)" = "$work/bind"
 check "-N of a task here lists both" test "$("$FINDMNT" --detached -l -n -o TARGET -N $$ 2>/dev/null | wc -l)" = 2

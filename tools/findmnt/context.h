@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "config.h"
+#include "kernel/nsfs.h"
 #include "mnt.h"
 
 namespace findmnt {
@@ -25,7 +26,7 @@ struct Context {
   MntCache cache;  // null with -C
   std::unique_ptr<blkid_struct_cache, BlkidCacheFree> blkid;  // SOURCES column, loaded on first use
   int parse_errors = 0;
-  std::optional<std::uint64_t> task_ns;  // --detached -N: mount namespace inode of that task
+  std::optional<detach::MountNamespaceRef> task_ns;        // --detached -N: that task's mount namespace
   std::unordered_map<libmnt_fs*, std::uint64_t> uniq_ids;  // --kernel=listmount: each entry's unique id
   int direction() const { return cfg.direction == Direction::Forward ? MNT_ITER_FORWARD : MNT_ITER_BACKWARD; }
 };

@@ -20,33 +20,6 @@ using detach::Pin;
 using detach::Snapshot;
 using detach::output::Line;
 
-// -N: detached from that namespace (when the journal says so), or pinned by a task in it.
-bool in_namespace(const Mount& m, const Snapshot& snap, std::uint64_t ns_inode) {
-  const bool detached_from =
-      m.ns_id && std::any_of(snap.namespaces.begin(), snap.namespaces.end(),
-                             [&](const auto& ns) { return ns.inode == ns_inode && ns.id == m.ns_id; });
-  return detached_from || std::any_of(snap.pins.begin(), snap.pins.end(), [&](const Pin& p) {
-           const detach::Task* t = p.mount == m.key ? snap.task(p.pid) : nullptr;
-           return t && t->mnt_ns_inode == ns_inode;
-         });
-}
-
-// -S accepts a source or MAJ:MIN; -T/-M the former mount point; -t/-O as in findmnt; -N a task's namespace.
-bool passes_filters(const Mount& m, const Snapshot& snap, const Context& ctx) {
-  const Match& f = ctx.match;
-  if (f.id && m.old_id != static_cast<std::uint32_t>(*f.id)) return false;
-  if (f.uniq_id && m.unique_id != *f.uniq_id) return false;
-  if (f.fstype && !mnt_match_fstype(m.fstype.c_str(), f.fstype->c_str())) return false;
-  if (f.options) {
-    std::string all = m.vfs_options + (m.fs_options.empty() ? "" : "," + m.fs_options);
-    if (!mnt_match_options(all.c_str(), f.options->c_str())) return false;
-  }
-  if (f.majmin && m.dev.to_dev() != *f.majmin) return false;
-  if (f.source && m.source != *f.source) return false;
-  if (f.target && m.target != *f.target) return false;
-  return !ctx.task_ns || in_namespace(m, snap, *ctx.task_ns);
-}
-
 bool kernel_held(const Mount& m) {
   return (m.key & detach::kKernelHeldKeyBit) != 0;
 }
@@ -153,15 +126,15 @@ void hint_detached_holders(const Context& ctx) {
 }
 
 int run_detached(Context& ctx) {
-  if (ctx.cfg.poll) return poll_detached(ctx);
   if (ctx.cfg.task_tid) {
-    auto inode = detach::task_mount_namespace_inode("/proc", *ctx.cfg.task_tid);
-    if (!inode) {
-      warn("cannot open /proc/" + std::to_string(*ctx.cfg.task_tid) + "/ns/mnt", inode.error().err);
+    auto ns = detach::task_mount_namespace("/proc", *ctx.cfg.task_tid);
+    if (!ns) {
+      warn("cannot open /proc/" + std::to_string(*ctx.cfg.task_tid) + "/ns/mnt", ns.error().err);
       return EXIT_FAILURE;
     }
-    ctx.task_ns = *inode;
+    ctx.task_ns = *ns;
   }
+  if (ctx.cfg.poll) return poll_detached(ctx);
   detach::ScanOptions options;
   // Only detached mounts are shown: details (paths, access modes) of other pins are not needed.
   options.detail_pins_of = [](const Mount&) { return false; };
@@ -176,7 +149,7 @@ int run_detached(Context& ctx) {
   DetachedRenderer renderer(ctx, *snap, *out);
   int listed = 0;
   for (const Mount* m : snap->detached_mounts()) {
-    if (passes_filters(*m, *snap, ctx) == ctx.cfg.invert) continue;
+    if (detached_matches(*m, ctx, &*snap) == ctx.cfg.invert) continue;
     renderer.add(*m);
     ++listed;
     if (ctx.cfg.first_only) break;

@@ -1,5 +1,8 @@
 #include "detached_cells.h"
 
+#include <libmount.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -147,6 +150,33 @@ bool same_device(const Mount& m, const std::string& source) {
   bool same = real && m.source == real;
   std::free(real);
   return same;
+}
+
+namespace {
+
+// -N: detached from that namespace (when recorded), or pinned by a task in it.
+bool in_namespace(const Mount& m, const detach::MountNamespaceRef& ns, const Snapshot* snap) {
+  if (m.ns_id && m.ns_id == ns.id) return true;
+  return snap && std::any_of(snap->pins.begin(), snap->pins.end(), [&](const Pin& p) {
+           const detach::Task* t = p.mount == m.key ? snap->task(p.pid) : nullptr;
+           return t && t->mnt_ns_inode == ns.inode;
+         });
+}
+
+}  // namespace
+
+bool detached_matches(const Mount& m, const Context& ctx, const Snapshot* snap) {
+  const Match& f = ctx.match;
+  if (f.id && m.old_id != static_cast<std::uint32_t>(*f.id)) return false;
+  if (f.uniq_id && m.unique_id != *f.uniq_id) return false;
+  if (f.fstype && !mnt_match_fstype(m.fstype.c_str(), f.fstype->c_str())) return false;
+  if (f.options &&
+      !mnt_match_options(merged_options(m.vfs_options, m.fs_options).c_str(), f.options->c_str()))
+    return false;
+  if (f.majmin && m.dev.to_dev() != *f.majmin) return false;
+  if (f.source && !same_device(m, *f.source)) return false;
+  if (f.target && m.target != *f.target) return false;
+  return !ctx.task_ns || in_namespace(m, *ctx.task_ns, snap);
 }
 
 std::string iso_time(long long epoch_seconds) {

@@ -7,6 +7,7 @@
 
 #include "columns.h"
 #include "config.h"
+#include "context.h"
 #include "model/snapshot.h"
 
 namespace findmnt {
@@ -26,6 +27,11 @@ std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column 
 
 // The source a user names may be a symlink (/dev/disk/by-label/x) of the device the snapshot knows.
 bool same_device(const detach::Mount& m, const std::string& source);
+
+// Whether detached mount M passes the filters, for the listing (with its snapshot: -N also matches a mount a
+// task of that namespace pins) and for --poll events (no snapshot: only the namespace it was detached from).
+// -S takes a source or MAJ:MIN, -T/-M the former mount point, -O the options OPTIONS shows. Without -i.
+bool detached_matches(const detach::Mount& m, const Context& ctx, const detach::Snapshot* snap);
 
 // ISO 8601 with the local offset, as util-linux prints times ("2026-11-24T02:40:11+00:00").
 std::string iso_time(long long epoch_seconds);

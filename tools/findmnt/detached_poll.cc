@@ -42,12 +42,7 @@ void add_event_row(const Context& ctx, const detach::DetachEvent& ev, long long 
 }
 
 bool event_wanted(const Context& ctx, const detach::DetachEvent& ev) {
-  const Match& f = ctx.match;
-  bool ok = (!f.fstype || mnt_match_fstype(ev.mount.fstype.c_str(), f.fstype->c_str())) &&
-            (!f.source || same_device(ev.mount, *f.source)) &&
-            (!f.majmin || ev.mount.dev.to_dev() == *f.majmin) &&
-            (!f.target || ev.mount.target == *f.target) && (!f.uniq_id || ev.mount.unique_id == *f.uniq_id);
-  return ok != ctx.cfg.invert;
+  return detached_matches(ev.mount, ctx, nullptr) != ctx.cfg.invert;
 }
 
 // Records every detach, whatever the filters show. A user who may not write the journal (not root) still

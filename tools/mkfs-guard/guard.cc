@@ -6,7 +6,6 @@
 
 #include "kernel/block.h"
 #include "kernel/nsfs.h"
-#include "kernel/procfs.h"
 #include "scan/scan.h"
 
 namespace detach::guard {
@@ -22,8 +21,8 @@ ScanOptions scan_options(const std::string& device, DeviceNumber dev) {
 ExplainOptions explain_options(const ScanOptions& scan) {
   ExplainOptions options;
   options.own_pid = ::getpid();
-  if (Result<std::string> link = read_link(scan.proc_root + "/self/ns/mnt"))
-    options.own_ns_inode = parse_mnt_ns_link(*link);
+  if (Result<MountNamespaceRef> ns = task_mount_namespace(scan.proc_root, static_cast<unsigned>(::getpid())))
+    options.own_ns_inode = ns->inode;
   // btrfs superblocks have anonymous device numbers: the mount source is what links them to the device.
   // Only /dev paths are looked up: stat of a devtmpfs node never calls into another filesystem.
   options.source_is_device = [](const std::string& source, DeviceNumber dev) {

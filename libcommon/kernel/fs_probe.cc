@@ -59,18 +59,22 @@ std::string fsid_text(const unsigned char* fsid) {
 }
 
 Result<FsProbeResult> probe_in_child(const std::string& path) {
-  // O_NONBLOCK: a FIFO must not block the open; O_NOCTTY: a terminal must not become ours.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-  if (!fd) fd.reset(::open(path.c_str(), O_PATH | O_CLOEXEC));
+  // O_PATH: a pin may be a device node (a watchdog, a tape), and opening one for real acts on the device.
+  UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
   if (!fd) return fail_errno("open", path);
   struct statfs sfs {};
   if (::fstatfs(fd.get(), &sfs) != 0) return fail_errno("fstatfs", path);
   FsProbeResult out{};
   out.magic = static_cast<std::uint64_t>(sfs.f_type);
   out.flags = static_cast<std::uint64_t>(sfs.f_flags);
-  if (out.magic == kBtrfsMagic) {
+  struct stat st {};
+  // The btrfs ioctl needs a real open: only of a directory or a regular file, which opening cannot disturb
+  // (O_NONBLOCK, O_NOCTTY for the rest of the way).
+  if (out.magic == kBtrfsMagic && ::fstat(fd.get(), &st) == 0 &&
+      (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
+    UniqueFd file(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     struct btrfs_ioctl_fs_info_args info {};
-    if (::ioctl(fd.get(), BTRFS_IOC_FS_INFO, &info) == 0) {
+    if (file && ::ioctl(file.get(), BTRFS_IOC_FS_INFO, &info) == 0) {
       out.has_fsid = true;
       std::copy(std::begin(info.fsid), std::end(info.fsid), out.fsid);
     }

@@ -2,19 +2,11 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
-#include <vector>
 
 #include "base/result.h"
 #include "base/unique_fd.h"
 
 namespace detach {
-
-struct MountChange {
-  std::uint64_t mnt_id = 0;
-  bool attached = false;
-  bool detached = false;
-};
 
 class MountEventWatch {
  public:
@@ -24,8 +16,9 @@ class MountEventWatch {
   // Watches one more mount namespace (an nsfs fd). The mark lives on in the group; NS_FD may be closed after.
   Status watch_namespace(int ns_fd);
 
-  // Waits up to TIMEOUT for events; an empty list when none came. EOVERFLOW when the queue overflowed.
-  Result<std::vector<MountChange>> wait(std::chrono::milliseconds timeout);
+  // Waits up to TIMEOUT for events and drains them: true when any came. Callers look at the mounts again
+  // rather than at the events, so an overflowed queue is just a change.
+  Result<bool> wait(std::chrono::milliseconds timeout);
 
  private:
   explicit MountEventWatch(UniqueFd fd) : fd_(std::move(fd)) {}

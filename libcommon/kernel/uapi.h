@@ -109,11 +109,4 @@ inline constexpr unsigned kFanMarkMntns = 0x00000110;
 inline constexpr unsigned long long kFanMntAttach = 0x01000000ULL;
 inline constexpr unsigned long long kFanMntDetach = 0x02000000ULL;
 
-struct FanotifyEventInfoMnt {
-  __u8 info_type;
-  __u8 pad;
-  __u16 len;
-  __u64 mnt_id;
-};
-
 }  // namespace detach::uapi

@@ -58,9 +58,15 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
     events.push_back(std::move(event));
   }
   detached_ = std::move(now_detached);
-  // Keep the attached mounts of before too: a detach reported later still needs its former mount point.
+  // What the mounts attached now look like, and how the detached ones looked while attached: a release
+  // reported later still needs its former mount point. Nothing else: unique ids are never reused, so
+  // keeping every mount ever seen would only grow.
+  std::map<MountKey, Mount> seen;
   for (const auto& [key, m] : snapshot->mounts)
-    if (m.attached) attached_[key] = m;
+    if (m.attached) seen.emplace(key, m);
+  for (MountKey key : detached_)
+    if (auto before = attached_.find(key); before != attached_.end()) seen.insert(*before);
+  attached_ = std::move(seen);
   return {};
 }
 
@@ -73,10 +79,10 @@ Result<std::vector<DetachEvent>> DetachMonitor::next(std::chrono::milliseconds t
     if (timeout.count() >= 0 && left.count() <= 0) break;
     auto step = timeout.count() < 0 ? poll_interval_ : std::min(left, poll_interval_);
     if (watch_) {
-      auto changes = watch_->wait(step);
-      if (!changes) return tl::unexpected(changes.error());
+      auto changed = watch_->wait(step);
+      if (!changed) return tl::unexpected(changed.error());
       // A detached mount that is still pinned can only go away quietly: look again every interval anyway.
-      if (changes->empty() && detached_.empty()) continue;
+      if (!*changed && detached_.empty()) continue;
       mark_new_namespaces();
     } else {
       std::this_thread::sleep_for(step);

@@ -1,11 +1,14 @@
 #include "kernel/listmount.h"
 
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <memory>
 #include <string>
 
+#include "kernel/fs_probe.h"
 #include "kernel/uapi.h"
 
 namespace detach {
@@ -26,25 +29,18 @@ std::string field(const uapi::Statmount& sm, __u64 flag, __u32 offset) {
   return std::string(sm.str + offset);
 }
 
-// mountinfo's per-mount options, from MOUNT_ATTR_* bits.
+// mountinfo's per-mount options, from MOUNT_ATTR_* bits: as the statfs flags they stand for.
 std::string vfs_options(__u64 attr) {
-  std::string out = (attr & 0x1) ? "ro" : "rw";
-  if (attr & 0x2) out += ",nosuid";
-  if (attr & 0x4) out += ",nodev";
-  if (attr & 0x8) out += ",noexec";
-  switch (attr & 0x70) {
-    case 0x00:
-      out += ",relatime";
-      break;
-    case 0x10:
-      out += ",noatime";
-      break;
-    default:
-      break;  // strictatime prints nothing
-  }
-  if (attr & 0x80) out += ",nodiratime";
-  if (attr & 0x200000) out += ",nosymfollow";
-  return out;
+  std::uint64_t flags = 0;
+  if (attr & MOUNT_ATTR_RDONLY) flags |= ST_RDONLY;
+  if (attr & MOUNT_ATTR_NOSUID) flags |= ST_NOSUID;
+  if (attr & MOUNT_ATTR_NODEV) flags |= ST_NODEV;
+  if (attr & MOUNT_ATTR_NOEXEC) flags |= ST_NOEXEC;
+  if ((attr & MOUNT_ATTR__ATIME) == MOUNT_ATTR_RELATIME) flags |= ST_RELATIME;
+  if ((attr & MOUNT_ATTR__ATIME) == MOUNT_ATTR_NOATIME) flags |= ST_NOATIME;  // strictatime shows nothing
+  if (attr & MOUNT_ATTR_NODIRATIME) flags |= ST_NODIRATIME;
+  if (attr & MOUNT_ATTR_NOSYMFOLLOW) flags |= uapi::kStNoSymfollow;
+  return vfs_options_from_statfs_flags(flags);
 }
 
 }  // namespace

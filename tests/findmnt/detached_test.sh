@@ -23,7 +23,7 @@ umount -l "$work/mnt"
 dev=$(stat -Lc '%t:%T' "$loop"); majmin=$((16#${dev%:*})):$((16#${dev#*:}))
 cwd_pid=${pids[0]}; fd_pid=${pids[1]}
 
-echo "1..27"
+echo "1..28"
 list=$("$FINDMNT" --detached -l -o UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS 2>/dev/null)
 row=$(grep -F " $loop " <<<"$list")
 check "the contract list has one row for the detached mount" test "$(grep -cF " $loop " <<<"$list")" = 1
@@ -104,4 +104,11 @@ check "-N of a task in another namespace lists neither" \
   bash -c "! '$FINDMNT' --detached -N ${pids[2]} >/dev/null 2>&1"
 for p in "${pids[@]}"; do kill "$p"; done; wait 2>/dev/null; pids=()
 check "once released, nothing is listed (exit 1)" bash -c "! '$FINDMNT' --detached -S '$loop' >/dev/null 2>&1"
+# --kernel=listmount builds the table from statmount(): its per-mount options must read as mountinfo's.
+mkdir "$work/opts"
+mount -t tmpfs -o nodiratime,nosuid,noexec detached-test-a "$work/opts"
+mount -t tmpfs -o ro,strictatime detached-test-b "$work/opts"
+check "--kernel=listmount gives every mount the VFS-OPTIONS mountinfo gives" \
+  diff <("$FINDMNT" --kernel=listmount -l -n -o TARGET,VFS-OPTIONS) \
+  <("$FINDMNT" --kernel=mountinfo -l -n -o TARGET,VFS-OPTIONS)
 [ $failed = 0 ]

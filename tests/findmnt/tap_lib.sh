@@ -35,7 +35,12 @@ tap_cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
   for p in "${loops[@]}"; do losetup -d "$p" 2>/dev/null; done
-  if [ -n "$work" ]; then rm -rf "$work"; fi
+  if [ -n "$work" ]; then
+    # Its mounts go with the namespace, but rm cannot remove a mount point while they are there.
+    awk -v w="$work/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+      while read -r m; do umount -l "$m"; done
+    rm -rf "$work"
+  fi
 }
 
 # tap_new_loop VAR IMAGE: a loop device on IMAGE, in VAR, detached on exit.

@@ -41,7 +41,14 @@ std::string proc_link(const ScanOptions& options, const Pin& pin) {
   }
 }
 
-// One pin per candidate mount that can be followed back to it, cwd and root first: they are directories.
+// Which pin to follow back to its mount: cwd and root are directories, exe and fds have a /proc link too;
+// an mmap has none (proc_link), so it leaves the mount without its old id and probe.
+int follow_rank(PinKind kind) {
+  if (kind == PinKind::Cwd || kind == PinKind::Root) return 2;
+  return kind == PinKind::Exe || kind == PinKind::Fd ? 1 : 0;
+}
+
+// One pin per candidate mount, the best one to follow back to it.
 std::map<MountKey, const Pin*> candidates(const ScanState& state) {
   std::map<MountKey, const Pin*> out;
   std::map<MountKey, bool> any_real_path;
@@ -50,7 +57,7 @@ std::map<MountKey, const Pin*> candidates(const ScanState& state) {
     if (state.internal_mounts.count(pin.mount)) continue;
     if (!looks_internal(pin.path)) any_real_path[pin.mount] = true;
     const Pin*& best = out[pin.mount];
-    if (best == nullptr || (pin.kind == PinKind::Cwd || pin.kind == PinKind::Root)) best = &pin;
+    if (best == nullptr || follow_rank(pin.kind) > follow_rank(best->kind)) best = &pin;
   }
   // A mount all of whose pins look internal is one of the kernel's own.
   for (auto it = out.begin(); it != out.end();)

@@ -175,6 +175,24 @@ TEST_P(DetachedMountPinnedOneWay, MkfsGuardNamesThatPin) {
   }
 }
 
+// Given a detached fs pinned first (lower pid) by a mapping, which has no /proc link to follow, and then by
+// an open fd, we should see the mount described through the fd: its old mount id and its options are known.
+TEST(DetachedMountPinnedByMappingAndFd, IsDescribedThroughTheFd) {
+  ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT");
+  LoopFs fs;
+  ChildProcess mapper = SpawnMapper(fs);
+  ChildProcess holder = SpawnSleepWithFd(fs.File("held"), O_RDWR | O_CREAT, 7);
+  ASSERT_LT(mapper.pid(), holder.pid());
+  fs.mount().Detach();
+  const RunResult list = RunCommand({Findmnt(), "--detached", "-J", "-l", "-o", "SOURCE,ID,VFS-OPTIONS"});
+  const std::optional<nlohmann::json> doc = ParseJson(list.out);
+  ASSERT_TRUE(doc.has_value()) << list.Describe();
+  const std::vector<nlohmann::json> rows = RowsForSource(*doc, fs.device());
+  ASSERT_EQ(rows.size(), 1u) << list.Describe();
+  EXPECT_TRUE(rows[0]["id"].is_number()) << rows[0].dump();
+  EXPECT_EQ(Text(rows[0], "vfs-options").rfind("rw", 0), 0u) << rows[0].dump();
+}
+
 INSTANTIATE_TEST_SUITE_P(EachPinKind, DetachedMountPinnedOneWay, ::testing::ValuesIn(Cases()),
                          [](const ::testing::TestParamInfo<PinKindCase>& info) { return info.param.name; });
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/stdout.h"
 #include "detached.h"
 #include "diag.h"
 #include "options.h"
@@ -16,20 +17,9 @@
 
 namespace {
 
-// A failed write to stdout is a failure (`findmnt >/dev/full` must not exit 0), as util-linux's closestream.
-// An error seen while printing (ferror) leaves errno unknown, so the message has no reason, like
-// util-linux's.
-bool stdout_flushed() {
-  errno = 0;
-  if (std::ferror(stdout) == 0 && std::fflush(stdout) == 0) {
-    int fd = dup(fileno(stdout));
-    if (fd >= 0 && close(fd) == 0) return true;
-  }
-  return errno == EBADF;
-}
-
+// A write error on stdout fails the run, with util-linux's message (a closed pipe is no error).
 int finish(int code) {
-  if (!stdout_flushed() && errno != EPIPE) {
+  if (!detach::stdout_flushed() && errno != EPIPE) {
     if (errno)
       findmnt::warn("write error", errno);
     else

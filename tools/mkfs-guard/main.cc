@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "base/stdout.h"
 #include "exit_codes.h"
 #include "explain/device_text.h"
 #include "guard.h"
@@ -30,17 +31,13 @@ bool print_report(const Options& options, const Check& check) {
   return std::fwrite(out.data(), 1, out.size(), stdout) == out.size();
 }
 
-// A failed write to stdout is a failure, as util-linux's closestream has it (mkfs-guard >/dev/full).
-bool close_stdout() {
-  return std::fflush(stdout) == 0 && !std::ferror(stdout);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   // Parse the command line: a device, or a mkfs command after --.
   ParsedCommandLine parsed = parse_command_line(argc, argv);
-  if (!parsed.options) return parsed.exit_code;
+  // --help, --version and bad options end here; a help that could not be written is a failure too.
+  if (!parsed.options) return stdout_flushed() ? parsed.exit_code : fail_with("write error");
   const Options& options = *parsed.options;
 
   // Which device: the one named, or the one the mkfs command writes to.
@@ -59,7 +56,7 @@ int main(int argc, char** argv) {
   if (!check) return fail_with(check_error_message(device, check.error()));
 
   // Say so.
-  if (!print_report(options, *check) || !close_stdout()) return fail_with("write error");
+  if (!print_report(options, *check) || !stdout_flushed()) return fail_with("write error");
   if (check->report.busy) return exit_code(Outcome::Busy);
   if (options.command.empty()) return exit_code(Outcome::Free);
 

@@ -18,7 +18,7 @@ mkdir "$work/mnt"
 mount "$loop" "$work/mnt"
 (cd "$work/mnt" && exec sleep 300) & pids+=($!)
 sleep 300 7>"$work/mnt/file" & pids+=($!)
-sleep 0.5
+wait_for 10 bash -c "[ \"\$(readlink /proc/${pids[0]}/cwd)\" = '$work/mnt' ] && [ -e /proc/${pids[1]}/fd/7 ]"
 umount -l "$work/mnt"
 dev=$(stat -Lc '%t:%T' "$loop"); majmin=$((16#${dev%:*})):$((16#${dev#*:}))
 cwd_pid=${pids[0]}; fd_pid=${pids[1]}
@@ -50,7 +50,8 @@ hint=$("$FINDMNT" "$loop" 2>&1 >/dev/null); rc=$?
 check "findmnt DEV hints at the detached holder on stderr and exits 1" \
   bash -c "[ $rc = 1 ] && grep -qF 'lazily unmounted ext2' <<<'$hint'"
 for p in "${pids[@]}"; do kill "$p"; done; wait 2>/dev/null; pids=()
-sleep 0.5
+# The kernel drops the last reference to the mount shortly after the pinners are reaped.
+wait_for 5 bash -c "! '$FINDMNT' --detached -l -o SOURCE 2>/dev/null | grep -qF '$loop'"
 out=$("$FINDMNT" --detached -l -o SOURCE 2>/dev/null)
 check "after the pinners end it is no longer listed" bash -c "! grep -qF '$loop' <<<'$out'"
 check "mkfs succeeds again" mkfs.ext2 -q -F "$loop"

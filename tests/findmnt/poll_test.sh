@@ -25,7 +25,8 @@ for args in "-p" "--poll=umount,remount -o ACTION,TARGET,OLD-OPTIONS" "-p -r -o 
   a=$!
   "$REF" $args -w 2500 >"$work/ref" 2>&1 &
   b=$!
-  sleep 1
+  # Ready once both have mountinfo open: they poll it for changes.
+  wait_for 10 bash -c "ls -l /proc/$a/fd /proc/$b/fd 2>/dev/null | grep -c /mountinfo | grep -qx 2"
   mount -t tmpfs polltest "$work/mnt"; sleep 0.2
   mount -o remount,ro "$work/mnt"; sleep 0.2
   umount "$work/mnt"
@@ -38,15 +39,18 @@ truncate -s 16M "$work/disk.img"
 tap_new_loop loop "$work/disk.img"
 mkfs.ext2 -q "$loop"
 mount "$loop" "$work/mnt"
-"$FINDMNT" --detached --poll -w 3000 -o ACTION,SOURCE,TARGET,PINNERS >"$work/det" 2>&1 &
+"$FINDMNT" --detached --poll -w 20000 -o ACTION,SOURCE,TARGET,PINNERS >"$work/det" 2>&1 &
 w=$!
-sleep 1.5
-(cd "$work/mnt" && exec sleep 1.5) &
+(cd "$work/mnt" && exec sleep 300) &
 s=$!
-sleep 0.3
+# Ready: the watcher holds its fanotify group, the pinner's cwd is inside.
+wait_for 10 bash -c "ls -l /proc/$w/fd 2>/dev/null | grep -q fanotify"
+wait_for 10 bash -c "[ \"\$(readlink /proc/$s/cwd)\" = '$work/mnt' ]"
 umount -l "$work/mnt"
-wait $s
-wait $w
+wait_for 10 grep -qE "^detach +$loop " "$work/det"
+kill "$s"; wait "$s" 2>/dev/null
+wait_for 10 grep -qE "^release +$loop" "$work/det"
+kill "$w"; wait "$w" 2>/dev/null
 check "a lazy detach is reported with its former mount point and pinner" \
   grep -qE "^detach +$loop +$work/mnt +$s \(sleep\) cwd" "$work/det"
 check "its release is reported when the pinner ends" grep -qE "^release +$loop" "$work/det"

@@ -112,15 +112,10 @@ std::optional<std::string> vfs_text(libmnt_fs* fs, Column column, const Config& 
   return cfg.bytes ? std::to_string(value) : human_size(value);
 }
 
-std::optional<std::string> majmin_text(libmnt_fs* fs, const Config& cfg) {
+std::optional<std::string> fs_majmin_text(libmnt_fs* fs, const Config& cfg) {
   dev_t devno = mnt_fs_get_devno(fs);
   if (!devno) return std::nullopt;
-  char buf[64];
-  if (cfg.raw || cfg.pairs || cfg.json)
-    std::snprintf(buf, sizeof buf, "%u:%u", major(devno), minor(devno));
-  else
-    std::snprintf(buf, sizeof buf, "%3u:%-3u", major(devno), minor(devno));
-  return std::string(buf);
+  return majmin_text(devno, cfg);
 }
 
 std::optional<std::string> propagation_text(libmnt_fs* fs) {
@@ -182,7 +177,7 @@ std::optional<std::string> cell_text(libmnt_fs* fs, Column column, Context& ctx)
     case Column::Partlabel:
       return tag_text(fs, "PARTLABEL", ctx);
     case Column::Majmin:
-      return majmin_text(fs, cfg);
+      return fs_majmin_text(fs, cfg);
     case Column::Size:
     case Column::Avail:
     case Column::Used:
@@ -238,6 +233,15 @@ std::optional<std::string> tabdiff_cell_text(libmnt_fs* old_fs, libmnt_fs* new_f
     default:
       return cell_text(new_fs ? new_fs : old_fs, column, ctx);
   }
+}
+
+std::string majmin_text(dev_t devno, const Config& cfg) {
+  char buf[64];
+  if (cfg.raw || cfg.pairs || cfg.json)
+    std::snprintf(buf, sizeof buf, "%u:%u", major(devno), minor(devno));
+  else
+    std::snprintf(buf, sizeof buf, "%3u:%-3u", major(devno), minor(devno));
+  return buf;
 }
 
 std::string human_size(std::uint64_t bytes) {

@@ -15,6 +15,9 @@ std::optional<std::string> cell_text(libmnt_fs* fs, Column column, Context& ctx)
 std::optional<std::string> tabdiff_cell_text(libmnt_fs* old_fs, libmnt_fs* new_fs, int change, Column column,
                                              Context& ctx);
 
+// MAJ:MIN as findmnt prints it: "%3u:%-3u" in a table, "%u:%u" in raw, pairs and JSON.
+std::string majmin_text(dev_t devno, const Config& cfg);
+
 // util-linux's size_to_human_string(SIZE_SUFFIX_1LETTER): 1024-based, one decimal, "1.5G".
 std::string human_size(std::uint64_t bytes);
 

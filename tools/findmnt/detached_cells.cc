@@ -8,6 +8,7 @@
 #include <ctime>
 #include <set>
 
+#include "cells.h"
 #include "explain/pinner.h"
 
 namespace findmnt {
@@ -16,15 +17,6 @@ namespace {
 using detach::Mount;
 using detach::Pin;
 using detach::Snapshot;
-
-std::string majmin_text(const detach::DeviceNumber& dev, const Config& cfg) {
-  char buf[64];
-  if (cfg.raw || cfg.pairs || cfg.json)
-    std::snprintf(buf, sizeof buf, "%u:%u", dev.major, dev.minor);
-  else
-    std::snprintf(buf, sizeof buf, "%3u:%-3u", dev.major, dev.minor);
-  return buf;
-}
 
 std::string pids_text(const std::vector<const Pin*>& pins) {
   std::set<pid_t> pids;
@@ -85,7 +77,7 @@ std::optional<std::string> mount_cell(const Mount& m, Column col, const std::vec
       if (!cfg.nofsroot && !m.root.empty() && m.root != "/") return m.source + "[" + m.root + "]";
       return m.source;
     case Column::Majmin:
-      return majmin_text(m.dev, cfg);
+      return majmin_text(m.dev.to_dev(), cfg);
     case Column::Fstype:
       return nonempty(m.fstype);
     case Column::Target:
@@ -115,7 +107,7 @@ std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column 
     case Column::Sources:
       return nonempty(sb.device);
     case Column::Majmin:
-      return majmin_text(sb.dev, cfg);
+      return majmin_text(sb.dev.to_dev(), cfg);
     case Column::Fstype:
       return nonempty(sb.fstype);
     default:

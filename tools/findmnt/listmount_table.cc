@@ -35,10 +35,6 @@ std::string mountinfo_line(const detach::Mount& m, std::uint32_t parent_old_id) 
          or_none(m.fstype) + " " + or_none(m.source) + " " + or_none(m.fs_options) + "\n";
 }
 
-struct FileClose {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
-
 }  // namespace
 
 MntTable load_listmount_table(Context& ctx) {
@@ -61,7 +57,7 @@ MntTable load_listmount_table(Context& ctx) {
     text += mountinfo_line(m, parent == old_ids.end() ? 0 : parent->second);
   }
   MntTable tb(mnt_new_table());
-  std::unique_ptr<FILE, FileClose> f(fmemopen(text.data(), text.size(), "r"));
+  File f(fmemopen(text.data(), text.size(), "r"));
   if (!tb || !f || mnt_table_parse_stream(tb.get(), f.get(), "listmount") != 0) {
     warn("failed to fetch mount nodes", errno);
     return nullptr;

@@ -3,6 +3,7 @@
 
 #include <libmount.h>
 
+#include <cstdio>
 #include <memory>
 
 namespace findmnt {
@@ -24,6 +25,12 @@ using MntTable = std::unique_ptr<libmnt_table, MntTableFree>;
 using MntCache = std::unique_ptr<libmnt_cache, MntCacheFree>;
 using MntIter = std::unique_ptr<libmnt_iter, MntIterFree>;
 using MntTabdiff = std::unique_ptr<libmnt_tabdiff, MntTabdiffFree>;
+
+// A stdio stream libmount parses from.
+struct FileClose {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<FILE, FileClose>;
 
 inline MntIter new_iter(int direction) {
   return MntIter(mnt_new_iter(direction));

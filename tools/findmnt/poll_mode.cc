@@ -10,13 +10,10 @@
 #include "diag.h"
 #include "match.h"
 #include "render.h"
+#include "tables.h"
 
 namespace findmnt {
 namespace {
-
-struct FileClose {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
 
 bool wanted_action(const Config& cfg, int change) {
   return cfg.poll_actions.empty() ||
@@ -34,13 +31,6 @@ bool poll_match(libmnt_fs* fs, Context& ctx) {
     ctx.match.target.reset();
   }
   return ok;
-}
-
-int parse_error_cb(libmnt_table* tb, const char* filename, int line) {
-  auto* ctx = static_cast<Context*>(mnt_table_get_userdata(tb));
-  warnx(std::string(filename) + ": parse error at line " + std::to_string(line) + " -- ignored");
-  ++ctx->parse_errors;
-  return 1;
 }
 
 // Adds a row per wanted change between two tables; returns how many.
@@ -72,9 +62,9 @@ bool poll_table(Context& ctx, MntTable tb, const std::string& tabfile, detach::o
   // the cache only slows change detection down
   mnt_table_set_cache(tb.get(), nullptr);
   mnt_table_set_cache(tb_new.get(), nullptr);
-  std::unique_ptr<FILE, FileClose> f(std::fopen(tabfile.c_str(), "r"));
+  File f(std::fopen(tabfile.c_str(), "r"));
   if (!f) return warn("cannot open " + tabfile, errno), false;
-  mnt_table_set_parser_errcb(tb_new.get(), parse_error_cb);
+  mnt_table_set_parser_errcb(tb_new.get(), on_parse_error);
   mnt_table_set_userdata(tb_new.get(), &ctx);
   pollfd fds[1] = {{fileno(f.get()), POLLPRI, 0}};
   Renderer renderer(ctx, out);

@@ -12,14 +12,6 @@ namespace {
 constexpr const char* kMountinfo = "/proc/self/mountinfo";
 constexpr const char* kProcMounts = "/proc/mounts";
 
-int on_parse_error(libmnt_table* tb, const char* filename, int line) {
-  auto* ctx = static_cast<Context*>(mnt_table_get_userdata(tb));
-  warnx(std::string(filename ? filename : "(null)") + ": parse error at line " + std::to_string(line) +
-        " -- ignored");
-  ++ctx->parse_errors;
-  return 1;  // ignore the line and go on, as findmnt does
-}
-
 const char* kernel_default_path() {
   return access(kMountinfo, R_OK) == 0 ? kMountinfo : kProcMounts;
 }
@@ -37,6 +29,14 @@ int parse_one(libmnt_table* tb, TabType type, const char*& path) {
 }
 
 }  // namespace
+
+int on_parse_error(libmnt_table* tb, const char* filename, int line) {
+  auto* ctx = static_cast<Context*>(mnt_table_get_userdata(tb));
+  warnx(std::string(filename ? filename : "(null)") + ": parse error at line " + std::to_string(line) +
+        " -- ignored");
+  ++ctx->parse_errors;
+  return 1;  // ignore the line and go on, as findmnt does
+}
 
 MntTable load_table(Context& ctx, TabType type) {
   MntTable tb(mnt_new_table());

@@ -9,6 +9,10 @@ namespace findmnt {
 // returns null. Parse errors inside a file are reported per line and counted in ctx.parse_errors.
 MntTable load_table(Context& ctx, TabType type);
 
+// libmount's parser error callback: "FILE: parse error at line N -- ignored", counted in ctx.parse_errors
+// (the table's userdata is the Context).
+int on_parse_error(libmnt_table* tb, const char* filename, int line);
+
 // True when the table has parent/child links (a kernel table read from mountinfo): tree output is possible.
 bool table_is_tree(libmnt_table* tb);
 // True when every entry came from the kernel (an mtab that is really /proc/self/mounts).

@@ -146,16 +146,15 @@ std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std
   for (const std::string& name : list_names(base)) {
     fs::path loop_dir = base / name / "loop";
     // Only a bound loop device has loop/; backing_file is the one attribute that says it is bound.
-    Result<std::string> backing = read_file(loop_dir / "backing_file");
-    if (!backing) continue;
+    // read_attribute drops the one newline the kernel appends; the path itself may hold newlines.
+    std::string backing = read_attribute(loop_dir / "backing_file");
+    if (backing.empty()) continue;
     std::optional<DeviceNumber> dev = parse_device_number(read_attribute(base / name / "dev"));
     if (!dev) continue;
     LoopDevice loop;
     loop.name = name;
     loop.dev = *dev;
-    loop.backing_file = std::move(*backing);
-    // The kernel appends one newline to the path, which may itself contain newlines: drop only that one.
-    if (!loop.backing_file.empty() && loop.backing_file.back() == '\n') loop.backing_file.pop_back();
+    loop.backing_file = std::move(backing);
     loop.autoclear = read_attribute(loop_dir / "autoclear") == "1";
     if (live) add_loop_status(loop, dev_root, limit);
     loops.push_back(std::move(loop));

@@ -20,7 +20,6 @@ Result<MountNamespaceHandle> describe(UniqueFd fd, const uapi::MntNsInfo& info) 
   handle.fd = std::move(fd);
   handle.id = info.mnt_ns_id;
   handle.inode = st.st_ino;
-  handle.nr_mounts = info.nr_mounts;
   return handle;
 }
 

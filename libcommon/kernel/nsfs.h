@@ -14,7 +14,6 @@ struct MountNamespaceHandle {
   UniqueFd fd;              // an nsfs fd: keeps the namespace alive while we look at it
   std::uint64_t id = 0;     // NS_GET_MNTNS_ID / mnt_ns_info.mnt_ns_id
   std::uint64_t inode = 0;  // "mnt:[INODE]"
-  std::uint32_t nr_mounts = 0;
 };
 
 // Every mount namespace, walking NS_MNT_GET_NEXT/PREV from the caller's (6.12, CAP_SYS_ADMIN).

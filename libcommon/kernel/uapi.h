@@ -13,14 +13,9 @@ inline constexpr unsigned kStatxMntId = 0x00001000U;
 inline constexpr unsigned kStatxMntIdUnique = 0x00004000U;
 
 // listmount / statmount (6.8; mnt_ns_id in 6.11)
-#ifdef __x86_64__
+// The same numbers on every architecture since the syscall table unification.
 inline constexpr long kSysStatmount = 457;
 inline constexpr long kSysListmount = 458;
-#else
-inline constexpr long kSysStatmount =
-    457;  // same number on every architecture since the syscall table unification
-inline constexpr long kSysListmount = 458;
-#endif
 
 struct MntIdReq {
   __u32 size;

@@ -9,6 +9,8 @@ namespace detach {
 
 Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::milliseconds poll_interval,
                                            Mode mode) {
+  // A detach the monitor sees gets its former place from the mounts it saw attached, not from the journal.
+  options.journal_dir.clear();
   DetachMonitor monitor(std::move(options), poll_interval);
   if (monitor.options_.live && mode == Mode::Auto) {
     if (auto watch = MountEventWatch::open()) monitor.watch_.emplace(std::move(*watch));
@@ -33,7 +35,9 @@ void DetachMonitor::mark_new_namespaces() {
 }
 
 Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
-  auto snapshot = take_snapshot(options_);
+  ScanOptions options = options_;
+  options.describe_detached = [this](MountKey key) { return detached_.count(key) == 0; };
+  auto snapshot = take_snapshot(options);
   if (!snapshot) return tl::unexpected(snapshot.error());
   std::set<MountKey> now_detached;
   for (const Mount* m : snapshot->detached_mounts()) {

@@ -116,6 +116,7 @@ Mount describe_detached(ScanState& state, MountKey key, const Pin& pin) {
   } else {
     m.old_id = static_cast<std::uint32_t>(key);
   }
+  if (state.options.describe_detached && !state.options.describe_detached(key)) return m;
   describe_device(state, m);
   describe_by_probe(state, m, pin);
   return m;

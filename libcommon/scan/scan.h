@@ -25,6 +25,10 @@ struct ScanOptions {
   // Which attached mounts need pin details (path, access mode). Pins of detached mounts always get them.
   // Unset: all. Details cost a readlink per pin, so tools that ask about one device narrow this.
   std::function<bool(const Mount&)> detail_pins_of;
+  // Which detached mounts to describe (source, fs type, options: sysfs, and blkid and statfs in children).
+  // Unset: all. Those not described keep their ids and device only; a watcher that reported a mount already
+  // does not need it again every second.
+  std::function<bool(MountKey)> describe_detached;
   // Anything that has to call into a filesystem (fstatfs of a detached mount) gets this long, in a child.
   std::chrono::milliseconds fs_call_timeout{2000};
   // Where the journal of lazy detaches is read from, to give detached mounts their former mount point,

@@ -57,6 +57,28 @@ TEST(LiveSnapshot, DetachedMountIsKeyedOnTheUniqueIdOfItsPins) {
   EXPECT_EQ(task->user, "root");
 }
 
+// Given a scan told not to describe one detached mount, we should still list it by its ids and device, with
+// its pins, but without what only sysfs, blkid or a call into the fs tell.
+TEST(LiveSnapshot, DetachedMountNotToDescribeKeepsItsIdsOnly) {
+  ITEST_REQUIRE_ROOT();
+  LoopFs fs;
+  const std::uint64_t id = fs.mount().unique_id();
+  ChildProcess pinner = SpawnSleepWithCwd(fs.mountpoint());
+  fs.mount().Detach();
+  detach::ScanOptions options;
+  options.describe_detached = [id](detach::MountKey key) { return key != id; };
+  auto snapshot = detach::take_snapshot(options);
+  ASSERT_TRUE(snapshot.has_value()) << snapshot.error().message();
+  const detach::Mount* m = snapshot->mount(id);
+  ASSERT_NE(m, nullptr);
+  EXPECT_FALSE(m->attached);
+  EXPECT_NE(m->old_id, 0u);
+  EXPECT_TRUE(m->source.empty()) << m->source;
+  EXPECT_TRUE(m->fstype.empty()) << m->fstype;
+  EXPECT_TRUE(m->vfs_options.empty()) << m->vfs_options;
+  EXPECT_EQ(snapshot->pins_of(id).size(), 1u);
+}
+
 // Given pipes, sockets, eventfds and memfds open in this very process, we should list none of their
 // kernel-internal mounts as detached.
 TEST(LiveSnapshot, KernelInternalMountsAreNotDetached) {

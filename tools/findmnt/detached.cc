@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "cli/diag.h"
 #include "detached_cells.h"
-#include "diag.h"
 #include "explain/pinner.h"
 #include "explain/printable.h"
 #include "kernel/nsfs.h"
@@ -102,8 +102,8 @@ class DetachedRenderer {
 
 void warn_gaps(const Snapshot& snap) {
   if (snap.gaps.denied > 0)
-    warnx("warning: " + std::to_string(snap.gaps.denied) +
-          " /proc entries could not be read (permission denied); some pinners may be missing");
+    cli::warnx("warning: " + std::to_string(snap.gaps.denied) +
+               " /proc entries could not be read (permission denied); some pinners may be missing");
 }
 
 }  // namespace
@@ -118,9 +118,9 @@ void hint_detached_holders(const Context& ctx) {
   for (const Mount* m : snap->detached_mounts()) {
     bool hit = f.majmin ? m->dev.to_dev() == *f.majmin : same_device(*m, *f.source);
     if (!hit) continue;
-    warnx((f.source ? *f.source : m->dev.str()) + " is not mounted, but a lazily unmounted " + m->fstype +
-          " filesystem on it is still pinned by: " + detach::describe_pins(*snap, pins_for(*snap, *m)) +
-          " (see findmnt --detached)");
+    cli::warnx((f.source ? *f.source : m->dev.str()) + " is not mounted, but a lazily unmounted " +
+               m->fstype + " filesystem on it is still pinned by: " +
+               detach::describe_pins(*snap, pins_for(*snap, *m)) + " (see findmnt --detached)");
     return;
   }
 }
@@ -129,7 +129,7 @@ int run_detached(Context& ctx) {
   if (ctx.cfg.task_tid) {
     auto ns = detach::task_mount_namespace("/proc", *ctx.cfg.task_tid);
     if (!ns) {
-      warn("cannot open /proc/" + std::to_string(*ctx.cfg.task_tid) + "/ns/mnt", ns.error().err);
+      cli::warn("cannot open /proc/" + std::to_string(*ctx.cfg.task_tid) + "/ns/mnt", ns.error().err);
       return EXIT_FAILURE;
     }
     ctx.task_ns = *ns;
@@ -140,7 +140,7 @@ int run_detached(Context& ctx) {
   options.detail_pins_of = [](const Mount&) { return false; };
   detach::Result<Snapshot> snap = detach::take_snapshot(options);
   if (!snap) {
-    warnx("cannot take a snapshot of the system: " + snap.error().message());
+    cli::warnx("cannot take a snapshot of the system: " + snap.error().message());
     return EXIT_FAILURE;
   }
   warn_gaps(*snap);

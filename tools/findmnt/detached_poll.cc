@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/diag.h"
 #include "detached.h"
 #include "detached_cells.h"
-#include "diag.h"
 #include "explain/printable.h"
 #include "journal/journal.h"
 #include "render.h"
@@ -64,7 +64,7 @@ class DetachRecorder {
   void disable(const detach::Error& e) {
     enabled_ = false;
     if (e.err != EACCES && e.err != EPERM && e.err != EROFS)
-      warnx("warning: detaches are not recorded: " + e.message());
+      cli::warnx("warning: detaches are not recorded: " + e.message());
   }
 
   detach::DetachJournal journal_;
@@ -84,18 +84,18 @@ int poll_detached(Context& ctx) {
   options.detail_pins_of = [](const detach::Mount&) { return false; };
   auto monitor = detach::DetachMonitor::start(options, std::chrono::milliseconds(1000));
   if (!monitor) {
-    warnx("cannot watch mounts: " + monitor.error().message());
+    cli::warnx("cannot watch mounts: " + monitor.error().message());
     return EXIT_FAILURE;
   }
   if (!monitor->uses_fanotify())
-    warnx("watching detaches needs fanotify mount events (Linux 6.15): polling every second instead");
+    cli::warnx("watching detaches needs fanotify mount events (Linux 6.15): polling every second instead");
   std::optional<detach::output::Table> out = make_output_table(ctx);
   if (!out) return EXIT_FAILURE;
   DetachRecorder recorder;
   for (;;) {
     auto events = monitor->next(std::chrono::milliseconds(ctx.cfg.timeout));
     if (!events) {
-      warnx("cannot watch mounts: " + events.error().message());
+      cli::warnx("cannot watch mounts: " + events.error().message());
       return EXIT_FAILURE;
     }
     if (events->empty()) return EXIT_SUCCESS;  // -w expired

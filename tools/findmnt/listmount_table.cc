@@ -4,7 +4,7 @@
 #include <map>
 #include <memory>
 
-#include "diag.h"
+#include "cli/diag.h"
 #include "kernel/listmount.h"
 
 namespace findmnt {
@@ -40,7 +40,7 @@ std::string mountinfo_line(const detach::Mount& m, std::uint32_t parent_old_id) 
 MntTable load_listmount_table(Context& ctx) {
   auto ids = detach::list_mount_ids(0);
   if (!ids) {
-    warn("failed to fetch mount nodes", ids.error().err);
+    cli::warn("failed to fetch mount nodes", ids.error().err);
     return nullptr;
   }
   std::vector<detach::Mount> mounts;
@@ -59,7 +59,7 @@ MntTable load_listmount_table(Context& ctx) {
   MntTable tb(mnt_new_table());
   File f(fmemopen(text.data(), text.size(), "r"));
   if (!tb || !f || mnt_table_parse_stream(tb.get(), f.get(), "listmount") != 0) {
-    warn("failed to fetch mount nodes", errno);
+    cli::warn("failed to fetch mount nodes", errno);
     return nullptr;
   }
   mnt_table_set_userdata(tb.get(), &ctx);

@@ -7,7 +7,11 @@
 #include <cstddef>
 #include <string_view>
 
+#include "cli/getopt_parse.h"
+
 namespace findmnt {
+
+using cli::Arg;
 
 enum class Opt {
   All,
@@ -59,8 +63,6 @@ enum class Opt {
   ListColumns,
   Detached,
 };
-
-enum class Arg { None, Required, Optional };
 
 struct OptSpec {
   Opt id;

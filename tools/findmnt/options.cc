@@ -1,6 +1,5 @@
 #include "options.h"
 
-#include <getopt.h>
 #include <libmount.h>
 #include <sys/sysmacros.h>
 
@@ -8,7 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "diag.h"
+#include "cli/diag.h"
 #include "getopt_tables.h"
 #include "list_parse.h"
 #include "numbers.h"
@@ -28,53 +27,39 @@ struct Stop {
   int code;
 };
 
-// util-linux's err_exclusive_options(), loop for loop. It walks rows while a row's first code is <= the
-// option's and members while <= too, assuming sorted rows; the table is not quite sorted ({p,x} before
-// {m,p,s}), so -m is never recorded in {m,p,s}: `-m -p` passes while `-s -p` fails. Scripts live with that,
-// so we keep it.
+// util-linux's exclusion table (option_table.h kExclusive), checked as its err_exclusive_options() checks it
+// (quirks included), then our own groups in full.
 class ExclusiveCheck {
  public:
+  ExclusiveCheck() : legacy_(codes_of(kExclusive), true), newer_(codes_of(kExclusiveNew), false) {}
   std::optional<Stop> check(Opt opt) {
     const int c = getopt_code(opt);
-    for (std::size_t g = 0; g < kExclusive.size() && getopt_code(kExclusive[g].members[0]) <= c; ++g) {
-      if (auto stop = check_group(kExclusive[g], seen_[g], opt, true)) return stop;
-    }
-    for (std::size_t g = 0; g < kExclusiveNew.size(); ++g)
-      if (auto stop = check_group(kExclusiveNew[g], seen_new_[g], opt, false)) return stop;
+    if (legacy_.conflicts(c, long_options()) || newer_.conflicts(c, long_options()))
+      return Stop{EXIT_FAILURE};
     return std::nullopt;
   }
 
  private:
-  static std::optional<Stop> check_group(const ExclusiveGroup& group, std::optional<Opt>& seen, Opt opt,
-                                         bool sorted_scan) {
-    const int c = getopt_code(opt);
-    for (std::size_t m = 0; m < group.size; ++m) {
-      if (sorted_scan && getopt_code(group.members[m]) > c) break;
-      if (group.members[m] != opt) continue;
-      if (!seen) {
-        seen = opt;
-      } else if (*seen != opt) {
-        std::string msg = program_name() + ": mutually exclusive arguments:";
-        for (std::size_t k = 0; k < group.size; ++k)
-          msg += " --" + std::string(spec_of(group.members[k]).long_name);
-        std::fprintf(stderr, "%s\n", msg.c_str());
-        return Stop{EXIT_FAILURE};
-      }
-      break;
+  template <std::size_t N>
+  static std::vector<std::vector<int>> codes_of(const std::array<ExclusiveGroup, N>& groups) {
+    std::vector<std::vector<int>> out;
+    for (const ExclusiveGroup& group : groups) {
+      std::vector<int>& row = out.emplace_back();
+      for (std::size_t m = 0; m < group.size; ++m) row.push_back(getopt_code(group.members[m]));
     }
-    return std::nullopt;
+    return out;
   }
 
-  std::array<std::optional<Opt>, kExclusive.size()> seen_{};
-  std::array<std::optional<Opt>, kExclusiveNew.size()> seen_new_{};
+  cli::ExclusiveCheck legacy_;
+  cli::ExclusiveCheck newer_;
 };
 
 std::optional<Stop> number_error(const std::string& what, const std::string& text, const detach::Error& e) {
   std::string msg = what + ": '" + text + "'";
   if (e.err == ERANGE)
-    warn(msg, e.err);
+    cli::warn(msg, e.err);
   else
-    warnx(msg);
+    cli::warnx(msg);
   return Stop{EXIT_FAILURE};
 }
 
@@ -93,7 +78,7 @@ std::optional<Stop> parse_poll_actions(const std::string& list, Config& cfg) {
     for (char c : name) lower += detach::output::ascii_lower(c);
     int id = poll_action_id(lower);
     if (id < 0) {
-      warnx("unknown action: " + std::string(rest));
+      cli::warnx("unknown action: " + std::string(rest));
       return std::nullopt;
     }
     return id;
@@ -234,7 +219,7 @@ std::optional<Stop> apply_value_option(const OptToken& tok, Config& cfg) {
       else if (value == "backward")
         cfg.direction = Direction::Backward;
       else
-        return warnx("unknown direction '" + value + "'"), Stop{EXIT_FAILURE};
+        return cli::warnx("unknown direction '" + value + "'"), Stop{EXIT_FAILURE};
       break;
     case Opt::TabFile:
       cfg.tabfiles.push_back(value);
@@ -260,7 +245,7 @@ std::optional<Stop> apply_value_option(const OptToken& tok, Config& cfg) {
       else if (value == "listmount")
         cfg.kernel_method = KernelMethod::Listmount;
       else
-        return warnx("invalid --kernel argument"), Stop{EXIT_FAILURE};
+        return cli::warnx("invalid --kernel argument"), Stop{EXIT_FAILURE};
       break;
     case Opt::Task: {
       auto tid = parse_u32(value);
@@ -306,47 +291,17 @@ std::optional<Stop> apply_value_option(const OptToken& tok, Config& cfg) {
 
 ParseOutcome parse_options(const std::vector<std::string>& args) {
   ParseOutcome out;
-  GetoptTables tables;
-  // getopt_long permutes argv (positionals move behind the options), so it gets a copy.
-  std::vector<std::string> storage;
-  storage.reserve(args.size() + 1);
-  storage.push_back(program_path());
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  argv.reserve(storage.size() + 1);
-  for (std::string& arg : storage) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  const int argc = static_cast<int>(storage.size());
-
-  // glibc keeps getopt's position in globals: optind = 0 starts a fresh scan. opterr = 1 lets glibc print
-  // its own messages ("invalid option -- 'q'"), with argv[0] as util-linux's findmnt does.
-  optind = 0;
-  opterr = 1;
+  const cli::GetoptTables tables(short_options(), long_options());
   ExclusiveCheck exclusive;
-  int code = 0;
-  while ((code = getopt_long(argc, argv.data(), tables.short_options(), tables.long_options(), nullptr)) !=
-         -1) {
-    if (code == '?') {
-      try_help();
-      out.exit_code = EXIT_FAILURE;
-      return out;
-    }
-    const OptToken tok{opt_of_code(code), optarg ? std::optional<std::string>(optarg) : std::nullopt};
-    if (tok.value && spec_of(tok.id).arg == Arg::None) {  // `--li=x`: a 2.38 abbreviation with a value
-      std::fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n", program_path().c_str(),
-                   std::string(spec_of(tok.id).long_name).c_str());
-      try_help();
-      out.exit_code = EXIT_FAILURE;
-      return out;
-    }
-    std::optional<Stop> stop = exclusive.check(tok.id);
-    if (!stop) stop = apply_option(tok, out.config);
-    if (stop) {
-      out.exit_code = stop->code;
-      return out;
-    }
-  }
-  for (int i = optind; i < argc; ++i) out.config.positionals.emplace_back(argv[static_cast<std::size_t>(i)]);
+  cli::GetoptOutcome parsed =
+      cli::parse_getopt(tables, args, EXIT_FAILURE, [&](int code, const std::optional<std::string>& value) {
+        const OptToken tok{opt_of_code(code), value};
+        std::optional<Stop> stop = exclusive.check(tok.id);
+        if (!stop) stop = apply_option(tok, out.config);
+        return stop ? std::optional<int>(stop->code) : std::nullopt;
+      });
+  out.exit_code = parsed.exit_code;
+  if (!out.exit_code) out.config.positionals = std::move(parsed.positionals);
   return out;
 }
 

@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "cells.h"
-#include "diag.h"
+#include "cli/diag.h"
 #include "match.h"
 
 namespace findmnt {
@@ -15,7 +15,7 @@ std::optional<Table> make_output_table(const Context& ctx) {
   const Config& cfg = ctx.cfg;
   Table table;
   if (!table.valid()) {
-    warn("failed to allocate output table", errno);
+    cli::warn("failed to allocate output table", errno);
     return std::nullopt;
   }
   table.set_style({.raw = cfg.raw,
@@ -32,11 +32,11 @@ std::optional<Table> make_output_table(const Context& ctx) {
     if (!cfg.tree) flags &= ~fl::kTree;
     if (cfg.notruncate) flags &= ~fl::kTrunc;
     if (!cfg.poll && spec.scope == Scope::Poll) {
-      warnx(std::string(spec.info.name) + " column is requested, but --poll is not enabled");
+      cli::warnx(std::string(spec.info.name) + " column is requested, but --poll is not enabled");
       return std::nullopt;
     }
     if (!cfg.detached && spec.scope == Scope::Detached) {
-      warnx(std::string(spec.info.name) + " column is requested, but --detached is not enabled");
+      cli::warnx(std::string(spec.info.name) + " column is requested, but --detached is not enabled");
       return std::nullopt;
     }
     // A detached mount's pinners hang under it; the first column draws that tree.
@@ -45,7 +45,7 @@ std::optional<Table> make_output_table(const Context& ctx) {
                   ? table.add_column(spec.info.name, spec.info.width_hint, flags, json_type(col, cfg.bytes))
                   : table.add_column(spec.info.name, spec.info.width_hint, flags);
     if (!ok) {
-      warn("failed to allocate output column", errno);
+      cli::warn("failed to allocate output column", errno);
       return std::nullopt;
     }
   }
@@ -55,7 +55,7 @@ std::optional<Table> make_output_table(const Context& ctx) {
 Line Renderer::add_line(libmnt_fs* fs, Line parent) {
   Line line = out_.new_line(parent);
   if (!line.valid()) {
-    warn("failed to allocate output line", errno);
+    cli::warn("failed to allocate output line", errno);
     std::exit(EXIT_FAILURE);
   }
   const std::vector<Column>& columns = ctx_.cfg.columns;
@@ -105,7 +105,7 @@ bool Renderer::add_tree(libmnt_table* tb) {
 bool Renderer::add_matching(libmnt_table* tb) {
   MntIter itr = new_iter(ctx_.direction());
   if (!itr) {
-    warn("failed to initialize libmount iterator", errno);
+    cli::warn("failed to initialize libmount iterator", errno);
     return false;
   }
   int nlines = 0;

@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
+#include "cli/diag.h"
 #include "detached.h"
-#include "diag.h"
 #include "listmount_table.h"
 #include "match.h"
 #include "poll_mode.h"
@@ -32,7 +32,7 @@ bool setup_cache(Context& ctx, libmnt_table* tb, TabType tabtype) {
   if (ctx.cfg.nocache) return true;
   ctx.cache.reset(mnt_new_cache());
   if (!ctx.cache) {
-    warn("failed to initialize libmount cache", errno);
+    cli::warn("failed to initialize libmount cache", errno);
     return false;
   }
   mnt_table_set_cache(tb, ctx.cache.get());

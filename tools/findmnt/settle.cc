@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "diag.h"
+#include "cli/diag.h"
 #include "match.h"
 #include "options.h"
 
@@ -51,7 +51,7 @@ std::optional<int> apply_positionals(Config& cfg) {
   std::vector<std::string>& pos = cfg.positionals;
   // util-linux checks the source and target texts only: `-S 8:1 /dev/sda` passes (MAJ:MIN is another field)
   if (!pos.empty() && (cfg.match.source || cfg.match.target)) {
-    warnx(
+    cli::warnx(
         "options --target and --source can't be used together with command line element that is not an "
         "option");
     return EXIT_FAILURE;
@@ -80,18 +80,18 @@ std::optional<int> settle_config(Config& cfg) {
   default_columns(cfg);
   if (cfg.output_arg) {
     if (auto err = parse_column_list(*cfg.output_arg, cfg.columns)) {
-      if (!err->empty()) warnx(*err);
+      if (!err->empty()) cli::warnx(*err);
       return EXIT_FAILURE;
     }
   }
   if (cfg.tabtype == TabType::Unset) cfg.tabtype = cfg.verify ? TabType::Fstab : TabType::Kernel;
   if (cfg.poll && cfg.tabfiles.size() > 1) {
-    warnx("--poll accepts only one file, but more specified by --tab-file");
+    cli::warnx("--poll accepts only one file, but more specified by --tab-file");
     return EXIT_FAILURE;
   }
   if (!cfg.tabfiles.empty() && cfg.tabtype == TabType::Kernel &&
       cfg.kernel_method == KernelMethod::Listmount) {
-    warnx("options --kernel=listmount and --tab-file or --task can't be used together");
+    cli::warnx("options --kernel=listmount and --tab-file or --task can't be used together");
     return EXIT_FAILURE;
   }
   if (!cfg.detached)

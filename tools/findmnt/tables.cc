@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "diag.h"
+#include "cli/diag.h"
 
 namespace findmnt {
 namespace {
@@ -32,8 +32,8 @@ int parse_one(libmnt_table* tb, TabType type, const char*& path) {
 
 int on_parse_error(libmnt_table* tb, const char* filename, int line) {
   auto* ctx = static_cast<Context*>(mnt_table_get_userdata(tb));
-  warnx(std::string(filename ? filename : "(null)") + ": parse error at line " + std::to_string(line) +
-        " -- ignored");
+  cli::warnx(std::string(filename ? filename : "(null)") + ": parse error at line " + std::to_string(line) +
+             " -- ignored");
   ++ctx->parse_errors;
   return 1;  // ignore the line and go on, as findmnt does
 }
@@ -41,7 +41,7 @@ int on_parse_error(libmnt_table* tb, const char* filename, int line) {
 MntTable load_table(Context& ctx, TabType type) {
   MntTable tb(mnt_new_table());
   if (!tb) {
-    warn("failed to initialize libmount table", errno);
+    cli::warn("failed to initialize libmount table", errno);
     return nullptr;
   }
   mnt_table_set_parser_errcb(tb.get(), on_parse_error);
@@ -54,7 +54,7 @@ MntTable load_table(Context& ctx, TabType type) {
     int rc = parse_one(tb.get(), type, path);
     if (rc) {
       int err = errno ? errno : -rc;
-      warn(std::string("can't read ") + (path ? path : "(null)"), err);
+      cli::warn(std::string("can't read ") + (path ? path : "(null)"), err);
       return nullptr;
     }
   }

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
+#include "cli/diag.h"
 #include "columns.h"
-#include "diag.h"
 #include "output/table.h"
 
 namespace findmnt {
@@ -79,7 +79,7 @@ void print_usage() {
   // --help.
   static char buffer[16384];
   std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
-  const char* p = program_name().c_str();
+  const char* p = cli::program_name().c_str();
   std::printf("\nUsage:\n");
   std::printf(" %s [options]\n %s [options] <device> | <mountpoint>\n %s [options] <device> <mountpoint>\n",
               p, p, p);
@@ -95,7 +95,7 @@ void print_usage() {
 
 // Scripts parse this line; it names the util-linux release whose behaviour we reproduce.
 void print_version() {
-  std::printf("%s from util-linux 2.38.1\n", program_name().c_str());
+  std::printf("%s from util-linux 2.38.1\n", cli::program_name().c_str());
 }
 
 namespace {

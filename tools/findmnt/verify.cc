@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "diag.h"
+#include "cli/diag.h"
 #include "match.h"
 
 namespace findmnt {
@@ -89,7 +89,7 @@ void Verifier::verify_order() {
   if (!tgt) return;
   std::string target = tgt;
   MntIter itr = new_iter(MNT_ITER_FORWARD);
-  if (!itr) return warn("failed to initialize libmount iterator", errno);
+  if (!itr) return cli::warn("failed to initialize libmount iterator", errno);
   mnt_table_set_iter(tb_, itr.get(), fs_);
   libmnt_fs* next = nullptr;
   if (mnt_table_next_fs(tb_, itr.get(), &next) != 0) return;
@@ -296,7 +296,7 @@ int verify_table(Context& ctx, libmnt_table* tb) {
   const bool check_order = is_listall_mode(ctx.cfg, ctx.match);
   MntIter itr = new_iter(MNT_ITER_FORWARD);
   if (!itr) {
-    warn("failed to initialize libmount iterator", errno);
+    cli::warn("failed to initialize libmount iterator", errno);
   } else {
     vfy.load_known_filesystems();
     while (libmnt_fs* fs = next_fs(tb, itr.get(), ctx)) {

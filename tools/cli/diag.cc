@@ -1,17 +1,17 @@
-#include "diag.h"
+#include "cli/diag.h"
 
 #include <cstdio>
 #include <cstring>
 
-namespace findmnt {
+namespace cli {
 namespace {
 // Written once in main before anything runs; read-only afterwards.
 std::string& name_storage() {
-  static std::string name = "findmnt";
+  static std::string name;
   return name;
 }
 std::string& path_storage() {
-  static std::string path = "findmnt";
+  static std::string path;
   return path;
 }
 }  // namespace
@@ -23,8 +23,8 @@ const std::string& program_path() {
   return path_storage();
 }
 
-void set_program_name(const char* argv0) {
-  if (!argv0 || !*argv0) return;
+void set_program_name(const char* argv0, const char* default_name) {
+  if (!argv0 || !*argv0) argv0 = default_name;
   path_storage() = argv0;
   const char* slash = std::strrchr(argv0, '/');
   name_storage() = slash ? slash + 1 : argv0;
@@ -44,4 +44,4 @@ void try_help() {
   std::fprintf(stderr, "Try '%s --help' for more information.\n", program_name().c_str());
 }
 
-}  // namespace findmnt
+}  // namespace cli

@@ -1,30 +1,20 @@
 #include "explain/device_text.h"
+#include "explain/pinner.h"
 
 namespace detach {
 namespace {
 
 using json = nlohmann::ordered_json;
 
-json pinner_json(const Snapshot& snapshot, const Pin& pin) {
-  json out = json::object();
-  if (is_task_pin(pin.kind)) {
-    out["pid"] = pin.pid;
-    if (pin.tid != 0 && pin.tid != pin.pid) out["tid"] = pin.tid;
-    const Task* task = snapshot.task(pin.pid);
-    out["command"] = task ? task->command : "";
-    out["user"] = task ? task->user : "";
-    out["unit"] = task ? task->unit : "";
-  } else {
-    out["kernel"] = pin_kind_name(pin.kind);
-  }
-  out["how"] = pin.how();
-  return out;
+json pinners_of(const Snapshot& snapshot, const std::vector<std::size_t>& pins) {
+  return pinners_json(snapshot, group_pinners(snapshot.pins_at(pins)));
 }
 
-json pinners_json(const Snapshot& snapshot, const std::vector<std::size_t>& pins) {
-  json out = json::array();
-  for (std::size_t i : pins) out.push_back(pinner_json(snapshot, snapshot.pins[i]));
-  return out;
+// "id" and "uniq-id", as findmnt's ID and UNIQ-ID columns name them; null when the kernel gave none.
+void add_mount_ids(const Snapshot& snapshot, MountKey key, json& out) {
+  const Mount* m = snapshot.mount(key);
+  out["id"] = m && m->old_id ? json(m->old_id) : json(nullptr);
+  out["uniq-id"] = m && m->unique_id ? json(m->unique_id) : json(nullptr);
 }
 
 json reasons_json(const Snapshot& snapshot, const std::vector<Reason>& reasons);
@@ -40,15 +30,15 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
         out["namespace-tasks"] = r.ns_tasks;
         out["namespace-kept-alive-by"] = r.ns_kept_alive_by;
       }
-      out["mount-id"] = r.mount;
+      add_mount_ids(snapshot, r.mount, out);
       out["fstype"] = r.fstype;
-      out["pinners"] = pinners_json(snapshot, r.pins);
+      out["pinners"] = pinners_of(snapshot, r.pins);
       break;
     case ReasonKind::DetachedPinned:
       out["fstype"] = r.fstype;
-      out["mount-id"] = r.mount;
+      add_mount_ids(snapshot, r.mount, out);
       out["former-target"] = r.target.empty() ? json(nullptr) : json(r.target);
-      out["pinners"] = pinners_json(snapshot, r.pins);
+      out["pinners"] = pinners_of(snapshot, r.pins);
       break;
     case ReasonKind::SwapPartition:
       out["path"] = r.file;
@@ -73,7 +63,7 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
       out["reasons"] = reasons_json(snapshot, r.nested);
       break;
     case ReasonKind::OpenedBy:
-      out["pinners"] = pinners_json(snapshot, r.pins);
+      out["pinners"] = pinners_of(snapshot, r.pins);
       break;
     case ReasonKind::Unknown:
       out["unseen"] = r.unseen;

@@ -9,13 +9,22 @@
 namespace detach {
 namespace {
 
-// A busy root fs has thousands of pins; past this many, the text names the first and counts the rest (JSON
-// keeps them all).
-constexpr std::size_t kMaxPinsShown = 32;
+// A busy root fs has thousands of pinners: the text names the first few (and stays one readable line) and
+// counts the rest; JSON keeps them all.
+constexpr std::size_t kMaxPinnersShown = 5;
+constexpr std::size_t kMaxPinnersChars = 400;
 
-std::string pins_text(const Snapshot& snapshot, const std::vector<const Pin*>& pins) {
-  // Command names may hold newlines too (prctl PR_SET_NAME): escaped like paths.
-  return printable(describe_pins(snapshot, pins, kMaxPinsShown));
+// ": 1234 (sleep) cwd" for one pinner; " 2 processes: 1234 (sleep) cwd, 1240 (bash) fd 7 (write)" for more,
+// and past kMaxPinnersShown "... and 195 more (WHERE_ALL lists them all)". Follows "pinned by", "open in".
+std::string pins_text(const Snapshot& snapshot, const std::vector<const Pin*>& pins, const char* where_all) {
+  std::vector<Pinner> pinners = group_pinners(pins);
+  std::string out = describe_pinners(snapshot, pinners, kMaxPinnersShown, kMaxPinnersChars);
+  if (pinners.size() < 2) return ": " + out;
+  bool all_tasks = std::none_of(pinners.begin(), pinners.end(),
+                                [](const Pinner& p) { return p.kind == PinnerKind::Kernel; });
+  std::string count = " " + std::to_string(pinners.size()) + (all_tasks ? " processes: " : " pinners: ");
+  if (out.ends_with(" more")) out += std::string(" (") + where_all + " lists them all)";
+  return count + out;
 }
 
 // " (processes in it: 1234 (sleep))" or " (no process in it; kept alive by nsfs mount /run/x)".
@@ -65,7 +74,7 @@ std::string detached_sentence(const Snapshot& snapshot, const std::vector<const 
   std::string out = "it holds " + with_article(first.fstype) + " filesystem that was lazily unmounted";
   if (!first.target.empty()) out += " from " + printable(first.target);
   if (pins.empty()) return out + " and is still alive";
-  return out + " and is still pinned by: " + pins_text(snapshot, pins);
+  return out + " and is still pinned by" + pins_text(snapshot, pins, "findmnt --detached");
 }
 
 std::string holder_sentence(const Reason& r) {
@@ -115,7 +124,7 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
       add_with_nested(snapshot, "its partition " + printable(r.partition) + " is busy: ", r.nested, out);
       break;
     case ReasonKind::OpenedBy:
-      out.push_back("it is open in: " + pins_text(snapshot, snapshot.pins_at(r.pins)));
+      out.push_back("it is open in" + pins_text(snapshot, snapshot.pins_at(r.pins), "mkfs-guard -J"));
       break;
     case ReasonKind::Unknown:
       out.push_back(unknown_sentence());
@@ -140,7 +149,7 @@ std::vector<std::string> reason_lines(const Snapshot& snapshot, const std::vecto
     if (!mounted.empty() && &r == mounted.front()) {
       out.push_back(mounted_sentence(snapshot, mounted));
       if (!mounted_pins.empty())
-        out.push_back("pinned by: " + pins_text(snapshot, snapshot.pins_at(mounted_pins)));
+        out.push_back("pinned by" + pins_text(snapshot, snapshot.pins_at(mounted_pins), "mkfs-guard -J"));
     } else if (!detached.empty() && &r == detached.front()) {
       out.push_back(detached_sentence(snapshot, detached));
     } else if (r.kind != ReasonKind::Mounted && r.kind != ReasonKind::DetachedPinned) {

@@ -1,25 +1,48 @@
-// Pins as people read them: "1234 (sleep) cwd", "1240 (bash) fd 7 (write)", "loop /dev/loop1".
+// Pinners as people read them: "8281 (python3) cwd, fd 3-1002 (read), mmap /lib/x.so", "loop /dev/loop1";
+// and as programs read them (JSON objects with the pins as structured data).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "model/pinner.h"
 #include "model/snapshot.h"
 
 namespace detach {
 
-// One pin: task pins as "PID (COMMAND) HOW" (a thread with its own fs or fd table: "PID/TID (COMMAND) HOW");
-// kernel pins as their holder ("loop /dev/loop1", "swap file /swapfile", "bind mount /srv/x").
-std::string describe_pin(const Snapshot& snapshot, const Pin& pin);
+// A pinner's pins in words: "cwd, root, exe, fd 3-1002 (read), fd 1003 (write), mmap /lib/x.so". fds are
+// grouped by access mode (ranges of consecutive numbers, the first few ranges and a count of the rest); a
+// few mmaps are named, the rest counted. Bounded, whatever the number of pins. Empty for a kernel pinner.
+std::string summarize_pins(const Pinner& pinner);
 
-// PINS in the order people read them (processes first, by pid, then fd; then kernel pins), one per distinct
-// description: the 40 mmaps of one library in one process are one pinner.
-std::vector<const Pin*> distinct_pins(const Snapshot& snapshot, std::vector<const Pin*> pins);
+// "8281 (python3)", "8281/8290 (python3)" for a thread with its own tables, "loop /dev/loop1".
+std::string pinner_name(const Snapshot& snapshot, const Pinner& pinner);
 
-// Several pins joined by ", ", as distinct_pins orders and merges them; past LIMIT pinners, the first LIMIT
-// and " and N more".
+// pinner_name and summarize_pins: "8281 (python3) cwd, fd 3-1002 (read)".
+std::string describe_pinner(const Snapshot& snapshot, const Pinner& pinner);
+
+// Pinners joined by ", "; past MAX_PINNERS, or once the text passes MAX_CHARS, the rest as " and N more".
+std::string describe_pinners(const Snapshot& snapshot, const std::vector<Pinner>& pinners,
+                             std::size_t max_pinners = SIZE_MAX, std::size_t max_chars = SIZE_MAX);
+
+// group_pinners of PINS, described: the one call for "pinned by: ..." texts.
 std::string describe_pins(const Snapshot& snapshot, const std::vector<const Pin*>& pins,
-                          std::size_t limit = SIZE_MAX);
+                          std::size_t max_pinners = SIZE_MAX, std::size_t max_chars = SIZE_MAX);
+
+// {"kind": "process", "pid": 8281, "tid": null, "command": "python3", "user": "root", "unit": null,
+//  "how": "cwd, fd 3-1002 (read)",
+//  "pins": [{"kind": "cwd", "path": "/"}, {"kind": "fd", "fds": [[3, 1002]], "access": "read"}, ...]}
+// A kernel pinner: {"kind": "loop", "holder": "/dev/loop1", "how": "loop /dev/loop1", "pins": [...]}.
+// Unknown values are null.
+// EACH_PIN: every pin on its own (an fd with its path) rather than fds grouped by access mode.
+nlohmann::ordered_json pinner_json(const Snapshot& snapshot, const Pinner& pinner, bool each_pin = false);
+nlohmann::ordered_json pinners_json(const Snapshot& snapshot, const std::vector<Pinner>& pinners,
+                                    bool each_pin = false);
+
+// "process", "thread", "loop", "swap-file", "mount", "namespace-holder": the JSON kind of a pinner.
+const char* pinner_kind_name(const Pinner& pinner);
 
 }  // namespace detach

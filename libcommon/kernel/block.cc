@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <set>
 
+#include "base/parallel.h"
 #include "base/unique_fd.h"
 #include "kernel/bounded.h"
 #include "kernel/procfs.h"
@@ -127,10 +128,14 @@ Result<LoopStatus> loop_status(const std::string& node) {
 }
 
 // LOOP_GET_STATUS64 stats the backing file (vfs_getattr), which blocks when that file lives on a dead FUSE or
-// NFS server: so it runs in a killable child.
-void add_loop_status(LoopDevice& loop, const std::string& dev_root, std::chrono::milliseconds limit) {
+// NFS server: so it runs in a killable child, every loop device's at once, within one deadline.
+void add_loop_status(LoopDevice& loop, const std::string& dev_root,
+                     std::chrono::steady_clock::time_point deadline) {
   std::string node = dev_root + "/" + device_node_name(loop.name);
-  auto status = run_bounded_value<LoopStatus>([&node] { return loop_status(node); }, limit);
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto status = run_bounded_value<LoopStatus>([&node] { return loop_status(node); },
+                                              std::max(left, std::chrono::milliseconds(0)));
   if (!status) return;
   // lo_device is the kernel's huge_encode_dev(), which glibc's major()/minor() decode.
   loop.backing_dev = DeviceNumber::from_dev(status->backing_dev);
@@ -156,8 +161,13 @@ std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std
     loop.dev = *dev;
     loop.backing_file = std::move(backing);
     loop.autoclear = read_attribute(loop_dir / "autoclear") == "1";
-    if (live) add_loop_status(loop, dev_root, limit);
     loops.push_back(std::move(loop));
+  }
+  if (live) {
+    constexpr std::size_t kMaxAtOnce = 16;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    run_in_parallel(loops.size(), kMaxAtOnce,
+                    [&](std::size_t i) { add_loop_status(loops[i], dev_root, deadline); });
   }
   return loops;
 }

@@ -64,6 +64,18 @@ Result<std::vector<int>> list_numeric_entries_at(int dirfd, const char* path) {
   return out;
 }
 
+Status visit_numeric_entries_at(int dirfd, const char* path,
+                                const std::function<void(int dir_fd, int number, const char* name)>& visit) {
+  auto dir = open_dir_stream(dirfd, path);
+  if (!dir) return tl::unexpected(dir.error());
+  const int fd = ::dirfd(dir->get());
+  while (struct dirent* ent = ::readdir(dir->get())) {
+    int value = 0;
+    if (parse_int(ent->d_name, value)) visit(fd, value, ent->d_name);
+  }
+  return {};
+}
+
 Result<std::vector<int>> list_numeric_entries(const std::string& dir) {
   return list_numeric_entries_at(AT_FDCWD, dir.c_str());
 }

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,12 @@ namespace detach {
 // Numeric entries of DIR (pids under /proc, tids under /proc/PID/task, fds under /proc/PID/fd), sorted.
 Result<std::vector<int>> list_numeric_entries(const std::string& dir);
 Result<std::vector<int>> list_numeric_entries_at(int dirfd, const char* path);
+
+// Opens PATH (relative to DIRFD) and calls VISIT(dir_fd, number, name) for each numeric entry as the kernel
+// lists them (ascending for /proc/PID/fd): no list is built, and NAME is relative to DIR_FD, so a statx per
+// entry costs no path building. Fails only when PATH cannot be opened.
+Status visit_numeric_entries_at(int dirfd, const char* path,
+                                const std::function<void(int dir_fd, int number, const char* name)>& visit);
 
 // Names of a directory (map_files entries "7f..-7f..", sysfs holders), unsorted; "." and ".." left out.
 Result<std::vector<std::string>> list_entries_at(int dirfd, const char* path);

@@ -29,6 +29,13 @@ Result<MountRef> mount_ref_at(int dirfd, const char* path, bool want_unique) {
   return ref;
 }
 
+Result<std::uint64_t> directory_size(int dir_fd) {
+  struct statx stx {};
+  if (::statx(dir_fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_SIZE, &stx) != 0)
+    return fail_errno("statx", "(directory)");
+  return (stx.stx_mask & STATX_SIZE) ? stx.stx_size : 0;
+}
+
 Result<mode_t> link_mode_at(int dirfd, const char* path) {
   struct statx stx {};
   if (::statx(dirfd, path, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_MODE, &stx) != 0)

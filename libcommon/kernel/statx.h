@@ -23,6 +23,9 @@ struct MountRef {
 // With WANT_UNIQUE, asks for STATX_MNT_ID_UNIQUE and falls back to STATX_MNT_ID when the kernel lacks it.
 Result<MountRef> mount_ref_at(int dirfd, const char* path, bool want_unique);
 
+// The size statx gives for an open directory: for /proc/PID/fd, the number of open fds (Linux 6.2; 0 before).
+Result<std::uint64_t> directory_size(int dir_fd);
+
 // Mode bits of a /proc/PID/fd/N link itself: they carry the fd's access mode (r = read, w = write).
 Result<mode_t> link_mode_at(int dirfd, const char* path);
 

@@ -49,6 +49,7 @@ struct Mount {
   std::uint64_t ns_id = 0;               // mount namespace id (nsfs), 0 when unknown
   std::uint64_t ns_inode = 0;            // mount namespace inode, 0 when detached
   bool attached = true;                  // false: no namespace lists it (lazily detached, still pinned)
+  bool unverified = false;               // not attached: but the namespace walk was incomplete (ScanGaps)
   std::optional<long long> detached_at;  // epoch seconds, from the journal
 };
 

@@ -58,6 +58,7 @@ std::string Pin::how() const {
   switch (kind) {
     case PinKind::Fd:
       out += " " + std::to_string(fd);
+      if (fd_last > fd) out += "-" + std::to_string(fd_last);
       if (access != Access::Unknown) out += std::string(" (") + access_name(access) + ")";
       break;
     case PinKind::LoopBacking:

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -38,15 +39,20 @@ struct Pin {
   DeviceNumber rdev;      // an fd on a block device node: the device it opens (0:0 otherwise)
   pid_t pid = 0;          // task pins: the process
   pid_t tid = 0;          // task pins: the thread, when the thread has its own fs or fd table; else 0
-  int fd = -1;            // PinKind::Fd: the descriptor number
+  int fd = -1;            // PinKind::Fd: the descriptor number (the first of a range)
+  int fd_last = -1;       // PinKind::Fd: the last descriptor of a range of like fds; -1: just `fd`
   Access access = Access::Unknown;
+  bool detailed = false;  // the scan read what a view prints of it (access mode; path where it matters)
   // readlink() of the pin; for a detached mount it is relative to the detached root and is not a host path.
   std::string path;
   // kernel pins: what holds it ("/dev/loop1", the swap file path, the other mount's target)
   std::string holder;
 
-  // "cwd", "fd 7 (write)", "mmap /lib/x.so", "loop /dev/loop1"
+  // "cwd", "fd 7 (write)", "fd 3-1002 (read)", "mmap /lib/x.so", "loop /dev/loop1"
   std::string how() const;
+  // How many descriptors a PinKind::Fd pin stands for: the scan merges consecutive fds of one task on one
+  // mount with one access mode and no path into one pin, so that memory follows pinners, not fds.
+  std::size_t fd_count() const { return fd_last > fd ? static_cast<std::size_t>(fd_last - fd) + 1 : 1; }
 };
 
 }  // namespace detach

@@ -15,6 +15,10 @@ const Task* Snapshot::task(pid_t pid) const {
 }
 
 const Superblock* Snapshot::superblock(DeviceNumber dev) const {
+  if (auto it = superblock_index_.find(dev);
+      it != superblock_index_.end() && it->second < superblocks.size() && superblocks[it->second].dev == dev)
+    return &superblocks[it->second];
+  // Built by hand (tests) without build_superblocks(): look.
   for (const Superblock& sb : superblocks)
     if (sb.dev == dev) return &sb;
   return nullptr;
@@ -35,7 +39,14 @@ const BlockDevice* Snapshot::block_device(const std::string& name) const {
 std::vector<const Mount*> Snapshot::detached_mounts() const {
   std::vector<const Mount*> out;
   for (const auto& [key, m] : mounts)
-    if (!m.attached) out.push_back(&m);
+    if (!m.attached && !m.unverified) out.push_back(&m);
+  return out;
+}
+
+std::vector<const Mount*> Snapshot::unverified_mounts() const {
+  std::vector<const Mount*> out;
+  for (const auto& [key, m] : mounts)
+    if (m.unverified) out.push_back(&m);
   return out;
 }
 
@@ -81,22 +92,16 @@ std::vector<std::size_t> Snapshot::pins_keeping(const Mount& m) const {
   return out;
 }
 
-namespace {
-
-Superblock& superblock_for(std::vector<Superblock>& sbs, DeviceNumber dev) {
-  for (Superblock& sb : sbs)
-    if (sb.dev == dev) return sb;
-  Superblock& sb = sbs.emplace_back();
-  sb.dev = dev;
-  return sb;
-}
-
-}  // namespace
-
 void Snapshot::build_superblocks() {
   superblocks.clear();
+  superblock_index_.clear();
+  auto superblock_for = [this](DeviceNumber dev) -> Superblock& {
+    auto [it, added] = superblock_index_.emplace(dev, superblocks.size());
+    if (added) superblocks.emplace_back().dev = dev;
+    return superblocks[it->second];
+  };
   for (const auto& [key, m] : mounts) {
-    Superblock& sb = superblock_for(superblocks, m.dev);
+    Superblock& sb = superblock_for(m.dev);
     (m.attached ? sb.attached : sb.detached).push_back(key);
     if (sb.fstype.empty()) sb.fstype = m.fstype;
     // A block device source names the device best; a detached mount's source comes from sysfs or the journal.
@@ -109,7 +114,7 @@ void Snapshot::build_superblocks() {
     const Mount* m = pin.mount ? mount(pin.mount) : nullptr;
     DeviceNumber dev = m ? m->dev : pin.dev;
     if (m == nullptr && pin.dev == DeviceNumber{}) continue;
-    Superblock& sb = superblock_for(superblocks, dev);
+    Superblock& sb = superblock_for(dev);
     sb.pins.push_back(i);
     if (!is_task_pin(pin.kind)) sb.kernel_pins.push_back(i);
   }

@@ -46,12 +46,22 @@ struct BlockDevice {
   std::string md_level;  // md level, when any
 };
 
+// A process whose /proc entries the scan was refused (EACCES, EPERM): its pins may be missing.
+struct DeniedProcess {
+  pid_t pid = 0;
+  std::string command;  // /proc/PID/comm, which stays readable; empty when it was refused too
+};
+
 // What the scan could not see: counted, and told to the user when it could change the answer.
 struct ScanGaps {
-  unsigned denied = 0;               // EACCES/EPERM on a /proc entry
-  unsigned vanished = 0;             // ENOENT/ESRCH: the task exited during the scan
-  unsigned namespaces_unlisted = 0;  // namespaces whose mounts could not be listed
-  std::vector<std::string> notes;    // e.g. "listmount() not supported: using mountinfo"
+  unsigned denied = 0;                          // EACCES/EPERM on a /proc entry
+  std::vector<DeniedProcess> denied_processes;  // the processes those entries belong to, in pid order
+  unsigned vanished = 0;                        // ENOENT/ESRCH: the task exited during the scan
+  unsigned namespaces_unlisted = 0;             // namespaces whose mounts could not be listed
+  // false: the walk over every mount namespace was refused (it needs CAP_SYS_ADMIN), so a mount that no
+  // listed namespace shows may be attached in one this user cannot list: not proof of a detach.
+  bool namespaces_complete = true;
+  std::vector<std::string> notes;  // e.g. "listmount() not supported: using mountinfo"
 };
 
 class Snapshot {
@@ -72,7 +82,11 @@ class Snapshot {
   const Superblock* superblock(DeviceNumber dev) const;
   const BlockDevice* block_device(DeviceNumber dev) const;
   const BlockDevice* block_device(const std::string& name) const;
+  // Mounts no namespace lists, the walk over namespaces being complete: lazily detached and still alive.
   std::vector<const Mount*> detached_mounts() const;
+  // Mounts pinned by a task that no namespace we could list shows, when the walk was not complete: attached
+  // in a namespace this user cannot list, or detached; only root can tell.
+  std::vector<const Mount*> unverified_mounts() const;
   std::vector<const Pin*> pins_of(MountKey key) const;
   std::vector<const Pin*> pins_of(const Superblock& sb) const;
   // Pins by their indexes in `pins` (as reasons and superblocks keep them).
@@ -89,6 +103,9 @@ class Snapshot {
 
   // Groups mounts and pins by device number into superblocks; the scan calls it last.
   void build_superblocks();
+
+ private:
+  std::map<DeviceNumber, std::size_t> superblock_index_;  // device -> index into superblocks
 };
 
 }  // namespace detach

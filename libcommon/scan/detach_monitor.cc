@@ -1,11 +1,17 @@
 #include "scan/detach_monitor.h"
 
-#include "explain/pinner.h"
 #include "kernel/nsfs.h"
 
 #include <thread>
 
 namespace detach {
+
+std::vector<const Pin*> DetachEvent::pins() const {
+  std::vector<const Pin*> out;
+  out.reserve(keeping.pins.size());
+  for (const Pin& pin : keeping.pins) out.push_back(&pin);
+  return out;
+}
 
 Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::milliseconds poll_interval,
                                            Mode mode) {
@@ -36,9 +42,10 @@ void DetachMonitor::mark_new_namespaces() {
 
 Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
   ScanOptions options = options_;
-  options.describe_detached = [this](MountKey key) { return detached_.count(key) == 0; };
+  options.describe_detached = [this](const Mount& m) { return detached_.count(m.key) == 0; };
   auto snapshot = take_snapshot(options);
   if (!snapshot) return tl::unexpected(snapshot.error());
+  sees_every_namespace_ = snapshot->gaps.namespaces_complete;
   std::set<MountKey> now_detached;
   for (const Mount* m : snapshot->detached_mounts()) {
     now_detached.insert(m->key);
@@ -50,7 +57,10 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
       event.mount.target = before->second.target;
       event.mount.ns_id = before->second.ns_id;
     }
-    event.pinners = describe_pins(*snapshot, snapshot->pins_at(snapshot->pins_keeping(*m)));
+    for (const Pin* pin : snapshot->pins_at(snapshot->pins_keeping(*m))) {
+      event.keeping.pins.push_back(*pin);
+      if (const Task* task = snapshot->task(pin->pid)) event.keeping.tasks.emplace(task->pid, *task);
+    }
     events.push_back(std::move(event));
   }
   for (MountKey key : detached_) {

@@ -21,8 +21,11 @@ struct DetachEvent {
     Released,  // a detached mount is really gone (or was never pinned)
   };
   Kind kind = Kind::Detached;
-  Mount mount;          // as it was while attached, when we saw it then (target = former mount point)
-  std::string pinners;  // describe_pins of what holds it, for Detached
+  Mount mount;  // as it was while attached, when we saw it then (target = former mount point)
+  // For Detached: what keeps it alive, as a snapshot of its own (the pins, and the tasks that hold them), so
+  // the event outlives the scan it came from and the views group and print it as they print a listing.
+  Snapshot keeping;
+  std::vector<const Pin*> pins() const;
 };
 
 class DetachMonitor {
@@ -35,6 +38,9 @@ class DetachMonitor {
                                      Mode mode = Mode::Auto);
 
   bool uses_fanotify() const { return watch_.has_value(); }
+  // False when the walk over every mount namespace was refused (not CAP_SYS_ADMIN): detaches in namespaces
+  // this user cannot list go unseen.
+  bool sees_every_namespace() const { return sees_every_namespace_; }
 
   // Waits up to TIMEOUT (negative: forever) and returns what changed; empty on timeout.
   Result<std::vector<DetachEvent>> next(std::chrono::milliseconds timeout);
@@ -51,6 +57,7 @@ class DetachMonitor {
   std::set<std::uint64_t> watched_namespaces_;
   std::map<MountKey, Mount> attached_;  // last seen attached mounts: where a detached one used to be
   std::set<MountKey> detached_;         // detached mounts already reported
+  bool sees_every_namespace_ = true;
 };
 
 }  // namespace detach

@@ -1,9 +1,12 @@
 // Detached mounts: a mount id some pin refers to that no namespace lists.
 #include <fcntl.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <string_view>
 
+#include "base/parallel.h"
 #include "journal/journal.h"
 #include "kernel/fs_probe.h"
 #include "kernel/statx.h"
@@ -65,8 +68,25 @@ std::map<MountKey, const Pin*> candidates(const ScanState& state) {
   return out;
 }
 
-void describe_device(const ScanState& state, Mount& m) {
-  // Another mount of the same superblock, still attached somewhere, already knows it: no fs call needed.
+// What a detached mount is: everything its description needs, and what it found (notes on what failed), so
+// that mounts can be described side by side and joined afterwards.
+struct Description {
+  Mount mount;
+  const Pin* pin = nullptr;  // the pin to follow back to it; null for a mount only the kernel holds
+  std::vector<std::string> notes;
+};
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds time_left(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return std::max(left, std::chrono::milliseconds(0));
+}
+
+// The type and source of the filesystem: from another mount of the superblock that is still attached (no fs
+// call needed), else from sysfs and the device (blkid, bounded).
+void describe_device(const ScanState& state, Description& d, Clock::time_point deadline) {
+  Mount& m = d.mount;
   for (const auto& [key, other] : state.snapshot.mounts) {
     if (other.attached && other.dev == m.dev && !m.dev.anonymous()) {
       m.fstype = other.fstype;
@@ -77,24 +97,31 @@ void describe_device(const ScanState& state, Mount& m) {
   }
   m.source = block_device_path(state.options.sys_root, m.dev);
   if (!m.source.empty()) {
-    auto type =
-        probe_device_fstype(state.options.dev_root + m.source.substr(4), state.options.fs_call_timeout);
-    if (type) m.fstype = *type;
+    auto type = probe_device_fstype(state.options.dev_root + m.source.substr(4), time_left(deadline));
+    if (type)
+      m.fstype = *type;
+    else if (type.error().err == ETIMEDOUT)
+      d.notes.push_back("detached mount on " + m.source + ": its device did not answer in time");
   } else if (is_fuse_connection(state.options.sys_root, m.dev)) {
-    m.fstype = "fuse";  // asking the fs itself could hang on its daemon
+    m.fstype = "fuse";  // fusectl names it: asking the fs itself could hang on its daemon
   }
 }
 
 // What only a call into the fs tells (bounded, in a child): the per-mount options, and the type and source of
 // a filesystem neither sysfs nor another mount described.
-void describe_by_probe(ScanState& state, Mount& m, const Pin& pin) {
-  if (!state.options.live) return;
-  std::string link = proc_link(state.options, pin);
+void describe_by_probe(const ScanState& state, Description& d, Clock::time_point deadline) {
+  Mount& m = d.mount;
+  if (!state.options.live || d.pin == nullptr) return;
+  const bool known = !m.fstype.empty() && !m.source.empty();
+  if (!state.options.detached_options && (known || m.fstype == "fuse")) return;
+  std::string link = proc_link(state.options, *d.pin);
   if (link.empty()) return;
-  auto id = probe_fs_bounded(link, state.options.sys_root, state.options.fs_call_timeout);
+  auto id = probe_fs_bounded(link, state.options.sys_root, time_left(deadline));
   if (!id) {
-    state.snapshot.gaps.notes.push_back("detached mount " + std::to_string(m.key) + ": " +
-                                        id.error().message());
+    std::string what = m.fstype.empty() ? "" : " (" + m.fstype + ")";
+    d.notes.push_back("detached mount " + std::to_string(m.key) + what + " could not be probed: " +
+                      (id.error().err == ETIMEDOUT ? std::string("its filesystem did not answer in time")
+                                                   : id.error().message()));
     return;
   }
   if (m.fstype.empty()) m.fstype = id->fstype;
@@ -103,10 +130,27 @@ void describe_by_probe(ScanState& state, Mount& m, const Pin& pin) {
   m.vfs_options = id->vfs_options;
 }
 
-Mount describe_detached(ScanState& state, MountKey key, const Pin& pin) {
+// Every description runs at once, under one deadline: six mounts on a dead FUSE daemon cost one timeout, not
+// six. Each description forks its own bounded children, so threads here only wait.
+void describe_all(const ScanState& state, std::vector<Description>& todo) {
+  constexpr std::size_t kMaxAtOnce = 16;
+  const Clock::time_point deadline = Clock::now() + state.options.fs_call_timeout;
+  run_in_parallel(todo.size(), kMaxAtOnce, [&](std::size_t i) {
+    describe_device(state, todo[i], deadline);
+    describe_by_probe(state, todo[i], deadline);
+  });
+}
+
+bool wants_description(const ScanState& state, const Mount& m) {
+  return !state.options.describe_detached || state.options.describe_detached(m);
+}
+
+Mount identify_detached(const ScanState& state, MountKey key, const Pin& pin) {
   Mount m;
   m.key = key;
   m.attached = false;
+  // Only a complete walk over the namespaces proves that no namespace has it.
+  m.unverified = !state.snapshot.gaps.namespaces_complete;
   m.dev = pin.dev;
   if (state.snapshot.id_kind == IdKind::Unique) {
     m.unique_id = key;
@@ -116,9 +160,6 @@ Mount describe_detached(ScanState& state, MountKey key, const Pin& pin) {
   } else {
     m.old_id = static_cast<std::uint32_t>(key);
   }
-  if (state.options.describe_detached && !state.options.describe_detached(key)) return m;
-  describe_device(state, m);
-  describe_by_probe(state, m, pin);
   return m;
 }
 
@@ -130,36 +171,49 @@ bool has_mount_on(const Snapshot& snapshot, DeviceNumber dev) {
 
 // A loop device or swap file on a detached fs holds its mount through the backing file, but the kernel gives
 // no way to learn that mount's id. Show it anyway, keyed by its device, so nothing that pins is left unsaid.
-void add_kernel_held_mounts(ScanState& state) {
-  Snapshot& snapshot = state.snapshot;
-  for (Pin& pin : snapshot.pins) {
+std::vector<Mount> kernel_held_mounts(const ScanState& state) {
+  std::vector<Mount> out;
+  for (const Pin& pin : state.snapshot.pins) {
     if (is_task_pin(pin.kind) || pin.mount != 0 || pin.dev == DeviceNumber{}) continue;
-    if (has_mount_on(snapshot, pin.dev)) continue;
-    Mount m;
-    m.key = kKernelHeldKeyBit | (static_cast<MountKey>(pin.dev.major) << 32) | pin.dev.minor;
+    if (has_mount_on(state.snapshot, pin.dev)) continue;
+    const MountKey key = kKernelHeldKeyBit | (static_cast<MountKey>(pin.dev.major) << 32) | pin.dev.minor;
+    if (std::any_of(out.begin(), out.end(), [key](const Mount& m) { return m.key == key; })) continue;
+    Mount& m = out.emplace_back();
+    m.key = key;
     m.attached = false;
     m.dev = pin.dev;
-    describe_device(state, m);
-    snapshot.mounts[m.key] = std::move(m);
   }
-  for (Pin& pin : snapshot.pins)
-    if (!is_task_pin(pin.kind) && pin.mount == 0)
-      for (const auto& [key, m] : snapshot.mounts)
-        if ((key & kKernelHeldKeyBit) && m.dev == pin.dev) pin.mount = key;
+  return out;
 }
 
 }  // namespace
 
 void find_detached_mounts(ScanState& state) {
+  std::vector<Description> todo;
   auto found = candidates(state);
   if (!found.empty()) {
     std::set<MountKey> listed_now = relist_mount_keys(state);
     for (const auto& [key, pin] : found) {
       if (listed_now.count(key)) continue;  // mounted while we scanned: attached, not detached
-      state.snapshot.mounts[key] = describe_detached(state, key, *pin);
+      todo.push_back(Description{identify_detached(state, key, *pin), pin, {}});
     }
   }
-  add_kernel_held_mounts(state);
+  for (Mount& m : kernel_held_mounts(state)) todo.push_back(Description{std::move(m), nullptr, {}});
+
+  std::vector<Description> described, plain;
+  for (Description& d : todo) (wants_description(state, d.mount) ? described : plain).push_back(std::move(d));
+  describe_all(state, described);
+  Snapshot& snapshot = state.snapshot;
+  for (std::vector<Description>* list : {&described, &plain}) {
+    for (Description& d : *list) {
+      snapshot.gaps.notes.insert(snapshot.gaps.notes.end(), d.notes.begin(), d.notes.end());
+      snapshot.mounts[d.mount.key] = std::move(d.mount);
+    }
+  }
+  for (Pin& pin : snapshot.pins)
+    if (!is_task_pin(pin.kind) && pin.mount == 0)
+      for (const auto& [key, m] : snapshot.mounts)
+        if ((key & kKernelHeldKeyBit) && m.dev == pin.dev) pin.mount = key;
 }
 
 void join_detach_journal(ScanState& state) {

@@ -61,6 +61,11 @@ void attach_tasks(ScanState& state) {
 bool list_all_with_syscalls(ScanState& state) {
   auto handles = walk_mount_namespaces(state.options.proc_root);
   if (!handles) {
+    // Refused (the walk needs CAP_SYS_ADMIN): namespaces of tasks we may not look at are unseen. An older
+    // kernel without the walk still shows every namespace a task is in, to whoever may read every task.
+    const int err = handles.error().err;
+    state.snapshot.gaps.namespaces_complete =
+        err != EPERM && err != EACCES && state.snapshot.gaps.denied_processes.empty();
     state.snapshot.gaps.notes.push_back("mount namespaces: " + handles.error().message() +
                                         ": only namespaces with a task are seen");
     return false;
@@ -95,6 +100,7 @@ void list_tasks(ScanState& state) {
     if (!link) {
       // Kernel threads have no ns links (ENOENT) and pin nothing of users'; only a refusal is a gap.
       if (link.error().err != ENOENT) state.note_error(link.error().err);
+      if (link.error().err == EACCES || link.error().err == EPERM) state.note_denied(pid);
       continue;
     }
     state.tasks.push_back(TaskRef{pid, parse_mnt_ns_link(*link)});

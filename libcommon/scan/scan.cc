@@ -1,5 +1,8 @@
 #include "scan/scan.h"
 
+#include <algorithm>
+
+#include "kernel/procfs.h"
 #include "scan/scan_state.h"
 
 namespace detach {
@@ -12,6 +15,17 @@ void ScanState::note_error(int err) {
   } else if (err == EACCES || err == EPERM) {
     ++snapshot.gaps.denied;
   }
+}
+
+void ScanState::note_denied(pid_t pid) {
+  std::vector<DeniedProcess>& denied = snapshot.gaps.denied_processes;
+  auto at = std::lower_bound(denied.begin(), denied.end(), pid,
+                             [](const DeniedProcess& d, pid_t p) { return d.pid < p; });
+  if (at != denied.end() && at->pid == pid) return;
+  DeniedProcess d{pid, {}};
+  if (auto comm = read_file(options.proc_root + "/" + std::to_string(pid) + "/comm"))
+    d.command = chomp(*comm);
+  denied.insert(at, std::move(d));
 }
 
 }  // namespace scan

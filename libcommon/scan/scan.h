@@ -22,14 +22,28 @@ struct ScanOptions {
   bool task_pins = true;  // scan /proc/PID for cwd, root, exe, fds, mmaps
   bool threads = true;    // also threads with their own fs or fd table
   bool mmaps = true;
-  // Which attached mounts need pin details (path, access mode). Pins of detached mounts always get them.
-  // Unset: all. Details cost a readlink per pin, so tools that ask about one device narrow this.
+  // Which attached mounts need pin details (access mode of fds, path of cwd, root, exe and mmaps). Pins of
+  // detached mounts always get them. Unset: all. Details cost a syscall per pin, so tools that ask about one
+  // device narrow this. Called from several threads at once: it must only read what it captures.
   std::function<bool(const Mount&)> detail_pins_of;
+  // Also the path of every detailed fd (a readlink each; one row per pin wants them). Without it, like fds
+  // of a task (consecutive numbers, one mount, one access mode) are kept as one range pin.
+  bool fd_paths = false;
+  // The calling process is no pinner: its own stdin/stdout are not what a user asks about (psmisc's fuser
+  // skips itself too).
+  bool skip_self = true;
+  // How many threads scan /proc in parallel; 0: one per CPU (at most 8).
+  unsigned workers = 0;
   // Which detached mounts to describe (source, fs type, options: sysfs, and blkid and statfs in children).
   // Unset: all. Those not described keep their ids and device only; a watcher that reported a mount already
   // does not need it again every second.
-  std::function<bool(MountKey)> describe_detached;
-  // Anything that has to call into a filesystem (fstatfs of a detached mount) gets this long, in a child.
+  // Called with the mount's ids and device only.
+  std::function<bool(const Mount&)> describe_detached;
+  // The per-mount options of detached mounts (fstatfs, bounded). Without them, a detached mount's fs is asked
+  // only when nothing else tells its type and source (btrfs, tmpfs), and a FUSE one never (fusectl names it).
+  bool detached_options = true;
+  // Anything that has to call into a filesystem (fstatfs of detached mounts, blkid of their devices) runs in
+  // killable children, all at once, within this time overall.
   std::chrono::milliseconds fs_call_timeout{2000};
   // Where the journal of lazy detaches is read from, to give detached mounts their former mount point,
   // namespace and time. Empty: not read. Read as given for fixture scans too, with the boot id of proc_root.

@@ -27,6 +27,8 @@ struct ScanState {
   MountKey nsfs_mount = 0;             // fds on it are namespace handles
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.
   void note_error(int err);
+  // Names a process whose entries were refused (once, kept in pid order).
+  void note_denied(pid_t pid);
 };
 
 // Every process and the inode of its mount namespace.

@@ -1,12 +1,22 @@
 // Pins held by tasks: cwd, root, exe, fds, file mappings; threads with their own fs or fd table.
+//
+// The hot path is one statx per fd (the mount id only, AT_STATX_DONT_SYNC: it never waits on the fs). What
+// only a view prints (an fd's access mode, a path) is read only for pins of the mounts a tool asked about.
+// The tasks are spread over threads (each task's pins are its own vector, joined in pid order at the end, so
+// the result does not depend on the threads), and like fds of a task become one range pin, so memory follows
+// pinners, not fds.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <set>
+#include <thread>
 #include <utility>
 
+#include "base/parallel.h"
 #include "kernel/procfs.h"
 #include "kernel/statx.h"
 #include "kernel/uapi.h"
@@ -24,37 +34,87 @@ struct TaskDir {
   std::uint64_t ns_inode = 0;
 };
 
+// What the scan of one task found. Workers fill their own; nothing is shared while they run.
+struct TaskPins {
+  std::vector<Pin> pins;
+  unsigned denied = 0;
+  unsigned vanished = 0;
+  void note_error(int err) {
+    if (err == ENOENT || err == ESRCH)
+      ++vanished;
+    else if (err == EACCES || err == EPERM)
+      ++denied;
+  }
+};
+
+Access access_from_flags(int flags) {
+  switch (flags & O_ACCMODE) {
+    case O_RDONLY:
+      return Access::Read;
+    case O_WRONLY:
+      return Access::Write;
+    case O_RDWR:
+      return Access::ReadWrite;
+    default:
+      return Access::Unknown;
+  }
+}
+
+Access access_from_link_mode(mode_t mode) {
+  bool r = mode & S_IRUSR, w = mode & S_IWUSR;
+  return r && w ? Access::ReadWrite : w ? Access::Write : r ? Access::Read : Access::Unknown;
+}
+
+// One more fd of a range: same task, mount, device and access, the next number, nothing of its own to show.
+bool extends_range(const Pin& last, const Pin& pin) {
+  return last.kind == PinKind::Fd && pin.kind == PinKind::Fd && last.pid == pin.pid && last.tid == pin.tid &&
+         last.mount == pin.mount && last.dev == pin.dev && last.rdev == pin.rdev &&
+         last.access == pin.access && last.detailed == pin.detailed && pin.path.empty() &&
+         std::max(last.fd, last.fd_last) + 1 == pin.fd;
+}
+
 class PinCollector {
  public:
-  explicit PinCollector(ScanState& state)
-      : state_(state), unique_(state.snapshot.id_kind == IdKind::Unique) {}
+  PinCollector(const ScanState& state, TaskPins& out)
+      : state_(state), out_(out), unique_(state.snapshot.id_kind == IdKind::Unique) {}
 
   void scan_fs_links(const TaskDir& task) {
-    add_link(task, "cwd", PinKind::Cwd, -1);
-    add_link(task, "root", PinKind::Root, -1);
+    add_link(task, task.dir.get(), "cwd", PinKind::Cwd, -1);
+    add_link(task, task.dir.get(), "root", PinKind::Root, -1);
   }
-  void scan_exe(const TaskDir& task) { add_link(task, "exe", PinKind::Exe, -1); }
+  void scan_exe(const TaskDir& task) { add_link(task, task.dir.get(), "exe", PinKind::Exe, -1); }
   void scan_fds(const TaskDir& task);
   void scan_mmaps(const TaskDir& task);
 
  private:
   // The mount a /proc link leads to: statx live (never waits on the fs), fdinfo or path lookup otherwise.
-  bool resolve(const TaskDir& task, const std::string& link, PinKind kind, int fd, Pin& pin);
-  bool resolve_by_path(const TaskDir& task, const std::string& link, Pin& pin);
-  void add_link(const TaskDir& task, const std::string& link, PinKind kind, int fd);
+  // PROBING: an fd number asked for without a listing; ENOENT then means "not open", not a vanished task.
+  bool resolve(const TaskDir& task, int dirfd, const char* link, Pin& pin, bool probing = false);
+  bool resolve_by_path(const TaskDir& task, int dirfd, const char* link, Pin& pin);
   bool wants_detail(const Pin& pin) const;
-  void add_detail(const TaskDir& task, const std::string& link, Pin& pin);
+  void add_detail(const TaskDir& task, int dirfd, const char* link, Pin& pin);
+  // Resolves LINK (relative to DIRFD) into a pin; false when it leads nowhere we count.
+  bool make_pin(const TaskDir& task, int dirfd, const char* link, PinKind kind, int fd, Pin& pin,
+                bool probing = false);
+  bool add_link(const TaskDir& task, int dirfd, const char* link, PinKind kind, int fd, bool probing = false);
+  std::size_t probe_fds(const TaskDir& task, int fd_dir, std::uint64_t open_fds, int& next);
+  void push(Pin pin);
 
-  ScanState& state_;
+  const ScanState& state_;
+  TaskPins& out_;
   bool unique_;
+  // Mounts no namespace lists whose path this task has shown once: enough to tell a kernel-internal mount
+  // ("anon_inode:[x]") from a detached one, without a readlink per fd.
+  std::set<MountKey> unlisted_seen_;
 };
 
-bool PinCollector::resolve(const TaskDir& task, const std::string& link, PinKind kind, int fd, Pin& pin) {
+bool PinCollector::resolve(const TaskDir& task, int dirfd, const char* link, Pin& pin, bool probing) {
   if (state_.options.live) {
-    auto ref = mount_ref_at(task.dir.get(), link.c_str(), unique_);
+    auto ref = mount_ref_at(dirfd, link, unique_);
     if (!ref) {
+      if (probing && ref.error().err == ENOENT) return false;
       // Kernel threads have no exe (ENOENT): nothing was missed there.
-      if (!(kind == PinKind::Exe && ref.error().err == ENOENT)) state_.note_error(ref.error().err);
+      if (!(pin.kind == PinKind::Exe && ref.error().err == ENOENT)) out_.note_error(ref.error().err);
       return false;
     }
     if (ref->unique != unique_) return false;  // ids from another family would never match a mount
@@ -64,10 +124,10 @@ bool PinCollector::resolve(const TaskDir& task, const std::string& link, PinKind
     if (S_ISBLK(ref->mode)) pin.rdev = ref->rdev;
     return true;
   }
-  if (kind == PinKind::Fd) {
-    auto text = read_file_at(task.dir.get(), ("fdinfo/" + std::to_string(fd)).c_str());
+  if (pin.kind == PinKind::Fd) {
+    auto text = read_file_at(task.dir.get(), ("fdinfo/" + std::to_string(pin.fd)).c_str());
     if (!text) {
-      state_.note_error(text.error().err);
+      out_.note_error(text.error().err);
       return false;
     }
     auto info = parse_fdinfo(*text);
@@ -76,13 +136,13 @@ bool PinCollector::resolve(const TaskDir& task, const std::string& link, PinKind
     pin.ino = info->ino;
     return true;
   }
-  return resolve_by_path(task, link, pin);
+  return resolve_by_path(task, dirfd, link, pin);
 }
 
 // Without statx mount ids (fixtures, kernels before 5.8): the deepest mount point that is a prefix of the
 // path.
-bool PinCollector::resolve_by_path(const TaskDir& task, const std::string& link, Pin& pin) {
-  auto target = read_link_at(task.dir.get(), link.c_str());
+bool PinCollector::resolve_by_path(const TaskDir& task, int dirfd, const char* link, Pin& pin) {
+  auto target = read_link_at(dirfd, link);
   if (!target || target->empty() || (*target)[0] != '/') return false;
   const Namespace* home = nullptr;
   for (const Namespace& ns : state_.snapshot.namespaces)
@@ -111,72 +171,98 @@ bool PinCollector::wants_detail(const Pin& pin) const {
   return !state_.options.detail_pins_of || state_.options.detail_pins_of(*m);
 }
 
-Access access_from_flags(int flags) {
-  switch (flags & O_ACCMODE) {
-    case O_RDONLY:
-      return Access::Read;
-    case O_WRONLY:
-      return Access::Write;
-    case O_RDWR:
-      return Access::ReadWrite;
-    default:
-      return Access::Unknown;
-  }
-}
-
-Access access_from_link_mode(mode_t mode) {
-  bool r = mode & S_IRUSR, w = mode & S_IWUSR;
-  return r && w ? Access::ReadWrite : w ? Access::Write : r ? Access::Read : Access::Unknown;
-}
-
-void PinCollector::add_detail(const TaskDir& task, const std::string& link, Pin& pin) {
-  if (auto path = read_link_at(task.dir.get(), link.c_str())) pin.path = std::move(*path);
+void PinCollector::add_detail(const TaskDir& task, int dirfd, const char* link, Pin& pin) {
+  pin.detailed = true;
+  const bool unlisted = state_.snapshot.mount(pin.mount) == nullptr;
+  const bool want_path = pin.kind != PinKind::Fd || state_.options.fd_paths || pin.rdev != DeviceNumber{} ||
+                         (unlisted && unlisted_seen_.insert(pin.mount).second);
+  if (want_path)
+    if (auto path = read_link_at(dirfd, link)) pin.path = std::move(*path);
   if (pin.kind != PinKind::Fd) return;
   if (state_.options.live) {
     // The fd link's own mode bits carry the access mode: cheaper than reading fdinfo.
-    if (auto mode = link_mode_at(task.dir.get(), link.c_str())) pin.access = access_from_link_mode(*mode);
+    if (auto mode = link_mode_at(dirfd, link)) pin.access = access_from_link_mode(*mode);
     return;
   }
   auto text = read_file_at(task.dir.get(), ("fdinfo/" + std::to_string(pin.fd)).c_str());
   if (auto info = text ? parse_fdinfo(*text) : std::nullopt) pin.access = access_from_flags(info->flags);
 }
 
-void PinCollector::add_link(const TaskDir& task, const std::string& link, PinKind kind, int fd) {
-  Pin pin;
+bool PinCollector::make_pin(const TaskDir& task, int dirfd, const char* link, PinKind kind, int fd, Pin& pin,
+                            bool probing) {
   pin.kind = kind;
   pin.pid = task.pid;
   pin.tid = task.tid;
   pin.fd = fd;
-  if (!resolve(task, link, kind, fd, pin)) return;
-  if (wants_detail(pin)) add_detail(task, link, pin);
-  state_.snapshot.pins.push_back(std::move(pin));
+  return resolve(task, dirfd, link, pin, probing);
+}
+
+void PinCollector::push(Pin pin) {
+  std::vector<Pin>& pins = out_.pins;
+  if (!state_.options.fd_paths && !pins.empty() && pin.mount != state_.nsfs_mount &&
+      extends_range(pins.back(), pin)) {
+    pins.back().fd_last = pin.fd;
+    return;
+  }
+  pins.push_back(std::move(pin));
+}
+
+bool PinCollector::add_link(const TaskDir& task, int dirfd, const char* link, PinKind kind, int fd,
+                            bool probing) {
+  Pin pin;
+  if (!make_pin(task, dirfd, link, kind, fd, pin, probing)) return false;
+  if (wants_detail(pin)) add_detail(task, dirfd, link, pin);
+  push(std::move(pin));
+  return true;
+}
+
+// Most tasks number their fds from 0 without gaps: asking for 0, 1, 2 ... until all OPEN_FDS are found skips
+// the listing (getdents of /proc/PID/fd costs as much as the statx of each fd). A table with gaps stops the
+// probe early; the listing then does the rest, from NEXT on. Returns how many were found.
+std::size_t PinCollector::probe_fds(const TaskDir& task, int fd_dir, std::uint64_t open_fds, int& next) {
+  constexpr std::size_t kSlack = 64;  // misses allowed beyond the number of hits
+  std::size_t found = 0, missed = 0;
+  char name[16];
+  for (int fd = 0; found < open_fds && missed <= kSlack + found; ++fd) {
+    auto [end, ec] = std::to_chars(name, name + sizeof name - 1, fd);
+    *end = '\0';
+    if (add_link(task, fd_dir, name, PinKind::Fd, fd, true))
+      ++found;
+    else
+      ++missed;
+    next = fd + 1;
+  }
+  return found;
 }
 
 void PinCollector::scan_fds(const TaskDir& task) {
-  auto fds = list_numeric_entries_at(task.dir.get(), "fd");
-  if (!fds) {
-    state_.note_error(fds.error().err);
-    return;
+  UniqueFd fd_dir(::openat(task.dir.get(), "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd_dir) return out_.note_error(errno);
+  int next = 0;  // fds below it are done
+  if (state_.options.live) {
+    auto open_fds = directory_size(fd_dir.get());
+    if (open_fds && *open_fds > 0 && probe_fds(task, fd_dir.get(), *open_fds, next) >= *open_fds) return;
   }
-  for (int fd : *fds) add_link(task, "fd/" + std::to_string(fd), PinKind::Fd, fd);
+  Status listed = visit_numeric_entries_at(fd_dir.get(), ".", [&](int dir, int fd, const char* name) {
+    if (fd >= next) add_link(task, dir, name, PinKind::Fd, fd);
+  });
+  if (!listed) out_.note_error(listed.error().err);
 }
 
 void PinCollector::scan_mmaps(const TaskDir& task) {
   if (!state_.options.live) return;  // map_files needs statx; fixtures describe fds only
-  auto entries = list_entries_at(task.dir.get(), "map_files");
-  if (!entries) {
-    state_.note_error(entries.error().err);
-    return;
-  }
-  // A library is mapped in several ranges: one pin per file is enough.
+  UniqueFd dir(::openat(task.dir.get(), "map_files", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) return out_.note_error(errno);
+  auto entries = list_entries_at(dir.get(), ".");
+  if (!entries) return out_.note_error(entries.error().err);
+  // A library is mapped in several ranges: one pin per file is enough, and only that one gets details.
   std::set<std::pair<MountKey, std::uint64_t>> seen;
-  std::size_t first = state_.snapshot.pins.size();
   for (const std::string& range : *entries) {
-    add_link(task, "map_files/" + range, PinKind::Mmap, -1);
-    if (state_.snapshot.pins.size() == first) continue;
-    const Pin& pin = state_.snapshot.pins.back();
-    if (!seen.insert({pin.mount, pin.ino}).second) state_.snapshot.pins.pop_back();
-    first = state_.snapshot.pins.size();
+    Pin pin;
+    if (!make_pin(task, dir.get(), range.c_str(), PinKind::Mmap, -1, pin)) continue;
+    if (!seen.insert({pin.mount, pin.ino}).second) continue;
+    if (wants_detail(pin)) add_detail(task, dir.get(), range.c_str(), pin);
+    push(std::move(pin));
   }
 }
 
@@ -186,7 +272,7 @@ bool shares_with_leader(pid_t pid, pid_t tid, int type) {
   return rc == 0 || rc < 0;  // without kcmp (ENOSYS, EPERM) assume shared: the leader's pins stand for it
 }
 
-void scan_threads(ScanState& state, PinCollector& collector, const TaskDir& leader) {
+void scan_threads(PinCollector& collector, TaskPins& out, const TaskDir& leader) {
   auto tids = list_numeric_entries_at(leader.dir.get(), "task");
   if (!tids || tids->size() < 2) return;
   for (int tid : *tids) {
@@ -197,7 +283,7 @@ void scan_threads(ScanState& state, PinCollector& collector, const TaskDir& lead
     std::string path = "task/" + std::to_string(tid);
     UniqueFd dir(::openat(leader.dir.get(), path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir) {
-      state.note_error(errno);
+      out.note_error(errno);
       continue;
     }
     TaskDir thread{std::move(dir), leader.pid, tid, leader.ns_inode};
@@ -206,22 +292,49 @@ void scan_threads(ScanState& state, PinCollector& collector, const TaskDir& lead
   }
 }
 
+void scan_one_task(const ScanState& state, const TaskRef& ref, TaskPins& out) {
+  auto dir = open_dir(state.options.proc_root + "/" + std::to_string(ref.pid));
+  if (!dir) return out.note_error(dir.error().err);
+  PinCollector collector(state, out);
+  TaskDir task{std::move(*dir), ref.pid, 0, ref.ns_inode};
+  collector.scan_fs_links(task);
+  collector.scan_exe(task);
+  collector.scan_fds(task);
+  if (state.options.mmaps) collector.scan_mmaps(task);
+  if (state.options.threads && state.options.live) scan_threads(collector, out, task);
+}
+
+unsigned worker_count(const ScanOptions& options, std::size_t tasks) {
+  unsigned want =
+      options.workers ? options.workers : std::min(8U, std::max(1U, std::thread::hardware_concurrency()));
+  // A thread costs more than scanning a few tasks: small hosts and fixtures stay on one.
+  return static_cast<unsigned>(std::min<std::size_t>(want, std::max<std::size_t>(1, tasks / 16)));
+}
+
 }  // namespace
 
 void scan_task_pins(ScanState& state) {
-  PinCollector collector(state);
-  for (const TaskRef& ref : state.tasks) {
-    auto dir = open_dir(state.options.proc_root + "/" + std::to_string(ref.pid));
-    if (!dir) {
-      state.note_error(dir.error().err);
-      continue;
-    }
-    TaskDir task{std::move(*dir), ref.pid, 0, ref.ns_inode};
-    collector.scan_fs_links(task);
-    collector.scan_exe(task);
-    collector.scan_fds(task);
-    if (state.options.mmaps) collector.scan_mmaps(task);
-    if (state.options.threads && state.options.live) scan_threads(state, collector, task);
+  const pid_t self = ::getpid();
+  std::vector<const TaskRef*> todo;
+  todo.reserve(state.tasks.size());
+  for (const TaskRef& ref : state.tasks)
+    if (!(state.options.skip_self && ref.pid == self)) todo.push_back(&ref);
+
+  // Each task's pins land in its own slot, so the result does not depend on which thread scanned what.
+  std::vector<TaskPins> found(todo.size());
+  run_in_parallel(todo.size(), worker_count(state.options, todo.size()),
+                  [&](std::size_t i) { scan_one_task(state, *todo[i], found[i]); });
+
+  std::size_t total = 0;
+  for (const TaskPins& t : found) total += t.pins.size();
+  std::vector<Pin>& pins = state.snapshot.pins;
+  pins.reserve(pins.size() + total);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    TaskPins& t = found[i];
+    std::move(t.pins.begin(), t.pins.end(), std::back_inserter(pins));
+    state.snapshot.gaps.vanished += t.vanished;
+    state.snapshot.gaps.denied += t.denied;
+    if (t.denied) state.note_denied(todo[i]->pid);
   }
 }
 

@@ -2,6 +2,7 @@
 #include <pwd.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "kernel/procfs.h"
@@ -19,7 +20,20 @@ std::string user_name(uid_t uid) {
   return std::to_string(uid);
 }
 
-Task read_task(const ScanState& state, pid_t pid) {
+// One passwd lookup per user, not per task: a host runs many processes of few users.
+class UserNames {
+ public:
+  const std::string& of(uid_t uid) {
+    auto it = names_.find(uid);
+    if (it == names_.end()) it = names_.emplace(uid, user_name(uid)).first;
+    return it->second;
+  }
+
+ private:
+  std::map<uid_t, std::string> names_;
+};
+
+Task read_task(const ScanState& state, pid_t pid, UserNames& users) {
   std::string dir = state.options.proc_root + "/" + std::to_string(pid);
   Task task;
   task.pid = pid;
@@ -27,7 +41,7 @@ Task read_task(const ScanState& state, pid_t pid) {
   if (auto status = read_file(dir + "/status")) {
     if (auto uid = parse_status_uid(*status)) {
       task.uid = *uid;
-      task.user = user_name(*uid);
+      task.user = users.of(*uid);
     }
   }
   if (auto cgroup = read_file(dir + "/cgroup")) {
@@ -43,7 +57,7 @@ Task read_task(const ScanState& state, pid_t pid) {
 
 // Pins a tool will show: those the scan gave details to, and every pin of a detached mount.
 bool shown(const Snapshot& snapshot, const Pin& pin) {
-  if (!pin.path.empty() || pin.rdev != DeviceNumber{}) return true;
+  if (pin.detailed || pin.rdev != DeviceNumber{}) return true;
   const Mount* m = snapshot.mount(pin.mount);
   return m != nullptr && !m->attached;
 }
@@ -54,7 +68,8 @@ void describe_tasks(ScanState& state) {
   std::set<pid_t> pids;
   for (const Pin& pin : state.snapshot.pins)
     if (is_task_pin(pin.kind) && shown(state.snapshot, pin)) pids.insert(pin.pid);
-  for (pid_t pid : pids) state.snapshot.tasks[pid] = read_task(state, pid);
+  UserNames users;
+  for (pid_t pid : pids) state.snapshot.tasks[pid] = read_task(state, pid, users);
 }
 
 }  // namespace detach::scan

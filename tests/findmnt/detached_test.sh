@@ -23,10 +23,11 @@ umount -l "$work/mnt"
 dev=$(stat -Lc '%t:%T' "$loop"); majmin=$((16#${dev%:*})):$((16#${dev#*:}))
 cwd_pid=${pids[0]}; fd_pid=${pids[1]}
 
-echo "1..28"
+echo "1..31"
 list=$("$FINDMNT" --detached -l -o UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS 2>/dev/null)
 row=$(grep -F " $loop " <<<"$list")
-check "the contract list has one row for the detached mount" test "$(grep -cF " $loop " <<<"$list")" = 1
+check "the list has a row per (mount, pinner): two for the detached mount" \
+  test "$(grep -cF " $loop " <<<"$list")" = 2
 check "its fstype is ext2" grep -q " ext2 " <<<"$row"
 check "its MAJ:MIN is the loop device's" grep -qF " $majmin " <<<"$row"
 check "PINNERS names the cwd pinner" grep -qF "$cwd_pid (sleep) cwd" <<<"$row"
@@ -34,6 +35,21 @@ check "PINNERS names the write fd pinner" grep -qF "$fd_pid (sleep) fd 7 (write)
 json=$("$FINDMNT" --detached -J -l -o SOURCE,FSTYPE,PINS 2>/dev/null)
 check "-J uses the filesystems key and lowercase column names" \
   python3 -c 'import json,sys; d=json.loads(sys.argv[1]); r=[x for x in d["filesystems"] if x["source"]==sys.argv[2]]; sys.exit(not (r and r[0]["fstype"]=="ext2" and r[0]["pins"]==2))' "$json" "$loop"
+json=$("$FINDMNT" --detached -J -l -o SOURCE,PID 2>/dev/null)
+check "-J gives each pinner once, its pins as data (the fd with its number and access)" \
+  python3 - "$json" "$loop" "$fd_pid" <<'PY'
+import json, sys
+doc, loop, fd_pid = sys.argv[1:]
+m = [x for x in json.loads(doc)["filesystems"] if x["source"] == loop][0]
+assert sorted(p["pid"] for p in m["pinners"]) == sorted({p["pid"] for p in m["pinners"]}), m
+fd = [p for p in m["pinners"] if p["pid"] == int(fd_pid)][0]
+assert fd["kind"] == "process" and fd["command"] == "sleep", fd
+pin = [p for p in fd["pins"] if p["kind"] == "fd"][0]
+assert pin["fds"] == [[7, 7]] and pin["access"] == "write" and pin["path"] in (None, "/file"), fd
+PY
+pinrows=$("$FINDMNT" --detached --per-pin -l -n -o PID,HOW -S "$loop" 2>/dev/null)
+check "--per-pin gives a row per pin, an fd with its path inside the detached fs" \
+  grep -qE "^ *$fd_pid +fd 7 \(write\) /file$" <<<"$pinrows"
 tree=$("$FINDMNT" --detached -o SOURCE,PID,HOW 2>/dev/null)
 branch='([└├]─|[`|]-)'  # UTF-8 or ASCII tree, depending on the locale
 check "the tree gives the cwd pinner a child row" grep -qE "$branch +$cwd_pid +cwd" <<<"$tree"
@@ -77,11 +93,12 @@ check "the tree has one filesystem row for the device, with both mounts below it
 import json, sys
 doc, loop, mnt, bind, pid_mnt, pid_bind = sys.argv[1:]
 rows = [r for r in json.loads(doc)["filesystems"] if r["source"] == loop]
-assert len(rows) == 1 and rows[0]["uniq-id"] is None, rows
-mounts = {m["target"]: m for m in rows[0]["children"]}
+assert len(rows) == 1 and "uniq-id" not in rows[0] and rows[0]["pinners"] == [], rows
+mounts = {m["target"]: m for m in rows[0]["mounts"]}
 assert set(mounts) == {mnt, bind}, mounts
-assert [c["pid"] for c in mounts[mnt]["children"]] == [int(pid_mnt)], mounts[mnt]
-assert [c["pid"] for c in mounts[bind]["children"]] == [int(pid_bind)], mounts[bind]
+assert [c["pid"] for c in mounts[mnt]["pinners"]] == [int(pid_mnt)], mounts[mnt]
+assert [c["pid"] for c in mounts[bind]["pinners"]] == [int(pid_bind)], mounts[bind]
+assert mounts[mnt]["pinners"][0]["pins"] == [{"kind": "cwd", "path": "/"}], mounts[mnt]
 assert all(m["uniq-id"] for m in mounts.values())
 PY
 list=$("$FINDMNT" --detached -l -n -o TARGET,NAMESPACE,DETACHED 2>/dev/null)
@@ -103,6 +120,9 @@ check "-N of a task here lists both" test "$("$FINDMNT" --detached -l -n -o TARG
 wait_for 5 bash -c "[ \"\$(readlink /proc/${pids[2]}/ns/mnt)\" != \"\$(readlink /proc/$$/ns/mnt)\" ]"
 check "-N of a task in another namespace lists neither" \
   bash -c "! '$FINDMNT' --detached -N ${pids[2]} >/dev/null 2>&1"
+poll_json=$("$FINDMNT" --detached --poll -J -w 1 2>&1 >/dev/null; echo "rc=$?")
+check "--poll -J waits and ends without aborting (libsmartcols cannot print JSON line by line)" \
+  grep -qx "rc=0" <<<"$poll_json"
 for p in "${pids[@]}"; do kill "$p"; done; wait 2>/dev/null; pids=()
 check "once released, nothing is listed (exit 1)" bash -c "! '$FINDMNT' --detached -S '$loop' >/dev/null 2>&1"
 # --kernel=listmount builds the table from statmount(): its per-mount options must read as mountinfo's.

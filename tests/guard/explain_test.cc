@@ -81,16 +81,18 @@ TEST_F(Explain, LazyUmountPinnedByCwdAndFdIsExplained) {
   EXPECT_TRUE(report.busy);
   EXPECT_EQ(
       Text(report),
-      "/dev/loop3 is busy: it holds an ext2 filesystem that was lazily unmounted and is still pinned by: "
-      "1234 (sleep) cwd, 1240 (bash) fd 7 (write)\n");
+      "/dev/loop3 is busy: it holds an ext2 filesystem that was lazily unmounted and is still pinned by 2 "
+      "processes: 1234 (sleep) cwd, 1240 (bash) fd 7 (write)\n");
 }
 
 TEST_F(Explain, LazyUmountAsJson) {
   AddSeed();
   json expected = json::parse(R"json({"device":"/dev/loop3","busy":true,"reasons":[
-    {"kind":"detached-mount","fstype":"ext2","mount-id":100,"former-target":null,"pinners":[
-      {"pid":1234,"command":"sleep","user":"root","unit":"session-1.scope","how":"cwd"},
-      {"pid":1240,"command":"bash","user":"root","unit":"session-1.scope","how":"fd 7 (write)"}]}]})json");
+    {"kind":"detached-mount","fstype":"ext2","id":null,"uniq-id":100,"former-target":null,"pinners":[
+      {"kind":"process","pid":1234,"tid":null,"command":"sleep","user":"root","unit":"session-1.scope",
+       "how":"cwd","pins":[{"kind":"cwd","path":null}]},
+      {"kind":"process","pid":1240,"tid":null,"command":"bash","user":"root","unit":"session-1.scope",
+       "how":"fd 7 (write)","pins":[{"kind":"fd","fds":[[7,7]],"access":"write","path":null}]}]}]})json");
   EXPECT_EQ(to_json(snapshot_, Ask("/dev/loop3", kLoop3)), expected);
 }
 
@@ -101,7 +103,7 @@ TEST_F(Explain, DetachedMountSaysWhereItWas) {
   EXPECT_EQ(
       Text(Ask("/dev/loop3", kLoop3)),
       "/dev/loop3 is busy: it holds an ext2 filesystem that was lazily unmounted from /mnt/x and is still "
-      "pinned by: 1234 (sleep) cwd, 1240 (bash) fd 7 (write)\n");
+      "pinned by 2 processes: 1234 (sleep) cwd, 1240 (bash) fd 7 (write)\n");
 }
 
 // Given a detached btrfs (or xfs), we should get the article right.
@@ -375,13 +377,27 @@ TEST_F(Explain, ControlCharactersInPathsAreEscaped) {
 }
 
 // Given a mount with more pins than a line can hold, we should name the first ones and count the rest.
-TEST_F(Explain, ManyPinsAreCountedNotListed) {
+// Given one process holding 40 fds and a sleep with its cwd inside, we should name both, each once, the fds
+// as one range (40 pins, two pinners).
+TEST_F(Explain, ManyPinsOfOneProcessAreOneRangeAndEveryPinnerIsNamed) {
   AddMount(10, kLoop3, "/mnt/x", "ext4", "/dev/loop3", true);
-  for (int fd = 0; fd < 40; ++fd) AddPin(PinKind::Fd, 10, 1234, 39 - fd);
+  for (int fd = 0; fd < 40; ++fd) AddPin(PinKind::Fd, 10, 1240, 39 - fd);
+  AddPin(PinKind::Cwd, 10, 1234);
   std::string text = Text(Ask("/dev/loop3", kLoop3));
-  EXPECT_NE(text.find("pinned by: 1234 (sleep) fd 0, 1234 (sleep) fd 1,"), std::string::npos) << text;
-  EXPECT_NE(text.find("fd 31 and 8 more\n"), std::string::npos) << text;
-  EXPECT_EQ(text.find("fd 32"), std::string::npos) << text;
+  EXPECT_NE(text.find("pinned by 2 processes: 1234 (sleep) cwd, 1240 (bash) fd 0-39\n"), std::string::npos)
+      << text;
+}
+
+// Given 200 pinning processes, we should name the first five and say where to see the rest.
+TEST_F(Explain, ManyPinnersAreCountedWithWhereToSeeThemAll) {
+  AddMount(10, kLoop3, "/mnt/x", "ext4", "/dev/loop3", false);
+  for (pid_t pid = 3000; pid < 3200; ++pid) AddPin(PinKind::Cwd, 10, pid);
+  std::string text = Text(Ask("/dev/loop3", kLoop3));
+  EXPECT_NE(
+      text.find("pinned by 200 processes: 3000 cwd, 3001 cwd, 3002 cwd, 3003 cwd, 3004 cwd and 195 more "
+                "(findmnt --detached lists them all)\n"),
+      std::string::npos)
+      << text;
 }
 
 TEST(ReasonKindName, EveryKindHasItsJsonName) {

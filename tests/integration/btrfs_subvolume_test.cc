@@ -47,7 +47,7 @@ TEST_F(BtrfsSubvolumeDetached, IsListedAsBtrfsWithItsPinner) {
 TEST_F(BtrfsSubvolumeDetached, MkfsGuardExplainsTheLoopDeviceBusy) {
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out), DetachedBusyLine(fs_->device(), "btrfs", Entry())) << guard.Describe();
+  EXPECT_EQ(FirstLine(guard.out), DetachedBusyLine(fs_->device(), "btrfs", {Entry()})) << guard.Describe();
 }
 
 }  // namespace

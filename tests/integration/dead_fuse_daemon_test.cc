@@ -107,8 +107,7 @@ class DeadFuseDaemon : public ::testing::Test {
   }
 
   std::string ExpectedPinners() const {
-    return JoinPins(
-        {PinEntry(pinner_->pid(), "sleep", "cwd"), PinEntry(pinner_->pid(), "sleep", "fd 5 (read)")});
+    return JoinPins({PinEntry(pinner_->pid(), "sleep", "cwd, fd 5 (read)")});
   }
 
   TempDir dir_;

@@ -507,18 +507,6 @@ std::string FirstLine(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
 
-std::vector<std::string> SplitPins(const std::string& pinners) {
-  std::vector<std::string> entries;
-  size_t start = 0;
-  while (start <= pinners.size() && !pinners.empty()) {
-    const size_t comma = pinners.find(", ", start);
-    entries.push_back(pinners.substr(start, comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 2;
-  }
-  return entries;
-}
-
 std::optional<nlohmann::json> ParseJson(const std::string& text) {
   try {
     return nlohmann::json::parse(text);
@@ -562,16 +550,24 @@ std::vector<nlohmann::json> RowsForSource(const nlohmann::json& doc, const std::
   return rows;
 }
 
-std::string PinnersOf(const nlohmann::json& row) {
-  if (!row.contains("pinners")) return {};
-  const nlohmann::json& cell = row["pinners"];
-  if (cell.is_string()) return cell.get<std::string>();
+std::vector<std::string> PinnerEntries(const nlohmann::json& row) {
   std::vector<std::string> entries;
-  if (cell.is_array()) {
-    for (const nlohmann::json& entry : cell)
-      entries.push_back(entry.is_string() ? entry.get<std::string>() : entry.dump());
+  if (!row.contains("pinners") || !row["pinners"].is_array()) return entries;
+  for (const nlohmann::json& p : row["pinners"]) {
+    const std::string kind = Text(p, "kind");
+    if (kind != "process" && kind != "thread") {
+      entries.push_back(Text(p, "how"));
+      continue;
+    }
+    std::string who = std::to_string(Number(p, "pid"));
+    if (kind == "thread") who += "/" + std::to_string(Number(p, "tid"));
+    entries.push_back(who + " (" + Text(p, "command") + ") " + Text(p, "how"));
   }
-  return JoinPins(entries);
+  return entries;
+}
+
+std::string PinnersOf(const nlohmann::json& row) {
+  return JoinPins(PinnerEntries(row));
 }
 
 std::uint64_t UniqIdOf(const nlohmann::json& row) {
@@ -603,9 +599,11 @@ std::string WithArticle(const std::string& fstype) {
 }
 
 std::string DetachedBusyLine(const std::string& device, const std::string& fstype,
-                             const std::string& pinners) {
+                             const std::vector<std::string>& entries) {
+  std::string pinned_by =
+      entries.size() == 1 ? "pinned by: " : "pinned by " + std::to_string(entries.size()) + " processes: ";
   return device + " is busy: it holds " + WithArticle(fstype) +
-         " filesystem that was lazily unmounted and is still pinned by: " + pinners;
+         " filesystem that was lazily unmounted and is still " + pinned_by + JoinPins(entries);
 }
 
 }  // namespace itest

@@ -237,8 +237,6 @@ std::string PinEntry(pid_t pid, const std::string& comm, const std::string& how)
 // Joins entries with ", ".
 std::string JoinPins(const std::vector<std::string>& entries);
 std::string FirstLine(const std::string& text);
-// Splits a PINNERS cell at ", ".
-std::vector<std::string> SplitPins(const std::string& pinners);
 
 // Parses JSON, failing the calling test (not throwing) when it does not parse.
 std::optional<nlohmann::json> ParseJson(const std::string& text);
@@ -251,7 +249,10 @@ nlohmann::json Reasons(const nlohmann::json& doc);
 nlohmann::json Pinners(const nlohmann::json& reason);
 // The rows of `findmnt -J` whose "source" is `source` (or `source[/subvol]`).
 std::vector<nlohmann::json> RowsForSource(const nlohmann::json& doc, const std::string& source);
-// The PINNERS cell of a row, as text (a JSON array is joined with ", ").
+// The pinners of a mount object of `findmnt --detached -J` (or of a mkfs-guard reason), each as the PINNERS
+// column names it: "PID (COMMAND) HOW", "PID/TID (COMMAND) HOW" or a kernel pinner's name.
+std::vector<std::string> PinnerEntries(const nlohmann::json& row);
+// PinnerEntries joined with ", ".
 std::string PinnersOf(const nlohmann::json& row);
 // The UNIQ-ID cell of a row as a number (a number in JSON, or a string of digits).
 std::uint64_t UniqIdOf(const nlohmann::json& row);
@@ -266,8 +267,8 @@ DetachedListing ListDetached(std::chrono::milliseconds timeout = 60s);
 
 // "an ext2", "a btrfs": the article mkfs-guard puts before a fs type.
 std::string WithArticle(const std::string& fstype);
-// The first line mkfs-guard prints for a detached, pinned filesystem.
+// The first line mkfs-guard prints for a detached filesystem pinned by these processes (PinEntry texts).
 std::string DetachedBusyLine(const std::string& device, const std::string& fstype,
-                             const std::string& pinners);
+                             const std::vector<std::string>& entries);
 
 }  // namespace itest

@@ -60,7 +60,7 @@ TEST_F(HostilePaths, DetachedMountIsListedAsValidJsonWithEveryPin) {
   ASSERT_TRUE(listing.doc.has_value()) << listing.run.Describe();
   const std::vector<nlohmann::json> rows = listing.RowsFor(fs_->device());
   ASSERT_EQ(rows.size(), 1u) << listing.run.Describe();
-  const std::vector<std::string> entries = SplitPins(PinnersOf(rows[0]));
+  const std::vector<std::string> entries = PinnerEntries(rows[0]);
   ASSERT_EQ(entries.size(), 3u) << PinnersOf(rows[0]);
   EXPECT_EQ(entries[0], PlainEntries()[0]);
   EXPECT_EQ(entries[1], PlainEntries()[1]);
@@ -75,7 +75,8 @@ TEST_F(HostilePaths, MkfsGuardKeepsTheDetachedReasonOnOneLine) {
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
   const std::string line = FirstLine(guard.out);
-  EXPECT_THAT(line, StartsWith(DetachedBusyLine(fs_->device(), "ext2", JoinPins(PlainEntries()) + ", ")))
+  EXPECT_THAT(line,
+              StartsWith(DetachedBusyLine(fs_->device(), "ext2", {PlainEntries()[0], PlainEntries()[1], ""})))
       << guard.Describe();
   EXPECT_THAT(line, HasSubstr(std::to_string(comm_pinner_->pid()) + " (")) << guard.Describe();
   EXPECT_THAT(line, EndsWith(") cwd")) << guard.Describe();

@@ -23,12 +23,13 @@ class LazyUmountSeed : public ::testing::Test {
     fs_->mount().Detach();
   }
 
-  // "1234 (sleep) cwd, 1240 (sleep) fd 7 (write)", in pid order as the tools print them.
-  std::string ExpectedPinners() const {
+  // {"1234 (sleep) cwd", "1240 (sleep) fd 7 (write)"}, in pid order as the tools print them.
+  std::vector<std::string> ExpectedEntries() const {
     std::string cwd = PinEntry(cwd_pinner_->pid(), "sleep", "cwd");
     std::string fd = PinEntry(fd_pinner_->pid(), "sleep", "fd 7 (write)");
-    return cwd_pinner_->pid() < fd_pinner_->pid() ? JoinPins({cwd, fd}) : JoinPins({fd, cwd});
+    return cwd_pinner_->pid() < fd_pinner_->pid() ? std::vector{cwd, fd} : std::vector{fd, cwd};
   }
+  std::string ExpectedPinners() const { return JoinPins(ExpectedEntries()); }
 
   void EndPinnersAndWaitForDevice() {
     cwd_pinner_.reset();
@@ -69,52 +70,54 @@ TEST_F(LazyUmountSeed, DetachedMountIsListedWithBothPinners) {
   EXPECT_EQ(UniqIdOf(row), UniqueMountId("/proc/" + std::to_string(cwd_pinner_->pid()) + "/cwd"));
 }
 
-// Given the seed, we should get exactly one row for it, in JSON and in the list: no extra rows or lines
-// carrying pieces of its PINNERS cell.
-TEST_F(LazyUmountSeed, DetachedMountIsExactlyOneRow) {
+// Given the seed, we should get exactly one object for it in JSON, and in the list one row per pinner: no
+// extra rows or lines carrying pieces of a PINNERS cell.
+TEST_F(LazyUmountSeed, DetachedMountIsOneObjectAndOneListRowPerPinner) {
   const DetachedListing listing = ListDetached();
   ASSERT_TRUE(listing.doc.has_value()) << listing.run.Describe();
   for (const nlohmann::json& row : (*listing.doc)["filesystems"]) {
     EXPECT_NE(UniqIdOf(row), 0u) << "a row without UNIQ-ID: " << row.dump();
   }
   const RunResult list = RunCommand({Findmnt(), "--detached", "-l", "-n", "-o", "SOURCE,PINNERS"});
-  const std::string cwd_pid = std::to_string(cwd_pinner_->pid()) + " (";
   std::vector<std::string> lines_naming_it;
   std::istringstream lines(list.out);
   for (std::string line; std::getline(lines, line);) {
-    if (line.find(cwd_pid) != std::string::npos) lines_naming_it.push_back(line);
+    if (line.starts_with(fs_->device() + " ")) lines_naming_it.push_back(line);
   }
-  EXPECT_THAT(lines_naming_it, ::testing::ElementsAre(fs_->device() + " " + ExpectedPinners()))
-      << list.Describe();
+  std::vector<std::string> expected;
+  for (const std::string& entry : ExpectedEntries()) expected.push_back(fs_->device() + " " + entry);
+  EXPECT_THAT(lines_naming_it, ::testing::ElementsAreArray(expected)) << list.Describe();
 }
 
 // Given the seed, we should find the same row in the list, raw, pairs and no-headings outputs.
 TEST_F(LazyUmountSeed, DetachedMountIsListedInEveryOutputFormat) {
   const std::string columns = "UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS";
-  const std::string pinners = ExpectedPinners();
   const RunResult list = RunCommand({Findmnt(), "--detached", "-l", "-o", columns});
   EXPECT_EQ(list.exit_code, 0) << list.Describe();
   EXPECT_THAT(list.out, HasSubstr("UNIQ-ID")) << list.Describe();
   EXPECT_THAT(list.out, HasSubstr(fs_->device())) << list.Describe();
-  EXPECT_THAT(list.out, HasSubstr(pinners)) << list.Describe();
+  for (const std::string& entry : ExpectedEntries())
+    EXPECT_THAT(list.out, HasSubstr(entry)) << list.Describe();
 
   const RunResult noheadings = RunCommand({Findmnt(), "--detached", "-l", "-n", "-o", columns});
   EXPECT_THAT(noheadings.out, Not(HasSubstr("UNIQ-ID"))) << noheadings.Describe();
-  EXPECT_THAT(noheadings.out, HasSubstr(pinners)) << noheadings.Describe();
+  for (const std::string& entry : ExpectedEntries())
+    EXPECT_THAT(noheadings.out, HasSubstr(entry)) << noheadings.Describe();
 
   const RunResult raw = RunCommand({Findmnt(), "--detached", "-r", "-n", "-o", "SOURCE,FSTYPE"});
   EXPECT_THAT(raw.out, HasSubstr(fs_->device() + " ext2\n")) << raw.Describe();
 
   const RunResult pairs = RunCommand({Findmnt(), "--detached", "-P", "-o", columns});
   EXPECT_THAT(pairs.out, HasSubstr("SOURCE=\"" + fs_->device() + "\"")) << pairs.Describe();
-  EXPECT_THAT(pairs.out, HasSubstr("PINNERS=\"" + pinners + "\"")) << pairs.Describe();
+  for (const std::string& entry : ExpectedEntries())
+    EXPECT_THAT(pairs.out, HasSubstr("PINNERS=\"" + entry + "\"")) << pairs.Describe();
 }
 
 // Given the seed, we should hear from mkfs-guard exactly why the device is busy, naming both pinners.
 TEST_F(LazyUmountSeed, MkfsGuardExplainsWhoPinsTheDevice) {
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out), DetachedBusyLine(fs_->device(), "ext2", ExpectedPinners()))
+  EXPECT_EQ(FirstLine(guard.out), DetachedBusyLine(fs_->device(), "ext2", ExpectedEntries()))
       << guard.Describe();
 }
 

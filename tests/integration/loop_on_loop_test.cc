@@ -52,7 +52,7 @@ TEST_F(LoopBackedByFileOnDetachedFs, DetachedMountListsTheInnerLoopAsPinner) {
   const DetachedListing listing = ListDetached();
   const std::vector<nlohmann::json> rows = listing.RowsFor(outer_->device());
   ASSERT_EQ(rows.size(), 1u) << listing.run.Describe();
-  EXPECT_THAT(SplitPins(PinnersOf(rows[0])), Contains(LoopPin())) << PinnersOf(rows[0]);
+  EXPECT_THAT(PinnerEntries(rows[0]), Contains(LoopPin())) << PinnersOf(rows[0]);
 }
 
 // Given the same, we should see the tree put the inner loop device right under the outer filesystem's row:
@@ -65,10 +65,11 @@ TEST_F(LoopBackedByFileOnDetachedFs, TreeHangsTheLoopPinUnderTheFilesystem) {
   ASSERT_TRUE(doc.has_value()) << tree.Describe();
   const std::vector<nlohmann::json> rows = RowsForSource(*doc, outer_->device());
   ASSERT_EQ(rows.size(), 1u) << tree.out;
-  ASSERT_TRUE(rows[0].contains("children")) << tree.out;
+  ASSERT_TRUE(rows[0].contains("pinners")) << tree.out;
   std::vector<std::string> how;
-  for (const nlohmann::json& child : rows[0]["children"]) how.push_back(Text(child, "how"));
+  for (const nlohmann::json& pinner : rows[0]["pinners"]) how.push_back(Text(pinner, "how"));
   EXPECT_THAT(how, Contains(LoopPin())) << tree.out;
+  for (const nlohmann::json& m : rows[0]["mounts"]) EXPECT_TRUE(m["pinners"].empty()) << tree.out;
 }
 
 }  // namespace

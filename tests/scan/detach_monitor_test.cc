@@ -32,7 +32,12 @@ void ExpectDetachThenRelease(detach::DetachMonitor::Mode mode, bool expect_fanot
   auto detached = NextFor(*monitor, DetachEvent::Kind::Detached, fs.device());
   ASSERT_TRUE(detached.has_value()) << "no detach event for " << fs.device();
   EXPECT_EQ(detached->mount.target, fs.mountpoint());
-  EXPECT_EQ(detached->pinners, PinEntry(pinner->pid(), "sleep", "cwd"));
+  // The event carries the pinner as data (its pins and its task), not as text.
+  ASSERT_EQ(detached->keeping.pins.size(), 1u);
+  EXPECT_EQ(detached->keeping.pins[0].pid, pinner->pid());
+  EXPECT_EQ(detached->keeping.pins[0].kind, detach::PinKind::Cwd);
+  ASSERT_NE(detached->keeping.task(pinner->pid()), nullptr);
+  EXPECT_EQ(detached->keeping.task(pinner->pid())->command, "sleep");
   pinner.reset();
   auto released = NextFor(*monitor, DetachEvent::Kind::Released, fs.device());
   ASSERT_TRUE(released.has_value()) << "no release event for " << fs.device();

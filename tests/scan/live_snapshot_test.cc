@@ -66,7 +66,7 @@ TEST(LiveSnapshot, DetachedMountNotToDescribeKeepsItsIdsOnly) {
   ChildProcess pinner = SpawnSleepWithCwd(fs.mountpoint());
   fs.mount().Detach();
   detach::ScanOptions options;
-  options.describe_detached = [id](detach::MountKey key) { return key != id; };
+  options.describe_detached = [id](const detach::Mount& m) { return m.key != id; };
   auto snapshot = detach::take_snapshot(options);
   ASSERT_TRUE(snapshot.has_value()) << snapshot.error().message();
   const detach::Mount* m = snapshot->mount(id);

@@ -101,18 +101,18 @@ TEST(DescribePins, ThreadWithItsOwnCwdShowsBothIds) {
   Snapshot s = two_mounts_one_superblock();
   Pin pin = task_pin(PinKind::Cwd, 1234, 11);
   pin.tid = 1236;
-  EXPECT_EQ(describe_pin(s, pin), "1234/1236 (sleep) cwd");
+  EXPECT_EQ(describe_pins(s, {&pin}), "1234/1236 (sleep) cwd");
 }
 
-TEST(DescribePins, LimitCountsDistinctPinners) {
+TEST(DescribePins, LimitCountsPinnersNotPins) {
   // Given one process with 40 mappings of one file, we should count it as one pinner past the limit.
   Snapshot s = two_mounts_one_superblock();
-  for (int i = 0; i < 40; ++i) s.pins.push_back(task_pin(PinKind::Mmap, 1240, 11));
-  EXPECT_EQ(describe_pins(s, s.pins_of(11), 2), "1234 (sleep) cwd, 1240 (bash) mmap and 1 more");
-  EXPECT_EQ(distinct_pins(s, s.pins_of(11)).size(), 3u);
+  for (int i = 0; i < 40; ++i) s.pins.push_back(task_pin(PinKind::Mmap, 1250, 11));
+  EXPECT_EQ(describe_pins(s, s.pins_of(11), 2), "1234 (sleep) cwd, 1240 (bash) fd 7 (write) and 1 more");
+  EXPECT_EQ(group_pinners(s.pins_of(11)).size(), 3u);
 }
 
-TEST(DescribePins, SameTextOnceOnly) {
+TEST(DescribePins, SamePinOnceOnly) {
   Snapshot s = two_mounts_one_superblock();
   s.pins.push_back(task_pin(PinKind::Cwd, 1234, 11));
   EXPECT_EQ(describe_pins(s, s.pins_of(11)), "1234 (sleep) cwd, 1240 (bash) fd 7 (write)");

@@ -52,6 +52,7 @@ struct Config {
   bool verify = false, verbose = false;
   bool list_columns = false;
   bool detached = false;
+  bool per_pin = false;  // --detached --per-pin: a row per pin instead of per pinner
   std::vector<Column> columns;
   std::optional<std::string> output_arg;  // -o, applied after the defaults
   bool output_all = false;

@@ -10,6 +10,7 @@
 
 #include "cells.h"
 #include "explain/pinner.h"
+#include "scan/devices.h"
 
 namespace findmnt {
 namespace {
@@ -27,12 +28,22 @@ std::string pids_text(const std::vector<const Pin*>& pins) {
   return out;
 }
 
+// References, not pin records: a range of 1,000 fds is 1,000.
+std::size_t pin_count(const std::vector<const Pin*>& pins) {
+  std::size_t n = 0;
+  for (const Pin* p : pins) n += p->kind == detach::PinKind::Fd ? p->fd_count() : 1;
+  return n;
+}
+
 std::optional<std::string> nonempty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional(s);
 }
 
-// OPTIONS as libmount merges them: the per-mount options, then the superblock's without their ro/rw (the
-// mount's says it already).
+// A filesystem or mount row names this many pinners; the rows below it name them all.
+constexpr std::size_t kPinnersInSummary = 3;
+
+}  // namespace
+
 std::string merged_options(const std::string& vfs, const std::string& fs) {
   std::string rest = fs;
   if (!vfs.empty() && (rest.starts_with("ro") || rest.starts_with("rw")) &&
@@ -42,13 +53,35 @@ std::string merged_options(const std::string& vfs, const std::string& fs) {
   return vfs + "," + rest;
 }
 
-// The columns that describe what pins, for a mount row or a superblock row alike.
-std::optional<std::string> pins_cell(Column col, const std::vector<const Pin*>& pins, const Snapshot& snap) {
+std::vector<const Pin*> pins_for(const Snapshot& snap, const Mount& m) {
+  return snap.pins_at(snap.pins_keeping(m));
+}
+
+bool is_pinner_column(Column col) {
   switch (col) {
     case Column::Pinners:
-      return nonempty(detach::describe_pins(snap, pins));
+    case Column::Pid:
+    case Column::Command:
+    case Column::User:
+    case Column::Unit:
+    case Column::How:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool shows_pinners(const Config& cfg) {
+  return std::any_of(cfg.columns.begin(), cfg.columns.end(), is_pinner_column);
+}
+
+std::optional<std::string> pins_summary_cell(Column col, const std::vector<const Pin*>& pins,
+                                             const Snapshot& snap) {
+  switch (col) {
+    case Column::Pinners:
+      return nonempty(detach::describe_pins(snap, pins, kPinnersInSummary));
     case Column::Pins:
-      return std::to_string(pins.size());
+      return std::to_string(pin_count(pins));
     case Column::Pids:
       return nonempty(pids_text(pins));
     default:
@@ -56,14 +89,7 @@ std::optional<std::string> pins_cell(Column col, const std::vector<const Pin*>& 
   }
 }
 
-}  // namespace
-
-std::vector<const Pin*> pins_for(const Snapshot& snap, const Mount& m) {
-  return snap.pins_at(snap.pins_keeping(m));
-}
-
-std::optional<std::string> mount_cell(const Mount& m, Column col, const std::vector<const Pin*>& pins,
-                                      const Snapshot& snap, const Config& cfg) {
+std::optional<std::string> mount_cell(const Mount& m, Column col, const Config& cfg) {
   switch (col) {
     case Column::Id:
       return m.old_id ? std::optional(std::to_string(m.old_id)) : std::nullopt;
@@ -95,13 +121,11 @@ std::optional<std::string> mount_cell(const Mount& m, Column col, const std::vec
     case Column::DetachedAt:
       return m.detached_at ? std::optional(iso_time(*m.detached_at)) : std::nullopt;
     default:
-      return pins_cell(col, pins, snap);
+      return std::nullopt;
   }
 }
 
-std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column col,
-                                           const std::vector<const Pin*>& pins, const Snapshot& snap,
-                                           const Config& cfg) {
+std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column col, const Config& cfg) {
   switch (col) {
     case Column::Source:
     case Column::Sources:
@@ -111,37 +135,73 @@ std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column 
     case Column::Fstype:
       return nonempty(sb.fstype);
     default:
-      return pins_cell(col, pins, snap);
+      return std::nullopt;
   }
 }
 
-std::optional<std::string> pin_cell(const Pin& pin, Column col, const Snapshot& snap) {
-  const bool task_pin = detach::is_task_pin(pin.kind);
-  const detach::Task* task = task_pin ? snap.task(pin.pid) : nullptr;
+namespace {
+
+std::optional<std::string> task_cell(const detach::Pinner& pinner, Column col, const Snapshot& snap) {
+  const detach::Task* task = pinner.kind != detach::PinnerKind::Kernel ? snap.task(pinner.pid) : nullptr;
   switch (col) {
     case Column::Pid:
-      return task_pin ? std::optional(std::to_string(pin.pid)) : std::nullopt;
+      if (pinner.kind == detach::PinnerKind::Kernel) return std::nullopt;
+      return std::to_string(pinner.pid);
     case Column::Command:
       return task ? nonempty(task->command) : std::nullopt;
     case Column::User:
       return task ? nonempty(task->user) : std::nullopt;
     case Column::Unit:
       return task ? nonempty(task->unit) : std::nullopt;
-    case Column::How:
-      return pin.how();
-    case Column::Pinners:
-      return detach::describe_pin(snap, pin);
     default:
       return std::nullopt;
   }
 }
 
+// A thread with its own tables says so in HOW: its PID cell is the process's.
+std::string thread_prefix(const detach::Pinner& pinner) {
+  return pinner.kind == detach::PinnerKind::Thread ? "thread " + std::to_string(pinner.tid) + ": " : "";
+}
+
+}  // namespace
+
+std::optional<std::string> pinner_cell(const detach::Pinner& pinner, Column col, const Snapshot& snap) {
+  switch (col) {
+    case Column::How:
+      if (pinner.kind == detach::PinnerKind::Kernel) return detach::pinner_name(snap, pinner);
+      return thread_prefix(pinner) + detach::summarize_pins(pinner);
+    case Column::Pinners:
+      return detach::describe_pinner(snap, pinner);
+    case Column::Pins:
+      return std::to_string(pin_count(pinner.pins));
+    case Column::Pids:
+      return nonempty(pids_text(pinner.pins));
+    default:
+      return task_cell(pinner, col, snap);
+  }
+}
+
+std::optional<std::string> pin_cell(const detach::Pinner& pinner, const Pin& pin, Column col,
+                                    const Snapshot& snap) {
+  std::string how = pin.how();
+  if (detach::is_task_pin(pin.kind) && pin.kind != detach::PinKind::Mmap && !pin.path.empty())
+    how += " " + pin.path;
+  switch (col) {
+    case Column::How:
+      return thread_prefix(pinner) + how;
+    case Column::Pinners:
+      return detach::is_task_pin(pin.kind) ? detach::pinner_name(snap, pinner) + " " + how : how;
+    case Column::Pins:
+      return std::to_string(pin_count({&pin}));
+    case Column::Pids:
+      return nonempty(pids_text({&pin}));
+    default:
+      return task_cell(pinner, col, snap);
+  }
+}
+
 bool same_device(const Mount& m, const std::string& source) {
-  if (m.source == source) return true;
-  char* real = realpath(source.c_str(), nullptr);
-  bool same = real && m.source == real;
-  std::free(real);
-  return same;
+  return m.source == source || detach::names_device(source, m.dev);
 }
 
 namespace {

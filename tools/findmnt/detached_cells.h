@@ -1,4 +1,5 @@
-// The cells of --detached rows: a superblock, a detached mount, or one of its pinners.
+// The cells of --detached rows: a filesystem (superblock), a detached mount, one of its pinners, or (with
+// --per-pin) one pin.
 #pragma once
 
 #include <optional>
@@ -8,22 +9,36 @@
 #include "columns.h"
 #include "config.h"
 #include "context.h"
+#include "model/pinner.h"
 #include "model/snapshot.h"
 
 namespace findmnt {
 
-// What pins a detached mount in a list row: pins on the mount itself, plus the kernel pins that hold it
-// through its device only (Snapshot::device_only_pins_of).
+// What pins a detached mount: pins on the mount itself, plus the kernel pins that hold it through its device
+// only (Snapshot::device_only_pins_of).
 std::vector<const detach::Pin*> pins_for(const detach::Snapshot& snap, const detach::Mount& m);
 
-std::optional<std::string> mount_cell(const detach::Mount& m, Column col,
-                                      const std::vector<const detach::Pin*>& pins,
-                                      const detach::Snapshot& snap, const Config& cfg);
-std::optional<std::string> pin_cell(const detach::Pin& pin, Column col, const detach::Snapshot& snap);
+// Columns that describe one pinner (PINNERS, PID, COMMAND, USER, UNIT, HOW): a list that shows any of them
+// has a row per (mount, pinner); one without them a row per mount.
+bool is_pinner_column(Column col);
+bool shows_pinners(const Config& cfg);
+
+// PINNERS, PINS and PIDS of a row that stands for several pinners (a filesystem or mount row): its pinner
+// rows below list them all, so PINNERS names the first few.
+std::optional<std::string> pins_summary_cell(Column col, const std::vector<const detach::Pin*>& pins,
+                                             const detach::Snapshot& snap);
+
+std::optional<std::string> mount_cell(const detach::Mount& m, Column col, const Config& cfg);
+std::optional<std::string> pinner_cell(const detach::Pinner& pinner, Column col,
+                                       const detach::Snapshot& snap);
+// --per-pin: one pin of PINNER; HOW also names the path of what it holds.
+std::optional<std::string> pin_cell(const detach::Pinner& pinner, const detach::Pin& pin, Column col,
+                                    const detach::Snapshot& snap);
 // A superblock row of the tree: the filesystem, whatever mount of it is shown below.
-std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column col,
-                                           const std::vector<const detach::Pin*>& pins,
-                                           const detach::Snapshot& snap, const Config& cfg);
+std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column col, const Config& cfg);
+
+// "OPTIONS" as libmount merges them: the per-mount options, then the superblock's without their ro/rw.
+std::string merged_options(const std::string& vfs, const std::string& fs);
 
 // The source a user names may be a symlink (/dev/disk/by-label/x) of the device the snapshot knows.
 bool same_device(const detach::Mount& m, const std::string& source);

@@ -8,6 +8,7 @@
 #include "cli/diag.h"
 #include "detached.h"
 #include "detached_cells.h"
+#include "detached_json.h"
 #include "explain/printable.h"
 #include "journal/journal.h"
 #include "render.h"
@@ -18,27 +19,35 @@ namespace {
 
 using detach::output::Line;
 
-// One row: ACTION is "detach" (lazily unmounted, still pinned) or "release" (really gone).
-void add_event_row(const Context& ctx, const detach::DetachEvent& ev, long long seen_at,
+const char* action_of(const detach::DetachEvent& ev) {
+  return ev.kind == detach::DetachEvent::Kind::Detached ? "detach" : "release";
+}
+
+// One row: ACTION is "detach" (lazily unmounted, still pinned) or "release" (really gone). The pinner
+// columns (PINNERS, PIDS, PINS) sum up what keeps it; its pinners in full are in `findmnt --detached`.
+void add_event_row(const Context& ctx, const detach::DetachEvent& ev, const detach::Mount& m,
                    detach::output::Table& out) {
   Line line = out.new_line();
-  const bool detached = ev.kind == detach::DetachEvent::Kind::Detached;
   const std::vector<Column>& cols = ctx.cfg.columns;
-  const detach::Snapshot empty;
-  detach::Mount m = ev.mount;
-  if (detached) m.detached_at = seen_at;
+  const std::vector<const detach::Pin*> pins = ev.pins();
   for (std::size_t i = 0; i < cols.size(); ++i) {
     std::optional<std::string> text;
     if (cols[i] == Column::Action)
-      text = detached ? "detach" : "release";
+      text = action_of(ev);
     else if (cols[i] == Column::OldTarget)
       text = m.target.empty() ? std::nullopt : std::optional(m.target);
-    else if (cols[i] == Column::Pinners)
-      text = ev.pinners.empty() ? std::nullopt : std::optional(ev.pinners);
-    else if (cols[i] != Column::Pins && cols[i] != Column::Pids)
-      text = mount_cell(m, cols[i], {}, empty, ctx.cfg);
+    else
+      text = mount_cell(m, cols[i], ctx.cfg);
+    if (!text) text = pins_summary_cell(cols[i], pins, ev.keeping);
     if (text) line.set(i, detach::escape_invalid_utf8(*text));
   }
+}
+
+// -J: libsmartcols 2.38 cannot print a JSON table line by line (util-linux's own `findmnt --poll -J`
+// aborts), so each event is one JSON object on a line of its own.
+bool print_event_json(const Context& ctx, const detach::DetachEvent& ev, const detach::Mount& m) {
+  std::string text = json_text(detached_event_json(ctx, m, action_of(ev), ev.keeping, ev.pins()), true);
+  return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
 }
 
 bool event_wanted(const Context& ctx, const detach::DetachEvent& ev) {
@@ -61,10 +70,14 @@ class DetachRecorder {
   }
 
  private:
+  // Told once: a watcher whose detaches go unrecorded leaves `findmnt --detached` without former mount
+  // points.
   void disable(const detach::Error& e) {
     enabled_ = false;
-    if (e.err != EACCES && e.err != EPERM && e.err != EROFS)
-      cli::warnx("warning: detaches are not recorded: " + e.message());
+    if (e.err == EACCES || e.err == EPERM)
+      cli::warnx("warning: detaches are not recorded in the journal: only root may write it");
+    else
+      cli::warnx("warning: detaches are not recorded in the journal: " + e.message());
   }
 
   detach::DetachJournal journal_;
@@ -89,6 +102,8 @@ int poll_detached(Context& ctx) {
   }
   if (!monitor->uses_fanotify())
     cli::warnx("watching detaches needs fanotify mount events (Linux 6.15): polling every second instead");
+  if (!monitor->sees_every_namespace())
+    cli::warnx("warning: watching only the mount namespaces this user can list: root sees them all");
   std::optional<detach::output::Table> out = make_output_table(ctx);
   if (!out) return EXIT_FAILURE;
   DetachRecorder recorder;
@@ -103,10 +118,16 @@ int poll_detached(Context& ctx) {
     int count = 0;
     for (const detach::DetachEvent& ev : *events) {
       recorder.record(ev, seen_at);
-      if (event_wanted(ctx, ev) && (!ctx.cfg.first_only || count == 0))
-        add_event_row(ctx, ev, seen_at, *out), ++count;
+      if (!event_wanted(ctx, ev) || (ctx.cfg.first_only && count > 0)) continue;
+      detach::Mount m = ev.mount;
+      if (ev.kind == detach::DetachEvent::Kind::Detached) m.detached_at = seen_at;
+      if (!ctx.cfg.json)
+        add_event_row(ctx, ev, m, *out);
+      else if (!print_event_json(ctx, ev, m))
+        return EXIT_FAILURE;
+      ++count;
     }
-    if (count && out->print_lines() != 0) return EXIT_FAILURE;
+    if (count && !ctx.cfg.json && out->print_lines() != 0) return EXIT_FAILURE;
     std::fflush(stdout);
     out->remove_lines();
     if (count && ctx.cfg.first_only) return EXIT_SUCCESS;

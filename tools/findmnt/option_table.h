@@ -62,6 +62,7 @@ enum class Opt {
   UniqId,
   ListColumns,
   Detached,
+  PerPin,
 };
 
 struct OptSpec {
@@ -123,6 +124,7 @@ inline constexpr std::array kOptions{
     OptSpec{Opt::UniqId, 0, "uniq-id", Arg::Required, false},
     OptSpec{Opt::ListColumns, 'H', "list-columns", Arg::None, false},
     OptSpec{Opt::Detached, 0, "detached", Arg::None, false},
+    OptSpec{Opt::PerPin, 0, "per-pin", Arg::None, false},
 };
 
 constexpr const OptSpec& spec_of(Opt id) {

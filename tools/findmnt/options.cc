@@ -44,8 +44,9 @@ class ExclusiveCheck {
   static std::vector<std::vector<int>> codes_of(const std::array<ExclusiveGroup, N>& groups) {
     std::vector<std::vector<int>> out;
     for (const ExclusiveGroup& group : groups) {
-      std::vector<int>& row = out.emplace_back();
+      std::vector<int> row;
       for (std::size_t m = 0; m < group.size; ++m) row.push_back(getopt_code(group.members[m]));
+      out.push_back(std::move(row));
     }
     return out;
   }
@@ -197,6 +198,9 @@ std::optional<Stop> apply_option(const OptToken& tok, Config& cfg) {
       break;
     case Opt::Detached:
       cfg.detached = true;
+      break;
+    case Opt::PerPin:
+      cfg.per_pin = true;
       break;
     case Opt::Help:
       print_usage();

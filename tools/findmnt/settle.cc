@@ -73,6 +73,10 @@ std::optional<int> settle_view(Config& cfg) {
 }  // namespace
 
 std::optional<int> settle_config(Config& cfg) {
+  if (cfg.per_pin && !cfg.detached) {
+    cli::warnx("--per-pin requires --detached");
+    return EXIT_FAILURE;
+  }
   // --detached's default columns depend on the view (pinner rows in a tree, a PINNERS cell in a list), so its
   // view is settled first; util-linux settles it after the columns, and its errors come in that order.
   if (cfg.detached)

@@ -66,6 +66,7 @@ constexpr const char* kOptionsHelp =
     "     --id <num>         filter by mount node ID\n"
     "     --uniq-id <num>    filter by mount node 64-bit ID\n"
     "     --detached         list lazily unmounted filesystems that are still pinned, and their pinners\n"
+    "     --per-pin          with --detached, a row for each pin instead of each pinner\n"
     " -H, --list-columns     list the available columns\n"
     "\n"
     " -h, --help             display this help\n"

@@ -1,0 +1,37 @@
+#include "explain/gaps.h"
+
+#include "explain/printable.h"
+
+namespace detach {
+namespace {
+
+constexpr std::size_t kMaxDeniedNamed = 3;
+
+std::string process_name(const DeniedProcess& p) {
+  return std::to_string(p.pid) + (p.command.empty() ? "" : " (" + printable(p.command) + ")");
+}
+
+}  // namespace
+
+std::string denied_processes_text(const ScanGaps& gaps) {
+  const auto& denied = gaps.denied_processes;
+  if (denied.empty()) return "";
+  if (denied.size() == 1)
+    return "could not read process " + process_name(denied.front()) + ": permission denied";
+  std::string out = "could not read " + std::to_string(denied.size()) + " processes (permission denied): ";
+  for (std::size_t i = 0; i < denied.size() && i < kMaxDeniedNamed; ++i)
+    out += (i ? ", " : "") + process_name(denied[i]);
+  if (denied.size() > kMaxDeniedNamed)
+    out += " and " + std::to_string(denied.size() - kMaxDeniedNamed) + " more";
+  return out;
+}
+
+std::string unverified_mounts_text(const Snapshot& snapshot) {
+  std::size_t n = snapshot.unverified_mounts().size();
+  if (n == 0) return "";
+  return std::to_string(n) + (n == 1 ? " mount" : " mounts") + " pinned by processes " +
+         (n == 1 ? "is" : "are") +
+         " in no mount namespace this user can list: attached elsewhere or detached, only root can tell";
+}
+
+}  // namespace detach

@@ -1,0 +1,19 @@
+// What the scan could not see, in words a user acts on. A tool says it only where it could change what it
+// printed (explain never decides that: the tool knows what it printed).
+#pragma once
+
+#include <string>
+
+#include "model/snapshot.h"
+
+namespace detach {
+
+// "could not read process 1 (systemd): permission denied", or for several "could not read 12 processes
+// (permission denied): 1 (systemd), 40 (agent), 77 (x) and 9 more"; empty when nothing was refused.
+std::string denied_processes_text(const ScanGaps& gaps);
+
+// "3 mounts pinned by processes are in mount namespaces this user cannot list (root sees them)"; empty when
+// there are none.
+std::string unverified_mounts_text(const Snapshot& snapshot);
+
+}  // namespace detach

@@ -1,4 +1,5 @@
-// Pins the kernel holds, that no /proc/PID scan sees: loop devices and swap files backed by a file on the fs.
+// Pins the kernel holds, that no /proc/PID scan sees: loop devices and swap files backed by a file on the fs;
+// and the block devices they and the explanations refer to.
 #include "kernel/block.h"
 #include "kernel/swaps.h"
 #include "scan/scan_state.h"
@@ -34,10 +35,13 @@ void add_swap_pins(Snapshot& snapshot) {
 
 }  // namespace
 
+void read_block_devices(ScanState& state) {
+  state.snapshot.block_devices = detach::read_block_devices(state.options.sys_root);
+}
+
 void scan_kernel_pins(ScanState& state) {
   Snapshot& snapshot = state.snapshot;
   const ScanOptions& options = state.options;
-  snapshot.block_devices = read_block_devices(options.sys_root);
   snapshot.loops =
       read_loop_devices(options.sys_root, options.dev_root, options.live, options.fs_call_timeout);
   snapshot.swaps = read_swaps(options.proc_root, options.live);

@@ -1,7 +1,11 @@
 #include "scan/scan.h"
 
-#include <algorithm>
+#include <unistd.h>
 
+#include <algorithm>
+#include <set>
+
+#include "kernel/nsfs.h"
 #include "kernel/procfs.h"
 #include "scan/scan_state.h"
 
@@ -32,11 +36,23 @@ void ScanState::note_denied(pid_t pid) {
 
 Result<Snapshot> take_snapshot(const ScanOptions& options) {
   Snapshot snapshot;
-  scan::ScanState state{options, snapshot, {}, {}, 0};
+  // Mounts of the devices asked about, and of their partitions and holders, get pin details: the filter
+  // learns which mounts those are once namespaces and block devices are read, before the pin scan asks it.
+  std::set<MountKey> on_asked_devices;
+  ScanOptions effective = options;
+  if (!options.detail_devices.empty()) {
+    effective.detail_pins_of = [&on_asked_devices, asked = options.detail_pins_of](const Mount& m) {
+      return on_asked_devices.count(m.key) > 0 || (asked && asked(m));
+    };
+  }
+  scan::ScanState state{effective, snapshot, {}, {}, 0};
   // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
   scan::list_tasks(state);
   scan::list_namespaces(state);
   if (snapshot.namespaces.empty()) return fail(ENOENT, "scan", options.proc_root, "no mount namespace found");
+  scan::read_block_devices(state);
+  if (!options.detail_devices.empty())
+    on_asked_devices = scan::mounts_on_stacked_devices(state, options.detail_devices);
   scan::learn_internal_mounts(state);
   if (options.task_pins) scan::scan_task_pins(state);
   scan::scan_kernel_pins(state);
@@ -47,6 +63,11 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   // Last: superblocks are derived from everything above.
   snapshot.build_superblocks();
   return snapshot;
+}
+
+std::uint64_t caller_mount_namespace(const std::string& proc_root) {
+  Result<MountNamespaceRef> ns = task_mount_namespace(proc_root, static_cast<unsigned>(::getpid()));
+  return ns ? ns->inode : 0;
 }
 
 }  // namespace detach

@@ -57,7 +57,14 @@ void find_detached_mounts(ScanState& state);
 // Former mount point, namespace and time of detached mounts, from the journal of this boot's detaches.
 void join_detach_journal(ScanState& state);
 
-// Loop devices, swap areas and block devices, as pins and facts.
+// Block devices from sysfs: names, numbers, holders, partitions, sizes. Read before the pin scan, so that
+// the mounts of stacked devices can be known first.
+void read_block_devices(ScanState& state);
+
+// The attached mounts on DEVICES, on their partitions and on what is stacked on them (holders, recursively).
+std::set<MountKey> mounts_on_stacked_devices(const ScanState& state, const std::vector<DeviceNumber>& devices);
+
+// Loop devices and swap areas, as pins and facts.
 void scan_kernel_pins(ScanState& state);
 
 // Command, user and unit of every task that holds a detailed pin.

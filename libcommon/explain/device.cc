@@ -359,8 +359,9 @@ DeviceReport explain_device(const Snapshot& snapshot, const std::string& device,
   report.claim = claim;
   report.reasons = collect(snapshot, device, dev, options, 0);
   bool held = holds_device(report.reasons, options.writers_block);
-  // A claim with nothing to show for it: a swap file on a detached fs is the usual culprit.
-  if (claim == Claim::Claimed && !held) {
+  // A claim with nothing to show for it (a writer claims nothing): a swap file on a detached fs is the usual
+  // culprit.
+  if (claim == Claim::Claimed && !holds_device(report.reasons, false)) {
     std::vector<Reason> why = unplaced_swap_files(snapshot);
     if (why.empty()) why.push_back(unknown_reason(snapshot));
     report.reasons.insert(report.reasons.begin(), why.begin(), why.end());

@@ -21,6 +21,8 @@ using Clock = std::chrono::steady_clock;
 // short retries, each twice as long as the one before, cover it without a poll loop of any length.
 constexpr std::chrono::microseconds kFirstRetry{50};
 constexpr std::chrono::microseconds kLongestRetry{2000};
+// How long a filesystem whose pins are all gone may take to let go of its device.
+constexpr std::chrono::seconds kEndingLimit{2};
 
 // False only while the device is claimed: one we may not open cannot be confirmed, and the superblock's end
 // is all there is to know.
@@ -75,8 +77,12 @@ Result<FsEnd> wait_fs_end(const std::vector<std::string>& paths, const std::stri
   std::set<int> live;
   for (const std::string& path : paths)
     if (Result<int> wd = watch->add(path)) live.insert(*wd);
-  // It may have ended before the watches came (then they failed, or lead to something else): look first.
-  if (live.empty()) return device_free(device) ? FsEnd::Ended : FsEnd::Unwatchable;
+  // No watch: the pins are gone already, so the filesystem has ended or is ending (the device is let go of
+  // a moment after the last pin): confirm briefly; still claimed after that, something else holds it.
+  if (live.empty()) {
+    FsEnd end = confirm_free(device, std::min(deadline, Clock::now() + kEndingLimit));
+    return end == FsEnd::Ended ? end : FsEnd::Unwatchable;
+  }
   while (true) {
     auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return FsEnd::Alive;

@@ -146,6 +146,30 @@ TEST_F(DeadFuseDaemon, MkfsGuardOnAnUnrelatedDeviceFinishes) {
   EXPECT_THAT(guard.out, ::testing::Not(::testing::HasSubstr("fuse-hello"))) << guard.Describe();
 }
 
+// Given a path on the stopped FUSE fs as the device, we should see mkfs-guard give up on it within 10 s (its
+// lookup is bounded) with a one-line error, not hang in stat.
+TEST_F(DeadFuseDaemon, MkfsGuardOnAPathOnTheDeadFsFinishes) {
+  const RunResult guard = RunCommand({MkfsGuard(), dir_.path() + "/fuse/hello"}, 30s);
+  EXPECT_FALSE(guard.timed_out) << guard.Describe();
+  EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
+  EXPECT_EQ(guard.exit_code, 2) << guard.Describe();
+  EXPECT_EQ(guard.err, "mkfs-guard: cannot look up " + dir_.path() + "/fuse/hello: its filesystem does not answer\n")
+      << guard.Describe();
+}
+
+// Given mkfs -d DIR with DIR on the stopped FUSE fs and a busy device, we should see the wrapper finish
+// within 10 s (DIR is no device: never looked at) and run nothing.
+TEST_F(DeadFuseDaemon, MkfsGuardWrapperWithADirectoryOnTheDeadFsFinishes) {
+  unrelated_->MountAt();
+  const RunResult guard =
+      RunCommand({MkfsGuard(), "--", "mkfs.ext4", "-q", "-d", dir_.path() + "/fuse", unrelated_->device()}, 30s);
+  EXPECT_FALSE(guard.timed_out) << guard.Describe();
+  EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
+  EXPECT_EQ(guard.exit_code, 124) << guard.Describe();
+  EXPECT_THAT(FirstLine(guard.out), ::testing::StartsWith(unrelated_->device() + " is busy: it is mounted at "))
+      << guard.Describe();
+}
+
 // Given the FUSE mount lazily detached while its daemon is stopped, we should see findmnt --detached finish
 // within 10 s and list it with the pinner's cwd and fd (its fs type may stay unknown: asking the fs would
 // hang).

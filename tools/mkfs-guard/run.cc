@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -115,10 +116,22 @@ Result<Check> settle(const Options& options, const std::vector<Target>& targets,
   while (true) {
     Result<Check> check = check_targets(targets, settings);
     if (!check || check->all_free() || (!options.wait && !options.kill_signal)) return check;
+    // Held by more than lazily detached mounts (an attached mount, swap, a holder; or unusable): neither
+    // waiting nor ending pinners frees it, and nothing attached is ever touched.
+    if (!std::all_of(check->reports.begin(), check->reports.end(), [](const DeviceReport& r) {
+          return r.status == DeviceStatus::Free || (r.busy && held_only_by_detached_mounts(r.reasons));
+        }))
+      return check;
     if (options.kill_signal && !killed) {
       killed = true;
       if (!end_pinners(options, *check)) return check;
       deadline = deadline_from(Clock::now());
+    }
+    if (!options.quiet) {
+      std::string busy;
+      for (const DeviceReport& r : check->reports)
+        if (r.busy) busy += (busy.empty() ? "" : ", ") + r.device;
+      cli::warnx("waiting until the lazily unmounted filesystems on " + busy + " are gone");
     }
     Result<WaitEnd> end = wait_for_detached(*check, targets, deadline);
     if (!end) return tl::unexpected<Error>(end.error());

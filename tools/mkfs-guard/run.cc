@@ -13,7 +13,7 @@
 #include "exit_codes.h"
 #include "explain/device_text.h"
 #include "guard.h"
-#include "kernel/exec.h"
+#include "scan/command.h"
 #include "mkfs_command.h"
 #include "scan/end_process.h"
 

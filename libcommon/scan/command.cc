@@ -1,4 +1,4 @@
-#include "kernel/exec.h"
+#include "scan/command.h"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -283,7 +283,8 @@ std::optional<Reason> empty_device_reason(const Snapshot& snapshot, DeviceNumber
   auto loop = std::find_if(snapshot.loops.begin(), snapshot.loops.end(),
                            [dev](const LoopDevice& l) { return l.dev == dev; });
   Reason r;
-  r.kind = dev.major == kLoopMajor && loop == snapshot.loops.end() ? ReasonKind::UnboundLoop : ReasonKind::ZeroSize;
+  r.kind = dev.major == kLoopMajor && loop == snapshot.loops.end() ? ReasonKind::UnboundLoop
+                                                                   : ReasonKind::ZeroSize;
   if (loop != snapshot.loops.end()) r.file = loop->backing_file;  // bound over an empty file
   return r;
 }
@@ -351,8 +352,8 @@ const char* device_status_name(DeviceStatus status) {
   return "unchecked";
 }
 
-DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev, Claim claim,
-                            const ExplainOptions& options) {
+DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
+                            Claim claim, const ExplainOptions& options) {
   DeviceReport report;
   report.device = device;
   report.dev = dev;

@@ -33,8 +33,9 @@ std::string namespaces_check(const Snapshot& snapshot) {
 }
 
 std::string pins_check(const Snapshot& snapshot) {
-  std::string out = "pins: " + std::to_string(snapshot.pins.size()) + " (cwd, root, exe, fds, mmaps; loop and " +
-                    "swap backing files); detached mounts: " + std::to_string(snapshot.detached_mounts().size());
+  std::string out =
+      "pins: " + std::to_string(snapshot.pins.size()) + " (cwd, root, exe, fds, mmaps; loop and " +
+      "swap backing files); detached mounts: " + std::to_string(snapshot.detached_mounts().size());
   if (snapshot.gaps.denied) out += "; " + std::to_string(snapshot.gaps.denied) + " /proc entries refused";
   if (snapshot.gaps.vanished)
     out += "; " + std::to_string(snapshot.gaps.vanished) + " processes exited during the scan";
@@ -46,11 +47,12 @@ std::string stacking_check(const Snapshot& snapshot, const DeviceReport& report)
   if (bd == nullptr) return "sysfs: no entry for " + report.dev.str();
   auto names = [](const std::vector<std::string>& list) {
     if (list.empty()) return std::string("none");
-    return std::accumulate(std::next(list.begin()), list.end(), device_node_name(list.front()),
-                           [](std::string a, const std::string& b) { return a + ", " + device_node_name(b); });
+    return std::accumulate(
+        std::next(list.begin()), list.end(), device_node_name(list.front()),
+        [](std::string a, const std::string& b) { return a + ", " + device_node_name(b); });
   };
-  std::string out = "sysfs " + bd->name + ": partitions " + names(bd->partitions) + "; holders " +
-                    names(bd->holders);
+  std::string out =
+      "sysfs " + bd->name + ": partitions " + names(bd->partitions) + "; holders " + names(bd->holders);
   if (bd->size_sectors) out += "; size " + std::to_string(*bd->size_sectors) + " sectors";
   return out;
 }
@@ -58,11 +60,9 @@ std::string stacking_check(const Snapshot& snapshot, const DeviceReport& report)
 }  // namespace
 
 std::vector<std::string> checks_made(const Snapshot& snapshot, const DeviceReport& report) {
-  return {claim_check(report),
-          namespaces_check(snapshot),
-          pins_check(snapshot),
-          "swap areas: " + std::to_string(snapshot.swaps.size()) + "; bound loop devices: " +
-              std::to_string(snapshot.loops.size()),
+  return {claim_check(report), namespaces_check(snapshot), pins_check(snapshot),
+          "swap areas: " + std::to_string(snapshot.swaps.size()) +
+              "; bound loop devices: " + std::to_string(snapshot.loops.size()),
           stacking_check(snapshot, report)};
 }
 

@@ -87,7 +87,8 @@ std::string holder_sentence(const Reason& r) {
   std::string what = "device-mapper";
   for (const auto& [type, word] : kWords)
     if (r.holder_type == type) what = word;
-  if (!r.dm_name.empty()) return "it is held by " + printable(r.holder) + " (" + what + " " + printable(r.dm_name) + ")";
+  if (!r.dm_name.empty())
+    return "it is held by " + printable(r.holder) + " (" + what + " " + printable(r.dm_name) + ")";
   return "it is held by " + printable(r.holder);
 }
 
@@ -131,10 +132,12 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
       add_with_nested(snapshot, "its partition " + printable(r.partition) + " is busy: ", r.nested, out);
       break;
     case ReasonKind::OpenForWriting:
-      out.push_back("it is open for writing in" + pins_text(snapshot, snapshot.pins_at(r.pins), "mkfs-guard -J"));
+      out.push_back("it is open for writing in" +
+                    pins_text(snapshot, snapshot.pins_at(r.pins), "mkfs-guard -J"));
       break;
     case ReasonKind::OpenedBy:
-      out.push_back("it is open for reading in" + pins_text(snapshot, snapshot.pins_at(r.pins), "mkfs-guard -J"));
+      out.push_back("it is open for reading in" +
+                    pins_text(snapshot, snapshot.pins_at(r.pins), "mkfs-guard -J"));
       break;
     case ReasonKind::UnboundLoop:
       out.push_back("it is a loop device with no backing file (losetup binds one)");

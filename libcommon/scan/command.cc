@@ -111,7 +111,8 @@ Result<int> PendingCommand::wait() {
     signalfd_siginfo info{};
     while (::read(signals.get(), &info, sizeof info) == sizeof info) {
       // The terminal sent SIGINT and SIGQUIT to the child as well; a SIGTERM or SIGHUP for us is for it.
-      if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGHUP) ::kill(pid_, static_cast<int>(info.ssi_signo));
+      if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGHUP)
+        ::kill(pid_, static_cast<int>(info.ssi_signo));
     }
     int status = 0;
     pid_t got = ::waitpid(pid_, &status, pidfd_ ? WNOHANG : 0);

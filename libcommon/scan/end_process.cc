@@ -18,7 +18,9 @@ Result<Signalled> signal_task(const Task& task, int signo, const std::string& pr
   // Read after the pidfd was opened, and with the process still alive after the read, the start time is the
   // pidfd's process's (a pid is not given again before its process is gone and reaped).
   Result<std::string> stat = read_file(proc_root + "/" + std::to_string(task.pid) + "/stat");
-  if (!stat) return stat.error().err == ENOENT ? Result<Signalled>(Signalled::Gone) : tl::unexpected<Error>(stat.error());
+  if (!stat)
+    return stat.error().err == ENOENT ? Result<Signalled>(Signalled::Gone)
+                                      : tl::unexpected<Error>(stat.error());
   std::optional<std::uint64_t> start = parse_stat_start_time(*stat);
   Result<bool> exited = pidfd_exited(pidfd->get());
   if (exited && *exited) return Signalled::Gone;

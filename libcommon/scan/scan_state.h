@@ -62,7 +62,8 @@ void join_detach_journal(ScanState& state);
 void read_block_devices(ScanState& state);
 
 // The attached mounts on DEVICES, on their partitions and on what is stacked on them (holders, recursively).
-std::set<MountKey> mounts_on_stacked_devices(const ScanState& state, const std::vector<DeviceNumber>& devices);
+std::set<MountKey> mounts_on_stacked_devices(const ScanState& state,
+                                             const std::vector<DeviceNumber>& devices);
 
 // Loop devices and swap areas, as pins and facts.
 void scan_kernel_pins(ScanState& state);

@@ -30,7 +30,8 @@ std::set<DeviceNumber> stacked_devices(const Snapshot& snapshot, const std::vect
 
 }  // namespace
 
-std::set<MountKey> mounts_on_stacked_devices(const ScanState& state, const std::vector<DeviceNumber>& devices) {
+std::set<MountKey> mounts_on_stacked_devices(const ScanState& state,
+                                             const std::vector<DeviceNumber>& devices) {
   const std::set<DeviceNumber> wanted = stacked_devices(state.snapshot, devices);
   std::set<MountKey> out;
   for (const auto& [key, m] : state.snapshot.mounts) {

@@ -88,7 +88,8 @@ TEST_F(Explain, LazyUmountPinnedByCwdAndFdIsExplained) {
 
 TEST_F(Explain, LazyUmountAsJson) {
   AddSeed();
-  json expected = json::parse(R"json({"device":"/dev/loop3","busy":true,"status":"busy","claimed":true,"reasons":[
+  json expected =
+      json::parse(R"json({"device":"/dev/loop3","busy":true,"status":"busy","claimed":true,"reasons":[
     {"kind":"detached-mount","fstype":"ext2","id":null,"uniq-id":100,"former-target":null,"pinners":[
       {"kind":"process","pid":1234,"tid":null,"command":"sleep","user":"root","unit":"session-1.scope",
        "how":"cwd","pins":[{"kind":"cwd","path":null}]},
@@ -122,8 +123,10 @@ TEST_F(Explain, FreeDeviceSaysMkfsCanUseIt) {
   EXPECT_FALSE(report.busy);
   EXPECT_TRUE(report.reasons.empty());
   EXPECT_EQ(Text(report), "/dev/loop3 is free: mkfs can use it\n");
-  EXPECT_EQ(to_json(snapshot_, report),
-            json::parse(R"json({"device":"/dev/loop3","busy":false,"status":"free","claimed":false,"reasons":[]})json"));
+  EXPECT_EQ(
+      to_json(snapshot_, report),
+      json::parse(
+          R"json({"device":"/dev/loop3","busy":false,"status":"free","claimed":false,"reasons":[]})json"));
 }
 
 // Given mounts in our namespace and another, we should list both and name only the other namespace.
@@ -314,7 +317,8 @@ TEST_F(Explain, ReaderOfTheDeviceNodeIsANote) {
   DeviceReport report = Ask("/dev/loop3", kLoop3, false);
   EXPECT_FALSE(report.busy);
   EXPECT_EQ(report.status, DeviceStatus::Free);
-  EXPECT_EQ(Text(report), "/dev/loop3 is free: mkfs can use it\nit is open for reading in: 778 (dd) fd 0 (read)\n");
+  EXPECT_EQ(Text(report),
+            "/dev/loop3 is free: mkfs can use it\nit is open for reading in: 778 (dd) fd 0 (read)\n");
   EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["kind"], "opened-by");
 }
 
@@ -343,13 +347,15 @@ TEST_F(Explain, UnboundLoopDeviceCannotBeFormatted) {
 // should say its size is 0.
 TEST_F(Explain, ZeroSizeDeviceCannotBeFormatted) {
   snapshot_.block_devices.push_back(BlockDevice{"zram0", {252, 0}, {}, {}, "", "", "", "", 0});
-  EXPECT_EQ(Text(Ask("/dev/zram0", {252, 0}, false)),
-            "/dev/zram0 cannot be formatted: its size is 0 (an unset zram device, a drive without a medium)\n");
+  EXPECT_EQ(
+      Text(Ask("/dev/zram0", {252, 0}, false)),
+      "/dev/zram0 cannot be formatted: its size is 0 (an unset zram device, a drive without a medium)\n");
   snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {}, "", "", "", "", 0});
   snapshot_.loops.push_back(LoopDevice{"loop3", kLoop3, "/srv/empty.img", {}, 0, false});
-  EXPECT_EQ(Text(Ask("/dev/loop3", kLoop3, false)),
-            "/dev/loop3 cannot be formatted: its size is 0: it is a loop device over /srv/empty.img, which is "
-            "empty\n");
+  EXPECT_EQ(
+      Text(Ask("/dev/loop3", kLoop3, false)),
+      "/dev/loop3 cannot be formatted: its size is 0: it is a loop device over /srv/empty.img, which is "
+      "empty\n");
 }
 
 // Given a device that may not be opened (EACCES) but that the snapshot shows mounted, we should explain it
@@ -360,13 +366,15 @@ TEST_F(Explain, UncheckedClaimIsExplainedFromTheSnapshot) {
   DeviceReport report = explain_device(snapshot_, "/dev/loop3", kLoop3, Claim::Unchecked, options_);
   report.claim_error = "Permission denied";
   EXPECT_EQ(report.status, DeviceStatus::Busy);
-  EXPECT_EQ(Text(report),
-            "/dev/loop3 is busy: it is mounted at /mnt/x\n(the claim was not checked: open: Permission denied)\n");
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it is mounted at /mnt/x\n(the claim was not checked: open: Permission denied)\n");
   DeviceReport nothing = explain_device(snapshot_, "/dev/loop4", {7, 4}, Claim::Unchecked, options_);
   nothing.claim_error = "Permission denied";
   EXPECT_EQ(nothing.status, DeviceStatus::Unchecked);
-  EXPECT_EQ(Text(nothing), "/dev/loop4 could not be checked: it could not be opened (Permission denied), and "
-                           "nothing this scan sees uses it\n");
+  EXPECT_EQ(Text(nothing),
+            "/dev/loop4 could not be checked: it could not be opened (Permission denied), and "
+            "nothing this scan sees uses it\n");
   json doc = to_json(snapshot_, nothing);
   EXPECT_EQ(doc["claimed"], nullptr);
   EXPECT_EQ(doc["claim-error"], "Permission denied");
@@ -403,7 +411,8 @@ TEST_F(Explain, OnlyDetachedMountsCanBeWaitedFor) {
 
 // Given a check, we should list what it looked at (-v).
 TEST_F(Explain, ChecksMadeNameTheClaimAndWhatWasScanned) {
-  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {"dm-0"}, {"loop3p1"}, "", "", "", "", 2048});
+  snapshot_.block_devices.push_back(
+      BlockDevice{"loop3", kLoop3, {"dm-0"}, {"loop3p1"}, "", "", "", "", 2048});
   Namespace& ns = snapshot_.namespaces.emplace_back();
   ns.tasks = {1, 2, 3};
   std::vector<std::string> checks = checks_made(snapshot_, Ask("/dev/loop3", kLoop3, false));
@@ -534,9 +543,10 @@ class ExplainHolders : public Explain {
 TEST_F(ExplainHolders, LuksAndLvmLayersAreNamed) {
   AddMount(1, {254, 2}, "/home", "ext4", "/dev/mapper/vg-home", true);
   DeviceReport report = Ask("/dev/sdc", {8, 32});
-  EXPECT_EQ(Text(report),
-            "/dev/sdc is busy: its partition /dev/sdc1 is busy: it is held by dm-1 (LUKS crypt-home), which is "
-            "busy: it is held by dm-2 (LVM vg-home), which is busy: it is mounted at /home\n");
+  EXPECT_EQ(
+      Text(report),
+      "/dev/sdc is busy: its partition /dev/sdc1 is busy: it is held by dm-1 (LUKS crypt-home), which is "
+      "busy: it is held by dm-2 (LVM vg-home), which is busy: it is mounted at /home\n");
   json luks = to_json(snapshot_, report)["reasons"][0]["reasons"][0];
   EXPECT_EQ(luks["type"], "luks");
   EXPECT_EQ(luks["name"], "crypt-home");

@@ -30,7 +30,8 @@ TEST(MkfsDevices, BtrfsTakesEveryPositional) {
 // Given a label that happens to be a device path, after the device (GNU getopt permutes), we should check
 // the device only.
 TEST(MkfsDevices, Ext4LabelThatIsADevicePathIsNoDevice) {
-  EXPECT_EQ(Devices({"mkfs.ext4", "-F", "-F", "/dev/busy", "-L", "/dev/free"}), (Names{"/dev/busy (target)"}));
+  EXPECT_EQ(Devices({"mkfs.ext4", "-F", "-F", "/dev/busy", "-L", "/dev/free"}),
+            (Names{"/dev/busy (target)"}));
   EXPECT_EQ(Devices({"mkfs.ext4", "-qFL/dev/free", "/dev/busy"}), (Names{"/dev/busy (target)"}));
   EXPECT_EQ(Devices({"mke2fs", "-t", "ext4", "/dev/busy", "1000"}), (Names{"/dev/busy (target)"}));
 }
@@ -95,7 +96,7 @@ TEST(MkfsDevices, UnknownMkfsOrOptionChecksEverythingThatMayBeADevice) {
   EXPECT_FALSE(bogus.known);
   EXPECT_EQ(bogus.maybe, (Names{"/dev/x", "/dev/y"}));
   EXPECT_FALSE(mkfs_devices({"mkfs.ext4", "-Z", "/dev/y"}).known);
-  EXPECT_FALSE(mkfs_devices({"mkfs.ext4", "-L"}).known);  // a value missing
+  EXPECT_FALSE(mkfs_devices({"mkfs.ext4", "-L"}).known);              // a value missing
   EXPECT_FALSE(mkfs_devices({"mkfs.btrfs", "--f", "/dev/y"}).known);  // ambiguous: --force, --features
 }
 

@@ -54,12 +54,14 @@ TEST(MkfsGuardCli, UsageErrorsInUtilLinuxWords) {
   EXPECT_EQ(none.out, "mkfs-guard: no device specified\nTry 'mkfs-guard --help' for more information.\n");
   GuardRun bogus = RunGuard("--bogus /dev/sda");
   EXPECT_EQ(bogus.code, 2);
-  EXPECT_EQ(bogus.out, "mkfs-guard: unrecognized option '--bogus'\nTry 'mkfs-guard --help' for more information.\n");
+  EXPECT_EQ(bogus.out,
+            "mkfs-guard: unrecognized option '--bogus'\nTry 'mkfs-guard --help' for more information.\n");
   GuardRun letter = RunGuard("-Jx /dev/sda");
   EXPECT_EQ(letter.code, 2);
   EXPECT_EQ(letter.out, "mkfs-guard: invalid option -- 'x'\nTry 'mkfs-guard --help' for more information.\n");
   GuardRun wait = RunGuard("--wait=soon /dev/sda");
-  EXPECT_EQ(wait.out, "mkfs-guard: invalid --wait argument: 'soon'\nTry 'mkfs-guard --help' for more information.\n");
+  EXPECT_EQ(wait.out,
+            "mkfs-guard: invalid --wait argument: 'soon'\nTry 'mkfs-guard --help' for more information.\n");
   GuardRun nodev = RunGuard("-- true");
   EXPECT_EQ(nodev.code, 125);  // no block device in the command: nothing to check, nothing run
   EXPECT_EQ(nodev.out, "mkfs-guard: no block device in the command\n");
@@ -71,12 +73,15 @@ TEST(MkfsGuardCli, UsageErrorsInUtilLinuxWords) {
 TEST(MkfsGuardCli, HelpIsLaidOutLikeUtilLinux) {
   GuardRun help = RunGuard("--help");
   EXPECT_EQ(help.code, 0);
-  EXPECT_EQ(help.out.rfind("\nUsage:\n mkfs-guard [options] <device>...\n mkfs-guard [options] -- <mkfs command>\n", 0),
+  EXPECT_EQ(help.out.rfind(
+                "\nUsage:\n mkfs-guard [options] <device>...\n mkfs-guard [options] -- <mkfs command>\n", 0),
             0u)
       << help.out;
-  EXPECT_NE(help.out.find("\nOptions:\n -J, --json              explain as JSON\n"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("\nOptions:\n -J, --json              explain as JSON\n"), std::string::npos)
+      << help.out;
   EXPECT_NE(help.out.find("     --wait[=<seconds>]  "), std::string::npos) << help.out;
-  EXPECT_NE(help.out.find("\n\n -h, --help              display this help\n -V, --version           display version\n"),
+  EXPECT_NE(help.out.find(
+                "\n\n -h, --help              display this help\n -V, --version           display version\n"),
             std::string::npos)
       << help.out;
   EXPECT_EQ(help.out.find("Positionals"), std::string::npos) << help.out;
@@ -90,7 +95,8 @@ TEST(MkfsGuardCli, VersionLine) {
   EXPECT_EQ(version.out.rfind("mkfs-guard from detach-utils ", 0), 0u) << version.out;
 }
 
-// A write error on stdout is a failure (util-linux closestream), and says which: mkfs-guard --help >/dev/full.
+// A write error on stdout is a failure (util-linux closestream), and says which: mkfs-guard --help
+// >/dev/full.
 TEST(MkfsGuardCli, WriteErrorOnStdoutFailsAndSaysWhy) {
   for (const char* args : {" --help", " --version"}) {
     const std::string cmd = std::string(std::getenv("MKFS_GUARD")) + args;

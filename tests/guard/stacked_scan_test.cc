@@ -51,10 +51,11 @@ TEST(StackedScan, PinnersOfAHolderOfAPartitionAreDetailed) {
   options.detail_devices = {{8, 32}};
   Result<Snapshot> snapshot = take_snapshot(options);
   ASSERT_TRUE(snapshot.has_value()) << snapshot.error().message();
-  EXPECT_EQ(explain_sdc(*snapshot),
-            "/dev/sdc is busy: its partition /dev/sdc1 is busy: it is held by dm-1 (LUKS crypt-home), which is "
-            "busy: it is held by dm-2 (LVM vg-home), which is busy: it is mounted at /home\n"
-            "      pinned by: 100 (bash) fd 3 (write)\n");  // indented once per nesting level
+  EXPECT_EQ(
+      explain_sdc(*snapshot),
+      "/dev/sdc is busy: its partition /dev/sdc1 is busy: it is held by dm-1 (LUKS crypt-home), which is "
+      "busy: it is held by dm-2 (LVM vg-home), which is busy: it is mounted at /home\n"
+      "      pinned by: 100 (bash) fd 3 (write)\n");  // indented once per nesting level
   ASSERT_NE(snapshot->task(100), nullptr);
   EXPECT_EQ(snapshot->task(100)->uid, 1000u);
   EXPECT_EQ(snapshot->task(100)->start_time, 4242u);

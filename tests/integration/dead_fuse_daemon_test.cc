@@ -153,7 +153,8 @@ TEST_F(DeadFuseDaemon, MkfsGuardOnAPathOnTheDeadFsFinishes) {
   EXPECT_FALSE(guard.timed_out) << guard.Describe();
   EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
   EXPECT_EQ(guard.exit_code, 2) << guard.Describe();
-  EXPECT_EQ(guard.err, "mkfs-guard: cannot look up " + dir_.path() + "/fuse/hello: its filesystem does not answer\n")
+  EXPECT_EQ(guard.err,
+            "mkfs-guard: cannot look up " + dir_.path() + "/fuse/hello: its filesystem does not answer\n")
       << guard.Describe();
 }
 
@@ -161,12 +162,13 @@ TEST_F(DeadFuseDaemon, MkfsGuardOnAPathOnTheDeadFsFinishes) {
 // within 10 s (DIR is no device: never looked at) and run nothing.
 TEST_F(DeadFuseDaemon, MkfsGuardWrapperWithADirectoryOnTheDeadFsFinishes) {
   unrelated_->MountAt();
-  const RunResult guard =
-      RunCommand({MkfsGuard(), "--", "mkfs.ext4", "-q", "-d", dir_.path() + "/fuse", unrelated_->device()}, 30s);
+  const RunResult guard = RunCommand(
+      {MkfsGuard(), "--", "mkfs.ext4", "-q", "-d", dir_.path() + "/fuse", unrelated_->device()}, 30s);
   EXPECT_FALSE(guard.timed_out) << guard.Describe();
   EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
   EXPECT_EQ(guard.exit_code, 124) << guard.Describe();
-  EXPECT_THAT(FirstLine(guard.out), ::testing::StartsWith(unrelated_->device() + " is busy: it is mounted at "))
+  EXPECT_THAT(FirstLine(guard.out),
+              ::testing::StartsWith(unrelated_->device() + " is busy: it is mounted at "))
       << guard.Describe();
 }
 

@@ -28,7 +28,8 @@ TEST_F(GuardBadArguments, RegularFileIsNoBlockDevice) {
 }
 
 TEST_F(GuardBadArguments, CommandsWithoutADevice) {
-  EXPECT_EQ(RunCommand({MkfsGuard(), "--", "mkfs.fat", "-C", dir_.path() + "/new.img", "1440"}).exit_code, 125);
+  EXPECT_EQ(RunCommand({MkfsGuard(), "--", "mkfs.fat", "-C", dir_.path() + "/new.img", "1440"}).exit_code,
+            125);
   const RunResult unknown = RunCommand({MkfsGuard(), "--", "mkfs.nothing", "-x", "data"});
   EXPECT_EQ(unknown.exit_code, 125) << unknown.Describe();
   EXPECT_EQ(unknown.err, "mkfs-guard: no block device in the command\n") << unknown.Describe();

@@ -13,14 +13,11 @@ class GuardFreeDevice : public ::testing::Test {
  protected:
   void SetUp() override {
     ITEST_REQUIRE_ROOT_AND_TOOLS("MKFS_GUARD");
-    dir_.emplace();
-    MakeImage(dir_->path() + "/disk.img", 64);
-    loop_.emplace(dir_->path() + "/disk.img");
+    loop_.emplace();
   }
   std::string FsType() const { return RunCommand({"blkid", "-o", "value", "-s", "TYPE", loop_->path()}).out; }
 
-  std::optional<TempDir> dir_;
-  std::optional<LoopDevice> loop_;
+  std::optional<BlankLoop> loop_;
 };
 
 TEST_F(GuardFreeDevice, CheckSaysFreeAndExitsZero) {
@@ -28,7 +25,8 @@ TEST_F(GuardFreeDevice, CheckSaysFreeAndExitsZero) {
   EXPECT_EQ(guard.exit_code, 0) << guard.Describe();
   EXPECT_EQ(FirstLine(guard.out), loop_->path() + " is free: mkfs can use it") << guard.Describe();
   // This test holds the loop device open (read-only, to keep it): a note, not a reason.
-  EXPECT_THAT(guard.out, HasSubstr("it is open for reading in: " + std::to_string(getpid()) + " (")) << guard.Describe();
+  EXPECT_THAT(guard.out, HasSubstr("it is open for reading in: " + std::to_string(getpid()) + " ("))
+      << guard.Describe();
   const RunResult json = RunCommand({MkfsGuard(), "-J", loop_->path()});
   const std::optional<nlohmann::json> doc = ParseJson(json.out);
   ASSERT_TRUE(doc.has_value());
@@ -57,11 +55,12 @@ TEST_F(GuardFreeDevice, WrapperRunsTheMkfsAndPassesItsStatusOn) {
 }
 
 TEST_F(GuardFreeDevice, MkfsThatCannotBeRunIsOneTwentySixOrSeven) {
-  const RunResult missing = RunCommand({MkfsGuard(), "--", dir_->path() + "/mkfs.ext4", loop_->path()});
+  const RunResult missing =
+      RunCommand({MkfsGuard(), "--", loop_->dir().path() + "/mkfs.ext4", loop_->path()});
   EXPECT_EQ(missing.exit_code, 127) << missing.Describe();
   EXPECT_THAT(missing.err, HasSubstr("failed to execute")) << missing.Describe();
-  WriteFile(dir_->path() + "/mkfs.xfs", "not executable");
-  const RunResult denied = RunCommand({MkfsGuard(), "--", dir_->path() + "/mkfs.xfs", loop_->path()});
+  WriteFile(loop_->dir().path() + "/mkfs.xfs", "not executable");
+  const RunResult denied = RunCommand({MkfsGuard(), "--", loop_->dir().path() + "/mkfs.xfs", loop_->path()});
   EXPECT_EQ(denied.exit_code, 126) << denied.Describe();
 }
 

@@ -27,8 +27,8 @@ TEST_F(GuardKillSparesParent, ParentShellIsNotEnded) {
   int go[2];
   ASSERT_EQ(pipe(go), 0);
   // The shell's cwd is in the fs; it waits for the detach (a byte on fd 3), then runs mkfs-guard --kill.
-  const std::string script = "read x <&3; " + MkfsGuard() + " --kill --yes -- mkfs.ext4 -q -F " + fs_->device() +
-                             " >" + out + " 2>&1; echo rc=$? >>" + out;
+  const std::string script = "read x <&3; " + MkfsGuard() + " --kill --yes -- mkfs.ext4 -q -F " +
+                             fs_->device() + " >" + out + " 2>&1; echo rc=$? >>" + out;
   const pid_t shell = fork();
   ASSERT_GE(shell, 0);
   if (shell == 0) {

@@ -13,12 +13,9 @@ class GuardOpenForWriting : public ::testing::Test {
  protected:
   void SetUp() override {
     ITEST_REQUIRE_ROOT_AND_TOOLS("MKFS_GUARD");
-    dir_.emplace();
-    MakeImage(dir_->path() + "/disk.img", 64);
-    loop_.emplace(dir_->path() + "/disk.img");
+    loop_.emplace();
   }
-  std::optional<TempDir> dir_;
-  std::optional<LoopDevice> loop_;
+  std::optional<BlankLoop> loop_;
 };
 
 TEST_F(GuardOpenForWriting, WriterMakesItBusyAndForceGoesAhead) {
@@ -26,7 +23,8 @@ TEST_F(GuardOpenForWriting, WriterMakesItBusyAndForceGoesAhead) {
   const std::string by = PinEntry(writer.pid(), "sleep", "fd 5 (read/write)");
   const RunResult guard = RunCommand({MkfsGuard(), loop_->path()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out), loop_->path() + " is busy: it is open for writing in: " + by) << guard.Describe();
+  EXPECT_EQ(FirstLine(guard.out), loop_->path() + " is busy: it is open for writing in: " + by)
+      << guard.Describe();
   const RunResult wrapped = RunCommand({MkfsGuard(), "--", "mkfs.ext4", "-q", loop_->path()});
   EXPECT_EQ(wrapped.exit_code, 124) << wrapped.Describe();
   const RunResult forced = RunCommand({MkfsGuard(), "--force", loop_->path()});

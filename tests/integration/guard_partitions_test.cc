@@ -20,8 +20,10 @@ class GuardPartitions : public ::testing::Test {
     loop_.emplace(image, false, true);
     part1_ = loop_->path() + "p1";
     part2_ = loop_->path() + "p2";
-    RunCommand({"partx", "-a", loop_->path()});  // adds what the scan at LOOP_CONFIGURE did not (EBUSY: all there)
-    ASSERT_TRUE(WaitUntil([&] { return access(part2_.c_str(), F_OK) == 0; }, 10s)) << part2_ << " never appeared";
+    RunCommand(
+        {"partx", "-a", loop_->path()});  // adds what the scan at LOOP_CONFIGURE did not (EBUSY: all there)
+    ASSERT_TRUE(WaitUntil([&] { return access(part2_.c_str(), F_OK) == 0; }, 10s))
+        << part2_ << " never appeared";
     RunOrThrow({"mkfs.ext2", "-q", part1_});
     mount_.emplace(part1_, dir_->MakeDir("p1"), "ext2");
     pinner_.emplace(SpawnSleepWithCwd(mount_->target()));
@@ -37,10 +39,11 @@ class GuardPartitions : public ::testing::Test {
 TEST_F(GuardPartitions, DiskIsBusyBecauseOfItsMountedPartitionAndNamesThePinner) {
   const RunResult guard = RunCommand({MkfsGuard(), loop_->path()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out),
-            loop_->path() + " is busy: its partition " + part1_ + " is busy: it is mounted at " + mount_->target())
+  EXPECT_EQ(FirstLine(guard.out), loop_->path() + " is busy: its partition " + part1_ +
+                                      " is busy: it is mounted at " + mount_->target())
       << guard.Describe();
-  EXPECT_THAT(guard.out, HasSubstr("pinned by: " + PinEntry(pinner_->pid(), "sleep", "cwd"))) << guard.Describe();
+  EXPECT_THAT(guard.out, HasSubstr("pinned by: " + PinEntry(pinner_->pid(), "sleep", "cwd")))
+      << guard.Describe();
 }
 
 TEST_F(GuardPartitions, JsonNestsThePartitionsReasonsWithThePinnersUser) {
@@ -65,7 +68,8 @@ TEST_F(GuardPartitions, SeveralDevicesAreEachExplained) {
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
   EXPECT_THAT(guard.out, HasSubstr(part2_ + " is free: mkfs can use it\n")) << guard.Describe();
   EXPECT_THAT(guard.out, HasSubstr(loop_->path() + " is busy: its partition " + part1_)) << guard.Describe();
-  EXPECT_THAT(guard.out, HasSubstr(part1_ + " is busy: it is mounted at " + mount_->target())) << guard.Describe();
+  EXPECT_THAT(guard.out, HasSubstr(part1_ + " is busy: it is mounted at " + mount_->target()))
+      << guard.Describe();
   const RunResult json = RunCommand({MkfsGuard(), "-J", part2_, part1_});
   const std::optional<nlohmann::json> doc = ParseJson(json.out);
   ASSERT_TRUE(doc.has_value()) << json.Describe();

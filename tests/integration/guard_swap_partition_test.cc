@@ -10,9 +10,7 @@ class GuardSwapPartition : public ::testing::Test {
  protected:
   void SetUp() override {
     ITEST_REQUIRE_ROOT_AND_TOOLS("MKFS_GUARD");
-    dir_.emplace();
-    MakeImage(dir_->path() + "/swap.img", 32);
-    loop_.emplace(dir_->path() + "/swap.img");
+    loop_.emplace(32);
     RunOrThrow({"mkswap", "-q", loop_->path()});
     ASSERT_EQ(swapon(loop_->path().c_str(), 0), 0) << "swapon " << loop_->path();
     swapped_ = true;
@@ -21,8 +19,7 @@ class GuardSwapPartition : public ::testing::Test {
     if (swapped_) swapoff(loop_->path().c_str());
   }
 
-  std::optional<TempDir> dir_;
-  std::optional<LoopDevice> loop_;
+  std::optional<BlankLoop> loop_;
   bool swapped_ = false;
 };
 

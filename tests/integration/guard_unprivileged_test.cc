@@ -25,14 +25,16 @@ TEST_F(GuardUnprivileged, MountedDeviceIsExplainedThoughItCannotBeOpened) {
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
   EXPECT_EQ(FirstLine(guard.out), fs_->device() + " is busy: it is mounted at " + fs_->mountpoint())
       << guard.Describe();
-  EXPECT_THAT(guard.out, HasSubstr("(the claim was not checked: open: Permission denied)")) << guard.Describe();
+  EXPECT_THAT(guard.out, HasSubstr("(the claim was not checked: open: Permission denied)"))
+      << guard.Describe();
 }
 
 TEST_F(GuardUnprivileged, UnmountedDeviceCouldNotBeChecked) {
   const RunResult guard = AsNobody(fs_->device());
   EXPECT_EQ(guard.exit_code, 4) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out), fs_->device() + " could not be checked: it could not be opened (Permission "
-                                                  "denied), and nothing this scan sees uses it")
+  EXPECT_EQ(FirstLine(guard.out), fs_->device() +
+                                      " could not be checked: it could not be opened (Permission "
+                                      "denied), and nothing this scan sees uses it")
       << guard.Describe();
 }
 

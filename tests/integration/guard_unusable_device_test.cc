@@ -40,8 +40,9 @@ TEST_F(GuardUnusableDevice, UnboundLoopDevice) {
   ASSERT_TRUE(WaitUntil([&] { return access(loop.path().c_str(), F_OK) == 0; }, 10s));
   const RunResult guard = RunCommand({MkfsGuard(), loop.path()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(guard.out,
-            loop.path() + " cannot be formatted: it is a loop device with no backing file (losetup binds one)\n")
+  EXPECT_EQ(
+      guard.out,
+      loop.path() + " cannot be formatted: it is a loop device with no backing file (losetup binds one)\n")
       << guard.Describe();
   const RunResult wrapped = RunCommand({MkfsGuard(), "--", "mkfs.ext4", "-q", loop.path()});
   EXPECT_EQ(wrapped.exit_code, 124) << wrapped.Describe();

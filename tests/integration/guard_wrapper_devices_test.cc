@@ -13,9 +13,7 @@ class GuardWrapperDevices : public ::testing::Test {
   void SetUp() override {
     ITEST_REQUIRE_ROOT_AND_TOOLS("MKFS_GUARD");
     busy_.emplace("ext2");
-    dir_.emplace();
-    MakeImage(dir_->path() + "/free.img", 320);
-    free_.emplace(dir_->path() + "/free.img");
+    free_.emplace(320);
   }
   // What blkid says is on the free device: "" while nothing is, so a mkfs that ran would show.
   std::string FreeFsType() const {
@@ -26,14 +24,14 @@ class GuardWrapperDevices : public ::testing::Test {
     argv.insert(argv.end(), mkfs.begin(), mkfs.end());
     const RunResult run = RunCommand(argv);
     EXPECT_EQ(run.exit_code, 124) << run.Describe();
-    EXPECT_THAT(run.out, HasSubstr(busy_->device() + role + " is busy: it is mounted at " + busy_->mountpoint()))
+    EXPECT_THAT(run.out,
+                HasSubstr(busy_->device() + role + " is busy: it is mounted at " + busy_->mountpoint()))
         << run.Describe();
     EXPECT_EQ(FreeFsType(), "") << "mkfs ran: " << run.Describe();
   }
 
   std::optional<LoopFs> busy_;
-  std::optional<TempDir> dir_;
-  std::optional<LoopDevice> free_;
+  std::optional<BlankLoop> free_;
 };
 
 TEST_F(GuardWrapperDevices, BtrfsWithABusyDeviceAmongSeveral) {
@@ -43,7 +41,8 @@ TEST_F(GuardWrapperDevices, BtrfsWithABusyDeviceAmongSeveral) {
 
 TEST_F(GuardWrapperDevices, XfsBusyLogOrRealtimeDevice) {
   ExpectBlocked({"mkfs.xfs", "-q", "-f", "-l", "logdev=" + busy_->device(), free_->path()}, " (log device)");
-  ExpectBlocked({"mkfs.xfs", "-q", "-f", "-r", "rtdev=" + busy_->device(), free_->path()}, " (realtime device)");
+  ExpectBlocked({"mkfs.xfs", "-q", "-f", "-r", "rtdev=" + busy_->device(), free_->path()},
+                " (realtime device)");
 }
 
 TEST_F(GuardWrapperDevices, Ext4BusyJournalDevice) {
@@ -56,9 +55,10 @@ TEST_F(GuardWrapperDevices, BusyDeviceAsTargetWithAFreeDeviceAsLabel) {
 
 // Given the free device as the target and the busy one's path as a mere label, we should run mkfs.
 TEST_F(GuardWrapperDevices, ALabelThatIsADevicePathDoesNotBlock) {
-  const RunResult run = RunCommand({MkfsGuard(), "--", "mkfs.ext4", "-q", "-F", free_->path(), "-L", "x" });
+  const RunResult run = RunCommand({MkfsGuard(), "--", "mkfs.ext4", "-q", "-F", free_->path(), "-L", "x"});
   EXPECT_EQ(run.exit_code, 0) << run.Describe();
-  const RunResult label = RunCommand({MkfsGuard(), "--", "mkfs.btrfs", "-q", "-f", "--label", busy_->device(), free_->path()});
+  const RunResult label =
+      RunCommand({MkfsGuard(), "--", "mkfs.btrfs", "-q", "-f", "--label", busy_->device(), free_->path()});
   EXPECT_EQ(label.exit_code, 0) << label.Describe();
   EXPECT_EQ(FreeFsType(), "btrfs\n");
 }

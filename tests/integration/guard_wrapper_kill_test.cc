@@ -46,8 +46,8 @@ TEST_F(GuardWrapperKill, BlockedWithoutKill) {
   EXPECT_EQ(run.exit_code, 124) << run.Describe();
   EXPECT_EQ(FirstLine(run.out),
             DetachedBusyLine(fs_->device(), "ext2",
-                             {PinEntry(std::min(cwd_pinner_->pid(), fd_pinner_->pid()),
-                                       "sleep", cwd_pinner_->pid() < fd_pinner_->pid() ? "cwd" : "fd 7 (write)"),
+                             {PinEntry(std::min(cwd_pinner_->pid(), fd_pinner_->pid()), "sleep",
+                                       cwd_pinner_->pid() < fd_pinner_->pid() ? "cwd" : "fd 7 (write)"),
                               PinEntry(std::max(cwd_pinner_->pid(), fd_pinner_->pid()), "sleep",
                                        cwd_pinner_->pid() < fd_pinner_->pid() ? "fd 7 (write)" : "cwd")}))
       << run.Describe();

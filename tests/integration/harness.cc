@@ -189,6 +189,8 @@ std::vector<std::string> MkfsArgv(const std::string& fstype, const std::string& 
 
 }  // namespace
 
+BlankLoop::BlankLoop(int megabytes) : image_(MakeImageIn(dir_, megabytes)), loop_(image_) {}
+
 LoopFs::LoopFs(const std::string& fstype, int megabytes, bool mount_now, const std::string& mount_name)
     : fstype_(fstype), mount_name_(mount_name), image_(MakeImageIn(dir_, megabytes)), loop_(image_) {
   RunOrThrow(MkfsArgv(fstype, loop_.path()));

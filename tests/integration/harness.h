@@ -104,6 +104,19 @@ class LoopDevice {
   std::string path_;
 };
 
+// A blank loop device: TEMP/disk.img of `megabytes` (sparse, nothing on it) on a LoopDevice.
+class BlankLoop {
+ public:
+  explicit BlankLoop(int megabytes = 64);
+  const TempDir& dir() const { return dir_; }
+  const std::string& path() const { return loop_.path(); }  // "/dev/loopN"
+
+ private:
+  TempDir dir_;
+  std::string image_;
+  LoopDevice loop_;
+};
+
 // A mount this test made; on destruction it is lazily unmounted if `target` still is that very mount.
 class Mount {
  public:

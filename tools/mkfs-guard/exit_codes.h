@@ -1,16 +1,16 @@
 // mkfs-guard's exit codes, decided in one place. Checking devices, util-linux's small numbers; running a
-// mkfs, numbers no mkfs uses for itself (they all exit 1 on failure, mke2fs and mkfs.xfs also 8 and 4 ...), in
-// the range coreutils' wrappers (timeout, env, nice) use, so that "busy, mkfs not run" is never mistaken for
-// mkfs's own failure.
+// mkfs, numbers no mkfs uses for itself (they all exit 1 on failure, mke2fs and mkfs.xfs also 8 and 4 ...),
+// in the range coreutils' wrappers (timeout, env, nice) use, so that "busy, mkfs not run" is never mistaken
+// for mkfs's own failure.
 #pragma once
 
 namespace detach::guard {
 
 enum class Outcome {
-  Free,   // every device is free (checking; running a mkfs, the mkfs ran and its status is passed on)
-  Busy,   // a device is busy, unusable (unbound loop, size 0) or became busy: explained, mkfs not run
-  Usage,  // bad command line, no such device, not a block device, a mkfs command without a device
-  Error,  // anything else: the scan failed, a device could not be checked, stdout could not be written
+  Free,        // every device is free (checking; running a mkfs, the mkfs ran and its status is passed on)
+  Busy,        // a device is busy, unusable (unbound loop, size 0) or became busy: explained, mkfs not run
+  Usage,       // bad command line, no such device, not a block device, a mkfs command without a device
+  Error,       // anything else: the scan failed, a device could not be checked, stdout could not be written
   ExecFailed,  // running a mkfs: it was found but could not be executed (EACCES, ENOEXEC ...)
   NotFound,    // running a mkfs: no such command
 };

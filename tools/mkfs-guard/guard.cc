@@ -89,7 +89,8 @@ Result<Check> check_targets(const std::vector<Target>& targets, const CheckSetti
   Check check{std::move(*snapshot), {}, std::move(held)};
   ExplainOptions explain = explain_options(scan, settings);
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    DeviceReport report = explain_device(check.snapshot, targets[i].node.name, targets[i].node.dev, claims[i], explain);
+    DeviceReport report =
+        explain_device(check.snapshot, targets[i].node.name, targets[i].node.dev, claims[i], explain);
     report.claim_error = claim_errors[i];
     check.reports.push_back(std::move(report));
   }
@@ -130,7 +131,9 @@ KillPlan plan_kill(const Check& check) {
     if (pinner.kind == PinnerKind::Kernel) continue;  // a loop device or swap file: nothing to end
     std::string line = describe_pinner(check.snapshot, pinner);
     if (pinner.pid == self || pinner.pid == parent || pinner.pid == 1) {
-      const char* who = pinner.pid == self ? "mkfs-guard itself" : pinner.pid == parent ? "the parent of mkfs-guard" : "init";
+      const char* who = pinner.pid == self     ? "mkfs-guard itself"
+                        : pinner.pid == parent ? "the parent of mkfs-guard"
+                                               : "init";
       plan.refused.push_back(line + ": " + who);
       continue;
     }

@@ -46,20 +46,32 @@ const std::vector<MkfsSpec>& specs() {
        "b:c:d:i:l:L:m:n:KNp:qr:s:CfV",
        {},
        false,
-       {{'d', {"name"}, "target"}, {'l', {"logdev", "name"}, "log device"}, {'r', {"rtdev", "name"}, "realtime device"}},
+       {{'d', {"name"}, "target"},
+        {'l', {"logdev", "name"}, "log device"},
+        {'r', {"rtdev", "name"}, "realtime device"}},
        0},
       {{"mkfs.btrfs"},
        "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq",
-       {{"byte-count", ArgKind::Required, 'b'},   {"csum", ArgKind::Required, 0},
-        {"checksum", ArgKind::Required, 0},       {"force", ArgKind::None, 'f'},
-        {"leafsize", ArgKind::Required, 'l'},     {"label", ArgKind::Required, 'L'},
-        {"metadata", ArgKind::Required, 'm'},     {"mixed", ArgKind::None, 'M'},
-        {"nodesize", ArgKind::Required, 'n'},     {"sectorsize", ArgKind::Required, 's'},
-        {"data", ArgKind::Required, 'd'},         {"version", ArgKind::None, 'V'},
-        {"rootdir", ArgKind::Required, 'r'},      {"nodiscard", ArgKind::None, 'K'},
-        {"features", ArgKind::Required, 'O'},     {"runtime-features", ArgKind::Required, 'R'},
-        {"uuid", ArgKind::Required, 'U'},         {"quiet", ArgKind::None, 'q'},
-        {"verbose", ArgKind::None, 'v'},          {"shrink", ArgKind::None, 0},
+       {{"byte-count", ArgKind::Required, 'b'},
+        {"csum", ArgKind::Required, 0},
+        {"checksum", ArgKind::Required, 0},
+        {"force", ArgKind::None, 'f'},
+        {"leafsize", ArgKind::Required, 'l'},
+        {"label", ArgKind::Required, 'L'},
+        {"metadata", ArgKind::Required, 'm'},
+        {"mixed", ArgKind::None, 'M'},
+        {"nodesize", ArgKind::Required, 'n'},
+        {"sectorsize", ArgKind::Required, 's'},
+        {"data", ArgKind::Required, 'd'},
+        {"version", ArgKind::None, 'V'},
+        {"rootdir", ArgKind::Required, 'r'},
+        {"nodiscard", ArgKind::None, 'K'},
+        {"features", ArgKind::Required, 'O'},
+        {"runtime-features", ArgKind::Required, 'R'},
+        {"uuid", ArgKind::Required, 'U'},
+        {"quiet", ArgKind::None, 'q'},
+        {"verbose", ArgKind::None, 'v'},
+        {"shrink", ArgKind::None, 0},
         {"help", ArgKind::None, 0}},
        true,
        {},
@@ -188,7 +200,8 @@ MkfsDevices parse(const MkfsSpec& spec, const std::vector<std::string>& args, Mk
     if (letter == spec.creates_file_letter && letter != 0) out.creates_file = "-C";
     for (const DeviceKeys& keys : spec.device_keys)
       if (keys.letter == letter)
-        for (std::string& dev : device_values(value, keys.keys)) out.devices.push_back({std::move(dev), keys.role});
+        for (std::string& dev : device_values(value, keys.keys))
+          out.devices.push_back({std::move(dev), keys.role});
   };
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -226,7 +239,8 @@ MkfsDevices parse(const MkfsSpec& spec, const std::vector<std::string>& args, Mk
       }
       std::string value = arg.substr(c + 1);
       if (value.empty() && *kind == ArgKind::Required) {
-        if (i + 1 >= args.size()) return unknown(out, args, std::string("option -- '") + arg[c] + "' needs a value");
+        if (i + 1 >= args.size())
+          return unknown(out, args, std::string("option -- '") + arg[c] + "' needs a value");
         value = args[++i];
       }
       take_value(arg[c], value);

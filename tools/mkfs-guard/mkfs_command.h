@@ -20,7 +20,7 @@ struct MkfsDevices {
   // so every argument (and every value of a key=value list) that may name a device is to be checked.
   bool known = true;
   std::vector<std::string> maybe;
-  std::string unknown_why;  // "unknown option '--frob'", "mkfs.foo is not a mkfs mkfs-guard knows"
+  std::string unknown_why;   // "unknown option '--frob'", "mkfs.foo is not a mkfs mkfs-guard knows"
   std::string creates_file;  // mkfs.fat -C: the target is an image file it creates, no device
 };
 

@@ -89,7 +89,7 @@ std::string version_line() {
 
 std::optional<int> parse_signal(const std::string& text) {
   static const std::pair<const char*, int> kNames[] = {
-      {"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
+      {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
       {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"TERM", SIGTERM}, {"CONT", SIGCONT}};
   std::string name = text;
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -133,15 +133,19 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return usage_error(e.what(), wrapping);
   }
-  if (std::optional<std::string> message = leftover_error(app.remaining())) return usage_error(*message, wrapping);
-  for (std::size_t i = split + 1; i < static_cast<std::size_t>(argc); ++i) options.command.emplace_back(argv[i]);
-  if (std::optional<std::string> message = take_values(wait, kill, options)) return usage_error(*message, wrapping);
+  if (std::optional<std::string> message = leftover_error(app.remaining()))
+    return usage_error(*message, wrapping);
+  for (std::size_t i = split + 1; i < static_cast<std::size_t>(argc); ++i)
+    options.command.emplace_back(argv[i]);
+  if (std::optional<std::string> message = take_values(wait, kill, options))
+    return usage_error(*message, wrapping);
 
   if (wrapping && options.command.empty()) return usage_error("no command after --", wrapping);
   if (wrapping && !options.devices.empty())
     return usage_error("give either devices or a command after --, not both", wrapping);
   if (!wrapping && options.devices.empty()) return usage_error("no device specified", wrapping);
-  if (options.json && options.quiet) return usage_error("mutually exclusive arguments: --json --quiet", wrapping);
+  if (options.json && options.quiet)
+    return usage_error("mutually exclusive arguments: --json --quiet", wrapping);
   return {options, 0};
 }
 

@@ -13,8 +13,8 @@
 #include "exit_codes.h"
 #include "explain/device_text.h"
 #include "guard.h"
-#include "scan/command.h"
 #include "mkfs_command.h"
+#include "scan/command.h"
 #include "scan/end_process.h"
 
 namespace detach::guard {
@@ -38,13 +38,15 @@ bool print_reports(const Options& options, const Check& check, const std::vector
   if (options.quiet) return true;
   std::vector<std::size_t> shown;
   for (std::size_t i = 0; i < check.reports.size(); ++i)
-    if (!options.wrapping() || options.verbose || check.reports[i].status != DeviceStatus::Free) shown.push_back(i);
+    if (!options.wrapping() || options.verbose || check.reports[i].status != DeviceStatus::Free)
+      shown.push_back(i);
   if (shown.empty()) return true;
   std::string out;
   if (options.json) {
     nlohmann::ordered_json devices = nlohmann::ordered_json::array();
     for (std::size_t i : shown) devices.push_back(to_json(check.snapshot, check.reports[i], options.verbose));
-    nlohmann::ordered_json doc = devices.size() == 1 ? devices[0] : nlohmann::ordered_json{{"devices", devices}};
+    nlohmann::ordered_json doc =
+        devices.size() == 1 ? devices[0] : nlohmann::ordered_json{{"devices", devices}};
     out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
     for (std::size_t i : shown) {
@@ -52,7 +54,8 @@ bool print_reports(const Options& options, const Check& check, const std::vector
       report.device = with_role(report, targets[i]);
       out += render_text(check.snapshot, report);
       if (options.verbose)
-        for (const std::string& line : checks_made(check.snapshot, check.reports[i])) out += "checked: " + line + "\n";
+        for (const std::string& line : checks_made(check.snapshot, check.reports[i]))
+          out += "checked: " + line + "\n";
     }
   }
   return std::fwrite(out.data(), 1, out.size(), stdout) == out.size();
@@ -81,10 +84,12 @@ bool end_pinners(const Options& options, const Check& check) {
   const char* signame = sigabbrev_np(*options.kill_signal);
   std::string sig = std::string("SIG") + (signame ? signame : std::to_string(*options.kill_signal).c_str());
   if (!options.yes) {
-    std::string question = "End these processes (" + sig + "), which pin lazily unmounted filesystems on the devices?";
+    std::string question =
+        "End these processes (" + sig + "), which pin lazily unmounted filesystems on the devices?";
     for (const std::string& line : plan.lines) question += "\n  " + line;
     Answer answer = ask_on_terminal(question);
-    if (answer == Answer::NoTerminal) cli::warnx("--kill: no terminal to ask on (--yes ends them without asking)");
+    if (answer == Answer::NoTerminal)
+      cli::warnx("--kill: no terminal to ask on (--yes ends them without asking)");
     if (answer != Answer::Yes) return false;
   }
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
@@ -183,7 +188,8 @@ void explain_late_claims(const Options& options, const std::vector<Target>& targ
   Result<Check> check = check_targets(targets, CheckSettings{false, !options.force});
   if (!check) return;
   std::fflush(stdout);
-  std::fprintf(stderr, "mkfs-guard: the mkfs failed; something claimed a device after mkfs-guard let go of it:\n");
+  std::fprintf(stderr,
+               "mkfs-guard: the mkfs failed; something claimed a device after mkfs-guard let go of it:\n");
   for (std::size_t i = 0; i < check->reports.size(); ++i)
     if (check->reports[i].busy) std::fputs(render_text(check->snapshot, check->reports[i]).c_str(), stderr);
 }
@@ -224,8 +230,10 @@ int run_mkfs(const Options& options) {
     return finish(Outcome::Error, true);
   }
   // Flushed now: what we say comes before what mkfs says, and never twice.
-  if (!print_reports(options, *check, *targets) || std::fflush(stdout) != 0) return finish(Outcome::Error, true);
-  if (!check->all_free()) return finish(outcome_of(*check) == Outcome::Error ? Outcome::Error : Outcome::Busy, true);
+  if (!print_reports(options, *check, *targets) || std::fflush(stdout) != 0)
+    return finish(Outcome::Error, true);
+  if (!check->all_free())
+    return finish(outcome_of(*check) == Outcome::Error ? Outcome::Error : Outcome::Busy, true);
 
   // Start mkfs: the child inherits the claims and lets them go at exec (close-on-exec); ours go first, so
   // that mkfs's own O_EXCL open, the final guard, finds the devices as we checked them.

@@ -1,6 +1,4 @@
 // mkfs-guard -v: what a check looked at, so that "free" can be trusted and "unknown" followed up.
-#include <numeric>
-
 #include "explain/device.h"
 #include "model/device_name.h"
 
@@ -46,11 +44,11 @@ std::string stacking_check(const Snapshot& snapshot, const DeviceReport& report)
   const BlockDevice* bd = snapshot.block_device(report.dev);
   if (bd == nullptr) return "sysfs: no entry for " + report.dev.str();
   auto names = [](const std::vector<std::string>& list) {
-    if (list.empty()) return std::string("none");
-    return std::accumulate(
-        std::next(list.begin()), list.end(), device_node_name(list.front()),
-        [](std::string a, const std::string& b) { return a + ", " + device_node_name(b); });
+    std::string out;
+    for (const std::string& name : list) out += (out.empty() ? "" : ", ") + device_node_name(name);
+    return out.empty() ? std::string("none") : out;
   };
+
   std::string out =
       "sysfs " + bd->name + ": partitions " + names(bd->partitions) + "; holders " + names(bd->holders);
   if (bd->size_sectors) out += "; size " + std::to_string(*bd->size_sectors) + " sectors";

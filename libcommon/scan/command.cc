@@ -41,6 +41,7 @@ sigset_t waited_signals() {
 Result<PendingCommand> PendingCommand::fork(const std::vector<std::string>& argv) {
   if (argv.empty()) return fail(EINVAL, "execute", {}, "empty command");
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
 

@@ -49,7 +49,7 @@ std::string mapped_file_path(const std::string& task_dir, const Pin& pin) {
   if (!ranges) return {};
   for (const std::string& range : *ranges) {
     Result<MountRef> ref = mount_ref_at(fd->get(), range.c_str(), true);
-    if (ref && ref->mnt_id == pin.mount && ref->ino == pin.ino) return dir + "/" + range;
+    if (ref && ref->mnt_id == pin.mount && ref->ino == pin.ino) return dir.append("/").append(range);
   }
   return {};
 }

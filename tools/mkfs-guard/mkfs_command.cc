@@ -153,9 +153,10 @@ std::vector<std::string> device_values(const std::string& list, const std::vecto
   bool is_file = std::any_of(parts.begin(), parts.end(),
                              [](const auto& p) { return p.first == "file" && p.second != "0"; });
   std::vector<std::string> out;
-  for (const auto& [key, value] : parts) {
+  for (const auto& part : parts) {
+    const std::string& key = part.first;
     bool wanted = std::any_of(keys.begin(), keys.end(), [&key](const char* k) { return key == k; });
-    if (wanted && !value.empty() && !(is_file && key == "name")) out.push_back(value);
+    if (wanted && !part.second.empty() && !(is_file && key == "name")) out.push_back(part.second);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "scan/scan.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "kernel/procfs.h"
 #include "scan/scan_state.h"
@@ -32,15 +33,22 @@ void ScanState::note_denied(pid_t pid) {
 
 Result<Snapshot> take_snapshot(const ScanOptions& options) {
   Snapshot snapshot;
-  scan::ScanState state{options, snapshot, {}, {}, 0};
+  scan::ScanState state{options, snapshot, {},
+                        {},      0,        std::chrono::steady_clock::now() + options.fs_call_timeout};
   // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
   scan::list_tasks(state);
   scan::list_namespaces(state);
   if (snapshot.namespaces.empty()) return fail(ENOENT, "scan", options.proc_root, "no mount namespace found");
   scan::learn_internal_mounts(state);
+  // sysfs, loop devices and swaps meanwhile, on a thread of their own: they wait on children more than they
+  // compute.
+  scan::KernelFacts facts;
+  std::thread kernel([&facts, &options] { facts = scan::read_kernel_facts(options); });
   if (options.task_pins) scan::scan_task_pins(state);
-  scan::scan_kernel_pins(state);
   scan::find_detached_mounts(state);
+  kernel.join();
+  scan::add_kernel_pins(state, std::move(facts));
+  scan::add_kernel_held_mounts(state);
   scan::join_detach_journal(state);
   scan::describe_namespace_holders(state);
   scan::describe_tasks(state);

@@ -65,6 +65,7 @@ class FuseDaemon {
       throw std::runtime_error("FUSE daemon did not stop");
     }
   }
+  const std::string& mountpoint() const { return mountpoint_; }
   void Detach() {
     if (umount2(mountpoint_.c_str(), MNT_DETACH) != 0) throw std::runtime_error("umount2 " + mountpoint_);
   }
@@ -158,6 +159,36 @@ TEST_F(DeadFuseDaemon, DetachedFuseMountIsListedWithItsPinner) {
   ASSERT_TRUE(row.has_value()) << "no row with uniq-id " << fuse_->unique_id() << "\n"
                                << listing.run.Describe();
   EXPECT_EQ(PinnersOf(*row), ExpectedPinners());
+  // Its options could not be asked for: said, with why, instead of an empty cell without a word.
+  EXPECT_THAT(listing.run.err,
+              ::testing::ContainsRegex("detached mount " + std::to_string(fuse_->unique_id()) +
+                                       "( \\(fuse\\))? could not be probed: its filesystem "
+                                       "did not answer in time"))
+      << listing.run.Describe();
+}
+
+// Given six such detached FUSE mounts, we should probe them side by side: one bound for all, not one each.
+TEST_F(DeadFuseDaemon, SeveralDeadDetachedMountsCostOneBound) {
+  // Five bind mounts of the dead fs (a path walk into its root asks the daemon nothing), each pinned by an
+  // O_PATH fd of this process, then every mount of it detached: six detached mounts to probe.
+  std::vector<Mount> binds;
+  std::vector<UniqueFd> pins;
+  for (int i = 0; i < 5; ++i) {
+    const std::string at = dir_.MakeDir("bind" + std::to_string(i));
+    binds.push_back(Mount::Bind(fuse_->mountpoint(), at));
+    pins.emplace_back(open(at.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    ASSERT_TRUE(pins.back().valid()) << at;
+  }
+  for (Mount& bind : binds) bind.Detach();
+  fuse_->Detach();
+  const DetachedListing listing = ListDetached(30s);
+  EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  std::size_t unprobed = 0;
+  for (std::size_t at = listing.run.err.find("could not be probed"); at != std::string::npos;
+       at = listing.run.err.find("could not be probed", at + 1))
+    ++unprobed;
+  EXPECT_EQ(unprobed, 6u) << listing.run.Describe();
 }
 
 }  // namespace

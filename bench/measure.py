@@ -21,20 +21,20 @@ class Result:
     def timed_out(self):
         return any(s.timed_out for s in self.samples)
 
-    def _times(self):
+    def times(self):
         return [s.seconds for s in self.samples]
 
     @property
     def median(self):
-        return statistics.median(self._times())
+        return statistics.median(self.times())
 
     @property
     def min(self):
-        return min(self._times())
+        return min(self.times())
 
     @property
     def max(self):
-        return max(self._times())
+        return max(self.times())
 
     @property
     def max_rss_kib(self):
@@ -51,18 +51,22 @@ def run_once(helper, argv, timeout):
     return Sample(float(seconds), int(rss), timed_out == "1")
 
 
-def side_by_side(helper, commands, repeats, timeout, warmup=False):
-    """{key: argv} -> {key: Result}: `repeats` rounds, each running every command once, in an order that rotates
-    from round to round. A command that timed out is not run again. With `warmup`, one untimed run each first
-    (caches, page-ins), for loads whose checks did not run the tools already."""
+def side_by_side(helper, commands, repeats, timeout, warmup=False, min_seconds=0.0, max_rounds=500):
+    """{key: argv} -> {key: Result}: rounds that each run every command once, in an order that rotates from round
+    to round; at least `repeats` rounds, and more (up to `max_rounds`) until every command has run for
+    `min_seconds` in all, so that a 5 ms command gets a median of many runs, not of a few scheduler hiccups.
+    A command that timed out is not run again. With `warmup`, one untimed run each first (caches, page-ins), for
+    loads whose checks did not run the tools already."""
     keys = list(commands)
     if warmup:
         for key in keys:
             run_once(helper, commands[key], timeout)
     results = {key: Result() for key in keys}
-    for rnd in range(repeats):
+    rnd = 0
+    while rnd < repeats or (rnd < max_rounds and min(sum(results[k].times()) for k in keys) < min_seconds):
         shift = rnd % len(keys)
         for key in keys[shift:] + keys[:shift]:
             if not results[key].timed_out:
                 results[key].samples.append(run_once(helper, commands[key], timeout))
+        rnd += 1
     return results

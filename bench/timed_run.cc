@@ -1,8 +1,8 @@
 // timed_run TIMEOUT_S COMMAND [ARG...]: runs COMMAND with stdin, stdout and stderr on /dev/null and prints
-// "SECONDS MAX_RSS_KIB TIMED_OUT" (wall time, wait4's ru_maxrss of the command, 0 or 1). bench/run times every
-// command through it. It is linked statically and forks, never vforks, so the command's max RSS starts from this
-// process's ~100 KiB, not from the parent's: the kernel keeps a process's high-water RSS across exec, so a
-// command forked by python3 (17 MiB) would report at least 17 MiB. A run past TIMEOUT_S is killed.
+// "SECONDS MAX_RSS_KIB TIMED_OUT" (wall time, wait4's ru_maxrss of the command, 0 or 1). bench/run times
+// every command through it. It is linked statically and forks, never vforks, so the command's max RSS starts
+// from this process's ~100 KiB, not from the parent's: the kernel keeps a process's high-water RSS across
+// exec, so a command forked by python3 (17 MiB) would report at least 17 MiB. A run past TIMEOUT_S is killed.
 // Exit: 0 measured (whatever the command's status), 2 usage, 3 it could not run the command.
 #include <fcntl.h>
 #include <poll.h>

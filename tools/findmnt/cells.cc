@@ -131,7 +131,8 @@ CellText propagation_text(libmnt_fs* fs) {
 }
 
 CellText number_if(bool present, long long value) {
-  return present ? str(std::to_string(value)) : nullptr;
+  if (!present) return nullptr;
+  return str(std::to_string(value));
 }
 
 CellText options_text(libmnt_fs* fs, Column column, const Config& cfg) {
@@ -199,7 +200,8 @@ CellText cell_text(libmnt_fs* fs, Column column, Context& ctx) {
       return number_if(!mnt_fs_is_kernel(fs), mnt_fs_get_passno(fs));
     case Column::UniqId: {
       auto it = ctx.uniq_ids.find(fs);  // known only with --kernel=listmount
-      return it == ctx.uniq_ids.end() ? nullptr : str(std::to_string(it->second));
+      if (it == ctx.uniq_ids.end()) return nullptr;
+      return str(std::to_string(it->second));
     }
     default:
       return nullptr;  // detached columns are filled elsewhere

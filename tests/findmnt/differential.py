@@ -84,6 +84,14 @@ PARTLABEL=data  /mnt/plabel     btrfs   subvol=@data,compress=zstd 0 0
         parent = 1 if i < 100 else (i % 98) + 2
         big.append("%d %d 0:%d / /fixroot/m%d rw,relatime - tmpfs t%d rw,size=%dk\n" % (i, parent, i, i, i, i))
     put("mountinfo.10000", "".join(big))
+    # A messy tree: children listed out of id order, two entries with one id (whose child util-linux shows below
+    # both), an entry that is its own parent, an orphan subtree.
+    put("mountinfo.messy", "".join([
+        "10 1 8:1 / /r rw - ext4 /dev/sda1 rw\n", "30 10 0:30 / /r/c rw - tmpfs c rw\n",
+        "20 10 0:20 / /r/b rw - tmpfs b rw\n", "20 10 0:21 / /r/b2 rw - tmpfs dup rw\n",
+        "40 20 0:40 / /r/b/x rw - tmpfs x rw\n", "50 50 0:50 / /r/self rw - tmpfs self rw\n",
+        "15 10 0:15 / /r/a rw - tmpfs a rw\n", "60 99 0:60 / /r/orphan rw - tmpfs o rw\n",
+        "70 60 0:70 / /r/orphan/k rw - tmpfs k rw\n"]))
     put("mountinfo.broken", "1 0 8:1 / /fixroot rw - ext4 /dev/sda1 rw\ngarbage\n2 1 0:5 / /fixroot/p rw\n")
     put("mounts", "/dev/sda1 / ext4 rw,relatime 0 0\nproc /proc proc rw 0 0\n"
                   "tmpfs /run tmpfs rw,nosuid,size=10k 0 0\n/dev/sdb1 /mnt/with\\040space vfat ro 0 0\n")
@@ -124,6 +132,8 @@ def cases(f):
            ("-s -F " + f["fstab.10000"] + " -r -O opt3", {}), ("-F " + f["mountinfo.10000"], {}),
            ("-F " + f["mountinfo.10000"] + " -J", {}), ("-F " + f["mountinfo.10000"] + " -l -S 0:5000", {}),
            ("-F " + f["mountinfo.10000"] + " -R /fixroot/m50", {}),
+           ("-F " + f["mountinfo.messy"], {}), ("-F " + f["mountinfo.messy"] + " -J", {}),
+           ("-F " + f["mountinfo.messy"] + " -t tmpfs", {}), ("-F " + f["mountinfo.messy"] + " -R /r", {}),
            ("-F " + f["mountinfo.broken"], {}), ("-F " + f["mountinfo.broken"] + " -l", {}),
            ("-F " + f["empty"], {}), ("-s -F " + f["empty"], {}), ("-F /nonexistent/file", {}),
            ("-F " + f["mountinfo"] + " -F " + f["mounts"], {}), ("-F " + f["mountinfo"] + " -F " + f["mounts"] + " -l", {}),

@@ -10,7 +10,7 @@
 #include <unordered_map>
 
 #include "config.h"
-#include "kernel/nsfs.h"
+#include "scan/mount_namespace.h"
 #include "mnt.h"
 
 namespace findmnt {

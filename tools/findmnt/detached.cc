@@ -13,7 +13,7 @@
 #include "detached_rows.h"
 #include "explain/gaps.h"
 #include "explain/pinner.h"
-#include "kernel/nsfs.h"
+#include "scan/mount_namespace.h"
 #include "render.h"
 #include "scan/devices.h"
 #include "scan/scan.h"

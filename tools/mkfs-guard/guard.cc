@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "kernel/block.h"
-#include "kernel/nsfs.h"
+#include "scan/mount_namespace.h"
 #include "scan/scan.h"
 
 namespace detach::guard {

@@ -65,16 +65,24 @@ def holds_fanotify(pid):
 
 
 class LazyDetach:
-    """with LazyDetach() as s: s.loop (the device), s.mnt (where it is mounted), s.spawn(...), s.pin(),
-    s.detach()."""
+    """with LazyDetach() as s: s.loop (the device, with a fresh filesystem), s.mnt (where it is mounted, unless
+    mount=False: then s.mount() mounts it), s.spawn(...), s.pin(), s.detach()."""
 
-    def __init__(self, fstype="ext2"):
+    def __init__(self, fstype="ext2", mount=True):
         self.fstype = fstype
+        self.mount_at_start = mount
         self.procs = []
         self.loop = None
         self.work = None
 
     def __enter__(self):
+        try:
+            return self._set_up()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+
+    def _set_up(self):
         self.work = tempfile.mkdtemp(prefix="detach-test.")
         self.mnt = os.path.join(self.work, "mnt")
         os.mkdir(self.mnt)
@@ -84,8 +92,12 @@ class LazyDetach:
         subprocess.run(["mkfs." + self.fstype, "-q", "-F", image], check=True)
         self.loop = subprocess.run(["losetup", "-f", "--show", image], check=True, capture_output=True,
                                    text=True).stdout.strip()
-        subprocess.run(["mount", "-t", self.fstype, self.loop, self.mnt], check=True)
+        if self.mount_at_start:
+            self.mount()
         return self
+
+    def mount(self):
+        subprocess.run(["mount", "-t", self.fstype, self.loop, self.mnt], check=True)
 
     def spawn(self, argv, **kwargs):
         """A process of the test's, ended on exit."""

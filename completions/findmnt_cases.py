@@ -84,8 +84,11 @@ def detached(t, shell, binary):
                 t.skip("%s: %s" % (shell, d), "needs " + " ".join(missing))
         return
     with lazy_detach.LazyDetach() as s:
-        watcher = s.spawn([binary, "--detached", "--poll"], stdout=subprocess.DEVNULL)
+        rows = os.path.join(s.work, "rows")
+        with open(rows, "w") as out:
+            watcher = s.spawn([binary, "--detached", "--poll"], stdout=out)
         lazy_detach.wait_until(lambda: lazy_detach.holds_fanotify(watcher.pid))
+        s.until_watched(rows)
         s.pin()
         s.detach()
         recorded = lazy_detach.wait_until(lambda: s.mnt in values(binary, "--detached", "-rno", "TARGET"))

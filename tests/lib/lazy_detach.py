@@ -7,6 +7,7 @@ the test's own namespace), its loop device and its work directory. Tests print T
 """
 import ctypes
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,18 @@ def missing_for_root_test(tools):
     """What a privileged test lacks: 'root' and the tools not on PATH."""
     missing = [] if os.geteuid() == 0 else ["root"]
     return missing + [t for t in tools if shutil.which(t) is None]
+
+
+def start_root_test(tools):
+    """A privileged TAP test's start: it skips (or fails, under CI=true) without root or one of TOOLS, else
+    goes on in a private mount namespace (enter_private_namespace). Returns its Tap."""
+    from tap import Tap, skip_all_or_fail
+
+    missing = missing_for_root_test(["losetup", "mkfs.ext2", "mount"] + tools)
+    if missing:
+        skip_all_or_fail("needs " + " ".join(missing))
+    enter_private_namespace()
+    return Tap()
 
 
 def enter_private_namespace():
@@ -114,6 +127,33 @@ class LazyDetach:
 
     def detach(self):
         umount2_detach(self.mnt)
+
+    def until_watched(self, rows, tries=20):
+        """Returns once the watcher whose stdout goes to the file ROWS has taken a look at the mounts after
+        every mount made so far: only then does a detach get its former mount point (the watcher learns
+        mount points from the looks it takes, and a look takes seconds on a busy host). The proof is a
+        sentinel: a tmpfs mounted now, pinned, and detached, whose detach row (found by its pinner's pid)
+        names its mount point. A row without it (the look came too late) means: once more, with a new one."""
+        for n in range(tries):
+            where = os.path.join(self.work, "sentinel-%d" % n)
+            os.mkdir(where)
+            subprocess.run(["mount", "-t", "tmpfs", "sentinel", where], check=True)
+            pinner = self.spawn(["sleep", "3600"], cwd=where)
+            wait_until(lambda: os.readlink("/proc/%d/cwd" % pinner.pid) == where)
+            umount2_detach(where)
+            mark = re.compile(r"(^|[\s\"])%d \(sleep\) cwd" % pinner.pid)
+
+            def row():
+                with open(rows, errors="replace") as f:
+                    return next((line for line in f if line.startswith(("detach", 'ACTION="detach"')) and
+                                 mark.search(line)), None)
+
+            if not wait_until(lambda: row() is not None, seconds=60):
+                raise RuntimeError("the watcher never reported the detach of " + where)
+            pinner.kill()
+            if where in row():
+                return
+        raise RuntimeError("the watcher never saw a sentinel attached in %d tries" % tries)
 
     def __exit__(self, *exc):
         for p in self.procs:

@@ -13,7 +13,6 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import lazy_detach  # noqa: E402
-from tap import Tap, skip_all_or_fail  # noqa: E402
 
 METRICS, FINDMNT = sys.argv[1], sys.argv[2]
 
@@ -28,15 +27,14 @@ def sample(text, name, **labels):
 
 
 def main():
-    missing = lazy_detach.missing_for_root_test(["promtool", "losetup", "mkfs.ext2", "mount"])
-    if missing:
-        skip_all_or_fail("needs " + " ".join(missing))
-    lazy_detach.enter_private_namespace()
-    t = Tap()
+    t = lazy_detach.start_root_test(["promtool"])
     with lazy_detach.LazyDetach() as s:
         # The journal's writer, as detach-journal.service runs it, so that the detach has a target and a time.
-        watcher = s.spawn([FINDMNT, "--detached", "--poll", "--pairs"], stdout=subprocess.DEVNULL)
+        rows = os.path.join(s.work, "rows")
+        with open(rows, "w") as out:
+            watcher = s.spawn([FINDMNT, "--detached", "--poll", "--pairs"], stdout=out)
         lazy_detach.wait_until(lambda: lazy_detach.holds_fanotify(watcher.pid))
+        s.until_watched(rows)
         s.pin()
         s.detach()
         recorded = lazy_detach.wait_until(lambda: s.mnt in subprocess.run(

@@ -15,7 +15,6 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 import lazy_detach  # noqa: E402
-from tap import Tap, skip_all_or_fail  # noqa: E402
 from unit_file import exec_start, read_unit  # noqa: E402
 
 UNIT, INSTALLED, FINDMNT = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -33,11 +32,7 @@ def as_the_unit_would(unit, argv):
 
 
 def main():
-    missing = lazy_detach.missing_for_root_test(["setpriv", "losetup", "mkfs.ext2", "mount"])
-    if missing:
-        skip_all_or_fail("needs " + " ".join(missing))
-    lazy_detach.enter_private_namespace()
-    t = Tap()
+    t = lazy_detach.start_root_test(["setpriv"])
     unit = read_unit(UNIT)
     argv = exec_start(unit)
     t.equal("the unit runs the installed findmnt", argv[0], INSTALLED)
@@ -61,8 +56,9 @@ def main():
         t.check("the watcher is up (its fanotify group open)",
                 lazy_detach.wait_until(lambda: lazy_detach.holds_fanotify(watcher.pid)), open(rows).read())
         # As on a host: the filesystem comes after the watcher, something uses it, and something other than
-        # our umount detaches it.
+        # our umount detaches it (once the watcher has looked at the mounts since: until_watched).
         s.mount()
+        s.until_watched(rows)
         s.pin()
         s.detach()
         shown = lazy_detach.wait_until(lambda: s.mnt in subprocess.run(

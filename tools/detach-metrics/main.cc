@@ -5,47 +5,17 @@
 #include <optional>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
 #include "base/file_write.h"
 #include "base/stdout.h"
-#include "base/version.h"
 #include "metrics.h"
+#include "options.h"
 #include "scan/scan.h"
 
 namespace {
 
-constexpr int kExitOk = 0, kExitError = 1, kExitUsage = 2;
-
-struct Options {
-  std::string output;  // empty: stdout
-};
-
-// The options, or the exit code when the run ends here (--help, --version, a usage error: already printed).
-std::optional<int> parse(int argc, char** argv, Options& options) {
-  CLI::App app(
-      "Write the state of lazily unmounted mounts (detached, pinned, how long ago, by whom) as Prometheus\n"
-      "metrics for node-exporter's textfile collector.",
-      "detach-metrics");
-  app.footer(
-      "Exit status: 0 written, 1 the scan or the write failed, 2 usage error.\n"
-      "Example:\n"
-      "  detach-metrics --output /var/lib/prometheus/node-exporter/detach_utils.prom");
-  app.set_version_flag("-V,--version", detach::version_line("detach-metrics"));
-  app.add_option("-o,--output", options.output,
-                 "write to this file, atomically (a temp file renamed over it), instead of stdout");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "detach-metrics: %s\nTry 'detach-metrics --help' for more information.\n", e.what());
-    return kExitUsage;
-  }
-  return std::nullopt;
-}
+using detach::metrics::kExitError;
+using detach::metrics::kExitOk;
+using detach::metrics::Options;
 
 bool write_out(const Options& options, const std::string& text) {
   if (options.output.empty())
@@ -65,7 +35,7 @@ long long now_seconds() {
 int main(int argc, char** argv) {
   // Parse the command line.
   Options options;
-  if (std::optional<int> code = parse(argc, argv, options))
+  if (std::optional<int> code = detach::metrics::parse_command_line(argc, argv, options))
     return detach::stdout_flushed() ? *code : kExitError;
 
   // One snapshot: only detached mounts are reported, so attached mounts' pins need no details.

@@ -3,7 +3,9 @@
 `promtool check metrics` and says what happened (the device, one pinner, the former mount point and its age
 from the journal), and it is replaced whole. Prints TAP.
 
-usage: promtool_test.py DETACH_METRICS FINDMNT
+And the alert rules shipped beside it pass `promtool check rules`.
+
+usage: promtool_test.py DETACH_METRICS FINDMNT RULES
 """
 import os
 import re
@@ -14,7 +16,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import lazy_detach  # noqa: E402
 
-METRICS, FINDMNT = sys.argv[1], sys.argv[2]
+METRICS, FINDMNT, RULES = sys.argv[1], sys.argv[2], sys.argv[3]
 
 
 def sample(text, name, **labels):
@@ -28,6 +30,8 @@ def sample(text, name, **labels):
 
 def main():
     t = lazy_detach.start_root_test(["promtool"])
+    check = subprocess.run(["promtool", "check", "rules", RULES], capture_output=True, text=True)
+    t.check("promtool check rules accepts the shipped alerts", check.returncode == 0, check.stdout + check.stderr)
     with lazy_detach.LazyDetach() as s:
         # The journal's writer, as detach-journal.service runs it, so that the detach has a target and a time.
         rows = os.path.join(s.work, "rows")

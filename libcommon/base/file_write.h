@@ -14,8 +14,8 @@ namespace detach {
 Status write_all(int fd, std::string_view data, const std::string& path);
 
 // Replaces PATH by a file holding CONTENT with permissions MODE: written and synced to a temp file beside it
-// (".NAME.XXXXXX", which matches no "*.NAME-suffix" pattern a reader globs for), then renamed over PATH. On
-// any error the temp file is removed and PATH is left as it was.
+// (".NAME.XXXXXX": hidden, and matched by no reader's pattern such as node-exporter's *.prom), then renamed
+// over PATH. On any error the temp file is removed and PATH is left as it was.
 Status replace_file(const std::string& path, std::string_view content, mode_t mode);
 
 }  // namespace detach

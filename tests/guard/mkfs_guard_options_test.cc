@@ -61,7 +61,7 @@ TEST(ParseCommandLine, HelpAndVersionExitZero) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_FALSE(help.options.has_value());
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_NE(out.find("mkfs-guard from detach-utils"), std::string::npos) << out;
+  EXPECT_NE(out.find("mkfs-guard (detach-utils "), std::string::npos) << out;
   EXPECT_NE(out.find("Exit status"), std::string::npos) << out;
 }
 

@@ -4,11 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/version.h"
 #include "exit_codes.h"
-
-#ifndef DETACH_VERSION
-#define DETACH_VERSION "unknown"
-#endif
 
 namespace detach::guard {
 namespace {
@@ -42,7 +39,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
   Options options;
   CLI::App app(kDescription, "mkfs-guard");
   app.footer(kFooter);
-  app.set_version_flag("-V,--version", std::string("mkfs-guard from detach-utils ") + DETACH_VERSION);
+  app.set_version_flag("-V,--version", version_line("mkfs-guard"));
   app.add_flag("-J,--json", options.json, "explain as JSON");
   app.add_flag("-q,--quiet", options.quiet, "print nothing: the exit status tells");
   app.add_option("device", options.device, "the block device to check (e.g. /dev/sdb)");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "explain/pinner.h"
 #include "explain/printable.h"
@@ -20,9 +21,16 @@ std::string pins_text(const Snapshot& snapshot, const std::vector<const Pin*>& p
   std::vector<Pinner> pinners = group_pinners(pins);
   std::string out = describe_pinners(snapshot, pinners, kMaxPinnersShown, kMaxPinnersChars);
   if (pinners.size() < 2) return ": " + out;
-  bool all_tasks = std::none_of(pinners.begin(), pinners.end(),
-                                [](const Pinner& p) { return p.kind == PinnerKind::Kernel; });
-  std::string count = " " + std::to_string(pinners.size()) + (all_tasks ? " processes: " : " pinners: ");
+  // "2 processes" when a process and a thread of another with its own cwd pin it: people count processes.
+  std::set<pid_t> pids;
+  bool all_tasks = true;
+  for (const Pinner& p : pinners) {
+    all_tasks = all_tasks && p.kind != PinnerKind::Kernel;
+    pids.insert(p.pid);
+  }
+  std::string count =
+      all_tasks ? " " + std::to_string(pids.size()) + (pids.size() == 1 ? " process: " : " processes: ")
+                : " " + std::to_string(pinners.size()) + " pinners: ";
   if (out.ends_with(" more")) out += std::string(" (") + where_all + " lists them all)";
   return count + out;
 }

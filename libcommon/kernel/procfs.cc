@@ -163,6 +163,24 @@ std::optional<FdInfo> parse_fdinfo(const std::string& text) {
   return info;
 }
 
+std::optional<unsigned long> parse_stat_flags(const std::string& text) {
+  std::size_t close = text.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(text.substr(close + 1));
+  std::string state, ppid, pgrp, session, tty, tpgid;
+  unsigned long flags = 0;
+  if (!(fields >> state >> ppid >> pgrp >> session >> tty >> tpgid >> flags)) return std::nullopt;
+  return flags;
+}
+
+bool is_kernel_thread(const std::string& proc_root, pid_t pid) {
+  constexpr unsigned long kPfKthread = 0x00200000;  // include/linux/sched.h
+  auto text = read_file(proc_root + "/" + std::to_string(pid) + "/stat");
+  if (!text) return false;
+  auto flags = parse_stat_flags(*text);
+  return flags && (*flags & kPfKthread);
+}
+
 std::optional<uid_t> parse_status_uid(const std::string& text) {
   std::istringstream in(text);
   std::string line;

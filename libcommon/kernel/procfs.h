@@ -49,6 +49,13 @@ struct FdInfo {
 };
 std::optional<FdInfo> parse_fdinfo(const std::string& text);
 
+// /proc/PID/stat: the task's flags (field 9, after the command in parentheses, which may itself hold spaces
+// and parentheses); nullopt when malformed.
+std::optional<unsigned long> parse_stat_flags(const std::string& text);
+// A kernel thread (PF_KTHREAD): it pins nothing of users'. /proc/PID/stat is readable by anyone, so this
+// tells kernel threads from processes a user may not look at.
+bool is_kernel_thread(const std::string& proc_root, pid_t pid);
+
 // /proc/PID/status: the real uid ("Uid:" first field).
 std::optional<uid_t> parse_status_uid(const std::string& text);
 

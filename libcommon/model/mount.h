@@ -51,6 +51,7 @@ struct Mount {
   bool attached = true;                  // false: no namespace lists it (lazily detached, still pinned)
   bool unverified = false;               // not attached: but the namespace walk was incomplete (ScanGaps)
   std::optional<long long> detached_at;  // epoch seconds, from the journal
+  std::string unprobed;  // detached: why its fs (or device) could not be asked what it is; empty if it was
 };
 
 }  // namespace detach

@@ -2,6 +2,7 @@
 
 #include <libsmartcols.h>
 
+#include <cstdlib>
 #include <utility>
 
 namespace detach::output {
@@ -11,6 +12,12 @@ bool Line::set(std::size_t column, std::string_view text) {
   // libsmartcols copies the text (scols_line_set_data strdup()s it), so the caller keeps ownership.
   std::string copy(text);
   return scols_line_set_data(line_, column, copy.c_str()) == 0;
+}
+
+bool Line::take(std::size_t column, char* text) {
+  if (line_ && scols_line_refer_data(line_, column, text) == 0) return true;
+  std::free(text);  // libsmartcols refused it (bad index) and left it ours
+  return false;
 }
 
 Table::Table() : table_(scols_new_table()) {}

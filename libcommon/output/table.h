@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "output/columns.h"
 
@@ -31,6 +32,8 @@ class Line {
   explicit Line(libscols_line* line) : line_(line) {}
   // Sets the text of cell `column`; returns false when libsmartcols refuses it (out of memory, bad index).
   bool set(std::size_t column, std::string_view text);
+  // Hands a malloc()ed text to cell `column` without a copy; the cell frees it (and so does a refusal).
+  bool take(std::size_t column, char* text);
   bool valid() const { return line_ != nullptr; }
   libscols_line* native() const { return line_; }
 
@@ -72,6 +75,9 @@ class Table {
   int print_lines();
 
   libscols_table* native() const { return table_; }
+  // Gives up ownership, as unique_ptr::release(): for a run that ends after printing and leaves a big table
+  // to the kernel to reclaim at exit rather than freeing it line by line.
+  libscols_table* release() { return std::exchange(table_, nullptr); }
 
  private:
   libscols_table* table_ = nullptr;

@@ -68,12 +68,11 @@ std::map<MountKey, const Pin*> candidates(const ScanState& state) {
   return out;
 }
 
-// What a detached mount is: everything its description needs, and what it found (notes on what failed), so
-// that mounts can be described side by side and joined afterwards.
+// A detached mount being described, and the pin to reach it through, so that mounts can be described side
+// by side and joined afterwards.
 struct Description {
   Mount mount;
   const Pin* pin = nullptr;  // the pin to follow back to it; null for a mount only the kernel holds
-  std::vector<std::string> notes;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -101,7 +100,7 @@ void describe_device(const ScanState& state, Description& d, Clock::time_point d
     if (type)
       m.fstype = *type;
     else if (type.error().err == ETIMEDOUT)
-      d.notes.push_back("detached mount on " + m.source + ": its device did not answer in time");
+      m.unprobed = "its device did not answer in time";
   } else if (is_fuse_connection(state.options.sys_root, m.dev)) {
     m.fstype = "fuse";  // fusectl names it: asking the fs itself could hang on its daemon
   }
@@ -118,10 +117,7 @@ void describe_by_probe(const ScanState& state, Description& d, Clock::time_point
   if (link.empty()) return;
   auto id = probe_fs_bounded(link, state.options.sys_root, time_left(deadline));
   if (!id) {
-    std::string what = m.fstype.empty() ? "" : " (" + m.fstype + ")";
-    d.notes.push_back("detached mount " + std::to_string(m.key) + what + " could not be probed: " +
-                      (id.error().err == ETIMEDOUT ? std::string("its filesystem did not answer in time")
-                                                   : id.error().message()));
+    m.unprobed = id.error().err == ETIMEDOUT ? "its filesystem did not answer in time" : id.error().message();
     return;
   }
   if (m.fstype.empty()) m.fstype = id->fstype;
@@ -134,15 +130,32 @@ void describe_by_probe(const ScanState& state, Description& d, Clock::time_point
 // six. Each description forks its own bounded children, so threads here only wait.
 void describe_all(const ScanState& state, std::vector<Description>& todo) {
   constexpr std::size_t kMaxAtOnce = 16;
-  const Clock::time_point deadline = Clock::now() + state.options.fs_call_timeout;
   run_in_parallel(todo.size(), kMaxAtOnce, [&](std::size_t i) {
-    describe_device(state, todo[i], deadline);
-    describe_by_probe(state, todo[i], deadline);
+    describe_device(state, todo[i], state.fs_deadline);
+    describe_by_probe(state, todo[i], state.fs_deadline);
   });
 }
 
 bool wants_description(const ScanState& state, const Mount& m) {
   return !state.options.describe_detached || state.options.describe_detached(m);
+}
+
+// Describes those TODO that a tool wants described, and adds them all to the snapshot.
+void add_described(ScanState& state, std::vector<Description> todo) {
+  std::vector<Description> described, plain;
+  for (Description& d : todo) (wants_description(state, d.mount) ? described : plain).push_back(std::move(d));
+  describe_all(state, described);
+  Snapshot& snapshot = state.snapshot;
+  for (std::vector<Description>* list : {&described, &plain}) {
+    for (Description& d : *list) {
+      const Mount& m = d.mount;
+      if (!m.unprobed.empty())
+        snapshot.gaps.notes.push_back("detached mount " + std::to_string(m.key) +
+                                      (m.fstype.empty() ? "" : " (" + m.fstype + ")") +
+                                      " could not be probed: " + m.unprobed);
+      snapshot.mounts[m.key] = std::move(d.mount);
+    }
+  }
 }
 
 Mount identify_detached(const ScanState& state, MountKey key, const Pin& pin) {
@@ -195,24 +208,19 @@ void find_detached_mounts(ScanState& state) {
     std::set<MountKey> listed_now = relist_mount_keys(state);
     for (const auto& [key, pin] : found) {
       if (listed_now.count(key)) continue;  // mounted while we scanned: attached, not detached
-      todo.push_back(Description{identify_detached(state, key, *pin), pin, {}});
+      todo.push_back(Description{identify_detached(state, key, *pin), pin});
     }
   }
-  for (Mount& m : kernel_held_mounts(state)) todo.push_back(Description{std::move(m), nullptr, {}});
+  add_described(state, std::move(todo));
+}
 
-  std::vector<Description> described, plain;
-  for (Description& d : todo) (wants_description(state, d.mount) ? described : plain).push_back(std::move(d));
-  describe_all(state, described);
-  Snapshot& snapshot = state.snapshot;
-  for (std::vector<Description>* list : {&described, &plain}) {
-    for (Description& d : *list) {
-      snapshot.gaps.notes.insert(snapshot.gaps.notes.end(), d.notes.begin(), d.notes.end());
-      snapshot.mounts[d.mount.key] = std::move(d.mount);
-    }
-  }
-  for (Pin& pin : snapshot.pins)
+void add_kernel_held_mounts(ScanState& state) {
+  std::vector<Description> todo;
+  for (Mount& m : kernel_held_mounts(state)) todo.push_back(Description{std::move(m), nullptr});
+  add_described(state, std::move(todo));
+  for (Pin& pin : state.snapshot.pins)
     if (!is_task_pin(pin.kind) && pin.mount == 0)
-      for (const auto& [key, m] : snapshot.mounts)
+      for (const auto& [key, m] : state.snapshot.mounts)
         if ((key & kKernelHeldKeyBit) && m.dev == pin.dev) pin.mount = key;
 }
 
@@ -244,6 +252,9 @@ void join_detach_journal(ScanState& state) {
     if (it == newest.end()) continue;
     const DetachRecord& r = it->second;
     if (m.target.empty()) m.target = r.target;
+    // What the kernel no longer says of a detached mount without a device (tmpfs, overlay): its source.
+    if (m.source.empty()) m.source = r.source;
+    if (m.fstype.empty()) m.fstype = r.fstype;
     if (r.ns_id != 0) m.ns_id = r.ns_id;
     if (r.detached_at != 0) m.detached_at = r.detached_at;
   }

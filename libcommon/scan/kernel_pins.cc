@@ -39,12 +39,17 @@ void read_block_devices(ScanState& state) {
   state.snapshot.block_devices = detach::read_block_devices(state.options.sys_root);
 }
 
-void scan_kernel_pins(ScanState& state) {
+KernelFacts read_kernel_facts(const ScanOptions& options) {
+  KernelFacts facts;
+  facts.loops = read_loop_devices(options.sys_root, options.dev_root, options.live, options.fs_call_timeout);
+  facts.swaps = read_swaps(options.proc_root, options.live);
+  return facts;
+}
+
+void add_kernel_pins(ScanState& state, KernelFacts facts) {
   Snapshot& snapshot = state.snapshot;
-  const ScanOptions& options = state.options;
-  snapshot.loops =
-      read_loop_devices(options.sys_root, options.dev_root, options.live, options.fs_call_timeout);
-  snapshot.swaps = read_swaps(options.proc_root, options.live);
+  snapshot.loops = std::move(facts.loops);
+  snapshot.swaps = std::move(facts.swaps);
   add_loop_pins(snapshot);
   add_swap_pins(snapshot);
 }

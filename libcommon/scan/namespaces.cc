@@ -98,9 +98,12 @@ void list_tasks(ScanState& state) {
   for (int pid : *pids) {
     auto link = read_link(state.options.proc_root + "/" + std::to_string(pid) + "/ns/mnt");
     if (!link) {
-      // Kernel threads have no ns links (ENOENT) and pin nothing of users'; only a refusal is a gap.
-      if (link.error().err != ENOENT) state.note_error(link.error().err);
-      if (link.error().err == EACCES || link.error().err == EPERM) state.note_denied(pid);
+      // Kernel threads have no ns links (ENOENT; EACCES for a user) and pin nothing of users'; only a refusal
+      // to look at a process is a gap.
+      const int err = link.error().err;
+      if (err == ENOENT || is_kernel_thread(state.options.proc_root, pid)) continue;
+      state.note_error(err);
+      if (err == EACCES || err == EPERM) state.note_denied(pid);
       continue;
     }
     state.tasks.push_back(TaskRef{pid, parse_mnt_ns_link(*link)});

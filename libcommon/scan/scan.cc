@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
-#include "kernel/nsfs.h"
 #include "kernel/procfs.h"
+#include "scan/mount_namespace.h"
 #include "scan/scan_state.h"
 
 namespace detach {
@@ -45,7 +46,8 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
       return on_asked_devices.count(m.key) > 0 || (asked && asked(m));
     };
   }
-  scan::ScanState state{effective, snapshot, {}, {}, 0};
+  scan::ScanState state{effective, snapshot, {},
+                        {},        0,        std::chrono::steady_clock::now() + options.fs_call_timeout};
   // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
   scan::list_tasks(state);
   scan::list_namespaces(state);
@@ -54,9 +56,15 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   if (!options.detail_devices.empty())
     on_asked_devices = scan::mounts_on_stacked_devices(state, options.detail_devices);
   scan::learn_internal_mounts(state);
+  // Loop devices and swaps meanwhile, on a thread of their own: they wait on children more than they
+  // compute. (sysfs's block devices came first: the pin scan's filter needs them.)
+  scan::KernelFacts facts;
+  std::thread kernel([&facts, &options] { facts = scan::read_kernel_facts(options); });
   if (options.task_pins) scan::scan_task_pins(state);
-  scan::scan_kernel_pins(state);
   scan::find_detached_mounts(state);
+  kernel.join();
+  scan::add_kernel_pins(state, std::move(facts));
+  scan::add_kernel_held_mounts(state);
   scan::join_detach_journal(state);
   scan::describe_namespace_holders(state);
   scan::describe_tasks(state);

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -25,6 +26,8 @@ struct ScanState {
   std::vector<TaskRef> tasks;          // every process, with its mount namespace
   std::set<MountKey> internal_mounts;  // pipefs, sockfs, anon_inodefs, nsfs, pidfs, shm ...
   MountKey nsfs_mount = 0;             // fds on it are namespace handles
+  // Every call into a filesystem (in bounded children) ends by then: one bound for the whole snapshot.
+  std::chrono::steady_clock::time_point fs_deadline{};
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.
   void note_error(int err);
   // Names a process whose entries were refused (once, kept in pid order).
@@ -54,6 +57,10 @@ void scan_task_pins(ScanState& state);
 // Pins whose mount no namespace lists become detached mounts, described from the pin itself.
 void find_detached_mounts(ScanState& state);
 
+// A loop device or swap file backed by a file on a filesystem no mount is known of: a detached mount only
+// the kernel holds, keyed by its device (after add_kernel_pins).
+void add_kernel_held_mounts(ScanState& state);
+
 // Former mount point, namespace and time of detached mounts, from the journal of this boot's detaches.
 void join_detach_journal(ScanState& state);
 
@@ -65,8 +72,15 @@ void read_block_devices(ScanState& state);
 std::set<MountKey> mounts_on_stacked_devices(const ScanState& state,
                                              const std::vector<DeviceNumber>& devices);
 
-// Loop devices and swap areas, as pins and facts.
-void scan_kernel_pins(ScanState& state);
+// Loop devices and swap areas, read without the rest of the scan (so they can be read while the tasks are
+// scanned: a loop device backed by a file on a dead FUSE server costs its bound meanwhile).
+struct KernelFacts {
+  std::vector<LoopDevice> loops;
+  std::vector<SwapArea> swaps;
+};
+KernelFacts read_kernel_facts(const ScanOptions& options);
+// The facts into the snapshot, and the kernel pins they make.
+void add_kernel_pins(ScanState& state, KernelFacts facts);
 
 // Command, user and unit of every task that holds a detailed pin.
 void describe_tasks(ScanState& state);

@@ -23,7 +23,7 @@ umount -l "$work/mnt"
 dev=$(stat -Lc '%t:%T' "$loop"); majmin=$((16#${dev%:*})):$((16#${dev#*:}))
 cwd_pid=${pids[0]}; fd_pid=${pids[1]}
 
-echo "1..31"
+echo "1..32"
 list=$("$FINDMNT" --detached -l -o UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS 2>/dev/null)
 row=$(grep -F " $loop " <<<"$list")
 check "the list has a row per (mount, pinner): two for the detached mount" \
@@ -132,4 +132,10 @@ mount -t tmpfs -o ro,strictatime detached-test-b "$work/opts"
 check "--kernel=listmount gives every mount the VFS-OPTIONS mountinfo gives" \
   diff <("$FINDMNT" --kernel=listmount -l -n -o TARGET,VFS-OPTIONS) \
   <("$FINDMNT" --kernel=mountinfo -l -n -o TARGET,VFS-OPTIONS)
+# As nobody in a child mount namespace, fds opened in the parent namespace refer to mounts this user cannot
+# list: not proof of a detach. They are named as such, and findmnt's own stdin/stdout are never pinners.
+out=$(exec 3</etc/hostname; cd / && unshare -m --propagation private setpriv --reuid=65534 --regid=65534 --clear-groups \
+  bash -c "sleep 30 <&3 & s=\$!; '$FINDMNT' --detached 2>&1; echo rc=\$?; kill \$s")
+check "as nobody in a child namespace, mounts of the parent namespace are not listed as detached, but named" \
+  bash -c "grep -qx rc=1 <<<'$out' && grep -q 'in no mount namespace this user can list' <<<'$out'"
 [ $failed = 0 ]

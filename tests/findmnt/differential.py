@@ -6,14 +6,17 @@ name normalised) and the exit code exactly. Fixture tab files are written at tes
 (\\040 and \\012 escapes, tabs, very long lines, 10,000 entries, missing fields, garbage lines). Output is TAP,
 so meson counts every invocation as a case.
 
-usage: differential.py OURS REFERENCE
+usage: differential.py OURS REFERENCE VERSION
+
+VERSION is detach-utils' release: our --version line is util-linux's with " (detach-utils VERSION)" added, the
+one difference the comparison expects.
 """
 import os
 import subprocess
 import sys
 import tempfile
 
-OURS, REF = sys.argv[1], sys.argv[2]
+OURS, REF, VERSION = sys.argv[1], sys.argv[2], sys.argv[3]
 LIVE = "#live"  # marks a case on the live mount table
 
 # Lines our --help adds for options and columns util-linux 2.38 lacks; everything else must match.
@@ -84,6 +87,14 @@ PARTLABEL=data  /mnt/plabel     btrfs   subvol=@data,compress=zstd 0 0
         parent = 1 if i < 100 else (i % 98) + 2
         big.append("%d %d 0:%d / /fixroot/m%d rw,relatime - tmpfs t%d rw,size=%dk\n" % (i, parent, i, i, i, i))
     put("mountinfo.10000", "".join(big))
+    # A messy tree: children listed out of id order, two entries with one id (whose child util-linux shows below
+    # both), an entry that is its own parent, an orphan subtree.
+    put("mountinfo.messy", "".join([
+        "10 1 8:1 / /r rw - ext4 /dev/sda1 rw\n", "30 10 0:30 / /r/c rw - tmpfs c rw\n",
+        "20 10 0:20 / /r/b rw - tmpfs b rw\n", "20 10 0:21 / /r/b2 rw - tmpfs dup rw\n",
+        "40 20 0:40 / /r/b/x rw - tmpfs x rw\n", "50 50 0:50 / /r/self rw - tmpfs self rw\n",
+        "15 10 0:15 / /r/a rw - tmpfs a rw\n", "60 99 0:60 / /r/orphan rw - tmpfs o rw\n",
+        "70 60 0:70 / /r/orphan/k rw - tmpfs k rw\n"]))
     put("mountinfo.broken", "1 0 8:1 / /fixroot rw - ext4 /dev/sda1 rw\ngarbage\n2 1 0:5 / /fixroot/p rw\n")
     put("mounts", "/dev/sda1 / ext4 rw,relatime 0 0\nproc /proc proc rw 0 0\n"
                   "tmpfs /run tmpfs rw,nosuid,size=10k 0 0\n/dev/sdb1 /mnt/with\\040space vfat ro 0 0\n")
@@ -124,6 +135,8 @@ def cases(f):
            ("-s -F " + f["fstab.10000"] + " -r -O opt3", {}), ("-F " + f["mountinfo.10000"], {}),
            ("-F " + f["mountinfo.10000"] + " -J", {}), ("-F " + f["mountinfo.10000"] + " -l -S 0:5000", {}),
            ("-F " + f["mountinfo.10000"] + " -R /fixroot/m50", {}),
+           ("-F " + f["mountinfo.messy"], {}), ("-F " + f["mountinfo.messy"] + " -J", {}),
+           ("-F " + f["mountinfo.messy"] + " -t tmpfs", {}), ("-F " + f["mountinfo.messy"] + " -R /r", {}),
            ("-F " + f["mountinfo.broken"], {}), ("-F " + f["mountinfo.broken"] + " -l", {}),
            ("-F " + f["empty"], {}), ("-s -F " + f["empty"], {}), ("-F /nonexistent/file", {}),
            ("-F " + f["mountinfo"] + " -F " + f["mounts"], {}), ("-F " + f["mountinfo"] + " -F " + f["mounts"] + " -l", {}),
@@ -174,6 +187,14 @@ def run(binary, args, env):
     return p.stdout, err, p.returncode
 
 
+def with_our_version(ref):
+    """REF's result as ours should be: a --version line names our release after util-linux's."""
+    out = ref[0]
+    if out.startswith(b"findmnt from util-linux ") and out.endswith(b"\n") and out.count(b"\n") == 1:
+        out = out[:-1] + b" (detach-utils " + VERSION.encode() + b")\n"
+    return (out,) + ref[1:]
+
+
 def filter_help(text):
     return b"\n".join(l for l in text.split(b"\n") if not any(x.encode() in l for x in HELP_EXTENSIONS))
 
@@ -187,9 +208,9 @@ def main():
         for n, (args, env) in enumerate(all_cases, 1):
             live = args.startswith(LIVE)
             args = args[len(LIVE):].strip() if live else args
-            ours, ref = run(OURS, args, env), run(REF, args, env)
+            ours, ref = run(OURS, args, env), with_our_version(run(REF, args, env))
             if live and ours != ref:  # the mount table may have changed between the runs: once more
-                ours, ref = run(OURS, args, env), run(REF, args, env)
+                ours, ref = run(OURS, args, env), with_our_version(run(REF, args, env))
             if ours[0].startswith(b"\nUsage:\n"):
                 ours = (filter_help(ours[0]),) + ours[1:]
             label = (" ".join("%s=%s" % kv for kv in env.items()) + " findmnt " + args.replace(d + "/", "")).strip()

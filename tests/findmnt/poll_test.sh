@@ -17,7 +17,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 fd = libc.fanotify_init(int(sys.argv[1], 0), 0)
 print("ok" if fd >= 0 else errno.errorcode[ctypes.get_errno()])' "$FAN_FLAGS"
 }
-echo "1..10"
+echo "1..11"
 
 # Both pollers see the same mount, remount and umount.
 for args in "-p" "--poll=umount,remount -o ACTION,TARGET,OLD-OPTIONS" "-p -r -o ACTION,TARGET,FSTYPE"; do
@@ -117,4 +117,10 @@ else
   check "$desc" eval '[ $rc = 0 ] && ! grep -qF "$warning" "$work/fan.err"'
   [ $failed = $before ] || { echo "# rc=$rc"; sed 's/^/# /' "$work/fan.err"; }
 fi
+
+# A user who may neither list every namespace nor write the journal is told so once, not left guessing.
+(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups "$FINDMNT" --detached --poll -w 500 >/dev/null \
+  2>"$work/nobody.err")
+check "as nobody, --detached --poll says once that it sees only some namespaces" \
+  eval '[ "$(grep -c "watching only the mount namespaces this user can list" "$work/nobody.err")" = 1 ]'
 [ $failed = 0 ]

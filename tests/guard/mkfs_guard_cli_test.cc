@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/version.h"
+
 namespace {
 
 struct GuardRun {
@@ -92,7 +94,8 @@ TEST(MkfsGuardCli, HelpIsLaidOutLikeUtilLinux) {
 TEST(MkfsGuardCli, VersionLine) {
   GuardRun version = RunGuard("-V");
   EXPECT_EQ(version.code, 0);
-  EXPECT_EQ(version.out.rfind("mkfs-guard from detach-utils ", 0), 0u) << version.out;
+  // The scheme of every tool's version line: our release in parentheses at the end (base/version.h).
+  EXPECT_EQ(version.out, "mkfs-guard (detach-utils " + std::string(detach::kVersion) + ")\n");
 }
 
 // A write error on stdout is a failure (util-linux closestream), and says which: mkfs-guard --help

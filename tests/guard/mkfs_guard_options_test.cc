@@ -103,12 +103,8 @@ TEST(ParseCommandLine, HelpAndVersionExitZero) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_FALSE(help.options.has_value());
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_NE(out.find(version_line() + "\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("mkfs-guard (detach-utils "), std::string::npos) << out;
   EXPECT_NE(out.find("Exit status"), std::string::npos) << out;
-}
-
-TEST(VersionLine, NamesTheToolAndThePackage) {
-  EXPECT_EQ(version_line().rfind("mkfs-guard from detach-utils ", 0), 0u) << version_line();
 }
 
 }  // namespace

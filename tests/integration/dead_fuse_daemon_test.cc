@@ -65,6 +65,7 @@ class FuseDaemon {
       throw std::runtime_error("FUSE daemon did not stop");
     }
   }
+  const std::string& mountpoint() const { return mountpoint_; }
   void Detach() {
     if (umount2(mountpoint_.c_str(), MNT_DETACH) != 0) throw std::runtime_error("umount2 " + mountpoint_);
   }
@@ -184,6 +185,83 @@ TEST_F(DeadFuseDaemon, DetachedFuseMountIsListedWithItsPinner) {
   ASSERT_TRUE(row.has_value()) << "no row with uniq-id " << fuse_->unique_id() << "\n"
                                << listing.run.Describe();
   EXPECT_EQ(PinnersOf(*row), ExpectedPinners());
+  // Its options could not be asked for: said, with why, instead of an empty cell without a word.
+  EXPECT_THAT(listing.run.err,
+              ::testing::ContainsRegex("detached mount " + std::to_string(fuse_->unique_id()) +
+                                       "( \\(fuse\\))? could not be probed: its filesystem "
+                                       "did not answer in time"))
+      << listing.run.Describe();
+}
+
+// Given six such detached FUSE mounts, we should probe them side by side: one bound for all, not one each.
+TEST_F(DeadFuseDaemon, SeveralDeadDetachedMountsCostOneBound) {
+  // Five bind mounts of the dead fs (a path walk into its root asks the daemon nothing), each pinned by an
+  // O_PATH fd of this process, then every mount of it detached: six detached mounts to probe.
+  std::vector<Mount> binds;
+  std::vector<UniqueFd> pins;
+  for (int i = 0; i < 5; ++i) {
+    const std::string at = dir_.MakeDir("bind" + std::to_string(i));
+    binds.push_back(Mount::Bind(fuse_->mountpoint(), at));
+    pins.emplace_back(open(at.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    ASSERT_TRUE(pins.back().valid()) << at;
+  }
+  for (Mount& bind : binds) bind.Detach();
+  fuse_->Detach();
+  const DetachedListing listing = ListDetached(30s);
+  EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  std::size_t unprobed = 0;
+  for (std::size_t at = listing.run.err.find("could not be probed"); at != std::string::npos;
+       at = listing.run.err.find("could not be probed", at + 1))
+    ++unprobed;
+  EXPECT_EQ(unprobed, 6u) << listing.run.Describe();
+}
+
+// Reads a whole file; empty when it cannot be read.
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Given a watcher whose every snapshot is slow (a loop device backed by a file on the dead FUSE fs costs each
+// snapshot its 2 s bound), and a filesystem mounted, pinned and lazily unmounted within that time, we should
+// still see the detach reported with its former mount point: the mount is described as its attach is told.
+TEST_F(DeadFuseDaemon, WatcherKeepsTheFormerMountPointOfAQuickDetach) {
+  const std::string out = dir_.path() + "/poll.out";
+  ChildProcess watcher = ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    OpenAsFdOrFail(ready, out, O_WRONLY | O_CREAT | O_TRUNC, 1);
+    // A watcher with stdin or stderr closed would hand those numbers to the first files it opens.
+    OpenAsFdOrFail(ready, "/dev/null", O_RDONLY, 0);
+    OpenAsFdOrFail(ready, out + ".err", O_WRONLY | O_CREAT | O_TRUNC, 2);
+    const std::string findmnt = Findmnt();
+    execl(findmnt.c_str(), "findmnt", "--detached", "--poll", "-w", "20000", "-r", "-n", "-o",
+          "ACTION,TARGET", static_cast<char*>(nullptr));
+    ready.Fail("exec " + findmnt);
+  });
+  const std::string fds = "/proc/" + std::to_string(watcher.pid()) + "/fd";
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        for (int fd = 3; fd < 16; ++fd) {
+          char target[64] = {};
+          if (readlink((fds + "/" + std::to_string(fd)).c_str(), target, sizeof target - 1) > 0 &&
+              std::string(target) == "anon_inode:[fanotify]")
+            return true;
+        }
+        return false;
+      },
+      10s))
+      << "the watcher opened no fanotify group";
+  LoopFs quick("ext2", 16, true, "quick");
+  ChildProcess pinner = SpawnSleepWithCwd(quick.mountpoint());
+  // Well within the watcher's 2 s snapshot, but time for its listener thread on a loaded machine.
+  std::this_thread::sleep_for(300ms);
+  quick.mount().Detach();
+  const std::string expected = "detach " + quick.mountpoint() + "\n";
+  EXPECT_TRUE(WaitUntil([&] { return Slurp(out).find(expected) != std::string::npos; }, 15s))
+      << "watcher output:\n"
+      << Slurp(out);
 }
 
 }  // namespace

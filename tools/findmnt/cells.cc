@@ -10,13 +10,17 @@
 namespace findmnt {
 namespace {
 
-std::optional<std::string> str(const char* s) {
-  return s ? std::optional<std::string>(s) : std::nullopt;
+CellText str(const char* s) {
+  return CellText(s ? strdup(s) : nullptr);
+}
+
+CellText str(const std::string& s) {
+  return CellText(strdup(s.c_str()));
 }
 
 // SOURCE (and SOURCES without a tag): the source path, canonicalized with -c, evaluated with -e, and with
 // "[/root]" for a bind or subvolume mount unless -v.
-std::optional<std::string> source_text(libmnt_fs* fs, Context& ctx) {
+CellText source_text(libmnt_fs* fs, Context& ctx) {
   const char* root = mnt_fs_get_root(fs);
   const char* spec = mnt_fs_get_srcpath(fs);
   if (spec && ctx.cfg.canonicalize) spec = mnt_resolve_path(spec, ctx.cache.get());
@@ -24,34 +28,33 @@ std::optional<std::string> source_text(libmnt_fs* fs, Context& ctx) {
     spec = mnt_fs_get_source(fs);
     if (spec && ctx.cfg.evaluate) spec = mnt_resolve_spec(spec, ctx.cache.get());
   }
-  if (!spec) return std::nullopt;
-  std::string out = spec;
-  if (root && !ctx.cfg.nofsroot && std::strcmp(root, "/") != 0) out += "[" + std::string(root) + "]";
-  return out;
+  if (!spec) return nullptr;
+  if (!root || ctx.cfg.nofsroot || std::strcmp(root, "/") == 0) return str(spec);
+  return str(std::string(spec) + "[" + root + "]");
 }
 
 // SOURCES: every device carrying the same tag (LABEL=/UUID=) or the same UUID as the source device.
-std::optional<std::string> sources_text(libmnt_fs* fs, Context& ctx) {
+CellText sources_text(libmnt_fs* fs, Context& ctx) {
   const char* tag = nullptr;
   const char* value = nullptr;
   std::string val;
   const char* device = nullptr;
   if (mnt_fs_get_tag(fs, &tag, &value) == 0) {
-    if (!ctx.cfg.evaluate) return std::nullopt;
+    if (!ctx.cfg.evaluate) return nullptr;
     val = value;
   } else if (!(device = mnt_fs_get_srcpath(fs)) || std::strncmp(device, "/dev/", 5) != 0) {
-    return std::nullopt;
+    return nullptr;
   }
   if (!ctx.blkid) {
     blkid_cache cache = nullptr;
-    if (blkid_get_cache(&cache, nullptr) != 0) return std::nullopt;
+    if (blkid_get_cache(&cache, nullptr) != 0) return nullptr;
     ctx.blkid.reset(cache);
     blkid_probe_all(cache);
   }
   if (val.empty()) {
     tag = "UUID";
     char* uuid = blkid_get_tag_value(ctx.blkid.get(), "UUID", device);
-    if (!uuid) return std::nullopt;
+    if (!uuid) return nullptr;
     val = uuid;
     std::free(uuid);
   }
@@ -66,34 +69,34 @@ std::optional<std::string> sources_text(libmnt_fs* fs, Context& ctx) {
     out += blkid_dev_devname(dev);
   }
   blkid_dev_iterate_end(iter);
-  if (out.empty()) return std::nullopt;
-  return out;
+  if (out.empty()) return nullptr;
+  return str(out);
 }
 
 // LABEL, UUID, PARTUUID, PARTLABEL: from the entry's own tag, else from the device through the libmount
 // cache.
-std::optional<std::string> tag_text(libmnt_fs* fs, const char* tagname, Context& ctx) {
+CellText tag_text(libmnt_fs* fs, const char* tagname, Context& ctx) {
   const char* t = nullptr;
   const char* v = nullptr;
-  if (mnt_fs_get_tag(fs, &t, &v) == 0 && std::strcmp(t, tagname) == 0) return std::string(v);
+  if (mnt_fs_get_tag(fs, &t, &v) == 0 && std::strcmp(t, tagname) == 0) return str(v);
   const char* dev = mnt_fs_get_source(fs);
   if (dev && !ctx.cfg.nocache) dev = mnt_resolve_spec(dev, ctx.cache.get());
   char* res = mnt_cache_find_tag_value(ctx.cache.get(), dev, tagname);
   return str(res);
 }
 
-std::optional<std::string> percent(std::uint64_t part, std::uint64_t whole) {
-  if (whole == 0) return "-";
+CellText percent(std::uint64_t part, std::uint64_t whole) {
+  if (whole == 0) return str("-");
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.0f%%", static_cast<double>(part) / static_cast<double>(whole) * 100);
-  return std::string(buf);
+  return str(buf);
 }
 
 // SIZE, AVAIL, USED, USE%: statvfs of the mount point.
-std::optional<std::string> vfs_text(libmnt_fs* fs, Column column, const Config& cfg) {
+CellText vfs_text(libmnt_fs* fs, Column column, const Config& cfg) {
   struct statvfs buf {};
   const char* target = mnt_fs_get_target(fs);
-  if (!target || statvfs(target, &buf) != 0) return std::nullopt;
+  if (!target || statvfs(target, &buf) != 0) return nullptr;
   std::uint64_t value = 0;
   switch (column) {
     case Column::Size:
@@ -108,30 +111,31 @@ std::optional<std::string> vfs_text(libmnt_fs* fs, Column column, const Config& 
     default:
       return percent(buf.f_blocks - buf.f_bfree, buf.f_blocks);
   }
-  if (!value) return "0";
-  return cfg.bytes ? std::to_string(value) : human_size(value);
+  if (!value) return str("0");
+  return str(cfg.bytes ? std::to_string(value) : human_size(value));
 }
 
-std::optional<std::string> fs_majmin_text(libmnt_fs* fs, const Config& cfg) {
+CellText fs_majmin_text(libmnt_fs* fs, const Config& cfg) {
   dev_t devno = mnt_fs_get_devno(fs);
-  if (!devno) return std::nullopt;
-  return majmin_text(devno, cfg);
+  if (!devno) return nullptr;
+  return str(majmin_text(devno, cfg));
 }
 
-std::optional<std::string> propagation_text(libmnt_fs* fs) {
+CellText propagation_text(libmnt_fs* fs) {
   unsigned long fl = 0;
-  if (!mnt_fs_is_kernel(fs) || mnt_fs_get_propagation(fs, &fl) != 0) return std::nullopt;
+  if (!mnt_fs_is_kernel(fs) || mnt_fs_get_propagation(fs, &fl) != 0) return nullptr;
   std::string out = (fl & MS_SHARED) ? "shared" : "private";
   if (fl & MS_SLAVE) out += ",slave";
   if (fl & MS_UNBINDABLE) out += ",unbindable";
-  return out;
+  return str(out);
 }
 
-std::optional<std::string> number_if(bool present, long long value) {
-  return present ? std::optional<std::string>(std::to_string(value)) : std::nullopt;
+CellText number_if(bool present, long long value) {
+  if (!present) return nullptr;
+  return str(std::to_string(value));
 }
 
-std::optional<std::string> options_text(libmnt_fs* fs, Column column, const Config& cfg) {
+CellText options_text(libmnt_fs* fs, Column column, const Config& cfg) {
   switch (column) {
     case Column::Options:
       return str(mnt_fs_get_options(fs));
@@ -143,15 +147,12 @@ std::optional<std::string> options_text(libmnt_fs* fs, Column column, const Conf
       break;
   }
   if (!cfg.vfs_all) return str(mnt_fs_get_vfs_options(fs));
-  char* all = mnt_fs_get_vfs_options_all(fs);
-  std::optional<std::string> out = str(all);
-  std::free(all);
-  return out;
+  return CellText(mnt_fs_get_vfs_options_all(fs));  // already malloc()ed for us
 }
 
 }  // namespace
 
-std::optional<std::string> cell_text(libmnt_fs* fs, Column column, Context& ctx) {
+CellText cell_text(libmnt_fs* fs, Column column, Context& ctx) {
   const Config& cfg = ctx.cfg;
   switch (column) {
     case Column::Sources:
@@ -199,37 +200,37 @@ std::optional<std::string> cell_text(libmnt_fs* fs, Column column, Context& ctx)
       return number_if(!mnt_fs_is_kernel(fs), mnt_fs_get_passno(fs));
     case Column::UniqId: {
       auto it = ctx.uniq_ids.find(fs);  // known only with --kernel=listmount
-      return it == ctx.uniq_ids.end() ? std::nullopt : std::optional(std::to_string(it->second));
+      if (it == ctx.uniq_ids.end()) return nullptr;
+      return str(std::to_string(it->second));
     }
     default:
-      return std::nullopt;  // detached columns are filled elsewhere
+      return nullptr;  // detached columns are filled elsewhere
   }
 }
 
-std::optional<std::string> tabdiff_cell_text(libmnt_fs* old_fs, libmnt_fs* new_fs, int change, Column column,
-                                             Context& ctx) {
+CellText tabdiff_cell_text(libmnt_fs* old_fs, libmnt_fs* new_fs, int change, Column column, Context& ctx) {
   switch (column) {
     case Column::Action:
       switch (change) {
         case MNT_TABDIFF_MOUNT:
-          return "mount";
+          return str("mount");
         case MNT_TABDIFF_UMOUNT:
-          return "umount";
+          return str("umount");
         case MNT_TABDIFF_REMOUNT:
-          return "remount";
+          return str("remount");
         case MNT_TABDIFF_MOVE:
-          return "move";
+          return str("move");
         default:
-          return "unknown";
+          return str("unknown");
       }
     case Column::OldOptions:
       if (old_fs && (change == MNT_TABDIFF_REMOUNT || change == MNT_TABDIFF_UMOUNT))
         return str(mnt_fs_get_options(old_fs));
-      return std::nullopt;
+      return nullptr;
     case Column::OldTarget:
       if (old_fs && (change == MNT_TABDIFF_MOVE || change == MNT_TABDIFF_UMOUNT))
         return str(mnt_fs_get_target(old_fs));
-      return std::nullopt;
+      return nullptr;
     default:
       return cell_text(new_fs ? new_fs : old_fs, column, ctx);
   }

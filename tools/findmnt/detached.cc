@@ -1,5 +1,9 @@
 #include "detached.h"
 
+#include <unistd.h>
+
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,9 +13,9 @@
 #include "detached_rows.h"
 #include "explain/gaps.h"
 #include "explain/pinner.h"
-#include "kernel/nsfs.h"
 #include "render.h"
 #include "scan/devices.h"
+#include "scan/mount_namespace.h"
 #include "scan/scan.h"
 
 namespace findmnt {
@@ -34,11 +38,23 @@ bool has_filter(const Context& ctx) {
 // missing. A filter that matched nothing stays quiet, as findmnt does.
 void warn_gaps(const Context& ctx, const Snapshot& snap, int listed) {
   if (!listed && has_filter(ctx)) return;
-  if (std::string denied = detach::denied_processes_text(snap.gaps); !denied.empty())
-    cli::warnx(denied +
-               (listed ? "; it may pin these filesystems too" : "; what only it pins is not listed"));
+  if (std::string denied = detach::denied_processes_text(snap.gaps); !denied.empty()) {
+    const bool one = snap.gaps.denied_processes.size() == 1;
+    std::string why =
+        listed ? (one ? "; it may pin these filesystems too" : "; they may pin these filesystems too")
+               : (one ? "; what only it pins is not listed" : "; what only they pin is not listed");
+    cli::warnx(denied + why + (::geteuid() != 0 ? " (root sees more)" : ""));
+  }
   if (std::string unverified = detach::unverified_mounts_text(snap); !unverified.empty())
     cli::warnx(unverified);
+}
+
+// A listed mount whose filesystem did not answer shows empty cells: say which, and why.
+void warn_unprobed(const std::vector<const Mount*>& mounts) {
+  for (const Mount* m : mounts)
+    if (!m->unprobed.empty())
+      cli::warnx("detached mount " + std::to_string(m->key) +
+                 (m->fstype.empty() ? "" : " (" + m->fstype + ")") + " could not be probed: " + m->unprobed);
 }
 
 detach::ScanOptions listing_options(const Context& ctx) {
@@ -118,6 +134,7 @@ int run_detached(Context& ctx) {
   }
   std::vector<const Mount*> mounts = matching(ctx, *snap);
   warn_gaps(ctx, *snap, static_cast<int>(mounts.size()));
+  warn_unprobed(mounts);
   if (mounts.empty()) return EXIT_FAILURE;
   return ctx.cfg.json ? print_json(ctx, *snap, mounts) : print_table(ctx, *snap, mounts);
 }

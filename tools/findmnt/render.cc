@@ -60,8 +60,7 @@ Line Renderer::add_line(libmnt_fs* fs, Line parent) {
   }
   const std::vector<Column>& columns = ctx_.cfg.columns;
   for (std::size_t i = 0; i < columns.size(); ++i)
-    if (auto text = cell_text(fs, columns[i], ctx_)) line.set(i, *text);
-  shown_[fs] = true;
+    if (CellText text = cell_text(fs, columns[i], ctx_)) line.take(i, text.release());
   return line;
 }
 
@@ -69,23 +68,27 @@ void Renderer::add_change(libmnt_fs* old_fs, libmnt_fs* new_fs, int change) {
   Line line = out_.new_line();
   const std::vector<Column>& columns = ctx_.cfg.columns;
   for (std::size_t i = 0; i < columns.size(); ++i)
-    if (auto text = tabdiff_cell_text(old_fs, new_fs, change, columns[i], ctx_)) line.set(i, *text);
+    if (CellText text = tabdiff_cell_text(old_fs, new_fs, change, columns[i], ctx_))
+      line.take(i, text.release());
 }
 
 // util-linux's create_treenode(): `fs` and its children, depth first, matching entries only (with -R, all).
 bool Renderer::add_subtree(libmnt_table* tb, libmnt_fs* fs, Line parent) {
   if (ctx_.cfg.submounts && shown_.count(fs)) return true;
-  MntIter itr = new_iter(MNT_ITER_FORWARD);
-  if (!itr) return false;
+  // A loop in the parent links would recurse for ever (util-linux's findmnt does): stop there. An entry
+  // reached twice otherwise (below two entries with one id) is shown twice, as util-linux shows it.
+  if (!on_path_.insert(fs).second) return false;
   Line line = parent;
   if (ctx_.cfg.submounts || match_fs(fs, ctx_)) {
-    if (shown_.count(fs)) return false;
     line = add_line(fs, parent);
+    shown_.insert(fs);
   }
-  libmnt_fs* child = nullptr;
-  while (mnt_table_next_child_fs(tb, itr.get(), fs, &child) == 0)
-    if (!add_subtree(tb, child, line)) return false;
-  return true;
+  if (!children_) children_.emplace(tb);
+  bool ok = true;
+  for (libmnt_fs* child : children_->of(fs))
+    if (!(ok = add_subtree(tb, child, line))) break;
+  on_path_.erase(fs);
+  return ok;
 }
 
 bool Renderer::add_tree(libmnt_table* tb) {

@@ -2,9 +2,10 @@
 #pragma once
 
 #include <optional>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "context.h"
+#include "mount_children.h"
 #include "output/table.h"
 
 namespace findmnt {
@@ -30,7 +31,9 @@ class Renderer {
 
   Context& ctx_;
   detach::output::Table& out_;
-  std::unordered_map<libmnt_fs*, bool> shown_;  // entries that already have a line
+  std::unordered_set<libmnt_fs*> shown_;    // entries the tree walk gave a line
+  std::unordered_set<libmnt_fs*> on_path_;  // the entries from the walk's root down to where it is
+  std::optional<MountChildren> children_;   // indexed on the first tree walk
 };
 
 }  // namespace findmnt

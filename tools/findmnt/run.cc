@@ -62,6 +62,10 @@ bool print_entries(Context& ctx, MntTable tb, TabType tabtype) {
     }
   }
   if (ok) out->print();
+  // The run ends here. Freeing 10,000 output lines and libmount entries one by one costs 4% of the whole run
+  // (util-linux does it); the kernel takes the memory back at exit for nothing.
+  out->release();
+  (void)tb.release();
   return ok;
 }
 

@@ -79,8 +79,10 @@ std::optional<int> settle_config(Config& cfg) {
   }
   // --detached's default columns depend on the view (pinner rows in a tree, a PINNERS cell in a list), so its
   // view is settled first; util-linux settles it after the columns, and its errors come in that order.
-  if (cfg.detached)
+  if (cfg.detached) {
     if (auto code = settle_view(cfg)) return code;
+    if (cfg.force_tree) cfg.tree = true;  // detached mounts always make a tree, as --tree asks
+  }
   default_columns(cfg);
   if (cfg.output_arg) {
     if (auto err = parse_column_list(*cfg.output_arg, cfg.columns)) {

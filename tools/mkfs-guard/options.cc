@@ -9,13 +9,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/version.h"
 #include "cli/cli11_usage.h"
 #include "cli/diag.h"
 #include "exit_codes.h"
-
-#ifndef DETACH_VERSION
-#define DETACH_VERSION "unknown"
-#endif
 
 namespace detach::guard {
 namespace {
@@ -83,10 +80,6 @@ std::optional<std::string> take_values(const std::optional<std::string>& wait,
 
 }  // namespace
 
-std::string version_line() {
-  return std::string("mkfs-guard from detach-utils ") + DETACH_VERSION;
-}
-
 std::optional<int> parse_signal(const std::string& text) {
   static const std::pair<const char*, int> kNames[] = {
       {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
@@ -110,7 +103,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
       kFooter));
   app.allow_extras();
   app.set_help_flag("-h,--help", "display this help");
-  app.set_version_flag("-V,--version", version_line(), "display version");
+  app.set_version_flag("-V,--version", version_line("mkfs-guard"), "display version");
   app.add_flag("-J,--json", options.json, "explain as JSON");
   app.add_flag("-q,--quiet", options.quiet, "print nothing: the exit status tells");
   app.add_flag("-v,--verbose", options.verbose, "also say what was checked");

@@ -35,7 +35,4 @@ ParsedCommandLine parse_command_line(int argc, char** argv);
 // "TERM", "SIGTERM", "term", "15" -> 15; nullopt for anything else.
 std::optional<int> parse_signal(const std::string& text);
 
-// "mkfs-guard from detach-utils 0.1.0": the one place the version line is made.
-std::string version_line();
-
 }  // namespace detach::guard

@@ -34,6 +34,9 @@ struct ScanOptions {
   bool skip_self = true;
   // How many threads scan /proc in parallel; 0: one per CPU (at most 8).
   unsigned workers = 0;
+  // Also describe (command, user, unit) the first few tasks of each namespace that lists a mount with pin
+  // details: who owns a copy of a mount there (a container, a service). Off: only pinners are described.
+  bool describe_namespace_tasks = false;
   // Which detached mounts to describe (source, fs type, options: sysfs, and blkid and statfs in children).
   // Unset: all. Those not described keep their ids and device only; a watcher that reported a mount already
   // does not need it again every second.

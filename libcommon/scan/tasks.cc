@@ -62,12 +62,31 @@ bool shown(const Snapshot& snapshot, const Pin& pin) {
   return m != nullptr && !m->attached;
 }
 
+// How many tasks of a namespace describe who owns it: enough for its unit and a name or two to recognise.
+constexpr std::size_t kTasksPerNamespace = 4;
+
+// The first tasks of each namespace that lists a mount a tool asks about.
+void add_namespace_tasks(const ScanState& state, std::set<pid_t>& pids) {
+  const Snapshot& snapshot = state.snapshot;
+  for (const Namespace& ns : snapshot.namespaces) {
+    bool asked = std::any_of(ns.mounts.begin(), ns.mounts.end(), [&](MountKey key) {
+      const Mount* m = snapshot.mount(key);
+      return m != nullptr && (!state.options.detail_pins_of || state.options.detail_pins_of(*m));
+    });
+    if (!asked) continue;
+    std::vector<pid_t> tasks = ns.tasks;
+    std::sort(tasks.begin(), tasks.end());
+    for (std::size_t i = 0; i < tasks.size() && i < kTasksPerNamespace; ++i) pids.insert(tasks[i]);
+  }
+}
+
 }  // namespace
 
 void describe_tasks(ScanState& state) {
   std::set<pid_t> pids;
   for (const Pin& pin : state.snapshot.pins)
     if (is_task_pin(pin.kind) && shown(state.snapshot, pin)) pids.insert(pin.pid);
+  if (state.options.describe_namespace_tasks) add_namespace_tasks(state, pids);
   UserNames users;
   for (pid_t pid : pids) state.snapshot.tasks[pid] = read_task(state, pid, users);
 }

@@ -96,6 +96,9 @@ std::string Findmnt() {
 std::string MkfsGuard() {
   return ToolPath("MKFS_GUARD");
 }
+std::string Umount() {
+  return ToolPath("UMOUNT");
+}
 
 // ---- TempDir ----
 
@@ -449,6 +452,67 @@ RunResult RunCommand(const std::vector<std::string>& argv, std::chrono::millisec
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   if (!result.timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   return result;
+}
+
+BackgroundCommand::BackgroundCommand(const std::vector<std::string>& argv) {
+  int out[2];
+  int err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) Throw("pipe2");
+  UniqueFd out_write(out[1]), err_write(err[1]);
+  out_.reset(out[0]);
+  err_.reset(err[0]);
+  start_ = std::chrono::steady_clock::now();
+  pid_ = fork();
+  if (pid_ < 0) Throw("fork");
+  if (pid_ == 0) ExecInChild(argv, out[1], err[1]);
+}
+
+BackgroundCommand::~BackgroundCommand() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+void BackgroundCommand::ReadAvailable(int timeout_ms) {
+  pollfd fds[2] = {{closed_[0] ? -1 : out_.get(), POLLIN, 0}, {closed_[1] ? -1 : err_.get(), POLLIN, 0}};
+  std::string* sinks[2] = {&result_.out, &result_.err};
+  if (poll(fds, 2, timeout_ms) <= 0) return;
+  for (int i = 0; i < 2; ++i) {
+    if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+    char buf[4096];
+    const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+    if (n > 0) sinks[i]->append(buf, static_cast<size_t>(n));
+    if (n == 0) closed_[i] = true;
+  }
+}
+
+bool BackgroundCommand::WaitForStderr(const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (result_.err.find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == pid_) {
+      ReadAvailable(0);  // ended: what it wrote last
+      return result_.err.find(text) != std::string::npos;
+    }
+    ReadAvailable(20);
+  }
+  return true;
+}
+
+RunResult BackgroundCommand::Finish(std::chrono::milliseconds timeout) {
+  result_.timed_out = !Drain(out_.get(), err_.get(), result_, std::chrono::steady_clock::now() + timeout);
+  if (result_.timed_out) kill(pid_, SIGKILL);
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  result_.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
+  if (!result_.timed_out && WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+  return result_;
 }
 
 void RunOrThrow(const std::vector<std::string>& argv) {

@@ -52,6 +52,7 @@ std::optional<std::string> MissingTool(const char* env_var);
 std::string ToolPath(const char* env_var);
 std::string Findmnt();
 std::string MkfsGuard();
+std::string Umount();
 
 // The preamble of a scenario's SetUp(): ITEST_REQUIRE_ROOT(), then ITEST_REQUIRE_TOOL() for each variable
 // named, in order, e.g. ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD"). A macro, not a function: the
@@ -218,6 +219,29 @@ struct RunResult {
 };
 // Runs argv[0] (looked up in PATH when it has no '/') with stdout and stderr captured; SIGKILL at `timeout`.
 RunResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 60s);
+// A command running in the background with stdout and stderr captured (umount --wait while the test ends its
+// pinners). Killed (SIGKILL) and reaped by its pid only, on Finish() timeout or destruction.
+class BackgroundCommand {
+ public:
+  explicit BackgroundCommand(const std::vector<std::string>& argv);
+  BackgroundCommand(const BackgroundCommand&) = delete;
+  BackgroundCommand& operator=(const BackgroundCommand&) = delete;
+  ~BackgroundCommand();
+  pid_t pid() const { return pid_; }
+  // Reads stderr until it holds TEXT (true) or TIMEOUT passes, or the command ends without it (false).
+  bool WaitForStderr(const std::string& text, std::chrono::milliseconds timeout);
+  // Waits for the exit (up to TIMEOUT), reading the rest of both streams.
+  RunResult Finish(std::chrono::milliseconds timeout = 60s);
+
+ private:
+  void ReadAvailable(int timeout_ms);
+  pid_t pid_ = -1;
+  UniqueFd out_, err_;
+  bool closed_[2] = {false, false};  // EOF seen on stdout, stderr
+  RunResult result_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 // Runs a setup command (mkfs, mkswap, btrfs) and throws when it fails.
 void RunOrThrow(const std::vector<std::string>& argv);
 

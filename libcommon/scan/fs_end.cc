@@ -13,10 +13,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The device is let go of right after the superblock ends (6.18: within microseconds, seldom a millisecond):
-// a few short retries, each twice as long as the one before, cover it without a poll loop of any length.
+// The device is let go of right after the superblock ends (6.18: within microseconds to ~2 ms, once the fs
+// has written its superblock back):
+// short retries (50 us, doubling up to 250 us, so that the wait overshoots by a quarter millisecond at most)
+// cover it; only this window is polled, never the pinners' lifetime.
 constexpr std::chrono::microseconds kFirstRetry{50};
-constexpr std::chrono::microseconds kLongestRetry{2000};
+constexpr std::chrono::microseconds kLongestRetry{250};
 
 // False only while the device is still claimed: a device we may not open (EACCES for a user) or that went
 // away cannot be confirmed, and the superblock's end is all there is to know.

@@ -362,6 +362,23 @@ void SetCommOrFail(const ReadyPipe& ready, const std::string& comm) {
   if (prctl(PR_SET_NAME, comm.c_str()) != 0) ready.Fail("prctl(PR_SET_NAME)");
 }
 
+ChildProcess SpawnInNewMountNamespace() {
+  return ChildProcess::Spawn([](const ReadyPipe& ready) {
+    if (unshare(CLONE_NEWNS) != 0) ready.Fail("unshare(CLONE_NEWNS)");
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ready.Fail("make / private");
+    SetCommOrFail(ready, "ns-holder");
+    ready.Signal();
+    PauseForever();
+  });
+}
+
+std::string MountNamespaceInode(pid_t pid) {
+  struct stat st {};
+  const std::string path = "/proc/" + std::to_string(pid) + "/ns/mnt";
+  if (stat(path.c_str(), &st) != 0) Throw("stat " + path);
+  return std::to_string(st.st_ino);
+}
+
 ChildProcess SpawnSleepWithCwd(const std::string& dir) {
   ChildProcess child = ChildProcess::Spawn([&](const ReadyPipe& ready) {
     ChdirOrFail(ready, dir);

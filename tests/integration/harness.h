@@ -205,6 +205,12 @@ void ChdirOrFail(const ReadyPipe& ready, const std::string& dir);
 void OpenAsFdOrFail(const ReadyPipe& ready, const std::string& file, int flags, int fd_number);
 void SetCommOrFail(const ReadyPipe& ready, const std::string& comm);
 
+// A fork of this binary in a new mount namespace (propagation private), holding a copy of every mount, its
+// comm "ns-holder".
+ChildProcess SpawnInNewMountNamespace();
+// The inode of PID's mount namespace (as "mnt:[INODE]" names it).
+std::string MountNamespaceInode(pid_t pid);
+
 // The common pinners: `sleep 1000` with its cwd in `dir`; `sleep 1000` holding `file` open as fd `fd_number`.
 ChildProcess SpawnSleepWithCwd(const std::string& dir);
 ChildProcess SpawnSleepWithFd(const std::string& file, int flags, int fd_number);

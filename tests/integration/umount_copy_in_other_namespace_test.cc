@@ -1,8 +1,6 @@
 // A plain umount returns 0 while a copy of the mount in another mount namespace keeps the filesystem (and its
 // device) alive: a script that then runs losetup -d or mkfs races the kernel. We say where it lives on and
 // who owns that namespace; `umount --wait` returns only once that copy is gone and the device is free.
-#include <sys/mount.h>
-#include <sys/stat.h>
 
 #include "umount_test_util.h"
 
@@ -11,31 +9,13 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A fork of this binary in a new mount namespace (propagation private), holding a copy of every mount.
-ChildProcess SpawnNamespaceHolder() {
-  return ChildProcess::Spawn([](const ReadyPipe& ready) {
-    if (unshare(CLONE_NEWNS) != 0) ready.Fail("unshare(CLONE_NEWNS)");
-    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ready.Fail("make / private");
-    SetCommOrFail(ready, "ns-holder");
-    ready.Signal();
-    PauseForever();
-  });
-}
-
-std::string NamespaceInode(pid_t pid) {
-  struct stat st {};
-  if (stat(("/proc/" + std::to_string(pid) + "/ns/mnt").c_str(), &st) != 0)
-    throw std::runtime_error("stat ns");
-  return std::to_string(st.st_ino);
-}
-
 class CopyInAnotherNamespaceKeepsItAlive : public ::testing::Test {
  protected:
   void SetUp() override {
     ITEST_REQUIRE_ROOT_AND_TOOLS("UMOUNT");
     EnterPrivateMountNamespace();
     fs_.emplace();
-    holder_.emplace(SpawnNamespaceHolder());
+    holder_.emplace(SpawnInNewMountNamespace());
   }
   std::optional<LoopFs> fs_;
   std::optional<ChildProcess> holder_;
@@ -51,7 +31,7 @@ TEST_F(CopyInAnotherNamespaceKeepsItAlive, PlainUmountSaysWhereItLivesOn) {
   ASSERT_EQ(lines.size(), 3u) << r.Describe();
   EXPECT_EQ(lines[0], "umount: " + mnt + ": unmounted, but its filesystem lives on");
   EXPECT_EQ(lines[1], kIndent + "it is still mounted at " + mnt + " in mount namespace mnt:[" +
-                          NamespaceInode(holder_->pid()) +
+                          MountNamespaceInode(holder_->pid()) +
                           "] (process in it: " + std::to_string(holder_->pid()) + " (ns-holder))");
   EXPECT_THAT(lines[2], HasSubstr("umount --wait waits for its end"));
   EXPECT_FALSE(Mounted(mnt));

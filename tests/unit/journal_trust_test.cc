@@ -1,7 +1,6 @@
 // The journal's trust rules: root's tools read and write only a journal that nobody but root could have
 // written (journal.h). A forged line from another user must never show in root's `findmnt --detached`.
 #include <fcntl.h>
-#include <ftw.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fixture_tree.h"
 #include "journal/journal.h"
 
 namespace detach {
@@ -41,15 +41,6 @@ DetachRecord Record(std::uint64_t id, std::string target) {
 
 class JournalTrustTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = "/tmp/journal-trust.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
-  }
-  void TearDown() override {
-    auto remove_one = [](const char* path, const struct stat*, int, struct FTW*) { return ::remove(path); };
-    ::nftw(root_.c_str(), remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-  }
   std::string dir() const { return root_ + "/j"; }
   DetachJournal journal() const { return DetachJournal(dir()); }
   // A journal with one forged line, as its owner (or a writable mode) could have planted it.
@@ -74,7 +65,8 @@ class JournalTrustTest : public ::testing::Test {
     EXPECT_EQ(st.error().err, err) << st.error().message();
     EXPECT_EQ(Contents(), before);
   }
-  std::string root_;
+  testing::FixtureTree tree_;  // a fresh directory under /tmp, removed with everything in it
+  const std::string& root_ = tree_.root();
 };
 
 // Given a journal file that nobody owns, with a forged line in it, we should neither read nor write it.

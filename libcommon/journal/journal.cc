@@ -9,10 +9,12 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <ctime>
 #include <utility>
 
 #include "base/file_write.h"
 #include "base/unique_fd.h"
+#include "journal/trusted_dir.h"
 #include "kernel/procfs.h"
 
 namespace detach {
@@ -110,43 +112,55 @@ Result<std::string> read_all(int fd, const std::string& path) {
   }
 }
 
-Status require_regular(int fd, const std::string& path, struct stat& st) {
+// The journal file under DIRFD may be trusted: a regular file, owned and writable as journal.h says.
+Status require_trusted_file(int fd, const std::string& path, struct stat& st) {
   if (::fstat(fd, &st) != 0) return fail_errno("fstat", path);
   if (!S_ISREG(st.st_mode)) return fail(EINVAL, "open", path, "not a regular file");
-  return {};
+  return check_trusted(st, path);
 }
 
+constexpr const char* kFileName = "journal";
+
 // The journal file opened for append and locked. A writer that compacted while we waited for the lock renamed
-// a new file over the one we hold, so we check that ours is still the one at PATH, else open again.
-Result<UniqueFd> open_locked(const std::string& path) {
+// a new file over the one we hold, so we check that ours is still the one in DIRFD, else open again.
+Result<UniqueFd> open_locked(int dirfd, const std::string& path) {
   // O_NONBLOCK: a FIFO in place of the file must not hang us before we can see it is no regular file.
   constexpr int kNoFollow = O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
   for (int attempt = 0; attempt < 100; ++attempt) {
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | kNoFollow, 0644));
+    UniqueFd fd(::openat(dirfd, kFileName, O_RDWR | O_APPEND | O_CREAT | O_EXCL | kNoFollow, 0644));
     if (fd) {
       ::fchmod(fd.get(), 0644);  // the umask must not hide the journal from unprivileged readers
     } else if (errno != EEXIST) {
       return fail_errno("open", path);
     } else {
-      fd.reset(::open(path.c_str(), O_RDWR | O_APPEND | kNoFollow));
+      fd.reset(::openat(dirfd, kFileName, O_RDWR | O_APPEND | kNoFollow));
       if (!fd) {
         if (errno == ENOENT) continue;  // removed between our two opens
         return fail_errno("open", path);
       }
     }
     struct stat held {};
-    if (auto st = require_regular(fd.get(), path, held); !st) return tl::unexpected(st.error());
+    if (auto st = require_trusted_file(fd.get(), path, held); !st) return tl::unexpected(st.error());
     while (::flock(fd.get(), LOCK_EX) != 0)
       if (errno != EINTR) return fail_errno("flock", path);
     struct stat now {};
     if (::fstat(fd.get(), &held) != 0) return fail_errno("fstat", path);
-    if (::lstat(path.c_str(), &now) == 0) {
+    if (::fstatat(dirfd, kFileName, &now, AT_SYMLINK_NOFOLLOW) == 0) {
       if (now.st_dev == held.st_dev && now.st_ino == held.st_ino) return fd;
     } else if (errno != ENOENT) {
       return fail_errno("lstat", path);
     }
   }
   return fail(EAGAIN, "open", path, "the journal kept being replaced");
+}
+
+// A name for the rewrite's temp file that no other writer picks: pid, time and a counter.
+std::string temp_name() {
+  static unsigned counter = 0;
+  struct timespec ts {};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ".journal." + std::to_string(::getpid()) + "." + std::to_string(ts.tv_nsec) + "." +
+         std::to_string(++counter);
 }
 
 }  // namespace
@@ -163,6 +177,9 @@ std::string format_journal_line(const DetachRecord& r) {
   add_field(line, "fstype", r.fstype);
   add_field(line, "source", r.source);
   add_field(line, "target", r.target);
+  // Newer fields are left out when empty: such a line reads the same to an older reader.
+  if (!r.options.empty()) add_field(line, "options", r.options);
+  if (!r.pinners.empty()) add_field(line, "pinners", r.pinners);
   line += '\t';
   line += kEndToken;
   line += '\n';
@@ -214,6 +231,10 @@ std::optional<DetachRecord> parse_journal_line(std::string_view line) {
       r.source = value;
     } else if (key == "target") {
       r.target = value;
+    } else if (key == "options") {
+      r.options = value;
+    } else if (key == "pinners") {
+      r.pinners = value;
     }  // other keys: written by a newer writer of the same version, ignored
     if (!ok) return std::nullopt;
   }
@@ -242,6 +263,7 @@ DetachRecord record_of(const Mount& m, long long detached_at, std::string record
   r.target = m.target;
   r.source = m.source;
   r.fstype = m.fstype;
+  r.options = m.vfs_options;
   r.recorded_by = std::move(recorded_by);
   return r;
 }
@@ -261,7 +283,7 @@ namespace {
 
 // Rewrites the journal held (and locked) by FD with the newest records of R's boot and R itself, through a
 // temp file renamed over it, so that readers only ever see the old or the new file whole.
-Status compact(int fd, const struct stat& held, const std::string& path, const DetachRecord& r) {
+Status compact(int fd, const struct stat& held, int dirfd, const std::string& path, const DetachRecord& r) {
   std::string content;
   {
     std::string buf(static_cast<std::size_t>(held.st_size), '\0');
@@ -294,24 +316,34 @@ Status compact(int fd, const struct stat& held, const std::string& path, const D
   }
   out += newest;
 
-  return replace_file(path, out, held.st_mode & 07777);
+  const std::string tmp = temp_name();
+  const std::string tmp_path = path.substr(0, path.rfind('/') + 1) + tmp;
+  UniqueFd tmp_fd(::openat(dirfd, tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!tmp_fd) return fail_errno("open", tmp_path);
+  Status st = [&]() -> Status {
+    if (::fchmod(tmp_fd.get(), held.st_mode & 07777) != 0) return fail_errno("fchmod", tmp_path);
+    if (auto w = write_all(tmp_fd.get(), out, tmp_path); !w) return w;
+    if (::fsync(tmp_fd.get()) != 0) return fail_errno("fsync", tmp_path);
+    if (::renameat(dirfd, tmp.c_str(), dirfd, kFileName) != 0) return fail_errno("rename", tmp_path);
+    return {};
+  }();
+  if (!st) ::unlinkat(dirfd, tmp.c_str(), 0);
+  return st;
 }
 
 }  // namespace
 
 Status DetachJournal::append(const DetachRecord& r) const {
   if (r.boot_id.empty()) return fail(EINVAL, "append", path_, "record without a boot id");
-  if (::mkdir(dir_.c_str(), 0755) == 0) {
-    ::chmod(dir_.c_str(), 0755);  // the umask must not hide the journal from unprivileged readers
-  } else if (errno != EEXIST) {
-    return fail_errno("mkdir", dir_);
-  }
-  auto fd = open_locked(path_);
+  auto dir = open_trusted_dir(dir_, true, 0755);
+  if (!dir) return tl::unexpected(dir.error());
+  auto fd = open_locked(dir->get(), path_);
   if (!fd) return tl::unexpected(fd.error());
   struct stat held {};
   if (::fstat(fd->get(), &held) != 0) return fail_errno("fstat", path_);
   // A failed rewrite (no room for the temp file) must not lose the record: append it and compact next time.
-  if (static_cast<std::size_t>(held.st_size) > kJournalMaxBytes && compact(fd->get(), held, path_, r))
+  if (static_cast<std::size_t>(held.st_size) > kJournalMaxBytes &&
+      compact(fd->get(), held, dir->get(), path_, r))
     return {};
   std::string line = format_journal_line(r);
   if (held.st_size > 0) {
@@ -323,13 +355,18 @@ Status DetachJournal::append(const DetachRecord& r) const {
 }
 
 Result<std::vector<DetachRecord>> DetachJournal::read(const std::string& boot_id) const {
-  UniqueFd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  auto dir = open_trusted_dir(dir_, false, 0755);
+  if (!dir) {
+    if (dir.error().err == ENOENT) return std::vector<DetachRecord>{};
+    return tl::unexpected(dir.error());
+  }
+  UniqueFd fd(::openat(dir->get(), kFileName, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!fd) {
     if (errno == ENOENT) return std::vector<DetachRecord>{};
     return fail_errno("open", path_);
   }
   struct stat st {};
-  if (auto ok = require_regular(fd.get(), path_, st); !ok) return tl::unexpected(ok.error());
+  if (auto ok = require_trusted_file(fd.get(), path_, st); !ok) return tl::unexpected(ok.error());
   auto content = read_all(fd.get(), path_);
   if (!content) return tl::unexpected(content.error());
   std::vector<DetachRecord> out;

@@ -4,13 +4,20 @@
 //
 // On disk: one text line per record, appended, in DIR/journal:
 //   DJ1<TAB>boot=B<TAB>uid=N<TAB>oid=N<TAB>ns=N<TAB>dev=MAJ:MIN<TAB>at=SECS<TAB>by=S<TAB>fstype=S<TAB>
-//   source=S<TAB>target=S<TAB>end<LF>
+//   source=S<TAB>target=S<TAB>options=S<TAB>pinners=S<TAB>end<LF>
 // "DJ1" is the format version: lines with any other tag are skipped, so a later format can share the file.
 // Values escape every byte below 0x21, from 0x7f up, and the backslash as \ooo (octal, like mountinfo), so
 // any path survives and a line holds no raw tab or newline. The closing "end" token tells a complete line
 // from one cut short by a crash, and a repeated key a cut line with the next one glued on. Readers skip what
 // they cannot parse (truncated, garbage, other versions) and keys they do not know. A rewrite (see
 // kJournalMaxBytes) keeps only whole DJ1 lines of the appending record's boot.
+//
+// Trust: root writes the journal and root's tools show what it says, so a journal anyone else could have
+// written is neither read nor written. Every component of the path is reached without following a symbolic
+// link; the journal's directory and the file must be owned by root (or by the caller itself: a user can only
+// fool themself) and not writable by group or others; every directory above them must be owned so too and
+// either not writable by group or others, or sticky (/tmp: nobody else can replace what root made in it).
+// Anything else fails with EPERM (ELOOP for a link) and the journal is left alone.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +41,8 @@ struct DetachRecord {
   long long detached_at = 0;  // epoch seconds
   std::string target, source, fstype;
   std::string recorded_by;  // "umount", "findmnt --poll"
+  std::string options;      // mount options while attached ("rw,relatime,errors=continue"), when known
+  std::string pinners;      // what pinned it at the detach, as people read it ("1234 (sleep) cwd"), if known
   friend bool operator==(const DetachRecord&, const DetachRecord&) = default;
 };
 
@@ -51,11 +60,11 @@ class DetachJournal {
   explicit DetachJournal(std::string dir = kDefaultJournalDir);
 
   // Adds R as one line (one write() under flock(LOCK_EX), so concurrent writers never interleave). Creates
-  // the directory (0755) and the file (0644) when missing; refuses a symlink in place of the file (ELOOP).
+  // the directory (0755) and the file (0644) when missing; refuses a journal it may not trust (see above).
   Status append(const DetachRecord& r) const;
 
   // The records of BOOT_ID (every boot when empty), in the order they were appended. A missing file or
-  // directory is an empty journal, not an error.
+  // directory is an empty journal, not an error; one it may not trust is an error (EPERM, ELOOP).
   Result<std::vector<DetachRecord>> read(const std::string& boot_id) const;
 
   const std::string& dir() const { return dir_; }
@@ -66,7 +75,8 @@ class DetachJournal {
   std::string path_;
 };
 
-// What the journal keeps of M, detached at DETACHED_AT: M is the mount as it was while attached.
+// What the journal keeps of M, detached at DETACHED_AT: M is the mount as it was while attached. Its options
+// are M's per-mount options; the pinners are left for the caller to fill.
 DetachRecord record_of(const Mount& m, long long detached_at, std::string recorded_by, std::string boot_id);
 
 // proc_root/sys/kernel/random/boot_id, without its newline.

@@ -141,3 +141,18 @@ Result<std::string> run_bounded(const std::function<Result<std::string>()>& work
 }
 
 }  // namespace detach
+
+namespace detach {
+
+Result<std::string> run_bounded_as_real_user(const std::function<Result<std::string>()>& work,
+                                             std::chrono::milliseconds limit) {
+  return run_bounded(
+      [&work]() -> Result<std::string> {
+        if (::setgid(::getgid()) != 0) return fail_errno("setgid");
+        if (::setuid(::getuid()) != 0) return fail_errno("setuid");
+        return work();
+      },
+      limit);
+}
+
+}  // namespace detach

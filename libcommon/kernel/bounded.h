@@ -21,6 +21,11 @@ namespace detach {
 Result<std::string> run_bounded(const std::function<Result<std::string>()>& work,
                                 std::chrono::milliseconds limit);
 
+// run_bounded, with the child giving up a setuid program's privileges first (group, then user, to the real
+// ids): what WORK finds is what the user running the program may see, and the caller keeps its privileges.
+Result<std::string> run_bounded_as_real_user(const std::function<Result<std::string>()>& work,
+                                             std::chrono::milliseconds limit);
+
 // The same for a trivially copyable value (a struct stat, a struct statfs, a small POD of the caller's).
 template <typename T>
 Result<T> run_bounded_value(const std::function<Result<T>()>& work, std::chrono::milliseconds limit) {

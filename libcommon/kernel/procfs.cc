@@ -181,6 +181,16 @@ bool is_kernel_thread(const std::string& proc_root, pid_t pid) {
   return flags && (*flags & kPfKthread);
 }
 
+std::optional<pid_t> parse_stat_ppid(const std::string& text) {
+  std::size_t close = text.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(text.substr(close + 1));
+  std::string state;
+  long ppid = -1;
+  if (!(fields >> state >> ppid) || ppid < 0) return std::nullopt;
+  return static_cast<pid_t>(ppid);
+}
+
 std::optional<uid_t> parse_status_uid(const std::string& text) {
   std::istringstream in(text);
   std::string line;

@@ -59,6 +59,10 @@ bool is_kernel_thread(const std::string& proc_root, pid_t pid);
 // /proc/PID/status: the real uid ("Uid:" first field).
 std::optional<uid_t> parse_status_uid(const std::string& text);
 
+// /proc/PID/stat: the parent's pid (the field after the state; the command before it may hold ')' and
+// spaces, so it is found from the last ')').
+std::optional<pid_t> parse_stat_ppid(const std::string& text);
+
 // /proc/PID/cgroup: the unified hierarchy path ("0::/system.slice/ssh.service"), else the first v1 path.
 std::string parse_cgroup(const std::string& text);
 

@@ -7,16 +7,17 @@
 
 namespace detach {
 
-Result<MountRef> mount_ref_at(int dirfd, const char* path, bool want_unique) {
+Result<MountRef> mount_ref_at(int dirfd, const char* path, bool want_unique, int extra_flags) {
   struct statx stx {};
   unsigned mask = want_unique ? uapi::kStatxMntIdUnique : uapi::kStatxMntId;
-  if (::statx(dirfd, path, AT_STATX_DONT_SYNC, mask, &stx) != 0) return fail_errno("statx", path);
+  if (::statx(dirfd, path, AT_STATX_DONT_SYNC | extra_flags, mask, &stx) != 0)
+    return fail_errno("statx", path);
   MountRef ref;
   if (stx.stx_mask & uapi::kStatxMntIdUnique) {
     ref.unique = true;
   } else if (want_unique) {
     // Before 6.8 the unique bit is ignored: ask again for the old id.
-    return mount_ref_at(dirfd, path, false);
+    return mount_ref_at(dirfd, path, false, extra_flags);
   } else if (!(stx.stx_mask & uapi::kStatxMntId)) {
     return fail(ENOTSUP, "statx", path, "no mount id");
   }

@@ -21,7 +21,8 @@ struct MountRef {
 
 // Follows PATH (relative to DIRFD) as open() would and reports the mount of what it lands on.
 // With WANT_UNIQUE, asks for STATX_MNT_ID_UNIQUE and falls back to STATX_MNT_ID when the kernel lacks it.
-Result<MountRef> mount_ref_at(int dirfd, const char* path, bool want_unique);
+// EXTRA_FLAGS go to statx as well (AT_NO_AUTOMOUNT: an automount point is reported, not mounted).
+Result<MountRef> mount_ref_at(int dirfd, const char* path, bool want_unique, int extra_flags = 0);
 
 // The size statx gives for an open directory: for /proc/PID/fd, the number of open fds (Linux 6.2; 0 before).
 Result<std::uint64_t> directory_size(int dir_fd);

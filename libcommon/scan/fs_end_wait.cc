@@ -1,44 +1,18 @@
 #include "scan/fs_end_wait.h"
 
-#include <fcntl.h>
-#include <sys/inotify.h>
-
 #include <algorithm>
-#include <set>
-#include <thread>
 
-#include "kernel/block.h"
 #include "kernel/procfs.h"
 #include "kernel/statx.h"
-#include "kernel/unmount_watch.h"
+#include "scan/fs_end.h"
 
 namespace detach {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The device is let go of right after the superblock ends (6.18: microseconds, seldom a millisecond): a few
-// short retries, each twice as long as the one before, cover it without a poll loop of any length.
-constexpr std::chrono::microseconds kFirstRetry{50};
-constexpr std::chrono::microseconds kLongestRetry{2000};
 // How long a filesystem whose pins are all gone may take to let go of its device.
 constexpr std::chrono::seconds kEndingLimit{2};
-
-// False only while the device is claimed: one we may not open cannot be confirmed, and the superblock's end
-// is all there is to know.
-bool device_free(const std::string& device) {
-  if (device.empty()) return true;
-  Result<bool> claimed = block_device_claimed(device);
-  return !claimed || !*claimed;
-}
-
-FsEnd confirm_free(const std::string& device, Clock::time_point deadline) {
-  for (auto pause = kFirstRetry; !device_free(device); pause = std::min(pause * 2, kLongestRetry)) {
-    if (Clock::now() + pause > deadline) return FsEnd::Alive;
-    std::this_thread::sleep_for(pause);
-  }
-  return FsEnd::Ended;
-}
 
 // The map_files entry of an mmap pin: the kernel names entries by address range, which the pin does not keep.
 std::string mapped_file_path(const std::string& task_dir, const Pin& pin) {
@@ -72,35 +46,22 @@ int path_rank(PinKind kind) {
 
 Result<FsEnd> wait_fs_end(const std::vector<std::string>& paths, const std::string& device,
                           Clock::time_point deadline) {
-  Result<UnmountWatch> watch = UnmountWatch::open();
+  Result<FsEndWatch> watch = FsEndWatch::create();
   if (!watch) return tl::unexpected<Error>(watch.error());
-  std::set<int> live;
-  for (const std::string& path : paths)
-    if (Result<int> wd = watch->add(path)) live.insert(*wd);
+  // Every path leads to the one superblock: it has ended when any entry has; all of them lost (deleted files
+  // freed) while it lives means it must be watched through other pins.
+  for (const std::string& path : paths) (void)watch->add(path, device);
   // No watch: the pins are gone already, so the filesystem has ended or is ending (the device is let go of
   // a moment after the last pin): confirm briefly; still claimed after that, something else holds it.
-  if (live.empty()) {
-    FsEnd end = confirm_free(device, std::min(deadline, Clock::now() + kEndingLimit));
-    return end == FsEnd::Ended ? end : FsEnd::Unwatchable;
-  }
-  while (true) {
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return FsEnd::Alive;
-    Result<std::vector<UnmountWatch::Event>> events = watch->read(left);
-    if (!events) return tl::unexpected<Error>(events.error());
-    bool unmounted = false;
-    for (const UnmountWatch::Event& ev : *events) {
-      // An overflowed queue may have lost the one event that matters: the device tells.
-      if ((ev.mask & IN_UNMOUNT) || (ev.mask & IN_Q_OVERFLOW)) unmounted = true;
-      if (ev.mask & IN_IGNORED) live.erase(ev.wd);
-    }
-    if (unmounted) {
-      FsEnd end = confirm_free(device, deadline);
-      if (end == FsEnd::Ended || live.empty()) return end;
-    } else if (live.empty()) {
-      return FsEnd::Unwatchable;
-    }
-  }
+  if (watch->size() == 0)
+    return wait_device_free(device, std::min(deadline, Clock::now() + kEndingLimit)) ? FsEnd::Ended
+                                                                                      : FsEnd::Unwatchable;
+  Result<bool> done = watch->wait(deadline);
+  if (!done) return tl::unexpected<Error>(done.error());
+  if (!*done) return FsEnd::Alive;
+  for (std::size_t i = 0; i < watch->size(); ++i)
+    if (watch->state(i) == FsEndWatch::State::Ended) return FsEnd::Ended;
+  return FsEnd::Unwatchable;
 }
 
 std::vector<std::string> pin_watch_paths(const Snapshot& snapshot, const std::vector<std::size_t>& pins,

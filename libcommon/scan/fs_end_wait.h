@@ -1,10 +1,7 @@
 // Waiting for a lazily detached filesystem to really end, without a sleep loop: its superblock is shut down
 // (inotify IN_UNMOUNT on a watch that pins nothing) and then its device is free (an O_EXCL open succeeds,
-// about a millisecond later).
-//
-// The same shape as issue 9's primitive for umount --wait ("wait until the superblock of this detached mount
-// is gone and the device is free, up to T"): when both are merged, wait_fs_end's body becomes a call to that
-// one and kernel/unmount_watch goes.
+// about a millisecond later), through the pins of a snapshot; FsEndWatch (fs_end.h) underneath, as for
+// umount --wait.
 #pragma once
 
 #include <chrono>

@@ -96,6 +96,9 @@ std::string Findmnt() {
 std::string MkfsGuard() {
   return ToolPath("MKFS_GUARD");
 }
+std::string Umount() {
+  return ToolPath("UMOUNT");
+}
 
 // ---- TempDir ----
 
@@ -365,6 +368,23 @@ void SetCommOrFail(const ReadyPipe& ready, const std::string& comm) {
   if (prctl(PR_SET_NAME, comm.c_str()) != 0) ready.Fail("prctl(PR_SET_NAME)");
 }
 
+ChildProcess SpawnInNewMountNamespace() {
+  return ChildProcess::Spawn([](const ReadyPipe& ready) {
+    if (unshare(CLONE_NEWNS) != 0) ready.Fail("unshare(CLONE_NEWNS)");
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ready.Fail("make / private");
+    SetCommOrFail(ready, "ns-holder");
+    ready.Signal();
+    PauseForever();
+  });
+}
+
+std::string MountNamespaceInode(pid_t pid) {
+  struct stat st {};
+  const std::string path = "/proc/" + std::to_string(pid) + "/ns/mnt";
+  if (stat(path.c_str(), &st) != 0) Throw("stat " + path);
+  return std::to_string(st.st_ino);
+}
+
 ChildProcess SpawnSleepWithCwd(const std::string& dir) {
   ChildProcess child = ChildProcess::Spawn([&](const ReadyPipe& ready) {
     ChdirOrFail(ready, dir);
@@ -461,9 +481,9 @@ AsyncCommand::AsyncCommand(const std::vector<std::string>& argv) {
   int out[2];
   int err[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) Throw("pipe2");
+  UniqueFd out_write(out[1]), err_write(err[1]);
   out_.reset(out[0]);
   err_.reset(err[0]);
-  UniqueFd out_write(out[1]), err_write(err[1]);
   start_ = std::chrono::steady_clock::now();
   pid_ = fork();
   if (pid_ < 0) Throw("fork");
@@ -477,34 +497,45 @@ AsyncCommand::~AsyncCommand() {
   }
 }
 
+void AsyncCommand::ReadAvailable(int timeout_ms) {
+  pollfd fds[2] = {{closed_[0] ? -1 : out_.get(), POLLIN, 0}, {closed_[1] ? -1 : err_.get(), POLLIN, 0}};
+  std::string* sinks[2] = {&result_.out, &result_.err};
+  if (poll(fds, 2, timeout_ms) <= 0) return;
+  for (int i = 0; i < 2; ++i) {
+    if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+    char buf[4096];
+    const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+    if (n > 0) sinks[i]->append(buf, static_cast<size_t>(n));
+    if (n == 0) closed_[i] = true;
+  }
+}
+
 bool AsyncCommand::WaitForStderr(const std::string& text, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (result_.err.find(text) == std::string::npos) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    pollfd pfd{err_.get(), POLLIN, 0};
-    if (left.count() <= 0 || poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return false;
-    char buf[4096];
-    const ssize_t n = read(err_.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    result_.err.append(buf, static_cast<size_t>(n));
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == pid_) {
+      ReadAvailable(0);  // ended: what it wrote last
+      return result_.err.find(text) != std::string::npos;
+    }
+    ReadAvailable(20);
   }
   return true;
 }
 
 RunResult AsyncCommand::Finish(std::chrono::milliseconds timeout) {
-  RunResult result = result_;
-  result.timed_out = !Drain(out_.get(), err_.get(), result, std::chrono::steady_clock::now() + timeout);
-  if (result.timed_out) kill(pid_, SIGKILL);
+  result_.timed_out = !Drain(out_.get(), err_.get(), result_, std::chrono::steady_clock::now() + timeout);
+  if (result_.timed_out) kill(pid_, SIGKILL);
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   pid_ = -1;
-  result.elapsed =
+  result_.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
-  if (!result.timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  return result;
+  if (!result_.timed_out && WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+  return result_;
 }
 
 void RunOrThrow(const std::vector<std::string>& argv) {

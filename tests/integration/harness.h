@@ -52,6 +52,7 @@ std::optional<std::string> MissingTool(const char* env_var);
 std::string ToolPath(const char* env_var);
 std::string Findmnt();
 std::string MkfsGuard();
+std::string Umount();
 
 // The preamble of a scenario's SetUp(): ITEST_REQUIRE_ROOT(), then ITEST_REQUIRE_TOOL() for each variable
 // named, in order, e.g. ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD"). A macro, not a function: the
@@ -218,6 +219,12 @@ void ChdirOrFail(const ReadyPipe& ready, const std::string& dir);
 void OpenAsFdOrFail(const ReadyPipe& ready, const std::string& file, int flags, int fd_number);
 void SetCommOrFail(const ReadyPipe& ready, const std::string& comm);
 
+// A fork of this binary in a new mount namespace (propagation private), holding a copy of every mount, its
+// comm "ns-holder".
+ChildProcess SpawnInNewMountNamespace();
+// The inode of PID's mount namespace (as "mnt:[INODE]" names it).
+std::string MountNamespaceInode(pid_t pid);
+
 // The common pinners: `sleep 1000` with its cwd in `dir`; `sleep 1000` holding `file` open as fd `fd_number`.
 ChildProcess SpawnSleepWithCwd(const std::string& dir);
 ChildProcess SpawnSleepWithFd(const std::string& file, int flags, int fd_number);
@@ -250,8 +257,10 @@ class AsyncCommand {
   RunResult Finish(std::chrono::milliseconds timeout = 60s);
 
  private:
+  void ReadAvailable(int timeout_ms);
   pid_t pid_ = -1;
   UniqueFd out_, err_;
+  bool closed_[2] = {false, false};  // EOF seen on stdout, stderr
   RunResult result_;
   std::chrono::steady_clock::time_point start_;
 };

@@ -11,24 +11,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A fork of this binary in a new mount namespace (propagation private), holding a copy of every mount.
-ChildProcess SpawnInNewMountNamespace() {
-  return ChildProcess::Spawn([](const ReadyPipe& ready) {
-    if (unshare(CLONE_NEWNS) != 0) ready.Fail("unshare(CLONE_NEWNS)");
-    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ready.Fail("make / private");
-    SetCommOrFail(ready, "ns-holder");
-    ready.Signal();
-    PauseForever();
-  });
-}
-
-std::string MountNamespaceInode(pid_t pid) {
-  struct stat st {};
-  const std::string path = "/proc/" + std::to_string(pid) + "/ns/mnt";
-  if (stat(path.c_str(), &st) != 0) throw std::runtime_error("stat " + path);
-  return std::to_string(st.st_ino);
-}
-
 class CopyInAnotherNamespace : public ::testing::Test {
  protected:
   void SetUp() override {

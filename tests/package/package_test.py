@@ -205,6 +205,9 @@ def installed_checks(t, pkg, deb_files_dir, diversions):
     ours = [p for p, _ in diversions if os.path.exists(os.path.join(deb_files_dir, os.path.realpath(p).lstrip("/")))]
     not_ours = [p for p in ours if sha256(p) != sha256(os.path.join(deb_files_dir, os.path.realpath(p).lstrip("/")))]
     t.check("in their place, under both names, are the package's files", ours and not not_ours, "%s" % not_ours)
+    st = os.stat("/usr/bin/umount")
+    t.check("installed, umount is setuid root, as util-linux's (user umounts)",
+            st.st_uid == 0 and st.st_mode & 0o7777 == 0o4755, "%o uid %d" % (st.st_mode & 0o7777, st.st_uid))
 
     for line in data_lines(os.path.join(HERE, "replaced-tools")):
         tool, option = line.split()

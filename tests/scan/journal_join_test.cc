@@ -99,6 +99,29 @@ TEST(JournalJoin, DetachedTmpfsGetsItsSourceFromItsRecord) {
   EXPECT_EQ(m->target, dir.path() + "/t");
 }
 
+// Given a record forged into a journal that nobody owns (anyone could have written it), we should not join
+// it: the detached mount keeps an empty former mount point, and the snapshot notes why.
+TEST(JournalJoin, RecordInAJournalNobodyOwnsIsNotJoined) {
+  ITEST_REQUIRE_ROOT();
+  TempDir journal_dir;
+  PinnedFs pinned;
+  detach::DetachRecord forged;
+  forged.boot_id = BootId();
+  forged.unique_id = pinned.id;
+  forged.target = "/forged/by/nobody";
+  forged.recorded_by = "umount";
+  pinned.fs.mount().Detach();
+  ASSERT_TRUE(detach::DetachJournal(journal_dir.path()).append(forged));
+  const std::string file = journal_dir.path() + "/journal";
+  ASSERT_EQ(chown(file.c_str(), 65534, 65534), 0);
+
+  detach::Snapshot snapshot = Take(journal_dir.path());
+  const detach::Mount* m = snapshot.mount(pinned.id);
+  ASSERT_NE(m, nullptr) << "detached mount " << pinned.id << " not found";
+  EXPECT_EQ(m->target, "");
+  EXPECT_TRUE(HasNoteAbout(snapshot, "not trusted: owned by uid 65534"));
+}
+
 // Given a journal whose only records are of another boot (same id) or of another mount, and then no journal,
 // we should leave the former mount point unknown rather than guess.
 TEST(JournalJoin, WithoutAMatchingRecordTheFormerMountPointStaysUnknown) {

@@ -166,7 +166,7 @@ TEST_F(JournalTest, TruncatedLastLineIsSkippedAndNotGluedToTheNextRecord) {
 TEST_F(JournalTest, GarbageLinesUnknownKeysAndOtherVersionsAreSkipped) {
   std::string good = format_journal_line(Record(20));
   std::string with_unknown = format_journal_line(Record(21));
-  with_unknown.insert(with_unknown.find("\tend\n"), "\tcolor=blue\tpinners=1\\0402");
+  with_unknown.insert(with_unknown.find("\tend\n"), "\tcolor=blue\tpinners2=1\\0402");
   WriteRaw("garbage\n\n\t\tend\n" + good + "DJ2\tboot=" + kBoot + "\tuid=22\tend\n" + "DJ1\tboot=" + kBoot +
            "\tuid=notanumber\tend\n" + "DJ1\tboot=" + kBoot + "\tuid=23\tbadtoken\tend\n" +
            "DJ1\tboot=" + kBoot + "\tuid=24\ttarget=\\9xx\tend\n" + "DJ1\tuid=25\tend\n" +

@@ -142,5 +142,16 @@ TEST(VfsOptionsFromStatfsFlags, SpellsMountinfosPerMountOptionsInItsOrder) {
   EXPECT_EQ(vfs_options_from_statfs_flags(0x0020 | ST_MANDLOCK), "rw");
 }
 
+// Given command names with spaces and parentheses (prctl lets a process call itself anything), we should
+// still find the parent's pid after the last ')'; a cut line gives nothing.
+TEST(ParseStatPpid, FindsTheParentAfterTheLastParenthesis) {
+  EXPECT_EQ(parse_stat_ppid("812 (bash) S 790 812 812 34816 ..."), 790);
+  EXPECT_EQ(parse_stat_ppid("900 (a) b) (c) R 812 900 ..."), 812);
+  EXPECT_EQ(parse_stat_ppid("1 (systemd) S 0 1 1"), 0);
+  EXPECT_FALSE(parse_stat_ppid("900 (cut").has_value());
+  EXPECT_FALSE(parse_stat_ppid("900 (x) S").has_value());
+  EXPECT_FALSE(parse_stat_ppid("").has_value());
+}
+
 }  // namespace
 }  // namespace detach

@@ -1,0 +1,255 @@
+#include "explain/mount_text.h"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "explain/pinner.h"
+#include "explain/printable.h"
+
+namespace detach {
+namespace {
+
+// A busy root fs has thousands of pinners: a line names the first few and counts the rest.
+constexpr std::size_t kMaxPinnersShown = 5;
+constexpr std::size_t kMaxPinnersChars = 300;
+constexpr std::size_t kMaxSubmountsShown = 5;
+constexpr std::size_t kMaxTasksShown = 3;
+
+bool is_shell(const std::string& command) {
+  static constexpr std::array<std::string_view, 14> kShells{"bash", "sh",      "dash", "zsh",  "fish",
+                                                            "ksh",  "mksh",    "ash",  "tcsh", "csh",
+                                                            "yash", "busybox", "nu",   "xonsh"};
+  return std::find(kShells.begin(), kShells.end(), command) != kShells.end();
+}
+
+std::string command_of(const Snapshot& snapshot, pid_t pid) {
+  const Task* task = snapshot.task(pid);
+  return task ? task->command : std::string();
+}
+
+std::vector<const Pin*> pins_of(const Snapshot& snapshot, const MountReason& r) {
+  return snapshot.pins_at(r.pins);
+}
+
+// ": 1234 (sleep) cwd" for one pinner, " 2 processes: a, b" for more, "... and 195 more (WHERE_ALL lists them
+// all)" past the limit: what follows "pinned by".
+std::string pinners_text(const Snapshot& snapshot, const std::vector<const Pin*>& pins,
+                         const std::string& where_all, const MountTextOptions& options) {
+  std::vector<Pinner> pinners = group_pinners(pins);
+  std::string list = options.verbose
+                         ? describe_pinners(snapshot, pinners)
+                         : describe_pinners(snapshot, pinners, kMaxPinnersShown, kMaxPinnersChars);
+  if (pinners.size() < 2) return " " + list;
+  bool all_tasks = std::none_of(pinners.begin(), pinners.end(),
+                                [](const Pinner& p) { return p.kind == PinnerKind::Kernel; });
+  if (list.ends_with(" more") && !where_all.empty()) list += " (" + where_all + " lists them all)";
+  return " " + std::to_string(pinners.size()) + (all_tasks ? " processes: " : " pinners: ") + list;
+}
+
+// With -v: a line per process pinner with who runs it and where ("1234 (sleep): user root, unit
+// ssh.service").
+void add_pinner_details(const Snapshot& snapshot, const std::vector<const Pin*>& pins,
+                        const MountTextOptions& options, std::vector<std::string>& out) {
+  if (!options.verbose) return;
+  for (const Pinner& p : group_pinners(pins)) {
+    const Task* task = p.kind == PinnerKind::Kernel ? nullptr : snapshot.task(p.pid);
+    if (task == nullptr) continue;
+    std::string line = "  " + pinner_name(snapshot, p) + ": user " + printable(task->user);
+    if (!task->unit.empty()) line += ", unit " + printable(task->unit);
+    out.push_back(line);
+  }
+}
+
+// " (processes in it: 999 (nginx); unit docker-ab12.scope)", " (no process in it; kept alive by nsfs mount
+// /run/netns/x)": who owns a namespace, which is what a user acts on.
+std::string namespace_owner(const Snapshot& snapshot, const MountReason& r) {
+  if (r.ns_tasks.empty() && r.ns_kept_alive_by.empty()) return "";
+  std::string out = " (";
+  if (r.ns_tasks.empty()) {
+    out += "no process in it; kept alive by ";
+    for (std::size_t i = 0; i < r.ns_kept_alive_by.size(); ++i)
+      out += (i ? ", " : "") + printable(r.ns_kept_alive_by[i]);
+    return out + ")";
+  }
+  out += r.ns_tasks.size() == 1 ? "process in it: " : "processes in it: ";
+  for (std::size_t i = 0; i < r.ns_tasks.size() && i < kMaxTasksShown; ++i) {
+    out += (i ? ", " : "") + std::to_string(r.ns_tasks[i]);
+    if (std::string command = command_of(snapshot, r.ns_tasks[i]); !command.empty())
+      out += " (" + printable(command) + ")";
+  }
+  if (r.ns_tasks.size() > kMaxTasksShown)
+    out += " and " + std::to_string(r.ns_tasks.size() - kMaxTasksShown) + " more";
+  if (!r.ns_units.empty()) {
+    out += r.ns_units.size() == 1 ? "; unit " : "; units ";
+    for (std::size_t i = 0; i < r.ns_units.size(); ++i) out += (i ? ", " : "") + printable(r.ns_units[i]);
+  }
+  return out + ")";
+}
+
+std::string in_namespace(const Snapshot& snapshot, const MountReason& r) {
+  return " in mount namespace mnt:[" + std::to_string(r.ns_inode) + "]" + namespace_owner(snapshot, r);
+}
+
+bool has_cwd(const std::vector<const Pin*>& pins) {
+  return std::any_of(pins.begin(), pins.end(), [](const Pin* p) { return p->kind == PinKind::Cwd; });
+}
+
+// The pins of a caller's process other than its cwd, in words ("fd 3 (read)"); empty when it has none.
+std::string other_than_cwd(const Pinner& pinner) {
+  Pinner rest = pinner;
+  std::erase_if(rest.pins, [](const Pin* p) { return p->kind == PinKind::Cwd; });
+  return summarize_pins(rest);
+}
+
+// "your shell, pid 812 (bash), is inside /mnt/x: cd out of it", and the like for umount itself and for what
+// started it.
+std::vector<std::string> caller_lines(const Snapshot& snapshot,
+                                      const std::vector<const MountReason*>& callers) {
+  std::vector<std::string> out;
+  auto shell = std::find_if(callers.begin(), callers.end(), [&](const MountReason* r) {
+    return r->generation > 0 && is_shell(command_of(snapshot, r->caller_pid));
+  });
+  for (const MountReason* r : callers) {
+    std::vector<const Pin*> pins = pins_of(snapshot, *r);
+    std::vector<Pinner> grouped = group_pinners(pins);
+    if (grouped.empty()) continue;
+    const std::string where = printable(r->target);
+    const std::string rest = other_than_cwd(grouped.front());
+    const bool inside = has_cwd(pins);
+    // Between umount and the shell (sudo, a script) a cwd is inherited: the shell's is what to change.
+    bool below_shell = shell != callers.end() && r->generation < (*shell)->generation;
+    if (below_shell && rest.empty()) continue;
+    std::string who =
+        "pid " + std::to_string(r->caller_pid) + " (" + printable(command_of(snapshot, r->caller_pid)) + ")";
+    if (r->generation == 0) {
+      if (!rest.empty())
+        out.push_back("umount's own " + rest + " is on " + where + ": send it elsewhere");
+      else if (shell == callers.end() && callers.size() == 1)
+        out.push_back("umount itself was started inside " + where + ": run it from another directory");
+      continue;
+    }
+    std::string subject = shell != callers.end() && r == *shell ? "your shell, " + who + ","
+                          : r->generation == 1 ? "the process that started umount, " + who + ","
+                                               : who + ", which started umount,";
+    std::string line = subject + (inside ? " is inside " + where : " holds " + rest + " on " + where);
+    if (inside && !rest.empty()) line += " and holds " + rest;
+    if (inside) line += ": cd out of it";
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::string submount_line(const Snapshot& snapshot, const MountReason& r, const MountTextOptions& options) {
+  std::string line = printable(r.target) + " is mounted inside it";
+  if (!r.pins.empty()) line += " and pinned by" + pinners_text(snapshot, pins_of(snapshot, r), "", options);
+  return line;
+}
+
+void add_submount_lines(const Snapshot& snapshot, const std::vector<const MountReason*>& subs,
+                        const MountTextOptions& options, std::vector<std::string>& out) {
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    if (!options.verbose && i == kMaxSubmountsShown) {
+      out.push_back("and " + std::to_string(subs.size() - i) + " more mounts inside it");
+      break;
+    }
+    out.push_back(submount_line(snapshot, *subs[i], options));
+  }
+  if (!subs.empty()) out.push_back("unmount what is mounted inside it first, or all at once with umount -R");
+}
+
+std::string kernel_line(const MountReason& r, const char* on) {
+  if (r.kind == MountReasonKind::LoopBackingFile)
+    return r.loop + " is backed by " + printable(r.file) + ", a file " + on +
+           ": detach it first (losetup -d " + r.loop + ")";
+  return "the active swap file " + printable(r.file) + " is " + on + ": swapoff it first";
+}
+
+}  // namespace
+
+std::vector<std::string> busy_text(const Snapshot& snapshot, const MountReport& report,
+                                   const MountTextOptions& options) {
+  std::vector<const MountReason*> callers, subs;
+  for (const MountReason& r : report.reasons) {
+    if (r.kind == MountReasonKind::CallerInside) callers.push_back(&r);
+    if (r.kind == MountReasonKind::Submount) subs.push_back(&r);
+  }
+  std::vector<std::string> out = caller_lines(snapshot, callers);
+  const std::string target = printable(report.target);
+  for (const MountReason& r : report.reasons) {
+    switch (r.kind) {
+      case MountReasonKind::Pinned:
+        out.push_back(target + " is pinned by" +
+                      pinners_text(snapshot, pins_of(snapshot, r), "fuser -vm " + target, options));
+        add_pinner_details(snapshot, pins_of(snapshot, r), options, out);
+        break;
+      case MountReasonKind::LoopBackingFile:
+      case MountReasonKind::SwapFile:
+        out.push_back(kernel_line(r, "on its filesystem"));
+        break;
+      case MountReasonKind::OtherNamespace:
+        out.push_back("its copy" + in_namespace(snapshot, r) + " is pinned by" +
+                      pinners_text(snapshot, pins_of(snapshot, r), "", options) +
+                      " (umount propagates to shared copies)");
+        break;
+      default:
+        break;
+    }
+  }
+  add_submount_lines(snapshot, subs, options, out);
+  return out;
+}
+
+std::vector<std::string> survival_text(const Snapshot& snapshot, const MountReport& report, Survival when,
+                                       const MountTextOptions& options) {
+  const MountReason* own = nullptr;
+  std::vector<std::string> elsewhere;
+  for (const MountReason& r : report.reasons) {
+    switch (r.kind) {
+      case MountReasonKind::Pinned:
+        own = &r;
+        break;
+      case MountReasonKind::OtherMountHere:
+        // Still mounted where the user sees it: the filesystem lives on as expected.
+        if (own == nullptr) return {};
+        break;
+      case MountReasonKind::OtherNamespace:
+        elsewhere.push_back("it is still mounted at " + printable(r.target) + in_namespace(snapshot, r));
+        break;
+      case MountReasonKind::Detached:
+        elsewhere.push_back("another lazily unmounted mount of it" +
+                            (r.target.empty() ? std::string() : " (from " + printable(r.target) + ")") +
+                            " is pinned by" + pinners_text(snapshot, pins_of(snapshot, r), "", options));
+        break;
+      case MountReasonKind::LoopBackingFile:
+      case MountReasonKind::SwapFile:
+        elsewhere.push_back(kernel_line(r, "on it"));
+        break;
+      default:
+        break;
+    }
+  }
+  if (own == nullptr && elsewhere.empty()) return {};
+  std::vector<std::string> out;
+  std::string first = when == Survival::AfterLazyUmount    ? "lazily unmounted, but its filesystem lives on"
+                      : when == Survival::AfterPlainUmount ? "unmounted, but its filesystem lives on"
+                                                           : "gave up waiting: its filesystem lives on";
+  if (own != nullptr)
+    first += ", pinned by" + pinners_text(snapshot, pins_of(snapshot, *own), "findmnt --detached", options);
+  out.push_back(first);
+  if (own != nullptr) add_pinner_details(snapshot, pins_of(snapshot, *own), options, out);
+  out.insert(out.end(), elsewhere.begin(), elsewhere.end());
+  if (when == Survival::WaitTimedOut)
+    out.push_back(own != nullptr ? "findmnt --detached shows it"
+                                 : "losetup -d, mkfs and the like would race with it");
+  else if (options.waiting)
+    out.push_back(own != nullptr ? "waiting for its end (findmnt --detached shows it)"
+                                 : "waiting for its end");
+  else
+    out.push_back(own != nullptr
+                      ? "findmnt --detached shows it; umount --wait waits for its end"
+                      : "losetup -d, mkfs and the like would race with it; umount --wait waits for its end");
+  return out;
+}
+
+}  // namespace detach

@@ -1,0 +1,279 @@
+#include "aftermath.h"
+
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "cli/diag.h"
+#include "explain/gaps.h"
+#include "explain/mount_text.h"
+#include "explain/pinner.h"
+#include "explain/printable.h"
+#include "journal/journal.h"
+#include "kernel/bounded.h"
+#include "scan/scan.h"
+
+namespace umount_tool {
+namespace {
+
+using detach::Result;
+
+// Scanning /proc takes well under a second; a setuid umount's unprivileged scan gets this long at most.
+constexpr std::chrono::seconds kScanLimit{60};
+constexpr std::size_t kJournalPinners = 10;
+constexpr std::size_t kJournalPinnersChars = 400;
+
+detach::ScanOptions scan_options(const Capture& cap, bool with_submounts) {
+  detach::ScanOptions options;
+  const detach::DeviceNumber dev = cap.id.dev;
+  const std::string below = cap.target == "/" ? "/" : cap.target + "/";
+  // Pin details cost a syscall each: only for the filesystem asked about (and what is mounted inside it).
+  options.detail_pins_of = [dev, below, with_submounts](const detach::Mount& m) {
+    return m.dev == dev || (with_submounts && m.target.starts_with(below));
+  };
+  // Never call into other filesystems (a dead FUSE daemon would cost the bound): nothing here needs it.
+  options.detached_options = false;
+  options.describe_detached = [](const detach::Mount&) { return false; };
+  options.describe_namespace_tasks = true;
+  return options;
+}
+
+const detach::Mount* find_mount(const detach::Snapshot& snapshot, const Capture& cap) {
+  if (snapshot.id_kind == detach::IdKind::Unique && cap.id.unique_id != 0)
+    return snapshot.mount(cap.id.unique_id);
+  for (const auto& [key, m] : snapshot.mounts)
+    if (m.old_id == cap.id.old_id && m.dev == cap.id.dev) return &m;
+  return nullptr;
+}
+
+detach::MountKey key_of(const detach::Snapshot& snapshot, const Capture& cap) {
+  const detach::Mount* m = find_mount(snapshot, cap);
+  return m ? m->key : 0;
+}
+
+// Told as text through a pipe (a setuid umount works it out in an unprivileged child): the journal's
+// pinners on the first line, then the lines to say. Lines hold no newline (printable() escapes them).
+std::string encode(const std::string& pinners, const std::vector<std::string>& lines) {
+  std::string out = pinners + "\n";
+  for (const std::string& line : lines) out += line + "\n";
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
+    out.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+// WORK as the user a setuid umount runs for (it must not show them what they may not see), else as is.
+Result<std::string> as_caller(const std::function<Result<std::string>()>& work) {
+  if (privileged_for_user()) return detach::run_bounded_as_real_user(work, kScanLimit);
+  return work();
+}
+
+long long now_seconds() {
+  using std::chrono::system_clock;
+  return std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+  if (ms.count() % 1000 == 0)
+    return std::to_string(ms.count() / 1000) + (ms.count() == 1000 ? " second" : " seconds");
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g seconds", static_cast<double>(ms.count()) / 1000);
+  return buf;
+}
+
+}  // namespace
+
+void print_lines(const std::string& target, const std::vector<std::string>& lines) {
+  if (lines.empty()) return;
+  std::fflush(stdout);
+  const std::string indent(cli::program_name().size() + 2, ' ');
+  std::string text = cli::program_name() + ": " + detach::printable(target) + ": " + lines.front() + "\n";
+  for (std::size_t i = 1; i < lines.size(); ++i) text += indent + lines[i] + "\n";
+  std::fputs(text.c_str(), stderr);
+}
+
+Capture Aftermath::capture(const char* spec) {
+  Capture cap;
+  libmnt_context* cxt = ctx_.get();
+  if (mnt_context_is_fake(cxt)) return cap;
+  libmnt_fs* fs = nullptr;
+  if (mnt_context_find_umount_fs(cxt, spec, &fs) != 0 || fs == nullptr) return cap;
+  auto text = [](const char* s) { return s ? std::string(s) : std::string(); };
+  cap.target = text(mnt_fs_get_target(fs));
+  cap.source = text(mnt_fs_get_srcpath(fs) ? mnt_fs_get_srcpath(fs) : mnt_fs_get_source(fs));
+  cap.fstype = text(mnt_fs_get_fstype(fs));
+  cap.options = text(mnt_fs_get_options(fs));
+  const dev_t devno = mnt_fs_get_devno(fs);
+  if (cap.target.empty()) return cap;
+  // The path leads to the mount in its namespace (-N): look from there.
+  libmnt_ns* origin = mnt_context_switch_target_ns(cxt);
+  if (origin == nullptr) return cap;
+  if (auto id = detach::identify_mount(cap.target)) {
+    // The top mount at the target is what umount(2) will act on; the table's entry must be that one.
+    cap.known = devno == 0 || detach::DeviceNumber::from_dev(devno) == id->dev;
+    cap.id = *id;
+  }
+  if (cap.known) {
+    if (!cap.id.dev.anonymous() && cap.source.starts_with("/dev/")) cap.device = cap.source;
+    if (!watch_) {
+      if (auto created = detach::FsEndWatch::create()) watch_.emplace(std::move(*created));
+    }
+    if (watch_) {
+      if (auto index = watch_->add(cap.target, cap.device)) cap.watch = *index;
+    }
+  }
+  mnt_context_switch_ns(cxt, origin);
+  return cap;
+}
+
+bool Aftermath::ended(const Capture& cap) {
+  if (!watch_ || !cap.watch) return false;
+  if (!watch_->update()) return false;
+  return watch_->state(*cap.watch) != detach::FsEndWatch::State::Alive;
+}
+
+void Aftermath::explain_busy(const Capture& cap) {
+  if (cfg_.quiet || !cap.known) return;
+  const bool verbose = mnt_context_is_verbose(ctx_.get()) == 1;
+  auto told = as_caller([&]() -> Result<std::string> {
+    detach::ScanOptions options = scan_options(cap, true);
+    // umount's own cwd is its shell's, and its own fds may be on the mount: it is looked at too.
+    options.skip_self = false;
+    auto snapshot = detach::take_snapshot(options);
+    if (!snapshot) return tl::unexpected(snapshot.error());
+    std::vector<std::string> lines;
+    if (const detach::Mount* m = find_mount(*snapshot, cap)) {
+      detach::MountReport report = detach::explain_busy_mount(*snapshot, *m, {detach::caller_chain()});
+      lines = detach::busy_text(*snapshot, report, {verbose, false});
+    }
+    // What could not be seen matters only when nothing seen explains it.
+    if (std::string denied = detach::denied_processes_text(snapshot->gaps); lines.empty() && !denied.empty())
+      lines.push_back(denied + ": what pins it may be among them");
+    if (lines.empty()) lines.push_back("nothing seen pins it: it may just have been let go, try again");
+    return encode({}, lines);
+  });
+  if (!told) {
+    if (verbose) cli::warnx("cannot tell why " + cap.target + " is busy: " + told.error().message());
+    return;
+  }
+  std::vector<std::string> lines = split_lines(*told);
+  if (lines.size() < 2) return;
+  std::fflush(stdout);
+  const std::string indent(cli::program_name().size() + 2, ' ');
+  std::string text;
+  for (std::size_t i = 1; i < lines.size(); ++i) text += indent + lines[i] + "\n";
+  std::fputs(text.c_str(), stderr);
+}
+
+Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
+  const bool verbose = mnt_context_is_verbose(ctx_.get()) == 1;
+  const bool waiting = cfg_.wait && when != detach::Survival::WaitTimedOut;
+  auto told = as_caller([&]() -> Result<std::string> {
+    auto snapshot = detach::take_snapshot(scan_options(cap, false));
+    if (!snapshot) return tl::unexpected(snapshot.error());
+    detach::MountKey key = key_of(*snapshot, cap);
+    detach::MountReport report = detach::explain_survival(*snapshot, key, cap.id.dev, cap.id.ns_inode);
+    std::vector<std::string> lines = detach::survival_text(*snapshot, report, when, {verbose, waiting});
+    std::string pinners;
+    if (key != 0)
+      pinners =
+          detach::describe_pins(*snapshot, snapshot->pins_of(key), kJournalPinners, kJournalPinnersChars);
+    return encode(pinners, lines);
+  });
+  if (!told) {
+    if (verbose) cli::warnx("cannot tell what keeps " + cap.target + " alive: " + told.error().message());
+    return {};
+  }
+  std::vector<std::string> lines = split_lines(*told);
+  if (lines.empty()) return {};
+  Told out{lines.front(), {lines.begin() + 1, lines.end()}};
+  return out;
+}
+
+void Aftermath::record_detach(const Capture& cap, const std::string& pinners) {
+  auto boot = detach::current_boot_id();
+  detach::Status done = boot ? detach::Status() : detach::Status(tl::unexpected(boot.error()));
+  if (boot) {
+    detach::DetachRecord r;
+    r.boot_id = *boot;
+    r.unique_id = cap.id.unique_id;
+    r.old_id = cap.id.old_id;
+    r.ns_id = cap.id.ns_id;
+    r.dev = cap.id.dev;
+    r.detached_at = now_seconds();
+    r.target = cap.target;
+    r.source = cap.source;
+    r.fstype = cap.fstype;
+    r.options = cap.options;
+    r.pinners = pinners;
+    r.recorded_by = "umount";
+    done = detach::DetachJournal().append(r);
+  }
+  // The journal only helps later questions: it never makes umount fail, and says so only when asked.
+  if (!done && mnt_context_is_verbose(ctx_.get()))
+    cli::warnx("warning: the detach of " + cap.target + " is not recorded: " + done.error().message());
+}
+
+void Aftermath::after_success(const Capture& cap) {
+  libmnt_context* cxt = ctx_.get();
+  if (!cap.known || mnt_context_is_fake(cxt)) return;
+  // A read-only remount (-r) instead of the umount leaves the mount where it is.
+  if (mnt_context_is_rdonly_umount(cxt)) {
+    unsigned long flags = 0;
+    if (mnt_context_get_mflags(cxt, &flags) == 0 && (flags & MS_REMOUNT)) return;
+  }
+  const bool lazy = mnt_context_is_lazy(cxt) == 1;
+  const bool gone = ended(cap);
+  if (lazy) {
+    Told told = gone ? Told{} : survey(cap, detach::Survival::AfterLazyUmount);
+    record_detach(cap, told.pinners);
+    if (!cfg_.quiet) print_lines(cap.target, told.lines);
+  } else if (!gone) {
+    // Another mount of it in this namespace: it lives on where the user sees it, nothing to say or wait for.
+    auto here = detach::namespace_has_mount_of(cap.id.dev);
+    if (here && *here) {
+      if (cfg_.wait && !cfg_.quiet)
+        print_lines(cap.target, {"not waiting: its filesystem is still mounted in this namespace"});
+      return;
+    }
+    Told told = survey(cap, detach::Survival::AfterPlainUmount);
+    if (!cfg_.quiet) print_lines(cap.target, told.lines);
+  }
+  if (cfg_.wait && !gone && cap.watch) waiting_.push_back(cap);
+}
+
+int Aftermath::finish_waiting() {
+  if (waiting_.empty() || !watch_) return MNT_EX_SUCCESS;
+  // Nothing privileged is left to do: wait as the user (the device then is confirmed free only if they may
+  // open it).
+  if (privileged_for_user()) ctx_.drop_privileges();
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (cfg_.wait_timeout) deadline = std::chrono::steady_clock::now() + *cfg_.wait_timeout;
+  auto all = watch_->wait(deadline);
+  if (!all) {
+    cli::warnx("cannot wait for the unmounted filesystems: " + all.error().message());
+    return MNT_EX_SYSERR;
+  }
+  if (*all) return MNT_EX_SUCCESS;
+  for (const Capture& cap : waiting_) {
+    if (watch_->state(*cap.watch) != detach::FsEndWatch::State::Alive) continue;
+    std::vector<std::string> lines = survey(cap, detach::Survival::WaitTimedOut).lines;
+    if (lines.empty()) lines.push_back("gave up waiting: its filesystem lives on");
+    const std::string gave_up = "gave up waiting";
+    if (lines.front().starts_with(gave_up))
+      lines.front().insert(gave_up.size(), " after " + seconds_text(*cfg_.wait_timeout));
+    print_lines(cap.target, lines);
+  }
+  return MNT_EX_FAIL;
+}
+
+}  // namespace umount_tool

@@ -1,0 +1,59 @@
+// What our umount adds around libmount's: before a umount it notes the mount (its ids, and a watch on its
+// filesystem that pins nothing); after a "target is busy" it says why; after a umount that worked it records
+// a lazy detach in the journal, says what keeps the filesystem alive, and with --wait waits for its end.
+// Nothing here changes what libmount does or what it prints.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "context.h"
+#include "explain/mount_text.h"
+#include "options.h"
+#include "scan/caller.h"
+#include "scan/fs_end.h"
+
+namespace umount_tool {
+
+// The mount a umount is about to act on, as it was while attached.
+struct Capture {
+  bool known = false;  // found in the mount table and identified
+  std::string target, source, fstype, options;
+  std::string device;  // the block device to see free at the end ("" for none: tmpfs, NFS, btrfs ...)
+  detach::MountIdentity id;
+  std::optional<std::size_t> watch;  // its entry in the FsEndWatch
+};
+
+class Aftermath {
+ public:
+  Aftermath(Context& ctx, const Config& cfg) : ctx_(ctx), cfg_(cfg) {}
+
+  // Before mnt_context_umount(), the target set: what libmount's own lookup finds for SPEC.
+  Capture capture(const char* spec);
+  // After util-linux's "TARGET: target is busy.": why (unless -q).
+  void explain_busy(const Capture& cap);
+  // After a umount that worked.
+  void after_success(const Capture& cap);
+  // After every umount: --wait for the filesystems they left alive. 0, or MNT_EX_FAIL when it timed out.
+  int finish_waiting();
+
+ private:
+  struct Told {
+    std::string pinners;             // of the mount, for the journal
+    std::vector<std::string> lines;  // what to say
+  };
+  Told survey(const Capture& cap, detach::Survival when);
+  void record_detach(const Capture& cap, const std::string& pinners);
+  bool ended(const Capture& cap);
+
+  Context& ctx_;
+  const Config& cfg_;
+  std::optional<detach::FsEndWatch> watch_;
+  std::vector<Capture> waiting_;
+};
+
+// "umount: TARGET: FIRST" and the further lines below it, indented as util-linux indents its hints.
+void print_lines(const std::string& target, const std::vector<std::string>& lines);
+
+}  // namespace umount_tool

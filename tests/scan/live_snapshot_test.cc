@@ -79,18 +79,25 @@ TEST(LiveSnapshot, DetachedMountNotToDescribeKeepsItsIdsOnly) {
   EXPECT_EQ(snapshot->pins_of(id).size(), 1u);
 }
 
-// Given pipes, sockets, eventfds and memfds open in this very process, we should list none of their
-// kernel-internal mounts as detached.
+// Given a process with pipes, sockets and memfds open, we should list none of their kernel-internal mounts as
+// detached. (Only that process is looked at: the host may have real detached mounts of its own.)
 TEST(LiveSnapshot, KernelInternalMountsAreNotDetached) {
   ITEST_REQUIRE_ROOT();
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  UniqueFd r(fds[0]), w(fds[1]);
-  UniqueFd sock(::socket(AF_INET, SOCK_DGRAM, 0));
-  UniqueFd mem(::memfd_create("itest", 0));
+  ChildProcess holder = ChildProcess::Spawn([](const ReadyPipe& ready) {
+    int fds[2];
+    if (::pipe(fds) != 0) ready.Fail("pipe");
+    if (::socket(AF_INET, SOCK_DGRAM, 0) < 0) ready.Fail("socket");
+    if (::memfd_create("itest", 0) < 0) ready.Fail("memfd_create");
+    ready.Signal();
+    PauseForever();
+  });
   detach::Snapshot snapshot = Take();
+  ASSERT_NE(snapshot.task(holder.pid()), nullptr) << "the holder was not scanned";
   for (const detach::Mount* m : snapshot.detached_mounts())
-    ADD_FAILURE() << "unexpected detached mount " << m->key << " " << m->fstype << " " << m->source;
+    for (const detach::Pin* pin : snapshot.pins_of(m->key))
+      if (pin->pid == holder.pid())
+        ADD_FAILURE() << "unexpected detached mount " << m->key << " " << m->fstype << " " << m->source
+                      << " pinned by the holder's " << detach::pin_kind_name(pin->kind) << " " << pin->fd;
 }
 
 // Given a thread that unshared its fs_struct and moved its cwd into the fs, we should name that thread.

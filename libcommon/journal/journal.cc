@@ -98,18 +98,22 @@ std::vector<std::pair<std::string_view, DetachRecord>> parse_content(std::string
   return out;
 }
 
-Result<std::string> read_all(int fd, const std::string& path) {
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno("read", path);
-    }
-    if (n == 0) return out;
-    out.append(buf, static_cast<std::size_t>(n));
+// The last kJournalReadBytes of the journal FD (of SIZE bytes), from its first whole line on: the newest
+// records are at the end, and a journal grown past any bound (a sparse file of gigabytes) costs no more.
+Result<std::string> read_tail(int fd, off_t size, const std::string& path) {
+  const off_t start = std::max<off_t>(0, size - static_cast<off_t>(kJournalReadBytes));
+  std::string out(static_cast<std::size_t>(size - start), '\0');
+  std::size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = ::pread(fd, out.data() + got, out.size() - got, start + static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno("read", path);
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
   }
+  out.resize(got);
+  if (start > 0) out.erase(0, out.find('\n') == std::string::npos ? out.size() : out.find('\n') + 1);
+  return out;
 }
 
 // The journal file under DIRFD may be trusted: a regular file, owned and writable as journal.h says.
@@ -284,21 +288,9 @@ namespace {
 // Rewrites the journal held (and locked) by FD with the newest records of R's boot and R itself, through a
 // temp file renamed over it, so that readers only ever see the old or the new file whole.
 Status compact(int fd, const struct stat& held, int dirfd, const std::string& path, const DetachRecord& r) {
-  std::string content;
-  {
-    std::string buf(static_cast<std::size_t>(held.st_size), '\0');
-    std::size_t got = 0;
-    while (got < buf.size()) {
-      ssize_t n = ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(got));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail_errno("read", path);
-      if (n == 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    buf.resize(got);
-    content = std::move(buf);
-  }
-  auto lines = parse_content(content);
+  auto content = read_tail(fd, held.st_size, path);
+  if (!content) return tl::unexpected(content.error());
+  auto lines = parse_content(*content);
   std::string newest = format_journal_line(r);
   std::vector<std::string_view> kept{newest};
   std::size_t bytes = newest.size();
@@ -367,7 +359,7 @@ Result<std::vector<DetachRecord>> DetachJournal::read(const std::string& boot_id
   }
   struct stat st {};
   if (auto ok = require_trusted_file(fd.get(), path_, st); !ok) return tl::unexpected(ok.error());
-  auto content = read_all(fd.get(), path_);
+  auto content = read_tail(fd.get(), st.st_size, path_);
   if (!content) return tl::unexpected(content.error());
   std::vector<DetachRecord> out;
   for (auto& [line, record] : parse_content(*content))

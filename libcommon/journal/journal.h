@@ -50,6 +50,8 @@ inline constexpr const char* kDefaultJournalDir = "/run/detach-utils";
 
 // Past this size an append first rewrites the file with only the current boot's newest records.
 inline constexpr std::size_t kJournalMaxBytes = std::size_t{1} << 20;
+// What a reader (and a rewrite) reads at most: the end of the file, whatever its size.
+inline constexpr std::size_t kJournalReadBytes = 4 * kJournalMaxBytes;
 // What a rewrite keeps at most. The byte bound stays well under kJournalMaxBytes so that long paths cannot
 // make every following append rewrite the file again.
 inline constexpr std::size_t kJournalKeepRecords = 4096;

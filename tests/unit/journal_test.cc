@@ -163,6 +163,26 @@ TEST_F(JournalTest, TruncatedLastLineIsSkippedAndNotGluedToTheNextRecord) {
   EXPECT_FALSE(parse_journal_line(whole.substr(0, whole.size() - 2)).has_value());
 }
 
+// Given a journal of 2 GiB (sparse: zeros, then a record at its end), we should read its last records without
+// reading (or holding) the whole file, and an append should rewrite it down to the bound.
+TEST_F(JournalTest, HugeJournalIsReadFromItsEndOnly) {
+  ASSERT_TRUE(journal().append(Record(40)));
+  ASSERT_EQ(::truncate(journal().path().c_str(), off_t{2} << 30), 0);
+  WriteRaw("\n" + format_journal_line(Record(41, "/at/the/end")) + "\n");
+  auto records = Read();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0], Record(41, "/at/the/end"));
+
+  ASSERT_TRUE(journal().append(Record(42)));
+  struct stat st {};
+  ASSERT_EQ(::stat(journal().path().c_str(), &st), 0);
+  EXPECT_LE(static_cast<std::size_t>(st.st_size), kJournalMaxBytes);
+  records = Read();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0], Record(41, "/at/the/end"));
+  EXPECT_EQ(records[1], Record(42));
+}
+
 TEST_F(JournalTest, GarbageLinesUnknownKeysAndOtherVersionsAreSkipped) {
   std::string good = format_journal_line(Record(20));
   std::string with_unknown = format_journal_line(Record(21));

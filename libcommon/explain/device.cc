@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "explain/namespace_owner.h"
 #include "model/device_name.h"
 
 namespace detach {
@@ -52,18 +53,10 @@ Target make_target(const Snapshot& snapshot, const std::string& device, DeviceNu
 // A mount in another namespace is only actionable with who is in that namespace, or what keeps it alive.
 // Its owner is the unit of its first described task (by pid: a container's init, a service's main process).
 void add_namespace(const Snapshot& snapshot, Reason& r) {
-  for (const Namespace& ns : snapshot.namespaces) {
-    if (ns.inode != r.ns_inode) continue;
-    r.ns_tasks = ns.tasks;
-    std::sort(r.ns_tasks.begin(), r.ns_tasks.end());
-    r.ns_kept_alive_by = ns.kept_alive_by;
-    for (pid_t pid : r.ns_tasks) {
-      const Task* task = snapshot.task(pid);
-      if (task == nullptr || task->unit.empty()) continue;
-      r.ns_unit = task->unit;
-      break;
-    }
-  }
+  NamespaceOwner owner = namespace_owner(snapshot, r.ns_inode);
+  r.ns_tasks = std::move(owner.tasks);
+  r.ns_kept_alive_by = std::move(owner.kept_alive_by);
+  if (!owner.units.empty()) r.ns_unit = owner.units.front();
 }
 
 void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,

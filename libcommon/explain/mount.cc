@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "explain/namespace_owner.h"
+
 namespace detach {
 namespace {
 
@@ -36,19 +38,11 @@ std::vector<std::size_t> pins_on(const Snapshot& snapshot, MountKey key) {
 }
 
 void add_namespace_owner(const Snapshot& snapshot, MountReason& r) {
-  for (const Namespace& ns : snapshot.namespaces) {
-    if (ns.inode != r.ns_inode) continue;
-    r.ns_id = ns.id;
-    r.ns_tasks = ns.tasks;
-    std::sort(r.ns_tasks.begin(), r.ns_tasks.end());
-    r.ns_kept_alive_by = ns.kept_alive_by;
-    for (pid_t pid : r.ns_tasks) {
-      const Task* task = snapshot.task(pid);
-      if (task == nullptr || task->unit.empty()) continue;
-      if (std::find(r.ns_units.begin(), r.ns_units.end(), task->unit) == r.ns_units.end())
-        r.ns_units.push_back(task->unit);
-    }
-  }
+  NamespaceOwner owner = namespace_owner(snapshot, r.ns_inode);
+  r.ns_id = owner.id;
+  r.ns_tasks = std::move(owner.tasks);
+  r.ns_units = std::move(owner.units);
+  r.ns_kept_alive_by = std::move(owner.kept_alive_by);
 }
 
 MountReason mount_reason(MountReasonKind kind, const Mount& m, std::vector<std::size_t> pins) {

@@ -5,6 +5,7 @@
 
 #include "explain/device.h"
 #include "explain/device_text.h"
+#include "hand_built_snapshot.h"
 #include "kernel/block.h"
 #include "model/device_name.h"
 
@@ -18,7 +19,7 @@ constexpr std::uint64_t kOtherNs = 4026532290;
 constexpr DeviceNumber kLoop3{7, 3};
 
 // A snapshot with the root fs attached; each test adds the mounts, pins and devices of its scenario.
-class Explain : public ::testing::Test {
+class Explain : public HandBuiltSnapshot {
  protected:
   Explain() {
     AddMount(1, {8, 1}, "/", "ext4", "/dev/sda1", true, kOwnNs);
@@ -39,22 +40,6 @@ class Explain : public ::testing::Test {
     m.ns_inode = attached ? ns : 0;
     return m;
   }
-  void AddTask(pid_t pid, std::string command) {
-    Task& t = snapshot_.tasks[pid];
-    t.pid = pid;
-    t.command = std::move(command);
-    t.user = "root";
-    t.unit = "session-1.scope";
-  }
-  Pin& AddPin(PinKind kind, MountKey mount, pid_t pid, int fd = -1, Access access = Access::Unknown) {
-    Pin& pin = snapshot_.pins.emplace_back();
-    pin.kind = kind;
-    pin.mount = mount;
-    pin.pid = pid;
-    pin.fd = fd;
-    pin.access = access;
-    return pin;
-  }
   // The seed scenario: ext2 on /dev/loop3, lazily unmounted, pinned by a cwd and a written fd.
   void AddSeed() {
     AddMount(100, kLoop3, "", "ext2", "/dev/loop3", false);
@@ -67,7 +52,6 @@ class Explain : public ::testing::Test {
   }
   std::string Text(const DeviceReport& report) { return render_text(snapshot_, report); }
 
-  Snapshot snapshot_;
   ExplainOptions options_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "explain/mount.h"
 #include "explain/mount_text.h"
+#include "hand_built_snapshot.h"
 
 namespace detach {
 namespace {
@@ -18,7 +19,7 @@ constexpr DeviceNumber kLoop3{7, 3};
 constexpr MountKey kTarget = 100;
 constexpr pid_t kUmount = 900, kSudo = 901, kShell = 902;
 
-class MountExplain : public ::testing::Test {
+class MountExplain : public HandBuiltSnapshot {
  protected:
   MountExplain() {
     AddMount(1, 1, {8, 1}, "/", "ext4");
@@ -42,37 +43,6 @@ class MountExplain : public ::testing::Test {
     m.ns_inode = attached ? ns : 0;
     return m;
   }
-  void AddTask(pid_t pid, std::string command, std::string unit = "session-1.scope") {
-    Task& t = snapshot_.tasks[pid];
-    t.pid = pid;
-    t.command = std::move(command);
-    t.user = "root";
-    t.unit = std::move(unit);
-  }
-  Pin& AddPin(PinKind kind, MountKey mount, pid_t pid, int fd = -1, Access access = Access::Unknown) {
-    Pin& pin = snapshot_.pins.emplace_back();
-    pin.kind = kind;
-    pin.mount = mount;
-    pin.pid = pid;
-    pin.fd = fd;
-    pin.access = access;
-    return pin;
-  }
-  Pin& AddKernelPin(PinKind kind, DeviceNumber dev, std::string holder, std::string path) {
-    Pin& pin = snapshot_.pins.emplace_back();
-    pin.kind = kind;
-    pin.dev = dev;
-    pin.holder = std::move(holder);
-    pin.path = std::move(path);
-    return pin;
-  }
-  void AddNamespace(std::uint64_t inode, std::vector<pid_t> tasks, std::vector<std::string> kept = {}) {
-    Namespace& ns = snapshot_.namespaces.emplace_back();
-    ns.inode = inode;
-    ns.id = inode - 4026531000;
-    ns.tasks = std::move(tasks);
-    ns.kept_alive_by = std::move(kept);
-  }
   std::vector<std::string> Busy(std::vector<pid_t> chain = {kUmount, kShell}, MountTextOptions options = {}) {
     snapshot_.build_superblocks();
     report_ = explain_busy_mount(snapshot_, snapshot_.mounts.at(kTarget), {std::move(chain)});
@@ -84,7 +54,6 @@ class MountExplain : public ::testing::Test {
     return survival_text(snapshot_, report_, when, options);
   }
 
-  Snapshot snapshot_;
   MountReport report_;
 };
 

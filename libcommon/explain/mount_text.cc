@@ -6,6 +6,7 @@
 
 #include "explain/pinner.h"
 #include "explain/printable.h"
+#include "model/device_name.h"
 
 namespace detach {
 namespace {
@@ -200,6 +201,21 @@ std::vector<std::string> busy_text(const Snapshot& snapshot, const MountReport& 
   return out;
 }
 
+namespace {
+
+// After the umount there is nothing left for umount to wait on: what waits for a detached filesystem's end
+// now is mkfs-guard --wait on its device (a filesystem without one just ends with its last pinner).
+std::string wait_hint(const Snapshot& snapshot, const MountReport& report, const MountReason& own) {
+  std::string device;
+  if (const Mount* m = snapshot.mount(own.mount); m != nullptr && m->source.rfind("/dev/", 0) == 0)
+    device = m->source;
+  for (const BlockDevice& b : snapshot.block_devices)
+    if (device.empty() && b.dev == report.dev) device = device_node_path(b.name);
+  return device.empty() ? std::string() : "; mkfs-guard --wait " + printable(device) + " waits for its end";
+}
+
+}  // namespace
+
 std::vector<std::string> survival_text(const Snapshot& snapshot, const MountReport& report, Survival when,
                                        const MountTextOptions& options) {
   const MountReason* own = nullptr;
@@ -245,10 +261,10 @@ std::vector<std::string> survival_text(const Snapshot& snapshot, const MountRepo
   else if (options.waiting)
     out.push_back(own != nullptr ? "waiting for its end (findmnt --detached shows it)"
                                  : "waiting for its end");
+  else if (own != nullptr)
+    out.push_back("findmnt --detached shows it" + wait_hint(snapshot, report, *own));
   else
-    out.push_back(own != nullptr
-                      ? "findmnt --detached shows it; umount --wait waits for its end"
-                      : "losetup -d, mkfs and the like would race with it; umount --wait waits for its end");
+    out.push_back("losetup -d, mkfs and the like would race with it; umount --wait waits for such an end");
   return out;
 }
 

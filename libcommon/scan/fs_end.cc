@@ -36,7 +36,8 @@ std::chrono::milliseconds until(FsEndWatch::Deadline deadline) {
 }  // namespace
 
 bool wait_device_free(const std::string& device, FsEndWatch::Deadline deadline) {
-  for (auto pause = kFirstRetry; !device.empty() && !device_free(device); pause = std::min(pause * 2, kLongestRetry)) {
+  for (auto pause = kFirstRetry; !device.empty() && !device_free(device);
+       pause = std::min(pause * 2, kLongestRetry)) {
     if (deadline && Clock::now() + pause > *deadline) return false;
     std::this_thread::sleep_for(pause);
   }

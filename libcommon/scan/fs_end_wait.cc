@@ -55,7 +55,7 @@ Result<FsEnd> wait_fs_end(const std::vector<std::string>& paths, const std::stri
   // a moment after the last pin): confirm briefly; still claimed after that, something else holds it.
   if (watch->size() == 0)
     return wait_device_free(device, std::min(deadline, Clock::now() + kEndingLimit)) ? FsEnd::Ended
-                                                                                      : FsEnd::Unwatchable;
+                                                                                     : FsEnd::Unwatchable;
   Result<bool> done = watch->wait(deadline);
   if (!done) return tl::unexpected<Error>(done.error());
   if (!*done) return FsEnd::Alive;

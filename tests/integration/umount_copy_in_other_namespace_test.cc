@@ -33,7 +33,7 @@ TEST_F(CopyInAnotherNamespaceKeepsItAlive, PlainUmountSaysWhereItLivesOn) {
   EXPECT_EQ(lines[1], kIndent + "it is still mounted at " + mnt + " in mount namespace mnt:[" +
                           MountNamespaceInode(holder_->pid()) +
                           "] (process in it: " + std::to_string(holder_->pid()) + " (ns-holder))");
-  EXPECT_THAT(lines[2], HasSubstr("umount --wait waits for its end"));
+  EXPECT_THAT(lines[2], HasSubstr("umount --wait waits for such an end"));
   EXPECT_FALSE(Mounted(mnt));
   EXPECT_FALSE(DeviceIsFree(fs_->device()));
 }

@@ -32,12 +32,13 @@ TEST_F(LazyUmountOfAPinnedFilesystem, ReportsItsPinnersAndJournalsTheDetach) {
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
   const std::string pinners =
       JoinPins({PinEntry(cwd.pid(), "sleep", "cwd"), PinEntry(fd.pid(), "sleep", "fd 7 (write)")});
-  EXPECT_EQ(Lines(r.err), (std::vector<std::string>{
-                              "umount: " + mnt +
-                                  ": lazily unmounted, but its filesystem lives on, pinned by 2 "
-                                  "processes: " +
-                                  pinners,
-                              kIndent + "findmnt --detached shows it; umount --wait waits for its end"}));
+  EXPECT_EQ(Lines(r.err),
+            (std::vector<std::string>{"umount: " + mnt +
+                                          ": lazily unmounted, but its filesystem lives on, pinned by 2 "
+                                          "processes: " +
+                                          pinners,
+                                      kIndent + "findmnt --detached shows it; mkfs-guard --wait " +
+                                          fs_->device() + " waits for its end"}));
   EXPECT_TRUE(r.out.empty());
   EXPECT_FALSE(Mounted(mnt));
 

@@ -191,13 +191,18 @@ TEST_F(MountExplain, LazilyDetachedAndPinnedIsReported) {
   Mount& m = snapshot_.mounts.at(kTarget);
   m.attached = false;
   m.ns_inode = 0;
+  m.source = "/dev/loop3";
   AddPin(PinKind::Cwd, kTarget, 1234);
   AddPin(PinKind::Fd, kTarget, 1240, 7, Access::Write);
   EXPECT_EQ(Survival(Survival::AfterLazyUmount),
-            (std::vector<std::string>{"lazily unmounted, but its filesystem lives on, pinned by 2 processes: "
-                                      "1234 (sleep) cwd, 1240 (vim) fd "
-                                      "7 (write)",
-                                      "findmnt --detached shows it; umount --wait waits for its end"}));
+            (std::vector<std::string>{
+                "lazily unmounted, but its filesystem lives on, pinned by 2 processes: "
+                "1234 (sleep) cwd, 1240 (vim) fd "
+                "7 (write)",
+                "findmnt --detached shows it; mkfs-guard --wait /dev/loop3 waits for its end"}));
+  // Without a device (a tmpfs), nothing is left to wait on but the pinners.
+  m.source = "tmpfs";
+  EXPECT_EQ(Survival(Survival::AfterLazyUmount).back(), "findmnt --detached shows it");
   EXPECT_EQ(Survival(Survival::AfterLazyUmount, {false, true}).back(),
             "waiting for its end (findmnt --detached shows it)");
   EXPECT_EQ(Survival(Survival::WaitTimedOut).front().substr(0, 41),
@@ -215,7 +220,7 @@ TEST_F(MountExplain, CopyElsewhereKeepingAPlainlyUnmountedFilesystemIsReported) 
                 "it is still mounted at /mnt/x in mount namespace mnt:[4026532290] (no process in it; kept "
                 "alive by "
                 "nsfs mount /run/netns/x)",
-                "losetup -d, mkfs and the like would race with it; umount --wait waits for its end"}));
+                "losetup -d, mkfs and the like would race with it; umount --wait waits for such an end"}));
   ASSERT_EQ(report_.reasons.size(), 1u);
   EXPECT_EQ(report_.reasons[0].kind, MountReasonKind::OtherNamespace);
   EXPECT_EQ(report_.reasons[0].ns_id, 1290u);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "journal/journal.h"
@@ -51,5 +52,9 @@ struct ScanOptions {
 };
 
 Result<Snapshot> take_snapshot(const ScanOptions& options);
+
+// Command, user and unit of PIDS into SNAPSHOT's tasks, for processes a tool found among pins the scan gave
+// no details (fuser -m names processes it matched by mount only). Those described already are kept.
+void describe_processes(const ScanOptions& options, Snapshot& snapshot, const std::vector<pid_t>& pids);
 
 }  // namespace detach

@@ -25,14 +25,15 @@ using detach::PinKind;
 // the pins through mounts of it (subvolumes nested in it included), and the pins of files of the subvolume
 // through any mount of the filesystem. A btrfs device stands for the whole filesystem.
 struct Filesystem {
-  DeviceNumber dev;               // the superblock's
-  std::string source;             // a /dev path: what ties a btrfs filesystem's mounts to its device
-  bool block = false;             // named by its block device
-  std::string subvolume;          // btrfs, named by a path: "subvolid=N" of the mount the name is on
-  DeviceNumber name_dev;          // btrfs, named by a path: the name's st_dev, its subvolume's
-  std::set<MountKey> mounts;      // the mounts it stands for
-  std::set<MountKey> all_mounts;  // every mount of the superblock
-  std::set<DeviceNumber> devs;    // what its loop and swap pins' device numbers may be
+  DeviceNumber dev;                      // the superblock's
+  std::string source;                    // a /dev path: what ties a btrfs filesystem's mounts to its device
+  bool block = false;                    // named by its block device
+  std::string subvolume;                 // btrfs, named by a path: "subvolid=N" of the mount the name is on
+  DeviceNumber name_dev;                 // btrfs, named by a path: the name's st_dev, its subvolume's
+  std::set<MountKey> mounts;             // the mounts it stands for
+  std::set<MountKey> all_mounts;         // every mount of the superblock
+  std::set<DeviceNumber> devs;           // what its loop and swap pins' device numbers may be
+  std::vector<const Mount*> own_mounts;  // our mounts of it, in our table's order
 
   bool holds(const Pin& pin) const {
     if (mounts.count(pin.mount) || (block && pin.rdev == dev)) return true;
@@ -45,12 +46,20 @@ bool is_device_path(const std::string& source) {
 }
 
 // Whether SOURCE (a mount's) is a node of block device DEV: stat of a /dev node, which never calls into
-// another filesystem.
-bool source_is_device(const std::string& source, DeviceNumber dev) {
-  if (!is_device_path(source)) return false;
-  auto number = detach::block_device_number(source);
-  return number && *number == dev;
-}
+// another filesystem. Many mounts (in every namespace) share a source: each is stat'ed once.
+class DeviceSources {
+ public:
+  bool is(const std::string& source, DeviceNumber dev) {
+    if (!is_device_path(source)) return false;
+    auto [it, added] = numbers_.emplace(source, DeviceNumber{});
+    if (added)
+      if (auto number = detach::block_device_number(source)) it->second = *number;
+    return it->second == dev;
+  }
+
+ private:
+  std::map<std::string, DeviceNumber> numbers_;
+};
 
 // btrfs names the subvolume a mount shows in its options ("subvolid=257"); empty for other filesystems.
 std::string subvolume_of(const Mount& m) {
@@ -62,14 +71,15 @@ std::string subvolume_of(const Mount& m) {
   return m.fs_options.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
-// Whether our mount M (or any mount of the snapshot) is of the superblock of FS.
-bool of_superblock(const Mount& m, const Filesystem& fs) {
-  return m.dev == fs.dev || (!fs.source.empty() && m.source == fs.source) ||
-         (fs.block && source_is_device(m.source, fs.dev));
+// Whether our mount M (or any mount of the snapshot) is of the superblock of FS. A block device's own
+// filesystems have its device number; only one with an anonymous one (btrfs) is told by its source.
+bool of_superblock(const Mount& m, const Filesystem& fs, DeviceSources& sources) {
+  if (m.dev == fs.dev || (!fs.source.empty() && m.source == fs.source)) return true;
+  return fs.block && m.dev.anonymous() && sources.is(m.source, fs.dev);
 }
 
-bool of_filesystem(const Mount& m, const Filesystem& fs) {
-  return of_superblock(m, fs) && (fs.subvolume.empty() || subvolume_of(m) == fs.subvolume);
+bool of_filesystem(const Mount& m, const Filesystem& fs, DeviceSources& sources) {
+  return of_superblock(m, fs, sources) && (fs.subvolume.empty() || subvolume_of(m) == fs.subvolume);
 }
 
 Filesystem filesystem_of(const Query& q, const MatchContext& ctx) {
@@ -81,6 +91,7 @@ Filesystem filesystem_of(const Query& q, const MatchContext& ctx) {
   if (q.stat_ok && S_ISBLK(q.facts.mode)) {
     fs.block = true;
     fs.dev = q.facts.rdev;
+    fs.source = q.path;  // a mount of it names it so, mostly; the others are asked by their device numbers
   } else if (m != nullptr) {
     fs.dev = m->dev;
     if (is_device_path(m->source)) fs.source = m->source;
@@ -89,11 +100,14 @@ Filesystem filesystem_of(const Query& q, const MatchContext& ctx) {
   } else {
     fs.dev = q.facts.dev;
   }
+  DeviceSources sources;
   for (const auto& [key, mount] : snap.mounts) {
-    if (!of_superblock(mount, fs)) continue;
+    if (!of_superblock(mount, fs, sources)) continue;
     fs.all_mounts.insert(key);
-    if (of_filesystem(mount, fs)) fs.mounts.insert(key);
+    if (of_filesystem(mount, fs, sources)) fs.mounts.insert(key);
   }
+  for (const Mount& mount : ctx.own.all())
+    if (of_filesystem(mount, fs, sources)) fs.own_mounts.push_back(&mount);
   if (fs.subvolume.empty()) fs.devs.insert(fs.dev);
   if (q.stat_ok && !fs.block) fs.devs.insert(q.facts.dev);
   return fs;
@@ -121,14 +135,11 @@ Report match_filesystem(const Query& q, const MatchContext& ctx, std::vector<std
   r.processes = uses.take();
 
   // The mount line: the first of our mounts of it.
-  for (const Mount& m : ctx.own.all()) {
-    if (!of_filesystem(m, fs)) continue;
-    add_kernel(r, KernelKind::Mount, m.target);
-    break;
-  }
+  if (!fs.own_mounts.empty()) add_kernel(r, KernelKind::Mount, fs.own_mounts.front()->target);
   for (const std::string& e : ctx.exports) {
     const Mount* m = ctx.own.containing(e);
-    if (m != nullptr && of_filesystem(*m, fs)) add_kernel(r, KernelKind::Knfsd, e);
+    if (m != nullptr && std::find(fs.own_mounts.begin(), fs.own_mounts.end(), m) != fs.own_mounts.end())
+      add_kernel(r, KernelKind::Knfsd, e);
   }
   order_kernel(r);
   note_detached_filesystem(q, fs.all_mounts, snap, notes);
@@ -247,6 +258,9 @@ detach::ScanOptions scan_options_for(const std::vector<Query>& queries, const Op
   // What a detached mount is (its device, fs type) is printed by --detached and used by -m; else not asked.
   if (!any_detached && !any_fs) scan.describe_detached = [](const Mount&) { return false; };
   scan.detached_options = false;
+  // The access modes and paths of fds on detached mounts are printed by --detached -v only (and -w acts on
+  // them); else each would cost a syscall more.
+  scan.detached_details = access && (any_detached || any_fs);
   return scan;
 }
 

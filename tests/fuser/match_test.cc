@@ -179,7 +179,7 @@ TEST(Match, BtrfsSubvolumes) {
   EXPECT_EQ(Kernel(r[0]), (std::vector<std::string>{"1 /top"}));
   EXPECT_EQ(Pids(r[1]), (std::vector<pid_t>{2, 4}));
   EXPECT_EQ(Kernel(r[1]), (std::vector<std::string>{"1 /sv"}));
-  EXPECT_EQ(Pids(r[2]), (std::vector<pid_t>{1, 2, 3, 4}));  // by its source, /dev/loop0 = 7:0
+  EXPECT_EQ(Pids(r[2]), (std::vector<pid_t>{1, 2, 3, 4}));  // by its source, /dev/loop0
 }
 
 // Given a swap file and a loop device backed by a file on the filesystem, we should show them as kernel

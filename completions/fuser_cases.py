@@ -38,20 +38,10 @@ def detached(t, shell, binary):
     if not os.access(findmnt, os.X_OK):
         missing.append(findmnt)
     if missing:
-        if os.environ.get("CI") == "true":
-            t.check("%s: %s" % (shell, description), False, "needs %s (CI=true: a privileged test may not skip)"
-                    % missing)
-        else:
-            t.skip("%s: %s" % (shell, description), "needs " + " ".join(missing))
+        lazy_detach.skip_or_fail_cases(t, ["%s: %s" % (shell, description)], missing)
         return
     with lazy_detach.LazyDetach() as s:
-        rows = os.path.join(s.work, "rows")
-        with open(rows, "w") as out:
-            watcher = s.spawn([findmnt, "--detached", "--poll"], stdout=out)
-        lazy_detach.wait_until(lambda: lazy_detach.holds_fanotify(watcher.pid))
-        s.until_watched(rows)
-        s.pin()
-        s.detach()
+        s.journaled_detach(findmnt)
         lazy_detach.wait_until(lambda: s.mnt in run_tool(binary, "--detached", "-v").stderr)
         got = t.complete(["--detached", s.work + "/"]) + t.complete(["--detached", "/dev/loop"])
         t.check("%s: %s" % (shell, description), s.loop in got and s.mnt in got, got)

@@ -12,8 +12,8 @@ struct Task {
   pid_t pid = 0;
   std::string command;  // /proc/PID/comm
   uid_t uid = 0;        // real uid from /proc/PID/status
-  std::string user;    // name from the passwd database, else the number
-  std::string cgroup;  // the unified (0::) cgroup path
+  std::string user;     // name from the passwd database, else the number
+  std::string cgroup;   // the unified (0::) cgroup path
   std::string
       unit;  // systemd unit or container scope derived from the cgroup ("ssh.service", "docker-ab12.scope")
   std::uint64_t mnt_ns_inode = 0;

@@ -24,8 +24,9 @@ struct ScanOptions {
   bool threads = true;    // also threads with their own fs or fd table
   bool mmaps = true;
   // Which attached mounts need pin details (access mode of fds, path of cwd, root, exe and mmaps). Pins of
-  // detached mounts always get them, unless detached_details is false. Unset: all. Details cost a syscall per pin, so tools that ask about one
-  // device narrow this. Called from several threads at once: it must only read what it captures.
+  // detached mounts always get them, unless detached_details is false. Unset: all. Details cost a syscall per
+  // pin, so tools that ask about one device narrow this. Called from several threads at once: it must only
+  // read what it captures.
   std::function<bool(const Mount&)> detail_pins_of;
   // false: of a task's fds on a detached mount only the first gets details (its path tells the mount from a
   // kernel-internal one), the others cost no syscall more than their statx: for a tool that prints nothing

@@ -46,9 +46,9 @@ void describe_uses(std::vector<ProcessUse>& uses) {
   for (ProcessUse& use : uses) {
     std::string how;
     for (const detach::Pinner& p : detach::group_pinners(use.pins)) {
-      std::string one = detach::summarize_pins(p);
-      if (p.kind == detach::PinnerKind::Thread) one = "thread " + std::to_string(p.tid) + ": " + one;
-      how += (how.empty() ? "" : "; ") + one;
+      if (!how.empty()) how += "; ";
+      if (p.kind == detach::PinnerKind::Thread) how += "thread " + std::to_string(p.tid) + ": ";
+      how += detach::summarize_pins(p);
     }
     use.how = how;
   }

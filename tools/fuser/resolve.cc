@@ -160,6 +160,7 @@ void find_bound_sockets(std::vector<Query>& queries, const OwnMounts& own, const
   }
   if (inodes_at.empty()) return;
   std::vector<std::string> paths;
+  paths.reserve(inodes_at.size());
   for (const auto& [path, inodes] : inodes_at) paths.push_back(path);
   auto facts = detach::stat_paths_bounded(paths, detach::StatSync::Cached, limit);
   for (std::size_t i = 0; i < paths.size(); ++i) {
@@ -193,9 +194,11 @@ void find_inet_sockets(std::vector<Query>& queries, const Options& options, cons
     auto sockets = detach::read_inet_sockets(proc_root, name);
     if (!sockets) {
       // psmisc names a missing IPv4 table and says nothing of an IPv6 one (no IPv6 in the kernel).
-      if (!v6)
-        o.err("Cannot open protocol file \"" + proc_root + "/net/" + name +
-              "\": " + std::strerror(sockets.error().err) + "\n");
+      if (!v6) {
+        std::string message = "Cannot open protocol file \"" + proc_root;
+        message += "/net/" + name + "\": " + std::strerror(sockets.error().err) + "\n";
+        o.err(message);
+      }
       continue;
     }
     for (Query& q : queries) {

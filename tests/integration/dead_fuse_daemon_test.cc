@@ -3,6 +3,7 @@
 // AT_STATX_DONT_SYNC), so they finish and still name the pinner.
 #include <fcntl.h>
 
+#include <fstream>
 #include <thread>
 
 #include "fuse_daemon.h"

@@ -101,6 +101,33 @@ void say_gaps(const detach::Snapshot& snap, bool detached, Output& o) {
     if (note.rfind("detached mount", 0) == 0) o.err("fuser: " + note + "\n");
 }
 
+// The matches, printed (and their processes ended) name by name, as psmisc does; its exit status.
+int print_and_kill(const std::vector<Report>& reports, const Options& opts, detach::Snapshot& snap,
+                   const detach::ScanOptions& scan, Output& o) {
+  // Owner and command only where printed: -v, -u.
+  if (opts.verbose || opts.user) {
+    std::set<pid_t> pids;
+    for (const Report& r : reports)
+      for (const ProcessUse& use : r.processes) pids.insert(use.pid);
+    detach::describe_processes(scan, snap, std::vector<pid_t>(pids.begin(), pids.end()));
+  }
+  UserNames users;
+  Printer printer(
+      opts, o,
+      [&snap](pid_t pid) {
+        const detach::Task* task = snap.task(pid);
+        return task ? ProcessIdentity{task->owner, task->command} : ProcessIdentity{};
+      },
+      [&users](uid_t uid) { return users.of(uid); });
+  Killer killer(opts, scan, snap.id_kind, o, stdin);
+  for (const Report& r : reports) {
+    printer.print(r);
+    if (opts.kill) killer.kill(r);
+  }
+  const bool found = opts.kill ? killer.killed() : printer.matched();
+  return found ? 0 : kFailure;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -139,43 +166,24 @@ int main(int argc, char** argv) {
     cli::warnx("cannot look at the system: " + snapshot.error().message());
     return kFailure;
   }
-  detach::Snapshot& snap = *snapshot;
 
-  // Who uses each name.
-  MatchContext ctx{snap,
+  // Who uses each name; then print and kill.
+  MatchContext ctx{*snapshot,
                    own,
                    scan,
                    detach::socket_device().value_or(detach::DeviceNumber{}),
                    opts.verbose || (opts.kill && opts.writeonly),
                    detach::read_nfs_exports(scan.proc_root).value_or(std::vector<std::string>{})};
   std::vector<std::string> notes;
-  std::vector<Report> reports = match_queries(queries, ctx, notes);
-  std::set<pid_t> pids;
-  for (const Report& r : reports)
-    for (const ProcessUse& use : r.processes) pids.insert(use.pid);
-  detach::describe_processes(scan, snap, std::vector<pid_t>(pids.begin(), pids.end()));
+  const std::vector<Report> reports = match_queries(queries, ctx, notes);
+  const int code = print_and_kill(reports, opts, *snapshot, scan, o);
 
-  // Print (and end) them, name by name, as psmisc does.
-  UserNames users;
-  Printer printer(
-      opts, o,
-      [&snap](pid_t pid) {
-        const detach::Task* task = snap.task(pid);
-        return task ? ProcessIdentity{task->owner, task->command} : ProcessIdentity{};
-      },
-      [&users](uid_t uid) { return users.of(uid); });
-  Killer killer(opts, scan, snap.id_kind, o, stdin);
-  for (const Report& r : reports) {
-    printer.print(r);
-    if (opts.kill) killer.kill(r);
-  }
-
+  // What the user should know about the answer, after it.
   if (!opts.silent) {
     for (const std::string& note : notes) o.err("fuser: " + note + "\n");
     bool detached = opts.all_detached;
     for (const Query& q : queries) detached = detached || q.kind == QueryKind::Detached;
-    if (opts.verbose) say_gaps(snap, detached, o);
+    if (opts.verbose) say_gaps(*snapshot, detached, o);
   }
-  const bool found = opts.kill ? killer.killed() : printer.matched();
-  return cli::finish(found ? 0 : kFailure, kFailure);
+  return cli::finish(code, kFailure);
 }

@@ -77,20 +77,10 @@ def detached(t, shell, binary):
                     "--detached offers both as operands",
                     "--detached --uniq-id offers its unique id"]
     if missing:
-        for d in descriptions:
-            if os.environ.get("CI") == "true":
-                t.check("%s: %s" % (shell, d), False, "needs %s (CI=true: a privileged test may not skip)" % missing)
-            else:
-                t.skip("%s: %s" % (shell, d), "needs " + " ".join(missing))
+        lazy_detach.skip_or_fail_cases(t, ["%s: %s" % (shell, d) for d in descriptions], missing)
         return
     with lazy_detach.LazyDetach() as s:
-        rows = os.path.join(s.work, "rows")
-        with open(rows, "w") as out:
-            watcher = s.spawn([binary, "--detached", "--poll"], stdout=out)
-        lazy_detach.wait_until(lambda: lazy_detach.holds_fanotify(watcher.pid))
-        s.until_watched(rows)
-        s.pin()
-        s.detach()
+        s.journaled_detach(binary)
         recorded = lazy_detach.wait_until(lambda: s.mnt in values(binary, "--detached", "-rno", "TARGET"))
         uniq = values(binary, "--detached", "-rn", "-o", "UNIQ-ID", "-T", s.mnt)
         got = t.complete(["--detached", "-S", "/dev/loop"])

@@ -1,6 +1,7 @@
 #include "kernel/pidfd.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,6 +29,20 @@ Result<bool> pidfd_exited(int pidfd, std::chrono::milliseconds timeout) {
     if (ready < 0) return fail_errno("poll", "pidfd");
     return ready > 0;
   }
+}
+
+Result<ProcessHandle> ProcessHandle::open(pid_t pid) {
+  if (pid <= 0) return fail(EINVAL, "pidfd_open", std::to_string(pid));
+  Result<UniqueFd> fd = open_pidfd(pid);
+  if (fd) return ProcessHandle(pid, std::move(*fd));
+  if (fd.error().err != ENOSYS) return tl::unexpected(fd.error());
+  return ProcessHandle(pid, UniqueFd());
+}
+
+Status ProcessHandle::signal(int signo) const {
+  if (fd_) return signal_pidfd(fd_.get(), signo);
+  if (::kill(pid_, signo) != 0) return fail_errno("kill", std::to_string(pid_));
+  return {};
 }
 
 }  // namespace detach

@@ -44,4 +44,11 @@ Result<mode_t> link_mode_at(int dirfd, const char* path) {
   return static_cast<mode_t>(stx.stx_mode);
 }
 
+Result<uid_t> owner_uid(const std::string& path) {
+  struct statx stx {};
+  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_DONT_SYNC, STATX_UID, &stx) != 0)
+    return fail_errno("statx", path);
+  return static_cast<uid_t>(stx.stx_uid);
+}
+
 }  // namespace detach

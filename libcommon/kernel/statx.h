@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <string>
 
 #include "base/result.h"
 #include "model/mount.h"
@@ -29,5 +30,8 @@ Result<std::uint64_t> directory_size(int dir_fd);
 
 // Mode bits of a /proc/PID/fd/N link itself: they carry the fd's access mode (r = read, w = write).
 Result<mode_t> link_mode_at(int dirfd, const char* path);
+
+// The owner of PATH itself (statx STATX_UID, AT_STATX_DONT_SYNC): for /proc/PID, who the process runs as.
+Result<uid_t> owner_uid(const std::string& path);
 
 }  // namespace detach

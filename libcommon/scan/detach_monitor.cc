@@ -3,6 +3,7 @@
 #include "kernel/nsfs.h"
 
 #include <thread>
+#include <utility>
 
 namespace detach {
 
@@ -22,11 +23,24 @@ Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::mil
     if (auto listener = AttachListener::start()) monitor.listener_ = std::move(*listener);
   }
   monitor.mark_new_namespaces();
+  // What is attached as the watch begins, from a quick look (mounts only, no /proc scan): a mount detached
+  // while the first full picture is taken (a scan of every process, seconds on a busy machine) was seen
+  // attached here, and is reported as a detach, not taken for one made before we started.
+  ScanOptions quick = monitor.options_;
+  quick.task_pins = false;
+  if (auto early = take_snapshot(quick))
+    for (const auto& [key, m] : early->mounts)
+      if (m.attached) monitor.attached_.emplace(key, m);
   // The first picture: what is attached now, and what was detached before we started (not reported again).
-  std::vector<DetachEvent> ignored;
-  if (auto st = monitor.refresh(ignored); !st) return tl::unexpected(st.error());
-  for (const DetachEvent& event : ignored)
-    if (event.kind == DetachEvent::Kind::Detached) monitor.detached_.insert(event.mount.key);
+  std::vector<DetachEvent> first;
+  if (auto st = monitor.refresh(first); !st) return tl::unexpected(st.error());
+  for (DetachEvent& event : first) {
+    if (event.kind != DetachEvent::Kind::Detached) continue;
+    if (event.mount.target.empty())
+      monitor.detached_.insert(event.mount.key);  // never seen attached: detached before we started
+    else
+      monitor.pending_.push_back(std::move(event));
+  }
   return monitor;
 }
 
@@ -97,7 +111,7 @@ void DetachMonitor::remember_attached(std::vector<Mount> mounts) {
 }
 
 Result<std::vector<DetachEvent>> DetachMonitor::next(std::chrono::milliseconds timeout) {
-  std::vector<DetachEvent> events;
+  std::vector<DetachEvent> events = std::exchange(pending_, {});
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (events.empty()) {
     auto left =

@@ -58,6 +58,7 @@ class DetachMonitor {
   std::set<std::uint64_t> watched_namespaces_;
   std::map<MountKey, Mount> attached_;  // last seen attached mounts: where a detached one used to be
   std::set<MountKey> detached_;         // detached mounts already reported
+  std::vector<DetachEvent> pending_;    // found by start(), returned by the first next()
   bool sees_every_namespace_ = true;
 };
 

@@ -18,4 +18,8 @@ Result<MountNamespaceRef> task_mount_namespace(const std::string& proc_root, uns
 // kernel's order. A mount unmounted between the two calls is left out. ENOSYS before 6.8.
 Result<std::vector<Mount>> list_own_mounts();
 
+// The caller's mount table in the kernel's order: list_own_mounts() (unique ids), or before Linux 6.8
+// PROC_ROOT/self/mountinfo through libmount (old ids, as statx gives them there).
+Result<std::vector<Mount>> own_mounts(const std::string& proc_root);
+
 }  // namespace detach

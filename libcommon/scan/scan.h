@@ -25,14 +25,19 @@ struct ScanOptions {
   bool threads = true;    // also threads with their own fs or fd table
   bool mmaps = true;
   // Which attached mounts need pin details (access mode of fds, path of cwd, root, exe and mmaps). Pins of
-  // detached mounts always get them. Unset: all. Details cost a syscall per pin, so tools that ask about one
-  // device narrow this. Called from several threads at once: it must only read what it captures.
+  // detached mounts always get them, unless detached_details is false. Unset: all. Details cost a syscall per
+  // pin, so tools that ask about one device narrow this. Called from several threads at once: it must only
+  // read what it captures.
   std::function<bool(const Mount&)> detail_pins_of;
   // Block devices a tool asks about: the mounts on them, on their partitions and on the devices stacked on
   // them (sysfs holders/, recursively) get pin details too, whatever detail_pins_of says (a whole disk's
   // partition mounted, a dm device over it). A mount is on a device by its MAJ:MIN, or for an anonymous one
   // (btrfs) by a /dev source naming the device.
   std::vector<DeviceNumber> detail_devices;
+  // false: of a task's fds on a detached mount only the first gets details (its path tells the mount from a
+  // kernel-internal one), the others cost no syscall more than their statx: for a tool that prints nothing
+  // of them (fuser -m without -v).
+  bool detached_details = true;
   // Also the path of every detailed fd (a readlink each; one row per pin wants them). Without it, like fds
   // of a task (consecutive numbers, one mount, one access mode) are kept as one range pin.
   bool fd_paths = false;
@@ -64,5 +69,9 @@ Result<Snapshot> take_snapshot(const ScanOptions& options);
 
 // The inode of the caller's mount namespace (PROC_ROOT/self/ns/mnt); 0 when it cannot be read.
 std::uint64_t caller_mount_namespace(const std::string& proc_root = "/proc");
+
+// Command, user and unit of PIDS into SNAPSHOT's tasks, for processes a tool found among pins the scan gave
+// no details (fuser -m names processes it matched by mount only). Those described already are kept.
+void describe_processes(const ScanOptions& options, Snapshot& snapshot, const std::vector<pid_t>& pids);
 
 }  // namespace detach

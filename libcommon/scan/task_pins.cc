@@ -172,10 +172,17 @@ bool PinCollector::wants_detail(const Pin& pin) const {
 }
 
 void PinCollector::add_detail(const TaskDir& task, int dirfd, const char* link, Pin& pin) {
-  pin.detailed = true;
   const bool unlisted = state_.snapshot.mount(pin.mount) == nullptr;
-  const bool want_path = pin.kind != PinKind::Fd || state_.options.fd_paths || pin.rdev != DeviceNumber{} ||
-                         (unlisted && unlisted_seen_.insert(pin.mount).second);
+  // Without detached_details, of a task's fds on a mount no namespace lists only the first gets details: its
+  // path is what tells a detached mount from a kernel-internal one.
+  bool probe = false;
+  if (!state_.options.detached_details && unlisted && pin.kind == PinKind::Fd && pin.rdev == DeviceNumber{}) {
+    if (!unlisted_seen_.insert(pin.mount).second) return;
+    probe = true;
+  }
+  pin.detailed = true;
+  const bool want_path = probe || pin.kind != PinKind::Fd || state_.options.fd_paths ||
+                         pin.rdev != DeviceNumber{} || (unlisted && unlisted_seen_.insert(pin.mount).second);
   if (want_path)
     if (auto path = read_link_at(dirfd, link)) pin.path = std::move(*path);
   if (pin.kind != PinKind::Fd) return;

@@ -5,7 +5,9 @@
 #include <map>
 #include <set>
 
+#include "kernel/nsfs.h"
 #include "kernel/procfs.h"
+#include "kernel/statx.h"
 #include "scan/scan_state.h"
 
 namespace detach::scan {
@@ -33,11 +35,12 @@ class UserNames {
   std::map<uid_t, std::string> names_;
 };
 
-Task read_task(const ScanState& state, pid_t pid, UserNames& users) {
-  std::string dir = state.options.proc_root + "/" + std::to_string(pid);
+Task read_task(const std::string& proc_root, pid_t pid, UserNames& users) {
+  std::string dir = proc_root + "/" + std::to_string(pid);
   Task task;
   task.pid = pid;
   if (auto comm = read_file(dir + "/comm")) task.command = chomp(std::move(*comm));
+  if (auto owner = owner_uid(dir)) task.owner = *owner;
   if (auto status = read_file(dir + "/status")) {
     if (auto uid = parse_status_uid(*status)) {
       task.uid = *uid;
@@ -49,10 +52,6 @@ Task read_task(const ScanState& state, pid_t pid, UserNames& users) {
     task.cgroup = parse_cgroup(*cgroup);
     task.unit = unit_from_cgroup(task.cgroup);
   }
-  // state.tasks is in pid order (list_tasks reads a sorted pid list).
-  auto ref = std::lower_bound(state.tasks.begin(), state.tasks.end(), pid,
-                              [](const TaskRef& t, pid_t p) { return t.pid < p; });
-  if (ref != state.tasks.end() && ref->pid == pid) task.mnt_ns_inode = ref->ns_inode;
   return task;
 }
 
@@ -91,7 +90,29 @@ void describe_tasks(ScanState& state) {
     if (is_task_pin(pin.kind) && shown(state.snapshot, pin)) pids.insert(pin.pid);
   if (state.options.describe_namespace_tasks) add_namespace_tasks(state, pids);
   UserNames users;
-  for (pid_t pid : pids) state.snapshot.tasks[pid] = read_task(state, pid, users);
+  for (pid_t pid : pids) {
+    Task task = read_task(state.options.proc_root, pid, users);
+    // state.tasks is in pid order (list_tasks reads a sorted pid list).
+    auto ref = std::lower_bound(state.tasks.begin(), state.tasks.end(), pid,
+                                [](const TaskRef& t, pid_t p) { return t.pid < p; });
+    if (ref != state.tasks.end() && ref->pid == pid) task.mnt_ns_inode = ref->ns_inode;
+    state.snapshot.tasks[pid] = std::move(task);
+  }
 }
 
 }  // namespace detach::scan
+
+namespace detach {
+
+void describe_processes(const ScanOptions& options, Snapshot& snapshot, const std::vector<pid_t>& pids) {
+  scan::UserNames users;
+  for (pid_t pid : pids) {
+    if (snapshot.tasks.count(pid)) continue;
+    Task task = scan::read_task(options.proc_root, pid, users);
+    if (auto link = read_link(options.proc_root + "/" + std::to_string(pid) + "/ns/mnt"))
+      task.mnt_ns_inode = parse_mnt_ns_link(*link);
+    snapshot.tasks[pid] = std::move(task);
+  }
+}
+
+}  // namespace detach

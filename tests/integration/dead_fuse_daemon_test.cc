@@ -2,80 +2,17 @@
 // must only use calls that never reach the fs (fdinfo, readlink, statx for the mount id with
 // AT_STATX_DONT_SYNC), so they finish and still name the pinner.
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/mount.h>
 
 #include <fstream>
-#include <sstream>
 #include <thread>
 
+#include "fuse_daemon.h"
 #include "harness.h"
 
 namespace itest {
 namespace {
 
 constexpr auto kHangBound = 10s;  // a hang check, not a performance timing
-
-bool IsMountPoint(const std::string& path) {
-  std::ifstream mountinfo("/proc/self/mountinfo");
-  for (std::string line; std::getline(mountinfo, line);) {
-    std::istringstream fields(line);
-    std::string id, parent, dev, root, target;
-    fields >> id >> parent >> dev >> root >> target;
-    if (target == path) return true;
-  }
-  return false;
-}
-
-char TaskState(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  const size_t paren = text.rfind(')');
-  return paren == std::string::npos || paren + 2 >= text.size() ? '?' : text[paren + 2];
-}
-
-// The FUSE daemon (itest-fuse-hello) serving `mountpoint`. On destruction it is killed first (so nothing
-// waits on it any more), then its mount is lazily unmounted if it is still there. The mount point lives in
-// this test's own temp dir in its private namespace, so whatever is mounted there is ours.
-class FuseDaemon {
- public:
-  explicit FuseDaemon(const std::string& mountpoint) : mountpoint_(mountpoint) {
-    const std::uint64_t before = UniqueMountId(mountpoint);
-    const std::string daemon_path = ToolPath("FUSE_HELLO");
-    daemon_.emplace(ChildProcess::Spawn([&](const ReadyPipe& ready) {
-      execl(daemon_path.c_str(), "fuse-hello", "-f", "-s", mountpoint.c_str(), static_cast<char*>(nullptr));
-      ready.Fail("exec " + daemon_path);
-    }));
-    if (!WaitUntil([&] { return UniqueMountId(mountpoint) != before; }, 10s)) {
-      throw std::runtime_error("FUSE daemon did not mount " + mountpoint);
-    }
-    unique_id_ = UniqueMountId(mountpoint);
-  }
-  FuseDaemon(const FuseDaemon&) = delete;
-  FuseDaemon& operator=(const FuseDaemon&) = delete;
-  ~FuseDaemon() {
-    daemon_->Signal(SIGCONT);
-    daemon_.reset();  // SIGKILL and reap: the connection aborts, nothing can wait on it any more
-    if (IsMountPoint(mountpoint_)) umount2(mountpoint_.c_str(), MNT_DETACH);
-  }
-
-  void Stop() {
-    daemon_->Signal(SIGSTOP);
-    if (!WaitUntil([&] { return TaskState(daemon_->pid()) == 'T'; }, 5s)) {
-      throw std::runtime_error("FUSE daemon did not stop");
-    }
-  }
-  const std::string& mountpoint() const { return mountpoint_; }
-  void Detach() {
-    if (umount2(mountpoint_.c_str(), MNT_DETACH) != 0) throw std::runtime_error("umount2 " + mountpoint_);
-  }
-  std::uint64_t unique_id() const { return unique_id_; }
-
- private:
-  std::string mountpoint_;
-  std::optional<ChildProcess> daemon_;
-  std::uint64_t unique_id_ = 0;
-};
 
 std::optional<nlohmann::json> RowWithUniqId(const DetachedListing& listing, std::uint64_t id) {
   if (!listing.doc || !listing.doc->contains("filesystems")) return std::nullopt;

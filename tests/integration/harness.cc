@@ -100,6 +100,18 @@ std::string Umount() {
   return ToolPath("UMOUNT");
 }
 
+std::string Fuser() {
+  return ToolPath("FUSER");
+}
+
+std::vector<pid_t> PidsPrinted(const std::string& out) {
+  std::vector<pid_t> pids;
+  std::istringstream words(out);
+  for (std::string word; words >> word;)
+    if (word.find_first_not_of("0123456789") == std::string::npos) pids.push_back(std::stoi(word));
+  return pids;
+}
+
 // ---- TempDir ----
 
 TempDir::TempDir() {
@@ -340,6 +352,14 @@ void ChildProcess::Kill() {
   while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
   }
   pid_ = -1;
+}
+
+std::optional<int> ChildProcess::WaitForEnd(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  int status = 0;
+  if (!WaitUntil([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, timeout)) return std::nullopt;
+  pid_ = -1;
+  return status;
 }
 
 void ExecSleep(const ReadyPipe& ready) {

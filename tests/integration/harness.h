@@ -53,6 +53,9 @@ std::string ToolPath(const char* env_var);
 std::string Findmnt();
 std::string MkfsGuard();
 std::string Umount();
+std::string Fuser();
+// The pids fuser printed on stdout (its "kernel" words left out).
+std::vector<pid_t> PidsPrinted(const std::string& out);
 
 // The preamble of a scenario's SetUp(): ITEST_REQUIRE_ROOT(), then ITEST_REQUIRE_TOOL() for each variable
 // named, in order, e.g. ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD"). A macro, not a function: the
@@ -204,6 +207,9 @@ class ChildProcess {
   std::int64_t ready_value() const { return ready_value_; }
   void Signal(int signo) const;
   void Kill();
+  // Waits for the child to end (something else killed it), at most TIMEOUT; reaps it and returns its wait
+  // status, or nullopt while it still runs. Once reaped, its pid is no longer this object's to signal.
+  std::optional<int> WaitForEnd(std::chrono::milliseconds timeout);
 
  private:
   ChildProcess() = default;

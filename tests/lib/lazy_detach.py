@@ -36,6 +36,15 @@ def start_root_test(tools):
     return Tap()
 
 
+def skip_or_fail_cases(t, descriptions, missing):
+    """The cases of a test that need MISSING (root, tools): each skipped, or under CI=true failed."""
+    for d in descriptions:
+        if os.environ.get("CI") == "true":
+            t.check(d, False, "needs %s (CI=true: a privileged test may not skip)" % " ".join(missing))
+        else:
+            t.skip(d, "needs " + " ".join(missing))
+
+
 def enter_private_namespace():
     """Re-runs this script (once) in its own mount namespace with its own /run, so that its mounts never reach
     the host and the detach journal (/run/detach-utils) it fills is its own."""
@@ -154,6 +163,17 @@ class LazyDetach:
             if where in row():
                 return
         raise RuntimeError("the watcher never saw a sentinel attached in %d tries" % tries)
+
+    def journaled_detach(self, findmnt):
+        """A pinner in the mount, then its lazy detach, journaled (former mount point and all) by a watcher,
+        FINDMNT --detached --poll, started and made sure of first."""
+        rows = os.path.join(self.work, "rows")
+        with open(rows, "w") as out:
+            watcher = self.spawn([findmnt, "--detached", "--poll"], stdout=out)
+        wait_until(lambda: holds_fanotify(watcher.pid))
+        self.until_watched(rows)
+        self.pin()
+        self.detach()
 
     def __exit__(self, *exc):
         for p in self.procs:

@@ -1,0 +1,43 @@
+// Building a Report: pins gathered per process with psmisc's access letters, kernel holders in psmisc's
+// order.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "match.h"
+#include "query.h"
+
+namespace fuser {
+
+class Uses {
+ public:
+  explicit Uses(const MatchContext& ctx) : ctx_(ctx) {}
+
+  void add(const detach::Pin& pin, unsigned access);
+  // A task pin, with the letter of its kind (c, r, e, f or F, m).
+  void add_task_pin(const detach::Pin& pin);
+  // An fd on a socket of the query: sockets are always open for reading and writing (F).
+  void add_socket(const detach::Pin& pin) { add(pin, kFile | kFileWrite); }
+  // The processes, by pid.
+  std::vector<ProcessUse> take();
+
+ private:
+  bool writes(const detach::Pin& pin) const;
+
+  const MatchContext& ctx_;
+  std::map<pid_t, ProcessUse> by_pid_;
+};
+
+// Whether PIN is an fd on one of Q's sockets.
+bool is_socket_of(const detach::Pin& pin, const Query& q, const MatchContext& ctx);
+
+// A kernel holder for R: psmisc shows one swap, one mount and one knfsd line per name; loops and detached
+// mounts are each their own.
+void add_kernel(Report& r, KernelKind kind, const std::string& command);
+
+// psmisc prepends its kernel lines as it finds them (knfsd, mounts, swaps): swap, mount, knfsd, then ours.
+void order_kernel(Report& r);
+
+}  // namespace fuser

@@ -186,10 +186,15 @@ std::optional<uid_t> parse_status_uid(const std::string& text) {
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("Uid:", 0) != 0) continue;
-    std::istringstream fields(line.substr(4));
-    long uid = -1;
-    if (fields >> uid && uid >= 0) return static_cast<uid_t>(uid);
-    return std::nullopt;
+    // The kernel prints %u: a sign, a number past 32 bits or junk glued to it is no uid (a wrapped number
+    // would name another user).
+    std::size_t begin = line.find_first_not_of(" \t", 4);
+    if (begin == std::string::npos) return std::nullopt;
+    std::size_t end = std::min(line.find_first_of(" \t", begin), line.size());
+    std::uint32_t uid = 0;
+    auto [ptr, ec] = std::from_chars(line.data() + begin, line.data() + end, uid);
+    if (ec != std::errc() || ptr != line.data() + end) return std::nullopt;
+    return static_cast<uid_t>(uid);
   }
   return std::nullopt;
 }

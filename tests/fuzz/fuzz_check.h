@@ -1,0 +1,59 @@
+// What every fuzz target shares: a property check that stops the run with a message (libFuzzer saves the input
+// that broke it), and a reader of typed values from the fuzzer's bytes for the structured properties.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#define FUZZ_CHECK(cond)                                                                   \
+  do {                                                                                     \
+    if (!(cond)) {                                                                         \
+      std::fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                        \
+    }                                                                                      \
+  } while (0)
+
+namespace fuzz {
+
+// Takes fixed-size values from the front of the input and hands out the rest as text.
+class Bytes {
+ public:
+  Bytes(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+
+  template <typename T>
+  T take() {
+    T value{};
+    std::size_t n = size_ < sizeof value ? size_ : sizeof value;
+    std::memcpy(&value, data_, n);
+    data_ += n;
+    size_ -= n;
+    return value;
+  }
+
+  // Up to N bytes (N taken from the input when 0 is given: a length byte first).
+  std::string take_string(std::size_t n) {
+    if (n > size_) n = size_;
+    std::string out(reinterpret_cast<const char*>(data_), n);
+    data_ += n;
+    size_ -= n;
+    return out;
+  }
+  std::string take_short_string() { return take_string(take<std::uint8_t>()); }
+  std::string rest() { return take_string(size_); }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  const std::uint8_t* data_;
+  std::size_t size_;
+};
+
+inline std::string as_string(const std::uint8_t* data, std::size_t size) {
+  return std::string(reinterpret_cast<const char*>(data), size);
+}
+
+}  // namespace fuzz

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -75,26 +74,15 @@ std::optional<BlockDevice> read_one(const fs::path& dir, const std::string& name
 
 }  // namespace
 
-namespace {
-
-// One number exactly as the kernel prints it with %u: digits, no sign, blank or leading zero, no overflow.
-bool parse_kernel_unsigned(std::string_view text, unsigned& out) {
-  if (text.empty() || (text.size() > 1 && text[0] == '0')) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && ptr == text.data() + text.size();
-}
-
-}  // namespace
-
 std::optional<DeviceNumber> parse_device_number(const std::string& text) {
   // sscanf("%u") took " 8: 1", "+8:1" and "-1:0" (as 4294967295) and overflowed silently.
   std::string_view view = text;
   std::size_t colon = view.find(':');
-  DeviceNumber dev;
-  if (colon == std::string_view::npos || !parse_kernel_unsigned(view.substr(0, colon), dev.major) ||
-      !parse_kernel_unsigned(view.substr(colon + 1), dev.minor))
-    return std::nullopt;
-  return dev;
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto major = parse_kernel_u32(view.substr(0, colon));
+  auto minor = parse_kernel_u32(view.substr(colon + 1));
+  if (!major || !minor) return std::nullopt;
+  return DeviceNumber{*major, *minor};
 }
 
 std::string device_node_name(const std::string& sysfs_name) {

@@ -181,6 +181,14 @@ bool is_kernel_thread(const std::string& proc_root, pid_t pid) {
   return flags && (*flags & kPfKthread);
 }
 
+std::optional<std::uint32_t> parse_kernel_u32(std::string_view text) {
+  if (text.empty() || (text.size() > 1 && text[0] == '0')) return std::nullopt;
+  std::uint32_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 std::optional<uid_t> parse_status_uid(const std::string& text) {
   std::istringstream in(text);
   std::string line;
@@ -191,10 +199,9 @@ std::optional<uid_t> parse_status_uid(const std::string& text) {
     std::size_t begin = line.find_first_not_of(" \t", 4);
     if (begin == std::string::npos) return std::nullopt;
     std::size_t end = std::min(line.find_first_of(" \t", begin), line.size());
-    std::uint32_t uid = 0;
-    auto [ptr, ec] = std::from_chars(line.data() + begin, line.data() + end, uid);
-    if (ec != std::errc() || ptr != line.data() + end) return std::nullopt;
-    return static_cast<uid_t>(uid);
+    auto uid = parse_kernel_u32(std::string_view(line).substr(begin, end - begin));
+    if (!uid) return std::nullopt;
+    return static_cast<uid_t>(*uid);
   }
   return std::nullopt;
 }

@@ -46,6 +46,8 @@ TEST(ParseStatusUid, RejectsSignsJunkAndNumbersPast32Bits) {
   EXPECT_FALSE(parse_status_uid("Uid:\t+12\t0\t0\t0\n").has_value());
   EXPECT_FALSE(parse_status_uid("Uid:\t12abc\t0\t0\t0\n").has_value());
   EXPECT_FALSE(parse_status_uid("Uid:\t-5\t0\n").has_value());
+  EXPECT_FALSE(parse_status_uid("Uid:\t0000000000\t0\n").has_value());  // the fuzzer's: no leading zeros
+  EXPECT_EQ(parse_status_uid("Uid:\t0\t0\t0\t0\n"), 0u);
   EXPECT_EQ(parse_status_uid("Uid:\t4294967294\t0\t0\t0\n"), 4294967294u);
   EXPECT_EQ(parse_status_uid("Uid:  65534 65534 65534 65534\n"), 65534u);
 }

@@ -102,8 +102,9 @@ std::string parse_message(std::vector<std::string> args, int& code) {
 // no table), we should refuse the pair in either order, as util-linux refuses mutually exclusive options.
 TEST(ParseOptions, DetachedRefusesTableAndDfOptions) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"-s"}, "--fstab"},      {{"-F", "/etc/fstab"}, "--tab-file"}, {{"-k"}, "--kernel"},
-      {{"--kernel=listmount"}, "--kernel"}, {{"-m"}, "--mtab"},        {{"-D"}, "--df"},
+      {{"-s"}, "--fstab"},  {{"-F", "/etc/fstab"}, "--tab-file"},
+      {{"-k"}, "--kernel"}, {{"--kernel=listmount"}, "--kernel"},
+      {{"-m"}, "--mtab"},   {{"-D"}, "--df"},
   };
   for (const auto& [option, name] : cases) {
     for (bool detached_first : {true, false}) {

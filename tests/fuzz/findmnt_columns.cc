@@ -1,7 +1,7 @@
 // findmnt's -o/--output list (tools/findmnt/columns.cc parse_column_list, list_parse.cc parse_id_list:
-// util-linux's string_to_idarray). Properties: a list parses only into columns each named in it, in its order,
-// never more than util-linux's 54; a '+' list adds to what was there; any name list that parses is the list
-// joined back with ','; a failure says "unknown column: REST" for a REST that ends the list.
+// util-linux's string_to_idarray). Properties: a list parses only into columns each named in it, in its
+// order, never more than util-linux's 54; a '+' list adds to what was there; any name list that parses is the
+// list joined back with ','; a failure says "unknown column: REST" for a REST that ends the list.
 #include <vector>
 
 #include "columns.h"
@@ -18,7 +18,8 @@ void check_columns(const std::string& list) {
     if (!error->empty()) {
       FUZZ_CHECK(error->rfind("unknown column: ", 0) == 0);
       std::string rest = error->substr(16);
-      FUZZ_CHECK(list.size() >= rest.size() && list.compare(list.size() - rest.size(), rest.size(), rest) == 0);
+      FUZZ_CHECK(list.size() >= rest.size() &&
+                 list.compare(list.size() - rest.size(), rest.size(), rest) == 0);
     }
     return;
   }
@@ -38,12 +39,13 @@ void check_columns(const std::string& list) {
 
 void check_id_list(const std::string& list) {
   std::vector<std::string> names;
-  auto ids = findmnt::parse_id_list(list, 64, [&](std::string_view name, std::string_view rest) -> std::optional<int> {
-    FUZZ_CHECK(!name.empty());
-    FUZZ_CHECK(rest.substr(0, name.size()) == name);
-    names.emplace_back(name);
-    return static_cast<int>(names.size() - 1);
-  });
+  auto ids = findmnt::parse_id_list(list, 64,
+                                    [&](std::string_view name, std::string_view rest) -> std::optional<int> {
+                                      FUZZ_CHECK(!name.empty());
+                                      FUZZ_CHECK(rest.substr(0, name.size()) == name);
+                                      names.emplace_back(name);
+                                      return static_cast<int>(names.size() - 1);
+                                    });
   if (!ids) return;
   FUZZ_CHECK(ids->size() == names.size() && ids->size() <= 64);
   std::string joined;

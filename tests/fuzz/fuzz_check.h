@@ -1,6 +1,10 @@
-// What every fuzz target shares: a property check that stops the run with a message (libFuzzer saves the input
-// that broke it), and a reader of typed values from the fuzzer's bytes for the structured properties.
+// What every fuzz target shares: a property check that stops the run with a message (libFuzzer saves the
+// input that broke it), and a reader of typed values from the fuzzer's bytes for the structured properties.
 #pragma once
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -10,12 +14,12 @@
 #include <string>
 #include <string_view>
 
-#define FUZZ_CHECK(cond)                                                                   \
-  do {                                                                                     \
-    if (!(cond)) {                                                                         \
+#define FUZZ_CHECK(cond)                                                               \
+  do {                                                                                 \
+    if (!(cond)) {                                                                     \
       std::fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                        \
-    }                                                                                      \
+      std::abort();                                                                    \
+    }                                                                                  \
   } while (0)
 
 namespace fuzz {
@@ -51,6 +55,40 @@ class Bytes {
   const std::uint8_t* data_;
   std::size_t size_;
 };
+
+// An in-memory file: a reader that takes a path (read_attribute, libmount) reads it through /proc/self/fd.
+class MemFile {
+ public:
+  MemFile() : fd_(::memfd_create("fuzz", MFD_CLOEXEC)), path_("/proc/self/fd/" + std::to_string(fd_)) {}
+  ~MemFile() { ::close(fd_); }
+  MemFile(const MemFile&) = delete;
+  MemFile& operator=(const MemFile&) = delete;
+  // Replaces the content with TEXT; returns the path to read it by.
+  const std::string& write(const std::string& text) {
+    FUZZ_CHECK(::ftruncate(fd_, 0) == 0);
+    FUZZ_CHECK(::pwrite(fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size()));
+    return path_;
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+// A path as the kernel escapes it in mountinfo and /proc/swaps (seq_file_path with " \t\n\\"): \ooo octal.
+inline std::string kernel_escape(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\%03o", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 inline std::string as_string(const std::uint8_t* data, std::size_t size) {
   return std::string(reinterpret_cast<const char*>(data), size);

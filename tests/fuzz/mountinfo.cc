@@ -1,10 +1,7 @@
 // /proc/PID/mountinfo through our wrapper (kernel/procfs read_mountinfo: libmount parses). Any bytes: no
 // crash, a table or an error, never more mounts than lines. Structured: a table the kernel could print, with
-// any bytes in its paths (escaped as the kernel's show_mountinfo does: " \t\n\\"), comes back field for field.
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
+// any bytes in its paths (escaped as the kernel's show_mountinfo does: " \t\n\\"), comes back field for
+// field.
 #include <algorithm>
 #include <vector>
 
@@ -12,37 +9,6 @@
 #include "kernel/procfs.h"
 
 namespace {
-
-class MemFile {
- public:
-  MemFile() : fd_(::memfd_create("mountinfo", MFD_CLOEXEC)), path_("/proc/self/fd/" + std::to_string(fd_)) {}
-  ~MemFile() { ::close(fd_); }
-  MemFile(const MemFile&) = delete;
-  MemFile& operator=(const MemFile&) = delete;
-  const std::string& write(const std::string& text) {
-    FUZZ_CHECK(::ftruncate(fd_, 0) == 0);
-    FUZZ_CHECK(::pwrite(fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size()));
-    return path_;
-  }
-
- private:
-  int fd_;
-  std::string path_;
-};
-
-std::string kernel_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\%03o", static_cast<unsigned char>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 // A path as the kernel shows one: absolute, no NUL.
 std::string as_path(std::string bytes) {
@@ -60,7 +26,7 @@ std::string as_word(std::string bytes, const char* fallback) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static MemFile file;
+  static fuzz::MemFile file;
   const std::string text = fuzz::as_string(data, size);
   if (auto mounts = detach::read_mountinfo(file.write(text)))
     FUZZ_CHECK(mounts->size() <= static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
@@ -78,8 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     m.fstype = as_word(in.take_string(in.take<std::uint8_t>() & 15), "ext4");
     m.source = as_word(in.take_string(in.take<std::uint8_t>() & 31), "/dev/loop0");
     table += std::to_string(m.old_id) + " " + std::to_string(m.parent) + " " + m.dev.str() + " " +
-             kernel_escape(m.root) + " " + kernel_escape(m.target) + " rw,relatime shared:1 - " + m.fstype +
-             " " + m.source + " rw\n";
+             fuzz::kernel_escape(m.root) + " " + fuzz::kernel_escape(m.target) + " rw,relatime shared:1 - " +
+             m.fstype + " " + m.source + " rw\n";
     expected.push_back(std::move(m));
   }
   auto mounts = detach::read_mountinfo(file.write(table));

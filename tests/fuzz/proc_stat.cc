@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::Bytes in(data, size);
   auto flags = in.take<std::uint32_t>();  // task->flags is an unsigned int, printed %u
   std::string comm = in.take_string(64);  // 15 bytes from the kernel; longer here to stress the ')' search
-  std::string tail = in.rest();  // the kernel prints only numbers after the command: no ')'
+  std::string tail = in.rest();           // the kernel prints only numbers after the command: no ')'
   for (char& c : tail)
     if (c == ')') c = ' ';
   std::string stat = "4242 (" + comm + ") S 1 4242 4242 0 -1 " + std::to_string(flags) +

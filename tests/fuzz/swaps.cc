@@ -8,20 +8,6 @@
 
 namespace {
 
-std::string kernel_escape(const std::string& path) {
-  std::string out;
-  for (char c : path) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\%03o", static_cast<unsigned char>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // mm/swapfile.c swap_show(): the path padded to 40 columns, then the type and numbers, tab-separated.
 std::string swap_line(const std::string& escaped, bool is_file, unsigned size_kib) {
   std::string line = escaped;
@@ -36,7 +22,7 @@ std::string swap_line(const std::string& escaped, bool is_file, unsigned size_ki
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text = fuzz::as_string(data, size);
   for (const detach::SwapArea& area : detach::parse_swaps(text)) FUZZ_CHECK(!area.path.empty());
-  FUZZ_CHECK(detach::unescape_octal(kernel_escape(text)) == text);
+  FUZZ_CHECK(detach::unescape_octal(fuzz::kernel_escape(text)) == text);
 
   fuzz::Bytes in(data, size);
   std::string table = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
@@ -47,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (char& c : path)
       if (c == '\0') c = '0';  // a kernel path holds no NUL
     if (path.empty()) continue;
-    table += swap_line(kernel_escape(path), kind & 1, 65536);
+    table += swap_line(fuzz::kernel_escape(path), kind & 1, 65536);
     expected.emplace_back(path, kind & 1);
   }
   std::vector<detach::SwapArea> areas = detach::parse_swaps(table);

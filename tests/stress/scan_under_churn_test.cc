@@ -1,16 +1,16 @@
 // The scanners under load: for STRESS_SECONDS (60), 100 processes at a time fork, pin (cwd, fd for read or
 // write, a mapping; some fork a child that inherits the pins), and exit, while mounts of two loop filesystems
 // are attached, bind-mounted and lazily detached in a loop. Meanwhile `findmnt --detached -J` and
-// `mkfs-guard -J DEV` scan again and again. No scan may crash, hang (each is bounded) or print invalid JSON, and
-// every (pid, mount) pair a scan names for our filesystems must be one the test's own record says that pid held
-// at some point while the scan ran: each pinner writes the unique ids of the mounts it pins (statx of its cwd
-// and fds), and the times around its pins are taken before the first pin and after it was reaped.
+// `mkfs-guard -J DEV` scan again and again. No scan may crash, hang (each is bounded) or print invalid JSON,
+// and every (pid, mount) pair a scan names for our filesystems must be one the test's own record says that
+// pid held at some point while the scan ran: each pinner writes the unique ids of the mounts it pins (statx
+// of its cwd and fds), and the times around its pins are taken before the first pin and after it was reaped.
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <linux/close_range.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,8 +27,8 @@ namespace itest {
 namespace {
 
 constexpr unsigned kStatxMntIdUnique = 0x4000U;
-constexpr int kPinners = 100;       // alive at once
-constexpr int kMountSlots = 4;      // mount points per fs, reused round-robin
+constexpr int kPinners = 100;   // alive at once
+constexpr int kMountSlots = 4;  // mount points per fs, reused round-robin
 constexpr std::size_t kMaxRecords = 1 << 18;
 constexpr int kMaxPinsPerRecord = 4;
 
@@ -72,7 +72,8 @@ class Stress {
     for (int i = 0; i < 2; ++i) {
       // Files to open, on the fs itself: every mount of it shows them.
       Mount setup(fs_[i].device(), Slot(i, 'm', 0), "ext2");
-      for (int f = 0; f < 4; ++f) WriteFile(Slot(i, 'm', 0) + "/f" + std::to_string(f), std::string(8192, 'x'));
+      for (int f = 0; f < 4; ++f)
+        WriteFile(Slot(i, 'm', 0) + "/f" + std::to_string(f), std::string(8192, 'x'));
       setup.Unmount();
     }
   }
@@ -238,7 +239,8 @@ struct Report {
   std::string object;
 };
 
-// Every object in DOC that has a "pinners" array and a mount id (findmnt rows, mkfs-guard reasons at any depth).
+// Every object in DOC that has a "pinners" array and a mount id (findmnt rows, mkfs-guard reasons at any
+// depth).
 struct Pinned {
   pid_t pid;
   std::uint64_t mount;
@@ -250,7 +252,8 @@ void CollectPinned(const nlohmann::json& doc, const std::string& id_key, std::ve
     return;
   }
   if (!doc.is_object()) return;
-  // Only mounts: an "opened-by" reason (the device node held open: this test's own loop device fds) has no id.
+  // Only mounts: an "opened-by" reason (the device node held open: this test's own loop device fds) has no
+  // id.
   if (doc.contains("pinners") && doc["pinners"].is_array() && doc.contains(id_key)) {
     const std::uint64_t mount = UniqIdOf(nlohmann::json{{"uniq-id", doc.value(id_key, nlohmann::json())}});
     for (const nlohmann::json& p : doc["pinners"])
@@ -275,8 +278,8 @@ class ScanUnderChurn : public testing::Test {
   void SetUp() override { ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD"); }
 };
 
-// Given a minute of pinners and mounts coming and going, we should see every scan end in time with valid JSON,
-// and every pid named for one of our mounts be one that held that mount while the scan ran.
+// Given a minute of pinners and mounts coming and going, we should see every scan end in time with valid
+// JSON, and every pid named for one of our mounts be one that held that mount while the scan ran.
 TEST_F(ScanUnderChurn, EveryScanIsValidAndNamesOnlyRealPinners) {
   const char* seconds_env = std::getenv("STRESS_SECONDS");
   const auto duration = std::chrono::seconds(seconds_env ? std::atoi(seconds_env) : 60);
@@ -310,7 +313,8 @@ TEST_F(ScanUnderChurn, EveryScanIsValidAndNamesOnlyRealPinners) {
         CollectPinned(Reasons(*doc), "uniq-id", pinned);
       }
       with_pinners += !pinned.empty();
-      for (Pinned& p : pinned) reports.push_back({p.pid, p.mount, start, end, scanner.name, std::move(p.object)});
+      for (Pinned& p : pinned)
+        reports.push_back({p.pid, p.mount, start, end, scanner.name, std::move(p.object)});
     }
   }
   stress.Stop();
@@ -336,8 +340,9 @@ TEST_F(ScanUnderChurn, EveryScanIsValidAndNamesOnlyRealPinners) {
   // The load really ran: pinners came and went, and scans saw some of them pinning detached mounts.
   EXPECT_GT(used, static_cast<std::size_t>(kPinners));
   EXPECT_GT(with_pinners, 0) << "no scan of " << scans << " saw a pinner: the load did not pin";
-  std::printf("stress: %d scans (%d naming pinners), %zu pinner processes, %zu (pid, mount) reports checked\n",
-              scans, with_pinners, used, reports.size());
+  std::printf(
+      "stress: %d scans (%d naming pinners), %zu pinner processes, %zu (pid, mount) reports checked\n", scans,
+      with_pinners, used, reports.size());
 }
 
 }  // namespace

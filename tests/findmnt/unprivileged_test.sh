@@ -21,7 +21,9 @@ mount "$loop" "$work/mnt"
 chmod 777 "$work/mnt"
 (cd "$work/mnt" && exec sleep 300) & pids+=($!)
 root_pid=$!
-as_nobody bash -c "cd '$work/mnt' && exec sleep 300" & pids+=($!)
+# Not through as_nobody: its own subshell would leave the sleep a grandchild that the cleanup cannot end by pid.
+(cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "cd '$work/mnt' && exec sleep 300") &
+pids+=($!)
 nobody_pid=$!
 wait_for 10 bash -c "[ \"\$(readlink /proc/$root_pid/cwd)\" = '$work/mnt' ] && [ \"\$(readlink /proc/$nobody_pid/cwd)\" = '$work/mnt' ]"
 umount -l "$work/mnt"

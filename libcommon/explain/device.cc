@@ -1,9 +1,10 @@
 #include "explain/device.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
-#include "kernel/block.h"
+#include "model/device_name.h"
 
 namespace detach {
 namespace {
@@ -12,8 +13,11 @@ namespace {
 constexpr int kMaxDepth = 8;
 
 std::string node_path(const std::string& sysfs_name) {
-  return "/dev/" + device_node_name(sysfs_name);
+  return device_node_path(sysfs_name);
 }
+
+// The loop major: a loop device that sysfs does not list as bound has no backing file.
+constexpr unsigned kLoopMajor = 7;
 
 // What one question is about: a device and every filesystem on it.
 struct Target {
@@ -46,11 +50,19 @@ Target make_target(const Snapshot& snapshot, const std::string& device, DeviceNu
 }
 
 // A mount in another namespace is only actionable with who is in that namespace, or what keeps it alive.
+// Its owner is the unit of its first described task (by pid: a container's init, a service's main process).
 void add_namespace(const Snapshot& snapshot, Reason& r) {
   for (const Namespace& ns : snapshot.namespaces) {
     if (ns.inode != r.ns_inode) continue;
     r.ns_tasks = ns.tasks;
+    std::sort(r.ns_tasks.begin(), r.ns_tasks.end());
     r.ns_kept_alive_by = ns.kept_alive_by;
+    for (pid_t pid : r.ns_tasks) {
+      const Task* task = snapshot.task(pid);
+      if (task == nullptr || task->unit.empty()) continue;
+      r.ns_unit = task->unit;
+      break;
+    }
   }
 }
 
@@ -132,16 +144,35 @@ void add_loop_reasons(const Snapshot& snapshot, const Target& t, std::vector<Rea
     if (pin.kind == PinKind::LoopBacking && on_target_fs(snapshot, pin, t)) add(pin.holder, pin.path, false);
 }
 
+// Writers first: they are the reason; readers are a note. An access mode the scan could not read counts as
+// writing (better a word too many than a VM's disk overwritten).
 void add_open_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,
                       std::vector<Reason>& out) {
-  Reason r;
-  r.kind = ReasonKind::OpenedBy;
+  Reason writers, readers;
+  writers.kind = ReasonKind::OpenForWriting;
+  readers.kind = ReasonKind::OpenedBy;
   for (std::size_t i = 0; i < snapshot.pins.size(); ++i) {
     const Pin& pin = snapshot.pins[i];
-    if (pin.rdev == t.dev && !t.dev.anonymous() && (options.own_pid == 0 || pin.pid != options.own_pid))
-      r.pins.push_back(i);
+    if (pin.rdev != t.dev || t.dev.anonymous() || (options.own_pid != 0 && pin.pid == options.own_pid))
+      continue;
+    (pin.access == Access::Read ? readers : writers).pins.push_back(i);
   }
-  if (!r.pins.empty()) out.push_back(std::move(r));
+  if (!writers.pins.empty()) out.push_back(std::move(writers));
+  if (!readers.pins.empty()) out.push_back(std::move(readers));
+}
+
+// What a device-mapper uuid says the device is (dm's naming: "CRYPT-LUKS2-<uuid>-<name>", "LVM-<vg><lv>",
+// "mpath-<wwid>", "part1-mpath-..."); md arrays have a level.
+std::string holder_type(const BlockDevice& holder) {
+  const std::string& uuid = holder.dm_uuid;
+  if (uuid.starts_with("CRYPT-LUKS")) return "luks";
+  if (uuid.starts_with("CRYPT-")) return "dm-crypt";
+  if (uuid.starts_with("LVM-")) return "lvm";
+  if (uuid.starts_with("mpath-") || (uuid.starts_with("part") && uuid.find("-mpath-") != std::string::npos))
+    return "multipath";
+  if (!holder.dm_name.empty() || !uuid.empty()) return "device-mapper";
+  if (!holder.md_level.empty()) return "md";
+  return "";
 }
 
 std::vector<Reason> collect(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
@@ -158,6 +189,7 @@ void add_stacked_reasons(const Snapshot& snapshot, const Target& t, const Explai
     if (const BlockDevice* holder = snapshot.block_device(name)) {
       r.dm_name = holder->dm_name;
       r.md_level = holder->md_level;
+      r.holder_type = holder_type(*holder);
       r.nested = collect(snapshot, node_path(name), holder->dev, options, depth + 1);
     }
     out.push_back(std::move(r));
@@ -166,7 +198,7 @@ void add_stacked_reasons(const Snapshot& snapshot, const Target& t, const Explai
     const BlockDevice* part = snapshot.block_device(name);
     if (part == nullptr) continue;
     std::vector<Reason> nested = collect(snapshot, node_path(name), part->dev, options, depth + 1);
-    if (!holds_device(nested)) continue;  // a plain open of a partition does not claim the disk
+    if (!holds_device(nested, options.writers_block)) continue;  // a reader of a partition holds nothing
     Reason r;
     r.kind = ReasonKind::PartitionBusy;
     r.partition = node_path(name);
@@ -229,11 +261,51 @@ std::vector<Reason> unplaced_swap_files(const Snapshot& snapshot) {
   return out;
 }
 
+// Does this one reason hold the device? Readers and notes on what the device is do not.
+bool holds(const Reason& r, bool writers_block) {
+  switch (r.kind) {
+    case ReasonKind::OpenedBy:
+    case ReasonKind::UnboundLoop:
+    case ReasonKind::ZeroSize:
+      return false;
+    case ReasonKind::OpenForWriting:
+      return writers_block;
+    default:
+      return true;
+  }
+}
+
+// An unbound loop device, or any device of size 0, has nothing to put a filesystem on: mkfs would fail with
+// "Device size reported to be zero". (A bound loop device over an empty file is size 0 too, not unbound.)
+std::optional<Reason> empty_device_reason(const Snapshot& snapshot, DeviceNumber dev) {
+  const BlockDevice* bd = snapshot.block_device(dev);
+  if (bd == nullptr || !bd->size_sectors || *bd->size_sectors != 0) return std::nullopt;
+  auto loop = std::find_if(snapshot.loops.begin(), snapshot.loops.end(),
+                           [dev](const LoopDevice& l) { return l.dev == dev; });
+  Reason r;
+  r.kind = dev.major == kLoopMajor && loop == snapshot.loops.end() ? ReasonKind::UnboundLoop
+                                                                   : ReasonKind::ZeroSize;
+  if (loop != snapshot.loops.end()) r.file = loop->backing_file;  // bound over an empty file
+  return r;
+}
+
 }  // namespace
 
-bool holds_device(const std::vector<Reason>& reasons) {
+bool holds_device(const std::vector<Reason>& reasons, bool writers_block) {
   return std::any_of(reasons.begin(), reasons.end(),
-                     [](const Reason& r) { return r.kind != ReasonKind::OpenedBy; });
+                     [writers_block](const Reason& r) { return holds(r, writers_block); });
+}
+
+bool held_only_by_detached_mounts(const std::vector<Reason>& reasons) {
+  bool any = false;
+  for (const Reason& r : reasons) {
+    if (!holds(r, true)) continue;
+    if (r.kind == ReasonKind::PartitionBusy ? !held_only_by_detached_mounts(r.nested)
+                                            : r.kind != ReasonKind::DetachedPinned)
+      return false;
+    any = true;
+  }
+  return any;
 }
 
 const char* reason_kind_name(ReasonKind kind) {
@@ -252,29 +324,61 @@ const char* reason_kind_name(ReasonKind kind) {
       return "holder";
     case ReasonKind::PartitionBusy:
       return "partition";
+    case ReasonKind::OpenForWriting:
+      return "open-for-writing";
     case ReasonKind::OpenedBy:
       return "opened-by";
+    case ReasonKind::UnboundLoop:
+      return "unbound-loop";
+    case ReasonKind::ZeroSize:
+      return "zero-size";
     case ReasonKind::Unknown:
       break;
   }
   return "unknown";
 }
 
+const char* device_status_name(DeviceStatus status) {
+  switch (status) {
+    case DeviceStatus::Free:
+      return "free";
+    case DeviceStatus::Busy:
+      return "busy";
+    case DeviceStatus::Unusable:
+      return "unusable";
+    case DeviceStatus::Unchecked:
+      break;
+  }
+  return "unchecked";
+}
+
 DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
-                            bool claimed, const ExplainOptions& options) {
+                            Claim claim, const ExplainOptions& options) {
   DeviceReport report;
   report.device = device;
   report.dev = dev;
-  report.claimed = claimed;
+  report.claim = claim;
   report.reasons = collect(snapshot, device, dev, options, 0);
-  bool held = holds_device(report.reasons);
-  // A claim with nothing to show for it: a swap file on a detached fs is the usual culprit.
-  if (claimed && !held) {
+  bool held = holds_device(report.reasons, options.writers_block);
+  // A claim with nothing to show for it (a writer claims nothing): a swap file on a detached fs is the usual
+  // culprit.
+  if (claim == Claim::Claimed && !holds_device(report.reasons, false)) {
     std::vector<Reason> why = unplaced_swap_files(snapshot);
     if (why.empty()) why.push_back(unknown_reason(snapshot));
     report.reasons.insert(report.reasons.begin(), why.begin(), why.end());
+    held = true;
   }
-  report.busy = claimed || held;
+  std::optional<Reason> empty = empty_device_reason(snapshot, dev);
+  if (empty) report.reasons.insert(report.reasons.begin(), *empty);
+  if (held)
+    report.status = DeviceStatus::Busy;
+  else if (empty)
+    report.status = DeviceStatus::Unusable;
+  else if (claim == Claim::Unchecked)
+    report.status = DeviceStatus::Unchecked;
+  else
+    report.status = DeviceStatus::Free;
+  report.busy = report.status == DeviceStatus::Busy;
   return report;
 }
 

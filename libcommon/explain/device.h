@@ -19,14 +19,18 @@ enum class ReasonKind {
   SwapPartition,    // the device itself is an active swap area
   SwapFileOnFs,     // an active swap file lives on the device's filesystem
   LoopBackingFile,  // a loop device is backed by a file on the device's filesystem
-  Holder,           // a device stacked on it (sysfs holders/: device-mapper, md)
+  Holder,           // a device stacked on it (sysfs holders/: device-mapper, LUKS, LVM, md)
   PartitionBusy,    // a partition of this disk is busy (nested reasons say why)
-  OpenedBy,         // processes have the device node itself open
+  OpenForWriting,   // processes have the device node open for writing: no claim, yet mkfs would overwrite
+                    // what they write (a VM's raw disk, a dd)
+  OpenedBy,         // processes have the device node open for reading only: a note, not a reason
+  UnboundLoop,      // a loop device with no backing file: nothing to put a filesystem on
+  ZeroSize,         // a device of size 0 (an unset zram, a drive without a medium)
   Unknown,          // claimed, but nothing seen explains it (the scan may have missed it: see unseen)
 };
 
 // The JSON "kind": "mounted", "detached-mount", "swap-partition", "swap-file", "loop-backing", "holder",
-// "partition", "opened-by", "unknown".
+// "partition", "open-for-writing", "opened-by", "unbound-loop", "zero-size", "unknown".
 const char* reason_kind_name(ReasonKind kind);
 
 // One reason, as data. Which fields are set depends on kind (see the comments).
@@ -38,42 +42,73 @@ struct Reason {
   std::uint64_t ns_inode = 0;    // Mounted: namespace it is attached in
   bool other_namespace = false;  // Mounted: that namespace is not the caller's
   std::vector<pid_t> ns_tasks;   // Mounted in another namespace: the processes in it
+  std::string ns_unit;           // ... the systemd unit or container scope they run in ("docker-ab.scope")
   std::vector<std::string> ns_kept_alive_by;  // ... and, when none is, what keeps it alive ("nsfs mount /x")
-  std::vector<std::size_t> pins;    // indexes into Snapshot::pins: Mounted, DetachedPinned, OpenedBy
-  std::string file;                 // SwapFileOnFs, LoopBackingFile, SwapPartition: the path the kernel shows
-  std::string loop;                 // LoopBackingFile: "/dev/loop4"
-  bool backing_device = false;      // LoopBackingFile: the loop device is backed by the device itself
-  std::string holder;               // Holder: "dm-0", "md0"
-  std::string dm_name;              // Holder: device-mapper name
-  std::string md_level;             // Holder: md level ("raid1")
-  std::string partition;            // PartitionBusy: "/dev/loop3p1"
-  std::vector<Reason> nested;       // PartitionBusy, Holder: why the partition or holder is busy
+  std::vector<std::size_t> pins;  // indexes into Snapshot::pins: Mounted, DetachedPinned, OpenForWriting,
+                                  // OpenedBy
+  std::string file;               // SwapFileOnFs, LoopBackingFile, SwapPartition: the path the kernel shows
+  std::string loop;               // LoopBackingFile: "/dev/loop4"
+  bool backing_device = false;    // LoopBackingFile: the loop device is backed by the device itself
+  std::string holder;             // Holder: "dm-0", "md0"
+  std::string holder_type;        // Holder: "luks", "dm-crypt", "lvm", "multipath", "device-mapper", "md", ""
+  std::string dm_name;            // Holder: device-mapper name
+  std::string md_level;           // Holder: md level ("raid1")
+  std::string partition;          // PartitionBusy: "/dev/loop3p1"
+  std::vector<Reason> nested;     // PartitionBusy, Holder: why the partition or holder is busy
   std::vector<std::string> unseen;  // Unknown: what the scan could not see
   bool certain = true;              // false: a likely reason, not a proven one (a relative swap file)
 };
 
+// What the exclusive open (open O_EXCL, as mkfs does it) said.
+enum class Claim {
+  Free,       // it succeeded: nothing claims the device
+  Claimed,    // EBUSY: a filesystem, swap area, holder or other exclusive opener has it
+  Unchecked,  // it failed otherwise (EACCES, EPERM): the snapshot alone tells
+};
+
+enum class DeviceStatus {
+  Free,       // mkfs can use it
+  Busy,       // claimed, or held by a reason (a mount, a writer ...)
+  Unusable,   // nothing holds it, but there is nothing to format (unbound loop, size 0)
+  Unchecked,  // the claim could not be checked and nothing seen holds it
+};
+
+// "free", "busy", "unusable", "unchecked": the JSON "status".
+const char* device_status_name(DeviceStatus status);
+
 struct DeviceReport {
   std::string device;  // as the user named it: "/dev/loop3"
   DeviceNumber dev;
-  bool claimed = false;  // open(O_EXCL) failed with EBUSY
-  // Claimed, or some reason other than OpenedBy found: a plain (non-exclusive) open does not stop mkfs, so a
-  // device only open somewhere is free, and the openers are told as a warning.
-  bool busy = false;
+  Claim claim = Claim::Free;
+  std::string claim_error;  // Unchecked: why ("Permission denied")
+  DeviceStatus status = DeviceStatus::Free;
+  bool busy = false;  // status == Busy
   std::vector<Reason> reasons;
 };
 
 struct ExplainOptions {
   std::uint64_t own_ns_inode = 0;  // the caller's mount namespace; 0: unknown, never say "in namespace"
   pid_t own_pid = 0;               // the caller's own fds on the device are no reason
+  // A process with the device open for writing makes it busy; false (mkfs-guard --force): a note only.
+  bool writers_block = true;
   // Does a mount SOURCE name the device DEV? btrfs gives each superblock an anonymous st_dev, so the mount's
   // source is the only link to the device. Unset: SOURCE must equal the device path.
   std::function<bool(const std::string& source, DeviceNumber dev)> source_is_device;
 };
 
-// True when some reason holds the device: anything but a plain open.
-bool holds_device(const std::vector<Reason>& reasons);
+// True when some reason holds the device: anything but a plain open (for reading; for writing too when
+// WRITERS_BLOCK is false) or a note on what the device is.
+bool holds_device(const std::vector<Reason>& reasons, bool writers_block = true);
+
+// True when every reason that holds the device (partitions' included) is a lazily detached mount: the kind
+// of busy that ends by itself once its pinners go, so waiting (or ending those pinners) can free it.
+bool held_only_by_detached_mounts(const std::vector<Reason>& reasons);
 
 DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
-                            bool claimed, const ExplainOptions& options = {});
+                            Claim claim, const ExplainOptions& options = {});
+
+// What the check looked at, in words (mkfs-guard -v): the exclusive open, the namespaces, mounts and
+// processes scanned, swap areas, loop devices, the partitions and holders in sysfs.
+std::vector<std::string> checks_made(const Snapshot& snapshot, const DeviceReport& report);
 
 }  // namespace detach

@@ -27,6 +27,7 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
       out["namespace"] = r.ns_inode;
       out["other-namespace"] = r.other_namespace;
       if (r.other_namespace) {
+        out["namespace-unit"] = r.ns_unit.empty() ? json(nullptr) : json(r.ns_unit);
         out["namespace-tasks"] = r.ns_tasks;
         out["namespace-kept-alive-by"] = r.ns_kept_alive_by;
       }
@@ -54,6 +55,7 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
       break;
     case ReasonKind::Holder:
       out["holder"] = r.holder;
+      out["type"] = r.holder_type.empty() ? json(nullptr) : json(r.holder_type);
       out["name"] = r.dm_name.empty() ? json(nullptr) : json(r.dm_name);
       if (!r.md_level.empty()) out["md-level"] = r.md_level;
       out["reasons"] = reasons_json(snapshot, r.nested);
@@ -62,8 +64,14 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
       out["partition"] = r.partition;
       out["reasons"] = reasons_json(snapshot, r.nested);
       break;
+    case ReasonKind::OpenForWriting:
     case ReasonKind::OpenedBy:
       out["pinners"] = pinners_of(snapshot, r.pins);
+      break;
+    case ReasonKind::UnboundLoop:
+      break;
+    case ReasonKind::ZeroSize:
+      out["loop-backing-file"] = r.file.empty() ? json(nullptr) : json(r.file);
       break;
     case ReasonKind::Unknown:
       out["unseen"] = r.unseen;
@@ -84,11 +92,15 @@ json reasons_json(const Snapshot& snapshot, const std::vector<Reason>& reasons) 
 
 }  // namespace
 
-json to_json(const Snapshot& snapshot, const DeviceReport& report) {
+json to_json(const Snapshot& snapshot, const DeviceReport& report, bool with_checks) {
   json out = json::object();
   out["device"] = report.device;
   out["busy"] = report.busy;
+  out["status"] = device_status_name(report.status);
+  out["claimed"] = report.claim == Claim::Unchecked ? json(nullptr) : json(report.claim == Claim::Claimed);
+  if (report.claim == Claim::Unchecked) out["claim-error"] = report.claim_error;
   out["reasons"] = reasons_json(snapshot, report.reasons);
+  if (with_checks) out["checks"] = checks_made(snapshot, report);
   return out;
 }
 

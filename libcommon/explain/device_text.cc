@@ -62,6 +62,7 @@ std::string mounted_sentence(const Snapshot& snapshot, const std::vector<const R
     out += printable(mounts[i]->target);
     if (!mounts[i]->other_namespace) continue;
     out += " in mount namespace mnt:[" + std::to_string(mounts[i]->ns_inode) + "]";
+    if (!mounts[i]->ns_unit.empty()) out += " of " + printable(mounts[i]->ns_unit);
     out += namespace_users(snapshot, *mounts[i]);
   }
   return out;
@@ -85,11 +86,18 @@ std::string detached_sentence(const Snapshot& snapshot, const std::vector<const 
   return out + " and is still pinned by" + pins_text(snapshot, pins, "findmnt --detached");
 }
 
+// "it is held by dm-1 (LUKS crypt-home)", "it is a member of md0 (raid1)".
 std::string holder_sentence(const Reason& r) {
+  if (r.holder_type == "md" || (!r.md_level.empty() && r.dm_name.empty()))
+    return "it is a member of " + printable(r.holder) + " (" + printable(r.md_level) + ")";
+  static const std::pair<const char*, const char*> kWords[] = {
+      {"luks", "LUKS"}, {"dm-crypt", "dm-crypt"}, {"lvm", "LVM"}, {"multipath", "multipath"}};
+  std::string what = "device-mapper";
+  for (const auto& [type, word] : kWords)
+    if (r.holder_type == type) what = word;
   if (!r.dm_name.empty())
-    return "it is held by " + r.holder + " (device-mapper " + printable(r.dm_name) + ")";
-  if (!r.md_level.empty()) return "it is a member of " + r.holder + " (" + r.md_level + ")";
-  return "it is held by " + r.holder;
+    return "it is held by " + printable(r.holder) + " (" + what + " " + printable(r.dm_name) + ")";
+  return "it is held by " + printable(r.holder);
 }
 
 std::vector<std::string> reason_lines(const Snapshot& snapshot, const std::vector<Reason>& reasons);
@@ -131,8 +139,21 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
     case ReasonKind::PartitionBusy:
       add_with_nested(snapshot, "its partition " + printable(r.partition) + " is busy: ", r.nested, out);
       break;
+    case ReasonKind::OpenForWriting:
+      out.push_back("it is open for writing in" +
+                    pins_text(snapshot, snapshot.pins_at(r.pins), "mkfs-guard -J"));
+      break;
     case ReasonKind::OpenedBy:
-      out.push_back("it is open in" + pins_text(snapshot, snapshot.pins_at(r.pins), "mkfs-guard -J"));
+      out.push_back("it is open for reading in" +
+                    pins_text(snapshot, snapshot.pins_at(r.pins), "mkfs-guard -J"));
+      break;
+    case ReasonKind::UnboundLoop:
+      out.push_back("it is a loop device with no backing file (losetup binds one)");
+      break;
+    case ReasonKind::ZeroSize:
+      out.push_back(r.file.empty() ? "its size is 0 (an unset zram device, a drive without a medium)"
+                                   : "its size is 0: it is a loop device over " + printable(r.file) +
+                                         ", which is empty");
       break;
     case ReasonKind::Unknown:
       out.push_back(unknown_sentence());
@@ -171,15 +192,30 @@ std::vector<std::string> reason_lines(const Snapshot& snapshot, const std::vecto
 
 std::string render_text(const Snapshot& snapshot, const DeviceReport& report) {
   std::string device = printable(report.device);
-  if (!report.busy) {
-    // Plain opens do not stop mkfs, but whoever has the device open may not expect it to be overwritten.
-    std::string out = device + " is free: mkfs can use it\n";
-    for (const std::string& line : reason_lines(snapshot, report.reasons)) out += line + "\n";
-    return out;
-  }
   std::vector<std::string> lines = reason_lines(snapshot, report.reasons);
-  if (lines.empty()) lines.push_back(unknown_sentence());
-  std::string out = device + " is busy: " + lines.front() + "\n";
+  std::string first;
+  switch (report.status) {
+    case DeviceStatus::Free:
+      // Readers (and, with --force, writers) do not stop mkfs, but they may not expect the device rewritten.
+      lines.insert(lines.begin(), "mkfs can use it");
+      first = device + " is free: ";
+      break;
+    case DeviceStatus::Busy:
+      if (lines.empty()) lines.push_back(unknown_sentence());
+      first = device + " is busy: ";
+      break;
+    case DeviceStatus::Unusable:
+      first = device + " cannot be formatted: ";
+      break;
+    case DeviceStatus::Unchecked:
+      lines.insert(lines.begin(), "it could not be opened (" + printable(report.claim_error) +
+                                      "), and nothing this scan sees uses it");
+      first = device + " could not be checked: ";
+      break;
+  }
+  if (report.claim == Claim::Unchecked && report.status != DeviceStatus::Unchecked)
+    lines.push_back("(the claim was not checked: open: " + printable(report.claim_error) + ")");
+  std::string out = first + lines.front() + "\n";
   for (std::size_t i = 1; i < lines.size(); ++i) out += lines[i] + "\n";
   return out;
 }

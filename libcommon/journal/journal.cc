@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "base/file_write.h"
 #include "base/unique_fd.h"
 #include "kernel/procfs.h"
 
@@ -107,19 +108,6 @@ Result<std::string> read_all(int fd, const std::string& path) {
     if (n == 0) return out;
     out.append(buf, static_cast<std::size_t>(n));
   }
-}
-
-Status write_all(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno("write", path);
-    }
-    // Under the lock a short write (a signal, a full fs) can simply go on: no other writer runs meanwhile.
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return {};
 }
 
 Status require_regular(int fd, const std::string& path, struct stat& st) {
@@ -273,8 +261,7 @@ namespace {
 
 // Rewrites the journal held (and locked) by FD with the newest records of R's boot and R itself, through a
 // temp file renamed over it, so that readers only ever see the old or the new file whole.
-Status compact(int fd, const struct stat& held, const std::string& dir, const std::string& path,
-               const DetachRecord& r) {
+Status compact(int fd, const struct stat& held, const std::string& path, const DetachRecord& r) {
   std::string content;
   {
     std::string buf(static_cast<std::size_t>(held.st_size), '\0');
@@ -307,17 +294,7 @@ Status compact(int fd, const struct stat& held, const std::string& dir, const st
   }
   out += newest;
 
-  std::string tmp = dir + "/.journal.XXXXXX";
-  UniqueFd tmp_fd(::mkostemp(tmp.data(), O_CLOEXEC));
-  if (!tmp_fd) return fail_errno("mkostemp", tmp);
-  Status st = [&]() -> Status {
-    if (::fchmod(tmp_fd.get(), held.st_mode & 07777) != 0) return fail_errno("fchmod", tmp);
-    if (auto w = write_all(tmp_fd.get(), out, tmp); !w) return w;
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return fail_errno("rename", tmp);
-    return {};
-  }();
-  if (!st) ::unlink(tmp.c_str());
-  return st;
+  return replace_file(path, out, held.st_mode & 07777);
 }
 
 }  // namespace
@@ -334,7 +311,7 @@ Status DetachJournal::append(const DetachRecord& r) const {
   struct stat held {};
   if (::fstat(fd->get(), &held) != 0) return fail_errno("fstat", path_);
   // A failed rewrite (no room for the temp file) must not lose the record: append it and compact next time.
-  if (static_cast<std::size_t>(held.st_size) > kJournalMaxBytes && compact(fd->get(), held, dir_, path_, r))
+  if (static_cast<std::size_t>(held.st_size) > kJournalMaxBytes && compact(fd->get(), held, path_, r))
     return {};
   std::string line = format_journal_line(r);
   if (held.st_size > 0) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -59,6 +60,14 @@ std::string parent_disk(const fs::path& partition_link) {
   return ec ? std::string() : real.parent_path().filename().string();
 }
 
+// sysfs "size": decimal 512-byte sectors.
+std::optional<std::uint64_t> parse_sectors(const std::string& text) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 std::optional<BlockDevice> read_one(const fs::path& dir, const std::string& name) {
   std::optional<DeviceNumber> dev = parse_device_number(read_attribute(dir / "dev"));
   if (!dev) return std::nullopt;
@@ -68,7 +77,9 @@ std::optional<BlockDevice> read_one(const fs::path& dir, const std::string& name
   device.holders = list_names(dir / "holders");
   device.partitions = partitions_in(dir);
   device.dm_name = read_attribute(dir / "dm" / "name");
+  device.dm_uuid = read_attribute(dir / "dm" / "uuid");
   device.md_level = read_attribute(dir / "md" / "level");
+  device.size_sectors = parse_sectors(read_attribute(dir / "size"));
   return device;
 }
 
@@ -83,12 +94,6 @@ std::optional<DeviceNumber> parse_device_number(const std::string& text) {
   auto minor = parse_kernel_u32(view.substr(colon + 1));
   if (!major || !minor) return std::nullopt;
   return DeviceNumber{*major, *minor};
-}
-
-std::string device_node_name(const std::string& sysfs_name) {
-  std::string out = sysfs_name;
-  std::replace(out.begin(), out.end(), '!', '/');
-  return out;
 }
 
 std::vector<BlockDevice> read_block_devices(const std::string& sys_root) {
@@ -183,12 +188,34 @@ Result<DeviceNumber> block_device_number(const std::string& path) {
   return DeviceNumber::from_dev(st.st_rdev);
 }
 
-Result<bool> block_device_claimed(const std::string& path) {
-  // O_NONBLOCK: never wait for media (a CD drive) just to learn whether someone holds the device.
+Result<UniqueFd> claim_block_device(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC | O_NONBLOCK));
-  if (fd) return false;
-  if (errno == EBUSY) return true;
-  return fail_errno("open", path);
+  if (!fd) return fail_errno("open", path);
+  return fd;
+}
+
+Result<std::string> block_device_devname(const std::string& sys_root, DeviceNumber dev) {
+  const std::string uevent = sys_root + "/dev/block/" + dev.str() + "/uevent";
+  Result<std::string> text = read_file(uevent);
+  if (!text) return tl::unexpected<Error>(text.error());
+  constexpr std::string_view kKey = "DEVNAME=";
+  std::size_t at = 0;
+  while (at < text->size()) {
+    std::size_t end = text->find('\n', at);
+    if (end == std::string::npos) end = text->size();
+    std::string_view line(text->data() + at, end - at);
+    if (line.starts_with(kKey) && line.size() > kKey.size()) return std::string(line.substr(kKey.size()));
+    at = end + 1;
+  }
+  return fail(ENOENT, "read", uevent, "no DEVNAME");
+}
+
+Result<bool> block_device_claimed(const std::string& path) {
+  // O_NONBLOCK (in the claim): never wait for media (a CD drive) just to learn whether someone holds it.
+  Result<UniqueFd> claim = claim_block_device(path);
+  if (claim) return false;
+  if (claim.error().err == EBUSY) return true;
+  return tl::unexpected<Error>(claim.error());
 }
 
 }  // namespace detach

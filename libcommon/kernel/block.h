@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
+#include "model/device_name.h"
 #include "model/snapshot.h"
 
 namespace detach {
@@ -27,10 +29,15 @@ Result<DeviceNumber> block_device_number(const std::string& path);
 // Is the device claimed? open(O_EXCL) as mkfs does: true when EBUSY.
 Result<bool> block_device_claimed(const std::string& path);
 
+// Claims the device as mkfs does (open O_EXCL, read-only, close-on-exec) and keeps the claim while the fd
+// lives: nothing can mount or claim it meanwhile. EBUSY when it is claimed already.
+Result<UniqueFd> claim_block_device(const std::string& path);
+
+// The name devtmpfs gives device DEV ("loop3p1", "mapper/..." is not one: "dm-0"), from
+// SYS_ROOT/dev/block/MAJ:MIN/uevent DEVNAME; ENOENT when sysfs has no such device.
+Result<std::string> block_device_devname(const std::string& sys_root, DeviceNumber dev);
+
 // "8:1" (a sysfs dev attribute) -> 8:1; nullopt when malformed.
 std::optional<DeviceNumber> parse_device_number(const std::string& text);
-
-// sysfs spells a '/' in a device name as '!' ("cciss!c0d0" is /dev/cciss/c0d0): the name under /dev.
-std::string device_node_name(const std::string& sysfs_name);
 
 }  // namespace detach

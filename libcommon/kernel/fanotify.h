@@ -2,6 +2,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <vector>
 
 #include "base/result.h"
 #include "base/unique_fd.h"
@@ -16,9 +18,16 @@ class MountEventWatch {
   // Watches one more mount namespace (an nsfs fd). The mark lives on in the group; NS_FD may be closed after.
   Status watch_namespace(int ns_fd);
 
-  // Waits up to TIMEOUT for events and drains them: true when any came. Callers look at the mounts again
-  // rather than at the events, so an overflowed queue is just a change.
-  Result<bool> wait(std::chrono::milliseconds timeout);
+  // What came in one wait: whether anything did (an overflowed queue counts: callers look at the mounts again
+  // rather than trust the events), and the unique ids of mounts attached, so that a caller can ask about
+  // them at once, while they are still attached (a mount may be detached right after).
+  struct Events {
+    bool any = false;
+    std::vector<std::uint64_t> attached;
+  };
+
+  // Waits up to TIMEOUT for events and drains them.
+  Result<Events> wait(std::chrono::milliseconds timeout);
 
  private:
   explicit MountEventWatch(UniqueFd fd) : fd_(std::move(fd)) {}

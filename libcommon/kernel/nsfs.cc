@@ -77,16 +77,4 @@ std::uint64_t parse_mnt_ns_link(const std::string& text) {
   return (ec == std::errc() && ptr == end) ? inode : 0;
 }
 
-Result<MountNamespaceRef> task_mount_namespace(const std::string& proc_root, unsigned tid) {
-  const std::string path = proc_root + "/" + std::to_string(tid) + "/ns/mnt";
-  auto link = read_link(path);
-  if (!link) return tl::unexpected(link.error());
-  MountNamespaceRef ref;
-  ref.inode = parse_mnt_ns_link(*link);
-  if (ref.inode == 0) return fail(EINVAL, "readlink", path);
-  if (UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)); fd)
-    ref.id = mount_namespace_id(fd.get()).value_or(0);
-  return ref;
-}
-
 }  // namespace detach

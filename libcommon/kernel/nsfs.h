@@ -26,12 +26,4 @@ Result<std::uint64_t> mount_namespace_id(int ns_fd);
 // "mnt:[4026531841]" -> 4026531841; 0 when TEXT is not a mount namespace link.
 std::uint64_t parse_mnt_ns_link(const std::string& text);
 
-// The mount namespace task TID is in (/proc/TID/ns/mnt): its inode, and its id when the kernel has ids (6.10,
-// else 0).
-struct MountNamespaceRef {
-  std::uint64_t inode = 0;
-  std::uint64_t id = 0;
-};
-Result<MountNamespaceRef> task_mount_namespace(const std::string& proc_root, unsigned tid);
-
 }  // namespace detach

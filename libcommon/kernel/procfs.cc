@@ -254,4 +254,17 @@ Result<std::vector<Mount>> read_mountinfo(const std::string& path) {
   return mounts;
 }
 
+std::optional<std::uint64_t> parse_stat_start_time(const std::string& text) {
+  std::size_t close = text.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(text.substr(close + 1));
+  // After the command: state (3), ppid (4) ... starttime (22): 19 fields to skip, the 20th is it.
+  std::string field;
+  for (int i = 0; i < 19; ++i)
+    if (!(fields >> field)) return std::nullopt;
+  std::uint64_t start = 0;
+  if (!(fields >> start)) return std::nullopt;
+  return start;
+}
+
 }  // namespace detach

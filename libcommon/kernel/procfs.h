@@ -73,4 +73,8 @@ Result<std::vector<Mount>> read_mountinfo(const std::string& path);
 // Strips the trailing newline /proc adds to comm and similar one-line files.
 std::string chomp(std::string text);
 
+// /proc/PID/stat: the start time (field 22, clock ticks after boot), which tells a process from a later one
+// that got its pid. The command (field 2) may hold ')' and spaces: the fields are counted from the last ')'.
+std::optional<std::uint64_t> parse_stat_start_time(const std::string& text);
+
 }  // namespace detach

@@ -11,6 +11,13 @@
 
 namespace detach {
 
+// Which mount namespace a task is in: its inode ("mnt:[INODE]"), and its id when the kernel has ids (6.10,
+// else 0).
+struct MountNamespaceRef {
+  std::uint64_t inode = 0;
+  std::uint64_t id = 0;
+};
+
 struct Namespace {
   std::uint64_t id = 0;     // NS_GET_MNTNS_ID, 0 when the kernel has none
   std::uint64_t inode = 0;  // nsfs inode ("mnt:[4026531841]")

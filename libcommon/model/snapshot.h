@@ -43,7 +43,11 @@ struct BlockDevice {
   std::vector<std::string> partitions;
   std::string parent;    // whole disk of a partition
   std::string dm_name;   // device-mapper name (dm/name), when any
+  std::string dm_uuid;   // device-mapper uuid (dm/uuid): "CRYPT-LUKS2-...", "LVM-...", "mpath-..."
   std::string md_level;  // md level, when any
+  // Size in 512-byte sectors (sysfs size); nullopt when sysfs did not say. 0: an unbound loop device, an
+  // unset zram, a drive without a medium: nothing to put a filesystem on.
+  std::optional<std::uint64_t> size_sectors;
 };
 
 // A process whose /proc entries the scan was refused (EACCES, EPERM): its pins may be missing.

@@ -17,6 +17,7 @@ struct Task {
   std::string
       unit;  // systemd unit or container scope derived from the cgroup ("ssh.service", "docker-ab12.scope")
   std::uint64_t mnt_ns_inode = 0;
+  std::uint64_t start_time = 0;  // /proc/PID/stat starttime: a pid reused later has another; 0 unknown
 };
 
 // "ssh.service" from "/system.slice/ssh.service"; the last .service/.scope/.slice component wins.

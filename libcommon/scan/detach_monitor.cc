@@ -19,7 +19,7 @@ Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::mil
   options.journal_dir.clear();
   DetachMonitor monitor(std::move(options), poll_interval);
   if (monitor.options_.live && mode == Mode::Auto) {
-    if (auto watch = MountEventWatch::open()) monitor.watch_.emplace(std::move(*watch));
+    if (auto listener = AttachListener::start()) monitor.listener_ = std::move(*listener);
   }
   monitor.mark_new_namespaces();
   // The first picture: what is attached now, and what was detached before we started (not reported again).
@@ -31,12 +31,12 @@ Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::mil
 }
 
 void DetachMonitor::mark_new_namespaces() {
-  if (!watch_) return;
+  if (!listener_) return;
   auto handles = walk_mount_namespaces(options_.proc_root);
   if (!handles) return;
   for (const MountNamespaceHandle& handle : *handles) {
     if (watched_namespaces_.count(handle.id)) continue;
-    if (watch_->watch_namespace(handle.fd.get())) watched_namespaces_.insert(handle.id);
+    if (listener_->watch_namespace(handle.fd.get(), handle.id)) watched_namespaces_.insert(handle.id);
   }
 }
 
@@ -45,6 +45,10 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
   options.describe_detached = [this](const Mount& m) { return detached_.count(m.key) == 0; };
   auto snapshot = take_snapshot(options);
   if (!snapshot) return tl::unexpected(snapshot.error());
+  // Mounts described while the snapshot was taken may be detached in it already, or not in it at all yet
+  // (it listed the mounts before they came): the next snapshot needs them then.
+  std::vector<Mount> fresh = listener_ ? listener_->take_attached() : std::vector<Mount>{};
+  for (const Mount& m : fresh) attached_.emplace(m.key, m);
   sees_every_namespace_ = snapshot->gaps.namespaces_complete;
   std::set<MountKey> now_detached;
   for (const Mount* m : snapshot->detached_mounts()) {
@@ -80,8 +84,16 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
     if (m.attached) seen.emplace(key, m);
   for (MountKey key : detached_)
     if (auto before = attached_.find(key); before != attached_.end()) seen.insert(*before);
+  for (Mount& m : fresh)
+    if (!snapshot->mount(m.key)) seen.emplace(m.key, std::move(m));
   attached_ = std::move(seen);
   return {};
+}
+
+// Mounts the listener described at their attach: where a mount was, should it be detached before the next
+// snapshot sees it attached.
+void DetachMonitor::remember_attached(std::vector<Mount> mounts) {
+  for (Mount& m : mounts) attached_.emplace(m.key, std::move(m));
 }
 
 Result<std::vector<DetachEvent>> DetachMonitor::next(std::chrono::milliseconds timeout) {
@@ -92,11 +104,12 @@ Result<std::vector<DetachEvent>> DetachMonitor::next(std::chrono::milliseconds t
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (timeout.count() >= 0 && left.count() <= 0) break;
     auto step = timeout.count() < 0 ? poll_interval_ : std::min(left, poll_interval_);
-    if (watch_) {
-      auto changed = watch_->wait(step);
-      if (!changed) return tl::unexpected(changed.error());
+    if (listener_) {
+      const bool any = listener_->wait(step);
+      if (auto failed = listener_->failure()) return tl::unexpected(*failed);
+      remember_attached(listener_->take_attached());
       // A detached mount that is still pinned can only go away quietly: look again every interval anyway.
-      if (!*changed && detached_.empty()) continue;
+      if (!any && detached_.empty()) continue;
       mark_new_namespaces();
     } else {
       std::this_thread::sleep_for(step);

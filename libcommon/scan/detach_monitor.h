@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "base/result.h"
-#include "kernel/fanotify.h"
 #include "model/snapshot.h"
+#include "scan/attach_listener.h"
 #include "scan/scan.h"
 
 namespace detach {
@@ -37,7 +37,7 @@ class DetachMonitor {
   static Result<DetachMonitor> start(ScanOptions options, std::chrono::milliseconds poll_interval,
                                      Mode mode = Mode::Auto);
 
-  bool uses_fanotify() const { return watch_.has_value(); }
+  bool uses_fanotify() const { return listener_ != nullptr; }
   // False when the walk over every mount namespace was refused (not CAP_SYS_ADMIN): detaches in namespaces
   // this user cannot list go unseen.
   bool sees_every_namespace() const { return sees_every_namespace_; }
@@ -50,10 +50,11 @@ class DetachMonitor {
       : options_(std::move(options)), poll_interval_(poll_interval) {}
   Status refresh(std::vector<DetachEvent>& events);
   void mark_new_namespaces();
+  void remember_attached(std::vector<Mount> mounts);
 
   ScanOptions options_;
   std::chrono::milliseconds poll_interval_;
-  std::optional<MountEventWatch> watch_;
+  std::unique_ptr<AttachListener> listener_;
   std::set<std::uint64_t> watched_namespaces_;
   std::map<MountKey, Mount> attached_;  // last seen attached mounts: where a detached one used to be
   std::set<MountKey> detached_;         // detached mounts already reported

@@ -39,6 +39,33 @@ Result<DeviceNumber> resolve_block_device(const std::string& name) {
   return run_bounded_value<DeviceNumber>([&name] { return block_device_number(name); }, kOutsideDevLimit);
 }
 
+Result<DeviceNode> find_device_node(const std::string& name, const std::string& sys_root,
+                                    const std::string& dev_root) {
+  Result<DeviceNumber> dev =
+      !name.empty() && name[0] != '/' && !is_tag(name)
+          ? run_bounded_value<DeviceNumber>([&name] { return block_device_number(name); }, kOutsideDevLimit)
+          : resolve_block_device(name);
+  if (!dev) return tl::unexpected<Error>(dev.error());
+  DeviceNode out{name, *dev, {}};
+  // devtmpfs names every device; a node there never calls into another filesystem when opened.
+  if (Result<std::string> devname = block_device_devname(sys_root, *dev)) {
+    std::string node = dev_root + "/" + *devname;
+    Result<DeviceNumber> there = block_device_number(node);
+    if (there && *there == *dev) out.node = std::move(node);
+  }
+  if (out.node.empty() && name.starts_with(dev_root + "/")) out.node = name;
+  if (out.node.empty()) return fail(ENOENT, "find", name, "no node for " + dev->str() + " in " + dev_root);
+  return out;
+}
+
+Result<bool> device_claimed(const DeviceNode& device) {
+  return block_device_claimed(device.node);
+}
+
+Result<UniqueFd> claim_device(const DeviceNode& device) {
+  return claim_block_device(device.node);
+}
+
 bool names_device(const std::string& name, DeviceNumber dev) {
   Result<DeviceNumber> number = resolve_block_device(name);
   return number && *number == dev;

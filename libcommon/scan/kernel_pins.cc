@@ -1,4 +1,5 @@
-// Pins the kernel holds, that no /proc/PID scan sees: loop devices and swap files backed by a file on the fs.
+// Pins the kernel holds, that no /proc/PID scan sees: loop devices and swap files backed by a file on the fs;
+// and the block devices they and the explanations refer to.
 #include "kernel/block.h"
 #include "kernel/swaps.h"
 #include "scan/scan_state.h"
@@ -34,9 +35,12 @@ void add_swap_pins(Snapshot& snapshot) {
 
 }  // namespace
 
+void read_block_devices(ScanState& state) {
+  state.snapshot.block_devices = detach::read_block_devices(state.options.sys_root);
+}
+
 KernelFacts read_kernel_facts(const ScanOptions& options) {
   KernelFacts facts;
-  facts.block_devices = read_block_devices(options.sys_root);
   facts.loops = read_loop_devices(options.sys_root, options.dev_root, options.live, options.fs_call_timeout);
   facts.swaps = read_swaps(options.proc_root, options.live);
   return facts;
@@ -44,7 +48,6 @@ KernelFacts read_kernel_facts(const ScanOptions& options) {
 
 void add_kernel_pins(ScanState& state, KernelFacts facts) {
   Snapshot& snapshot = state.snapshot;
-  snapshot.block_devices = std::move(facts.block_devices);
   snapshot.loops = std::move(facts.loops);
   snapshot.swaps = std::move(facts.swaps);
   add_loop_pins(snapshot);

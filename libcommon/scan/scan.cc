@@ -1,9 +1,13 @@
 #include "scan/scan.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <set>
 #include <thread>
 
 #include "kernel/procfs.h"
+#include "scan/mount_namespace.h"
 #include "scan/scan_state.h"
 
 namespace detach {
@@ -33,15 +37,27 @@ void ScanState::note_denied(pid_t pid) {
 
 Result<Snapshot> take_snapshot(const ScanOptions& options) {
   Snapshot snapshot;
-  scan::ScanState state{options, snapshot, {},
-                        {},      0,        std::chrono::steady_clock::now() + options.fs_call_timeout};
+  // Mounts of the devices asked about, and of their partitions and holders, get pin details: the filter
+  // learns which mounts those are once namespaces and block devices are read, before the pin scan asks it.
+  std::set<MountKey> on_asked_devices;
+  ScanOptions effective = options;
+  if (!options.detail_devices.empty()) {
+    effective.detail_pins_of = [&on_asked_devices, asked = options.detail_pins_of](const Mount& m) {
+      return on_asked_devices.count(m.key) > 0 || (asked && asked(m));
+    };
+  }
+  scan::ScanState state{effective, snapshot, {},
+                        {},        0,        std::chrono::steady_clock::now() + options.fs_call_timeout};
   // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
   scan::list_tasks(state);
   scan::list_namespaces(state);
   if (snapshot.namespaces.empty()) return fail(ENOENT, "scan", options.proc_root, "no mount namespace found");
+  scan::read_block_devices(state);
+  if (!options.detail_devices.empty())
+    on_asked_devices = scan::mounts_on_stacked_devices(state, options.detail_devices);
   scan::learn_internal_mounts(state);
-  // sysfs, loop devices and swaps meanwhile, on a thread of their own: they wait on children more than they
-  // compute.
+  // Loop devices and swaps meanwhile, on a thread of their own: they wait on children more than they
+  // compute. (sysfs's block devices came first: the pin scan's filter needs them.)
   scan::KernelFacts facts;
   std::thread kernel([&facts, &options] { facts = scan::read_kernel_facts(options); });
   if (options.task_pins) scan::scan_task_pins(state);
@@ -55,6 +71,11 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   // Last: superblocks are derived from everything above.
   snapshot.build_superblocks();
   return snapshot;
+}
+
+std::uint64_t caller_mount_namespace(const std::string& proc_root) {
+  Result<MountNamespaceRef> ns = task_mount_namespace(proc_root, static_cast<unsigned>(::getpid()));
+  return ns ? ns->inode : 0;
 }
 
 }  // namespace detach

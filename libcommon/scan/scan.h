@@ -2,8 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "journal/journal.h"
@@ -32,6 +34,11 @@ struct ScanOptions {
   // detached mounts always get them. Unset: all. Details cost a syscall per pin, so tools that ask about one
   // device narrow this. Called from several threads at once: it must only read what it captures.
   std::function<bool(const Mount&)> detail_pins_of;
+  // Block devices a tool asks about: the mounts on them, on their partitions and on the devices stacked on
+  // them (sysfs holders/, recursively) get pin details too, whatever detail_pins_of says (a whole disk's
+  // partition mounted, a dm device over it). A mount is on a device by its MAJ:MIN, or for an anonymous one
+  // (btrfs) by a /dev source naming the device.
+  std::vector<DeviceNumber> detail_devices;
   // Also the path of every detailed fd (a readlink each; one row per pin wants them). Without it, like fds
   // of a task (consecutive numbers, one mount, one access mode) are kept as one range pin.
   bool fd_paths = false;
@@ -40,6 +47,9 @@ struct ScanOptions {
   bool skip_self = true;
   // How many threads scan /proc in parallel; 0: one per CPU (at most 8).
   unsigned workers = 0;
+  // Also describe (command, user, unit) the first few tasks of each namespace that lists a mount with pin
+  // details: who owns a copy of a mount there (a container, a service). Off: only pinners are described.
+  bool describe_namespace_tasks = false;
   // Which detached mounts to describe (source, fs type, options: sysfs, and blkid and statfs in children).
   // Unset: all. Those not described keep their ids and device only; a watcher that reported a mount already
   // does not need it again every second.
@@ -58,5 +68,8 @@ struct ScanOptions {
 };
 
 Result<Snapshot> take_snapshot(const ScanOptions& options);
+
+// The inode of the caller's mount namespace (PROC_ROOT/self/ns/mnt); 0 when it cannot be read.
+std::uint64_t caller_mount_namespace(const std::string& proc_root = "/proc");
 
 }  // namespace detach

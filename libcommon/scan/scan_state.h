@@ -64,10 +64,17 @@ void add_kernel_held_mounts(ScanState& state);
 // Former mount point, namespace and time of detached mounts, from the journal of this boot's detaches.
 void join_detach_journal(ScanState& state);
 
-// Loop devices, swap areas and block devices, read without the rest of the scan (so they can be read while
-// the tasks are scanned: a loop device backed by a file on a dead FUSE server costs its bound meanwhile).
+// Block devices from sysfs: names, numbers, holders, partitions, sizes. Read before the pin scan, so that
+// the mounts of stacked devices can be known first.
+void read_block_devices(ScanState& state);
+
+// The attached mounts on DEVICES, on their partitions and on what is stacked on them (holders, recursively).
+std::set<MountKey> mounts_on_stacked_devices(const ScanState& state,
+                                             const std::vector<DeviceNumber>& devices);
+
+// Loop devices and swap areas, read without the rest of the scan (so they can be read while the tasks are
+// scanned: a loop device backed by a file on a dead FUSE server costs its bound meanwhile).
 struct KernelFacts {
-  std::vector<BlockDevice> block_devices;
   std::vector<LoopDevice> loops;
   std::vector<SwapArea> swaps;
 };

@@ -44,6 +44,7 @@ Task read_task(const ScanState& state, pid_t pid, UserNames& users) {
       task.user = users.of(*uid);
     }
   }
+  if (auto stat = read_file(dir + "/stat")) task.start_time = parse_stat_start_time(*stat).value_or(0);
   if (auto cgroup = read_file(dir + "/cgroup")) {
     task.cgroup = parse_cgroup(*cgroup);
     task.unit = unit_from_cgroup(task.cgroup);
@@ -62,12 +63,33 @@ bool shown(const Snapshot& snapshot, const Pin& pin) {
   return m != nullptr && !m->attached;
 }
 
+// Enough tasks of a namespace to tell who owns it (its unit, a command or two to recognise).
+constexpr std::size_t kTasksPerNamespace = 4;
+
+// The first tasks (by pid) of each namespace that lists a mount with pin details.
+void add_namespace_tasks(const ScanState& state, std::set<pid_t>& pids) {
+  const Snapshot& snapshot = state.snapshot;
+  const auto& detailed = state.options.detail_pins_of;
+  for (const Namespace& ns : snapshot.namespaces) {
+    bool asked = std::any_of(ns.mounts.begin(), ns.mounts.end(), [&](MountKey key) {
+      const Mount* m = snapshot.mount(key);
+      return m != nullptr && (!detailed || detailed(*m));
+    });
+    if (!asked) continue;
+    std::vector<pid_t> tasks = ns.tasks;
+    std::sort(tasks.begin(), tasks.end());
+    if (tasks.size() > kTasksPerNamespace) tasks.resize(kTasksPerNamespace);
+    pids.insert(tasks.begin(), tasks.end());
+  }
+}
+
 }  // namespace
 
 void describe_tasks(ScanState& state) {
   std::set<pid_t> pids;
   for (const Pin& pin : state.snapshot.pins)
     if (is_task_pin(pin.kind) && shown(state.snapshot, pin)) pids.insert(pin.pid);
+  if (state.options.describe_namespace_tasks) add_namespace_tasks(state, pids);
   UserNames users;
   for (pid_t pid : pids) state.snapshot.tasks[pid] = read_task(state, pid, users);
 }

@@ -6,14 +6,17 @@ name normalised) and the exit code exactly. Fixture tab files are written at tes
 (\\040 and \\012 escapes, tabs, very long lines, 10,000 entries, missing fields, garbage lines). Output is TAP,
 so meson counts every invocation as a case.
 
-usage: differential.py OURS REFERENCE
+usage: differential.py OURS REFERENCE VERSION
+
+VERSION is detach-utils' release: our --version line is util-linux's with " (detach-utils VERSION)" added, the
+one difference the comparison expects.
 """
 import os
 import subprocess
 import sys
 import tempfile
 
-OURS, REF = sys.argv[1], sys.argv[2]
+OURS, REF, VERSION = sys.argv[1], sys.argv[2], sys.argv[3]
 LIVE = "#live"  # marks a case on the live mount table
 
 # Lines our --help adds for options and columns util-linux 2.38 lacks; everything else must match.
@@ -184,6 +187,14 @@ def run(binary, args, env):
     return p.stdout, err, p.returncode
 
 
+def with_our_version(ref):
+    """REF's result as ours should be: a --version line names our release after util-linux's."""
+    out = ref[0]
+    if out.startswith(b"findmnt from util-linux ") and out.endswith(b"\n") and out.count(b"\n") == 1:
+        out = out[:-1] + b" (detach-utils " + VERSION.encode() + b")\n"
+    return (out,) + ref[1:]
+
+
 def filter_help(text):
     return b"\n".join(l for l in text.split(b"\n") if not any(x.encode() in l for x in HELP_EXTENSIONS))
 
@@ -197,11 +208,11 @@ def main():
         for n, (args, env) in enumerate(all_cases, 1):
             live = args.startswith(LIVE)
             args = args[len(LIVE):].strip() if live else args
-            ours, ref = run(OURS, args, env), run(REF, args, env)
+            ours, ref = run(OURS, args, env), with_our_version(run(REF, args, env))
             # The mount table may have changed between the runs, and -D prints the sizes of the real filesystems
             # at a fixture's targets, which change while anything writes: once more.
             if (live or "-D" in args.split()) and ours != ref:
-                ours, ref = run(OURS, args, env), run(REF, args, env)
+                ours, ref = run(OURS, args, env), with_our_version(run(REF, args, env))
             if ours[0].startswith(b"\nUsage:\n"):
                 ours = (filter_help(ours[0]),) + ours[1:]
             label = (" ".join("%s=%s" % kv for kv in env.items()) + " findmnt " + args.replace(d + "/", "")).strip()

@@ -2,6 +2,7 @@
 // a partition and a disk, a device-mapper device over a partition, a bound loop device with a hostile backing
 // path.
 #include "kernel/block.h"
+#include "model/device_name.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -90,6 +91,21 @@ TEST(ReadLoopDevices, BackingFileKeepsHostileBytes) {
   EXPECT_EQ(loops[0].backing_file, "/srv/my disk\nimage\xff.img");
   EXPECT_TRUE(loops[0].autoclear);
   EXPECT_EQ(loops[0].backing_dev, DeviceNumber{});  // not live: no ioctl
+}
+
+// Given the holders fixture, we should read each device's size and device-mapper uuid, and the name devtmpfs
+// gives it.
+TEST(ReadBlockDevices, SizesAndDeviceMapperUuids) {
+  const std::string holders = std::string(FIXTURES_DIR) + "/sysfs/holders";
+  std::vector<BlockDevice> devices = read_block_devices(holders);
+  EXPECT_EQ(Find(devices, "sdc").size_sectors, std::optional<std::uint64_t>(2097152));
+  EXPECT_EQ(Find(devices, "zram0").size_sectors, std::optional<std::uint64_t>(0));
+  EXPECT_EQ(Find(devices, "dm-1").dm_uuid.rfind("CRYPT-LUKS2-", 0), 0u);
+  EXPECT_EQ(Find(devices, "dm-1").holders, (std::vector<std::string>{"dm-2"}));
+  EXPECT_EQ(block_device_devname(holders, {8, 33}).value_or(""), "sdc1");
+  EXPECT_FALSE(block_device_devname(holders, {8, 99}).has_value());
+  // The stacked fixture has no size attributes: unknown, not 0.
+  EXPECT_FALSE(Find(read_block_devices(kStacked), "sda").size_sectors.has_value());
 }
 
 TEST(ParseDeviceNumber, AcceptsOnlyMajorColonMinor) {

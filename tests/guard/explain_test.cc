@@ -6,6 +6,7 @@
 #include "explain/device.h"
 #include "explain/device_text.h"
 #include "kernel/block.h"
+#include "model/device_name.h"
 
 namespace detach {
 namespace {
@@ -62,7 +63,7 @@ class Explain : public ::testing::Test {
   }
   DeviceReport Ask(const std::string& device, DeviceNumber dev, bool claimed = true) {
     snapshot_.build_superblocks();
-    return explain_device(snapshot_, device, dev, claimed, options_);
+    return explain_device(snapshot_, device, dev, claimed ? Claim::Claimed : Claim::Free, options_);
   }
   std::string Text(const DeviceReport& report) { return render_text(snapshot_, report); }
 
@@ -87,7 +88,8 @@ TEST_F(Explain, LazyUmountPinnedByCwdAndFdIsExplained) {
 
 TEST_F(Explain, LazyUmountAsJson) {
   AddSeed();
-  json expected = json::parse(R"json({"device":"/dev/loop3","busy":true,"reasons":[
+  json expected =
+      json::parse(R"json({"device":"/dev/loop3","busy":true,"status":"busy","claimed":true,"reasons":[
     {"kind":"detached-mount","fstype":"ext2","id":null,"uniq-id":100,"former-target":null,"pinners":[
       {"kind":"process","pid":1234,"tid":null,"command":"sleep","user":"root","unit":"session-1.scope",
        "how":"cwd","pins":[{"kind":"cwd","path":null}]},
@@ -121,8 +123,10 @@ TEST_F(Explain, FreeDeviceSaysMkfsCanUseIt) {
   EXPECT_FALSE(report.busy);
   EXPECT_TRUE(report.reasons.empty());
   EXPECT_EQ(Text(report), "/dev/loop3 is free: mkfs can use it\n");
-  EXPECT_EQ(to_json(snapshot_, report),
-            json::parse(R"json({"device":"/dev/loop3","busy":false,"reasons":[]})json"));
+  EXPECT_EQ(
+      to_json(snapshot_, report),
+      json::parse(
+          R"json({"device":"/dev/loop3","busy":false,"status":"free","claimed":false,"reasons":[]})json"));
 }
 
 // Given mounts in our namespace and another, we should list both and name only the other namespace.
@@ -158,11 +162,11 @@ TEST_F(Explain, ForeignNamespaceNamesItsProcessesOrWhatKeepsIt) {
   DeviceReport report = Ask("/dev/loop3", kLoop3);
   EXPECT_EQ(
       Text(report),
-      "/dev/loop3 is busy: it is mounted at /srv/y in mount namespace mnt:[4026532290] (processes in it: "
-      "1234 (sleep), 99), /srv/z in mount namespace mnt:[4026532291] (no process in it; kept alive by "
-      "nsfs mount /run/ns/keep)\n");
+      "/dev/loop3 is busy: it is mounted at /srv/y in mount namespace mnt:[4026532290] of session-1.scope "
+      "(processes in it: 99, 1234 (sleep)), /srv/z in mount namespace mnt:[4026532291] (no process in it; "
+      "kept alive by nsfs mount /run/ns/keep)\n");
   json reasons = to_json(snapshot_, report)["reasons"];
-  EXPECT_EQ(reasons[0]["namespace-tasks"], json::parse("[1234, 99]"));
+  EXPECT_EQ(reasons[0]["namespace-tasks"], json::parse("[99, 1234]"));  // in pid order
   EXPECT_EQ(reasons[1]["namespace-kept-alive-by"], json::parse(R"json(["nsfs mount /run/ns/keep"])json"));
 }
 
@@ -191,7 +195,7 @@ TEST_F(Explain, DetachedMountIsFoundThroughItsSuperblockDevice) {
   snapshot_.build_superblocks();
   for (Superblock& sb : snapshot_.superblocks)
     if (sb.dev == DeviceNumber{0, 50}) sb.device = "/dev/loop3";
-  DeviceReport report = explain_device(snapshot_, "/dev/loop3", kLoop3, true, options_);
+  DeviceReport report = explain_device(snapshot_, "/dev/loop3", kLoop3, Claim::Claimed, options_);
   ASSERT_EQ(report.reasons.size(), 1u);
   EXPECT_EQ(report.reasons[0].kind, ReasonKind::DetachedPinned);
 }
@@ -279,17 +283,143 @@ TEST_F(ExplainStacked, PartitionsOfADisk) {
   EXPECT_EQ(partition["reasons"][0]["kind"], "holder");
 }
 
-// Given a process with the device node itself open, we should name it (and never ourselves).
-TEST_F(Explain, ProcessWithTheDeviceNodeOpenDoesNotMakeItBusy) {
+// Given a process with the device node open for writing (a VM's raw disk), we should call the device busy and
+// name it (and never ourselves): no claim stops mkfs, but mkfs would overwrite what it writes.
+TEST_F(Explain, ProcessWritingToTheDeviceNodeMakesItBusy) {
   AddTask(777, "qemu");
   AddPin(PinKind::Fd, 1, 777, 5, Access::ReadWrite).rdev = kLoop3;
-  AddPin(PinKind::Fd, 1, 4242, 3, Access::Read).rdev = kLoop3;
+  AddPin(PinKind::Fd, 1, 4242, 3, Access::Write).rdev = kLoop3;
   options_.own_pid = 4242;
+  DeviceReport report = Ask("/dev/loop3", kLoop3, false);
+  EXPECT_TRUE(report.busy);
+  EXPECT_EQ(report.status, DeviceStatus::Busy);
+  EXPECT_EQ(Text(report), "/dev/loop3 is busy: it is open for writing in: 777 (qemu) fd 5 (read/write)\n");
+  json reason = to_json(snapshot_, report)["reasons"][0];
+  EXPECT_EQ(reason["kind"], "open-for-writing");
+  EXPECT_EQ(reason["pinners"][0]["pid"], 777);
+}
+
+// Given the same with --force (writers do not block), we should call it free and still name the writer.
+TEST_F(Explain, ForcedWriterIsANote) {
+  AddTask(777, "qemu");
+  AddPin(PinKind::Fd, 1, 777, 5, Access::ReadWrite).rdev = kLoop3;
+  options_.writers_block = false;
   DeviceReport report = Ask("/dev/loop3", kLoop3, false);
   EXPECT_FALSE(report.busy);
   EXPECT_EQ(Text(report),
-            "/dev/loop3 is free: mkfs can use it\nit is open in: 777 (qemu) fd 5 (read/write)\n");
+            "/dev/loop3 is free: mkfs can use it\nit is open for writing in: 777 (qemu) fd 5 (read/write)\n");
+}
+
+// Given a process with the device node open for reading only (a backup), we should call it free, with a note.
+TEST_F(Explain, ReaderOfTheDeviceNodeIsANote) {
+  AddTask(778, "dd");
+  AddPin(PinKind::Fd, 1, 778, 0, Access::Read).rdev = kLoop3;
+  DeviceReport report = Ask("/dev/loop3", kLoop3, false);
+  EXPECT_FALSE(report.busy);
+  EXPECT_EQ(report.status, DeviceStatus::Free);
+  EXPECT_EQ(Text(report),
+            "/dev/loop3 is free: mkfs can use it\nit is open for reading in: 778 (dd) fd 0 (read)\n");
   EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["kind"], "opened-by");
+}
+
+// Given a reader of a partition only, we should not call the whole disk busy.
+TEST_F(Explain, ReaderOfAPartitionLeavesTheDiskFree) {
+  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {"loop3p1"}, "", "", "", "", 2048});
+  snapshot_.block_devices.push_back(BlockDevice{"loop3p1", {259, 9}, {}, {}, "loop3", "", "", "", 1024});
+  AddPin(PinKind::Fd, 1, 1234, 4, Access::Read).rdev = {259, 9};
+  EXPECT_FALSE(Ask("/dev/loop3", kLoop3, false).busy);
+}
+
+// Given an unbound loop device (size 0, not in the bound list), we should say what it is, not "free".
+TEST_F(Explain, UnboundLoopDeviceCannotBeFormatted) {
+  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {}, "", "", "", "", 0});
+  DeviceReport report = Ask("/dev/loop3", kLoop3, false);
+  EXPECT_EQ(report.status, DeviceStatus::Unusable);
+  EXPECT_FALSE(report.busy);
+  EXPECT_EQ(Text(report),
+            "/dev/loop3 cannot be formatted: it is a loop device with no backing file (losetup binds one)\n");
+  json doc = to_json(snapshot_, report);
+  EXPECT_EQ(doc["status"], "unusable");
+  EXPECT_EQ(doc["reasons"][0]["kind"], "unbound-loop");
+}
+
+// Given a device of size 0 that is no loop device (an unset zram), or a loop device over an empty file, we
+// should say its size is 0.
+TEST_F(Explain, ZeroSizeDeviceCannotBeFormatted) {
+  snapshot_.block_devices.push_back(BlockDevice{"zram0", {252, 0}, {}, {}, "", "", "", "", 0});
+  EXPECT_EQ(
+      Text(Ask("/dev/zram0", {252, 0}, false)),
+      "/dev/zram0 cannot be formatted: its size is 0 (an unset zram device, a drive without a medium)\n");
+  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {}, "", "", "", "", 0});
+  snapshot_.loops.push_back(LoopDevice{"loop3", kLoop3, "/srv/empty.img", {}, 0, false});
+  EXPECT_EQ(
+      Text(Ask("/dev/loop3", kLoop3, false)),
+      "/dev/loop3 cannot be formatted: its size is 0: it is a loop device over /srv/empty.img, which is "
+      "empty\n");
+}
+
+// Given a device that may not be opened (EACCES) but that the snapshot shows mounted, we should explain it
+// from the snapshot and say the claim was not checked; with nothing seen, that it could not be checked.
+TEST_F(Explain, UncheckedClaimIsExplainedFromTheSnapshot) {
+  AddMount(10, kLoop3, "/mnt/x", "ext4", "/dev/loop3", true);
+  snapshot_.build_superblocks();
+  DeviceReport report = explain_device(snapshot_, "/dev/loop3", kLoop3, Claim::Unchecked, options_);
+  report.claim_error = "Permission denied";
+  EXPECT_EQ(report.status, DeviceStatus::Busy);
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it is mounted at /mnt/x\n(the claim was not checked: open: Permission denied)\n");
+  DeviceReport nothing = explain_device(snapshot_, "/dev/loop4", {7, 4}, Claim::Unchecked, options_);
+  nothing.claim_error = "Permission denied";
+  EXPECT_EQ(nothing.status, DeviceStatus::Unchecked);
+  EXPECT_EQ(Text(nothing),
+            "/dev/loop4 could not be checked: it could not be opened (Permission denied), and "
+            "nothing this scan sees uses it\n");
+  json doc = to_json(snapshot_, nothing);
+  EXPECT_EQ(doc["claimed"], nullptr);
+  EXPECT_EQ(doc["claim-error"], "Permission denied");
+}
+
+// Given a copy in another namespace whose processes run in a container scope, we should name the scope.
+TEST_F(Explain, ForeignNamespaceNamesTheUnitThatOwnsIt) {
+  AddMount(11, kLoop3, "/srv/y", "ext4", "/dev/loop3", true, kOtherNs);
+  AddTask(900, "containerd-shim");
+  snapshot_.tasks[900].unit = "docker-4f2a.scope";
+  Namespace& ns = snapshot_.namespaces.emplace_back();
+  ns.inode = kOtherNs;
+  ns.tasks = {901, 900};
+  DeviceReport report = Ask("/dev/loop3", kLoop3);
+  EXPECT_EQ(Text(report),
+            "/dev/loop3 is busy: it is mounted at /srv/y in mount namespace mnt:[4026532290] of "
+            "docker-4f2a.scope (processes in it: 900 (containerd-shim), 901)\n");
+  EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["namespace-unit"], "docker-4f2a.scope");
+}
+
+// Given a detached mount (or a disk whose partition holds one), we should say waiting can free it; given an
+// attached mount too, that it cannot.
+TEST_F(Explain, OnlyDetachedMountsCanBeWaitedFor) {
+  AddSeed();
+  EXPECT_TRUE(held_only_by_detached_mounts(Ask("/dev/loop3", kLoop3).reasons));
+  Reason partition;
+  partition.kind = ReasonKind::PartitionBusy;
+  partition.nested = Ask("/dev/loop3", kLoop3).reasons;
+  EXPECT_TRUE(held_only_by_detached_mounts({partition}));
+  AddMount(10, kLoop3, "/mnt/x", "ext2", "/dev/loop3", true);
+  EXPECT_FALSE(held_only_by_detached_mounts(Ask("/dev/loop3", kLoop3).reasons));
+  EXPECT_FALSE(held_only_by_detached_mounts({}));
+}
+
+// Given a check, we should list what it looked at (-v).
+TEST_F(Explain, ChecksMadeNameTheClaimAndWhatWasScanned) {
+  snapshot_.block_devices.push_back(
+      BlockDevice{"loop3", kLoop3, {"dm-0"}, {"loop3p1"}, "", "", "", "", 2048});
+  Namespace& ns = snapshot_.namespaces.emplace_back();
+  ns.tasks = {1, 2, 3};
+  std::vector<std::string> checks = checks_made(snapshot_, Ask("/dev/loop3", kLoop3, false));
+  ASSERT_EQ(checks.size(), 5u);
+  EXPECT_EQ(checks[0], "exclusive open of /dev/loop3 (as mkfs does it): succeeded, nothing claims it");
+  EXPECT_EQ(checks[1], "mount namespaces: 1 (0 mounts, 3 processes)");
+  EXPECT_EQ(checks[4], "sysfs loop3: partitions loop3p1; holders dm-0; size 2048 sectors");
 }
 
 // Given a claimed device that is only seen open, we should not blame the plain opener for the claim.
@@ -302,7 +432,7 @@ TEST_F(Explain, ClaimedAndOpenSaysTheClaimIsUnexplained) {
   EXPECT_EQ(
       Text(report),
       "/dev/loop3 is busy: it is claimed, but no mount, swap area, loop device, holder or open file explains "
-      "it\nit is open in: 777 (qemu) fd 5 (read/write)\n");
+      "it\nit is open for writing in: 777 (qemu) fd 5 (read/write)\n");
 }
 
 // Given a claim nothing explains, we should say so and list what the scan could not see.
@@ -400,6 +530,36 @@ TEST_F(Explain, ManyPinnersAreCountedWithWhereToSeeThemAll) {
       << text;
 }
 
+// The holders fixture: LUKS (dm-1) over sdc1, LVM (dm-2) over it, multipath (dm-3) over sdd, md1 over sde.
+class ExplainHolders : public Explain {
+ protected:
+  ExplainHolders() {
+    snapshot_.block_devices = read_block_devices(std::string(FIXTURES_DIR) + "/sysfs/holders");
+    snapshot_.mounts.clear();
+  }
+};
+
+// Given LVM on LUKS on a partition, mounted, we should name each layer by what it is, nested.
+TEST_F(ExplainHolders, LuksAndLvmLayersAreNamed) {
+  AddMount(1, {254, 2}, "/home", "ext4", "/dev/mapper/vg-home", true);
+  DeviceReport report = Ask("/dev/sdc", {8, 32});
+  EXPECT_EQ(
+      Text(report),
+      "/dev/sdc is busy: its partition /dev/sdc1 is busy: it is held by dm-1 (LUKS crypt-home), which is "
+      "busy: it is held by dm-2 (LVM vg-home), which is busy: it is mounted at /home\n");
+  json luks = to_json(snapshot_, report)["reasons"][0]["reasons"][0];
+  EXPECT_EQ(luks["type"], "luks");
+  EXPECT_EQ(luks["name"], "crypt-home");
+  EXPECT_EQ(luks["reasons"][0]["type"], "lvm");
+}
+
+// Given a multipath map and an md array, we should name them so.
+TEST_F(ExplainHolders, MultipathAndMdHolders) {
+  EXPECT_EQ(Text(Ask("/dev/sdd", {8, 48})), "/dev/sdd is busy: it is held by dm-3 (multipath mpatha)\n");
+  EXPECT_EQ(Text(Ask("/dev/sde", {8, 64})), "/dev/sde is busy: it is a member of md1 (raid5)\n");
+  EXPECT_EQ(to_json(snapshot_, Ask("/dev/sde", {8, 64}))["reasons"][0]["type"], "md");
+}
+
 TEST(ReasonKindName, EveryKindHasItsJsonName) {
   EXPECT_STREQ(reason_kind_name(ReasonKind::Mounted), "mounted");
   EXPECT_STREQ(reason_kind_name(ReasonKind::DetachedPinned), "detached-mount");
@@ -408,7 +568,10 @@ TEST(ReasonKindName, EveryKindHasItsJsonName) {
   EXPECT_STREQ(reason_kind_name(ReasonKind::LoopBackingFile), "loop-backing");
   EXPECT_STREQ(reason_kind_name(ReasonKind::Holder), "holder");
   EXPECT_STREQ(reason_kind_name(ReasonKind::PartitionBusy), "partition");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::OpenForWriting), "open-for-writing");
   EXPECT_STREQ(reason_kind_name(ReasonKind::OpenedBy), "opened-by");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::UnboundLoop), "unbound-loop");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::ZeroSize), "zero-size");
   EXPECT_STREQ(reason_kind_name(ReasonKind::Unknown), "unknown");
 }
 

@@ -1,11 +1,12 @@
 // mkfs-guard's command line and exit codes: each row of the table, and each way to get the line wrong.
+#include <signal.h>
+
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "exit_codes.h"
-#include "guard.h"
 #include "options.h"
 
 namespace detach::guard {
@@ -19,20 +20,28 @@ ParsedCommandLine Parse(std::vector<std::string> args) {
   return parse_command_line(static_cast<int>(args.size()), argv.data());
 }
 
-TEST(ExitCode, EveryOutcomeHasItsCode) {
-  EXPECT_EQ(exit_code(Outcome::Free), 0);
-  EXPECT_EQ(exit_code(Outcome::Busy), 1);
-  EXPECT_EQ(exit_code(Outcome::Usage), 2);
-  EXPECT_EQ(exit_code(Outcome::Error), 4);
+TEST(ExitCode, EveryOutcomeHasItsCodeInEachMode) {
+  EXPECT_EQ(exit_code(Outcome::Free, false), 0);
+  EXPECT_EQ(exit_code(Outcome::Busy, false), 1);
+  EXPECT_EQ(exit_code(Outcome::Usage, false), 2);
+  EXPECT_EQ(exit_code(Outcome::Error, false), 4);
+  // Running a mkfs, nothing of ours may look like mkfs's own failure (1).
+  EXPECT_EQ(exit_code(Outcome::Busy, true), 124);
+  EXPECT_EQ(exit_code(Outcome::Usage, true), 125);
+  EXPECT_EQ(exit_code(Outcome::Error, true), 125);
+  EXPECT_EQ(exit_code(Outcome::ExecFailed, true), 126);
+  EXPECT_EQ(exit_code(Outcome::NotFound, true), 127);
 }
 
-TEST(ParseCommandLine, DeviceWithFlags) {
-  ParsedCommandLine parsed = Parse({"-J", "/dev/sdb"});
+TEST(ParseCommandLine, SeveralDevicesWithFlags) {
+  ParsedCommandLine parsed = Parse({"-Jv", "/dev/sdb", "/dev/sdc", "--force"});
   ASSERT_TRUE(parsed.options.has_value());
   EXPECT_TRUE(parsed.options->json);
+  EXPECT_TRUE(parsed.options->verbose);
+  EXPECT_TRUE(parsed.options->force);
   EXPECT_FALSE(parsed.options->quiet);
-  EXPECT_EQ(parsed.options->device, "/dev/sdb");
-  EXPECT_TRUE(parsed.options->command.empty());
+  EXPECT_EQ(parsed.options->devices, (std::vector<std::string>{"/dev/sdb", "/dev/sdc"}));
+  EXPECT_FALSE(parsed.options->wrapping());
 }
 
 // Given a command after --, we should leave its options alone (-q here is mkfs's, not ours).
@@ -40,36 +49,62 @@ TEST(ParseCommandLine, CommandAfterSeparatorKeepsItsOwnOptions) {
   ParsedCommandLine parsed = Parse({"-q", "--", "mkfs.ext4", "-q", "-L", "data", "/dev/sdb"});
   ASSERT_TRUE(parsed.options.has_value());
   EXPECT_TRUE(parsed.options->quiet);
-  EXPECT_EQ(parsed.options->device, "");
+  EXPECT_TRUE(parsed.options->devices.empty());
   EXPECT_EQ(parsed.options->command, (std::vector<std::string>{"mkfs.ext4", "-q", "-L", "data", "/dev/sdb"}));
 }
 
-TEST(ParseCommandLine, UsageErrorsExitTwo) {
+// Given --wait and --kill with and without values (only with '=', as getopt's optional arguments), we
+// should take them; a device after --wait stays a device.
+TEST(ParseCommandLine, WaitAndKillTakeOptionalValues) {
+  ParsedCommandLine plain = Parse({"--wait", "/dev/sdb"});
+  ASSERT_TRUE(plain.options.has_value());
+  EXPECT_TRUE(plain.options->wait);
+  EXPECT_FALSE(plain.options->wait_limit.has_value());
+  EXPECT_EQ(plain.options->devices, (std::vector<std::string>{"/dev/sdb"}));
+  EXPECT_FALSE(plain.options->kill_signal.has_value());
+
+  ParsedCommandLine valued = Parse({"--wait=30", "--kill=KILL", "-y", "--", "mkfs.xfs", "/dev/sdb"});
+  ASSERT_TRUE(valued.options.has_value());
+  EXPECT_EQ(valued.options->wait_limit, std::chrono::seconds(30));
+  EXPECT_EQ(valued.options->kill_signal, SIGKILL);
+  EXPECT_TRUE(valued.options->yes);
+
+  ParsedCommandLine term = Parse({"--kill", "/dev/sdb"});
+  ASSERT_TRUE(term.options.has_value());
+  EXPECT_EQ(term.options->kill_signal, SIGTERM);
+}
+
+TEST(ParseSignal, NamesAndNumbers) {
+  EXPECT_EQ(parse_signal("TERM"), SIGTERM);
+  EXPECT_EQ(parse_signal("sigint"), SIGINT);
+  EXPECT_EQ(parse_signal("9"), SIGKILL);
+  EXPECT_FALSE(parse_signal("0").has_value());
+  EXPECT_FALSE(parse_signal("BOGUS").has_value());
+  EXPECT_FALSE(parse_signal("").has_value());
+}
+
+TEST(ParseCommandLine, UsageErrorsExitTwoCheckingAndOneTwentyFiveWrapping) {
   EXPECT_EQ(Parse({}).exit_code, 2);
   EXPECT_EQ(Parse({"--bogus", "/dev/sdb"}).exit_code, 2);
-  EXPECT_EQ(Parse({"/dev/sdb", "--"}).exit_code, 2);
-  EXPECT_EQ(Parse({"/dev/sdb", "--", "mkfs.ext4", "/dev/sdb"}).exit_code, 2);
+  EXPECT_EQ(Parse({"-x", "/dev/sdb"}).exit_code, 2);
+  EXPECT_EQ(Parse({"/dev/sdb", "--"}).exit_code, 125);
+  EXPECT_EQ(Parse({"/dev/sdb", "--", "mkfs.ext4", "/dev/sdb"}).exit_code, 125);
   EXPECT_EQ(Parse({"-J", "-q", "/dev/sdb"}).exit_code, 2);
+  EXPECT_EQ(Parse({"--wait=soon", "/dev/sdb"}).exit_code, 2);
+  EXPECT_EQ(Parse({"--kill=NOPE", "--", "mkfs.ext4", "/dev/sdb"}).exit_code, 125);
   EXPECT_FALSE(Parse({}).options.has_value());
 }
 
 TEST(ParseCommandLine, HelpAndVersionExitZero) {
   testing::internal::CaptureStdout();
   ParsedCommandLine help = Parse({"--help"});
-  ParsedCommandLine version = Parse({"--version"});
+  ParsedCommandLine version = Parse({"-V"});
   std::string out = testing::internal::GetCapturedStdout();
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_FALSE(help.options.has_value());
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_NE(out.find("mkfs-guard from detach-utils"), std::string::npos) << out;
+  EXPECT_NE(out.find("mkfs-guard (detach-utils "), std::string::npos) << out;
   EXPECT_NE(out.find("Exit status"), std::string::npos) << out;
-}
-
-// Given a mkfs command, we should check the last argument that is a block device (a size may follow it).
-TEST(DeviceInCommand, LastBlockDeviceArgument) {
-  EXPECT_FALSE(device_in_command({"mkfs.ext4", "-L", "x", "/nonexistent"}).has_value());
-  EXPECT_FALSE(device_in_command({"mkfs.ext4", "/dev/null"}).has_value());  // a character device
-  EXPECT_FALSE(device_in_command({}).has_value());
 }
 
 }  // namespace

@@ -147,6 +147,32 @@ TEST_F(DeadFuseDaemon, MkfsGuardOnAnUnrelatedDeviceFinishes) {
   EXPECT_THAT(guard.out, ::testing::Not(::testing::HasSubstr("fuse-hello"))) << guard.Describe();
 }
 
+// Given a path on the stopped FUSE fs as the device, we should see mkfs-guard give up on it within 10 s (its
+// lookup is bounded) with a one-line error, not hang in stat.
+TEST_F(DeadFuseDaemon, MkfsGuardOnAPathOnTheDeadFsFinishes) {
+  const RunResult guard = RunCommand({MkfsGuard(), dir_.path() + "/fuse/hello"}, 30s);
+  EXPECT_FALSE(guard.timed_out) << guard.Describe();
+  EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
+  EXPECT_EQ(guard.exit_code, 2) << guard.Describe();
+  EXPECT_EQ(guard.err,
+            "mkfs-guard: cannot look up " + dir_.path() + "/fuse/hello: its filesystem does not answer\n")
+      << guard.Describe();
+}
+
+// Given mkfs -d DIR with DIR on the stopped FUSE fs and a busy device, we should see the wrapper finish
+// within 10 s (DIR is no device: never looked at) and run nothing.
+TEST_F(DeadFuseDaemon, MkfsGuardWrapperWithADirectoryOnTheDeadFsFinishes) {
+  unrelated_->MountAt();
+  const RunResult guard = RunCommand(
+      {MkfsGuard(), "--", "mkfs.ext4", "-q", "-d", dir_.path() + "/fuse", unrelated_->device()}, 30s);
+  EXPECT_FALSE(guard.timed_out) << guard.Describe();
+  EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
+  EXPECT_EQ(guard.exit_code, 124) << guard.Describe();
+  EXPECT_THAT(FirstLine(guard.out),
+              ::testing::StartsWith(unrelated_->device() + " is busy: it is mounted at "))
+      << guard.Describe();
+}
+
 // Given the FUSE mount lazily detached while its daemon is stopped, we should see findmnt --detached finish
 // within 10 s and list it with the pinner's cwd and fd (its fs type may stay unknown: asking the fs would
 // hang).
@@ -189,6 +215,53 @@ TEST_F(DeadFuseDaemon, SeveralDeadDetachedMountsCostOneBound) {
        at = listing.run.err.find("could not be probed", at + 1))
     ++unprobed;
   EXPECT_EQ(unprobed, 6u) << listing.run.Describe();
+}
+
+// Reads a whole file; empty when it cannot be read.
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Given a watcher whose every snapshot is slow (a loop device backed by a file on the dead FUSE fs costs each
+// snapshot its 2 s bound), and a filesystem mounted, pinned and lazily unmounted within that time, we should
+// still see the detach reported with its former mount point: the mount is described as its attach is told.
+TEST_F(DeadFuseDaemon, WatcherKeepsTheFormerMountPointOfAQuickDetach) {
+  const std::string out = dir_.path() + "/poll.out";
+  ChildProcess watcher = ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    OpenAsFdOrFail(ready, out, O_WRONLY | O_CREAT | O_TRUNC, 1);
+    // A watcher with stdin or stderr closed would hand those numbers to the first files it opens.
+    OpenAsFdOrFail(ready, "/dev/null", O_RDONLY, 0);
+    OpenAsFdOrFail(ready, out + ".err", O_WRONLY | O_CREAT | O_TRUNC, 2);
+    const std::string findmnt = Findmnt();
+    execl(findmnt.c_str(), "findmnt", "--detached", "--poll", "-w", "20000", "-r", "-n", "-o",
+          "ACTION,TARGET", static_cast<char*>(nullptr));
+    ready.Fail("exec " + findmnt);
+  });
+  const std::string fds = "/proc/" + std::to_string(watcher.pid()) + "/fd";
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        for (int fd = 3; fd < 16; ++fd) {
+          char target[64] = {};
+          if (readlink((fds + "/" + std::to_string(fd)).c_str(), target, sizeof target - 1) > 0 &&
+              std::string(target) == "anon_inode:[fanotify]")
+            return true;
+        }
+        return false;
+      },
+      10s))
+      << "the watcher opened no fanotify group";
+  LoopFs quick("ext2", 16, true, "quick");
+  ChildProcess pinner = SpawnSleepWithCwd(quick.mountpoint());
+  // Well within the watcher's 2 s snapshot, but time for its listener thread on a loaded machine.
+  std::this_thread::sleep_for(300ms);
+  quick.mount().Detach();
+  const std::string expected = "detach " + quick.mountpoint() + "\n";
+  EXPECT_TRUE(WaitUntil([&] { return Slurp(out).find(expected) != std::string::npos; }, 15s))
+      << "watcher output:\n"
+      << Slurp(out);
 }
 
 }  // namespace

@@ -135,14 +135,15 @@ void WriteFile(const std::string& path, const std::string& content) {
 
 // ---- LoopDevice ----
 
-LoopDevice::LoopDevice(const std::string& backing_file, bool read_only) {
+LoopDevice::LoopDevice(const std::string& backing_file, bool read_only, bool partscan) {
   UniqueFd backing(open(backing_file.c_str(), (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC));
   if (backing.get() < 0) Throw("open " + backing_file);
   UniqueFd control(open("/dev/loop-control", O_RDWR | O_CLOEXEC));
   if (control.get() < 0) Throw("open /dev/loop-control");
   loop_config config{};
   config.fd = static_cast<__u32>(backing.get());
-  config.info.lo_flags = LO_FLAGS_AUTOCLEAR | (read_only ? LO_FLAGS_READ_ONLY : 0);
+  config.info.lo_flags =
+      LO_FLAGS_AUTOCLEAR | (read_only ? LO_FLAGS_READ_ONLY : 0) | (partscan ? LO_FLAGS_PARTSCAN : 0);
   // Another process may take the free device between GET_FREE and CONFIGURE: retry with the next one.
   for (int attempt = 0; attempt < kLoopRetries; ++attempt) {
     const int number = ioctl(control.get(), LOOP_CTL_GET_FREE);
@@ -151,7 +152,10 @@ LoopDevice::LoopDevice(const std::string& backing_file, bool read_only) {
     UniqueFd dev(open(path.c_str(), O_RDWR | O_CLOEXEC));
     if (dev.get() < 0) Throw("open " + path);
     if (ioctl(dev.get(), LOOP_CONFIGURE, &config) == 0) {
-      fd_ = std::move(dev);
+      // Kept open read-only (autoclear would free the device at the last close): mkfs-guard counts a
+      // process that has a device open for writing as a reason it is busy; a reader is only a note.
+      fd_.reset(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (fd_.get() < 0) Throw("open " + path);
       number_ = number;
       path_ = path;
       return;
@@ -184,6 +188,8 @@ std::vector<std::string> MkfsArgv(const std::string& fstype, const std::string& 
 }
 
 }  // namespace
+
+BlankLoop::BlankLoop(int megabytes) : image_(MakeImageIn(dir_, megabytes)), loop_(image_) {}
 
 LoopFs::LoopFs(const std::string& fstype, int megabytes, bool mount_now, const std::string& mount_name)
     : fstype_(fstype), mount_name_(mount_name), image_(MakeImageIn(dir_, megabytes)), loop_(image_) {
@@ -447,6 +453,56 @@ RunResult RunCommand(const std::vector<std::string>& argv, std::chrono::millisec
   }
   result.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  if (!result.timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
+}
+
+AsyncCommand::AsyncCommand(const std::vector<std::string>& argv) {
+  int out[2];
+  int err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) Throw("pipe2");
+  out_.reset(out[0]);
+  err_.reset(err[0]);
+  UniqueFd out_write(out[1]), err_write(err[1]);
+  start_ = std::chrono::steady_clock::now();
+  pid_ = fork();
+  if (pid_ < 0) Throw("fork");
+  if (pid_ == 0) ExecInChild(argv, out[1], err[1]);
+}
+
+AsyncCommand::~AsyncCommand() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+bool AsyncCommand::WaitForStderr(const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (result_.err.find(text) == std::string::npos) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd pfd{err_.get(), POLLIN, 0};
+    if (left.count() <= 0 || poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return false;
+    char buf[4096];
+    const ssize_t n = read(err_.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    result_.err.append(buf, static_cast<size_t>(n));
+  }
+  return true;
+}
+
+RunResult AsyncCommand::Finish(std::chrono::milliseconds timeout) {
+  RunResult result = result_;
+  result.timed_out = !Drain(out_.get(), err_.get(), result, std::chrono::steady_clock::now() + timeout);
+  if (result.timed_out) kill(pid_, SIGKILL);
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  result.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
   if (!result.timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   return result;
 }

@@ -86,11 +86,12 @@ void MakeImage(const std::string& path, int megabytes);
 void WriteFile(const std::string& path, const std::string& content);
 
 // A loop device on `backing_file`, configured with LO_FLAGS_AUTOCLEAR: it frees itself when the last user
-// (our fd, a mount) goes, also if this process dies.
+// (our fd, a mount) goes, also if this process dies. Our fd is read-only: mkfs-guard notes it as a reader.
 class LoopDevice {
  public:
   // READ_ONLY: the backing file is opened read-only and the device is read-only (LO_FLAGS_READ_ONLY).
-  explicit LoopDevice(const std::string& backing_file, bool read_only = false);
+  // PARTSCAN: the kernel reads the partition table (losetup -P): /dev/loopNpM appear.
+  explicit LoopDevice(const std::string& backing_file, bool read_only = false, bool partscan = false);
   LoopDevice(const LoopDevice&) = delete;
   LoopDevice& operator=(const LoopDevice&) = delete;
   const std::string& path() const { return path_; }  // "/dev/loopN"
@@ -101,6 +102,19 @@ class LoopDevice {
   UniqueFd fd_;
   int number_ = -1;
   std::string path_;
+};
+
+// A blank loop device: TEMP/disk.img of `megabytes` (sparse, nothing on it) on a LoopDevice.
+class BlankLoop {
+ public:
+  explicit BlankLoop(int megabytes = 64);
+  const TempDir& dir() const { return dir_; }
+  const std::string& path() const { return loop_.path(); }  // "/dev/loopN"
+
+ private:
+  TempDir dir_;
+  std::string image_;
+  LoopDevice loop_;
 };
 
 // A mount this test made; on destruction it is lazily unmounted if `target` still is that very mount.
@@ -220,6 +234,27 @@ struct RunResult {
 RunResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 60s);
 // Runs a setup command (mkfs, mkswap, btrfs) and throws when it fails.
 void RunOrThrow(const std::vector<std::string>& argv);
+
+// A command running while the test goes on (mkfs-guard --wait, waiting for what the test does next): its
+// output is read as it comes. Killed (SIGKILL) and reaped on destruction if it is still running.
+class AsyncCommand {
+ public:
+  explicit AsyncCommand(const std::vector<std::string>& argv);
+  AsyncCommand(const AsyncCommand&) = delete;
+  AsyncCommand& operator=(const AsyncCommand&) = delete;
+  ~AsyncCommand();
+  pid_t pid() const { return pid_; }
+  // Reads stderr until it holds TEXT (true) or TIMEOUT passes or it ends (false).
+  bool WaitForStderr(const std::string& text, std::chrono::milliseconds timeout = 30s);
+  // Waits for the exit (SIGKILL at TIMEOUT) and returns everything it printed.
+  RunResult Finish(std::chrono::milliseconds timeout = 60s);
+
+ private:
+  pid_t pid_ = -1;
+  UniqueFd out_, err_;
+  RunResult result_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 // statx(path, STATX_MNT_ID_UNIQUE) with AT_STATX_DONT_SYNC; follows magic links (/proc/PID/cwd).
 std::uint64_t UniqueMountId(const std::string& path);

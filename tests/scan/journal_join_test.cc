@@ -77,6 +77,28 @@ TEST(JournalJoin, DetachedMountGetsTargetNamespaceAndTimeFromItsRecord) {
   EXPECT_FALSE(HasNoteAbout(snapshot, "journal"));
 }
 
+// Given a detached tmpfs (no device: nothing but a record tells its source), we should take its source from
+// the record made while it was attached.
+TEST(JournalJoin, DetachedTmpfsGetsItsSourceFromItsRecord) {
+  ITEST_REQUIRE_ROOT();
+  TempDir journal_dir;
+  TempDir dir;
+  Mount tmpfs("journal-join-tmpfs", dir.MakeDir("t"), "tmpfs");
+  ChildProcess pinner = SpawnSleepWithCwd(tmpfs.target());
+  detach::Snapshot before = Take("");
+  const detach::Mount* attached = before.mount(tmpfs.unique_id());
+  ASSERT_NE(attached, nullptr);
+  detach::DetachRecord record = detach::record_of(*attached, std::time(nullptr), "umount", BootId());
+  tmpfs.Detach();
+  ASSERT_TRUE(detach::DetachJournal(journal_dir.path()).append(record));
+  detach::Snapshot snapshot = Take(journal_dir.path());
+  const detach::Mount* m = snapshot.mount(tmpfs.unique_id());
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->source, "journal-join-tmpfs");
+  EXPECT_EQ(m->fstype, "tmpfs");
+  EXPECT_EQ(m->target, dir.path() + "/t");
+}
+
 // Given a journal whose only records are of another boot (same id) or of another mount, and then no journal,
 // we should leave the former mount point unknown rather than guess.
 TEST(JournalJoin, WithoutAMatchingRecordTheFormerMountPointStaysUnknown) {

@@ -10,8 +10,8 @@
 #include <unordered_map>
 
 #include "config.h"
-#include "kernel/nsfs.h"
 #include "mnt.h"
+#include "scan/mount_namespace.h"
 
 namespace findmnt {
 

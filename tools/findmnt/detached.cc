@@ -13,9 +13,9 @@
 #include "detached_rows.h"
 #include "explain/gaps.h"
 #include "explain/pinner.h"
-#include "kernel/nsfs.h"
 #include "render.h"
 #include "scan/devices.h"
+#include "scan/mount_namespace.h"
 #include "scan/scan.h"
 
 namespace findmnt {

@@ -55,6 +55,10 @@ json mount_json(const Context& ctx, const detach::Snapshot& snap, const Mount& m
   return out;
 }
 
+bool is_filesystem_column(Column col) {
+  return col == Column::Source || col == Column::Sources || col == Column::Majmin || col == Column::Fstype;
+}
+
 bool kernel_held(const Mount& m) {
   return (m.key & detach::kKernelHeldKeyBit) != 0;
 }
@@ -74,10 +78,12 @@ json filesystem_json(const Context& ctx, const detach::Snapshot& snap,
       listed.push_back(mount_json(ctx, snap, *m, own));
   }
   json out = json::object();
+  // Only what a filesystem has (the rest belongs to its mounts), each always there, null when unknown.
   for (Column col : ctx.cfg.columns) {
-    auto cell = superblock_cell(*sb, col, ctx.cfg);
-    if (!cell && (col == Column::Pins || col == Column::Pids)) cell = pins_summary_cell(col, all, snap);
-    if (cell) out[json_key(col)] = typed(col, cell, ctx.cfg);
+    if (col == Column::Pins || col == Column::Pids)
+      out[json_key(col)] = typed(col, pins_summary_cell(col, all, snap), ctx.cfg);
+    else if (is_filesystem_column(col))
+      out[json_key(col)] = typed(col, superblock_cell(*sb, col, ctx.cfg), ctx.cfg);
   }
   out["mounts"] = std::move(listed);
   if (shows_pinners(ctx.cfg)) out["pinners"] = pinners_of(ctx, snap, device_pins);

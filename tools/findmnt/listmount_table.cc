@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "cli/diag.h"
-#include "kernel/listmount.h"
+#include "scan/mount_namespace.h"
 
 namespace findmnt {
 namespace {
@@ -38,19 +38,14 @@ std::string mountinfo_line(const detach::Mount& m, std::uint32_t parent_old_id) 
 }  // namespace
 
 MntTable load_listmount_table(Context& ctx) {
-  auto ids = detach::list_mount_ids(0);
-  if (!ids) {
-    cli::warn("failed to fetch mount nodes", ids.error().err);
+  auto listed = detach::list_own_mounts();
+  if (!listed) {
+    cli::warn("failed to fetch mount nodes", listed.error().err);
     return nullptr;
   }
-  std::vector<detach::Mount> mounts;
+  const std::vector<detach::Mount>& mounts = *listed;
   std::map<std::uint64_t, std::uint32_t> old_ids;
-  for (std::uint64_t id : *ids) {
-    auto m = detach::stat_mount(id, 0);
-    if (!m) continue;  // unmounted meanwhile
-    old_ids[m->unique_id] = m->old_id;
-    mounts.push_back(std::move(*m));
-  }
+  for (const detach::Mount& m : mounts) old_ids[m.unique_id] = m.old_id;
   std::string text;
   for (const detach::Mount& m : mounts) {
     auto parent = old_ids.find(m.parent);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/version.h"
 #include "cli/diag.h"
 #include "columns.h"
 #include "output/table.h"
@@ -94,9 +95,10 @@ void print_usage() {
   std::printf("\nFor more details see findmnt(8).\n");
 }
 
-// Scripts parse this line; it names the util-linux release whose behaviour we reproduce.
+// Scripts parse this line: it starts as util-linux's does, with the release whose behaviour we reproduce, and
+// ends with ours, so that one can tell which findmnt is installed.
 void print_version() {
-  std::printf("%s from util-linux 2.38.1\n", cli::program_name().c_str());
+  std::printf("%s\n", detach::version_line(cli::program_name() + " from util-linux 2.38.1").c_str());
 }
 
 namespace {

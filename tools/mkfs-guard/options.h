@@ -1,6 +1,7 @@
-// mkfs-guard's command line: [-J] [-q] DEVICE, or [-J] [-q] -- MKFS-COMMAND...
+// mkfs-guard's command line: [options] DEVICE..., or [options] -- MKFS-COMMAND...
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,8 +11,16 @@ namespace detach::guard {
 struct Options {
   bool json = false;
   bool quiet = false;
-  std::string device;                // the device to check; empty when a command names it
-  std::vector<std::string> command;  // after "--": the mkfs command to run when the device is free
+  bool verbose = false;
+  bool force = false;  // a device only open for writing (no claim) counts as free
+  bool yes = false;    // --kill without asking
+  bool wait = false;
+  std::optional<std::chrono::seconds> wait_limit;  // --wait=SECONDS; none: no limit
+  std::optional<int> kill_signal;                  // --kill[=SIGNAL]: SIGTERM by default
+  std::vector<std::string> devices;                // the devices to check; empty when a command names them
+  std::vector<std::string> command;                // after "--": the mkfs command to run when they are free
+
+  bool wrapping() const { return !command.empty(); }
 };
 
 // What parsing decided: run with OPTIONS, or exit at once with EXIT_CODE (--help, --version, usage error;
@@ -22,5 +31,8 @@ struct ParsedCommandLine {
 };
 
 ParsedCommandLine parse_command_line(int argc, char** argv);
+
+// "TERM", "SIGTERM", "term", "15" -> 15; nullopt for anything else.
+std::optional<int> parse_signal(const std::string& text);
 
 }  // namespace detach::guard

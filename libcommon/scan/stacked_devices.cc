@@ -1,0 +1,50 @@
+// Which mounts belong to the devices a tool asks about: the devices themselves, their partitions, and what is
+// stacked on them (dm, md, and the partitions of those), as sysfs shows them.
+#include <deque>
+
+#include "kernel/block.h"
+#include "scan/scan_state.h"
+
+namespace detach::scan {
+namespace {
+
+// Holders stack (md on dm on a partition ...); a sysfs loop would go on forever, so the walk is bounded.
+constexpr std::size_t kMaxStacked = 256;
+
+std::set<DeviceNumber> stacked_devices(const Snapshot& snapshot, const std::vector<DeviceNumber>& devices) {
+  std::set<DeviceNumber> out(devices.begin(), devices.end());
+  std::deque<DeviceNumber> todo(devices.begin(), devices.end());
+  while (!todo.empty() && out.size() < kMaxStacked) {
+    const BlockDevice* bd = snapshot.block_device(todo.front());
+    todo.pop_front();
+    if (bd == nullptr) continue;
+    for (const std::vector<std::string>* names : {&bd->partitions, &bd->holders}) {
+      for (const std::string& name : *names) {
+        const BlockDevice* next = snapshot.block_device(name);
+        if (next != nullptr && out.insert(next->dev).second) todo.push_back(next->dev);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::set<MountKey> mounts_on_stacked_devices(const ScanState& state,
+                                             const std::vector<DeviceNumber>& devices) {
+  const std::set<DeviceNumber> wanted = stacked_devices(state.snapshot, devices);
+  std::set<MountKey> out;
+  for (const auto& [key, m] : state.snapshot.mounts) {
+    bool on = wanted.count(m.dev) > 0;
+    // btrfs gives its superblock an anonymous number: its source names the device. A stat of a /dev node
+    // never calls into another filesystem.
+    if (!on && m.dev.anonymous() && m.source.starts_with("/dev/")) {
+      Result<DeviceNumber> source = block_device_number(m.source);
+      on = source && wanted.count(*source) > 0;
+    }
+    if (on) out.insert(key);
+  }
+  return out;
+}
+
+}  // namespace detach::scan

@@ -1,0 +1,59 @@
+// detach-metrics: the state of lazily unmounted mounts as node-exporter textfile metrics, written atomically
+// (detach-metrics.timer runs it every minute).
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "base/file_write.h"
+#include "base/stdout.h"
+#include "metrics.h"
+#include "options.h"
+#include "scan/scan.h"
+
+namespace {
+
+using detach::metrics::kExitError;
+using detach::metrics::kExitOk;
+using detach::metrics::Options;
+
+bool write_out(const Options& options, const std::string& text) {
+  if (options.output.empty())
+    return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && detach::stdout_flushed();
+  detach::Status done = detach::replace_file(options.output, text, 0644);
+  if (!done) std::fprintf(stderr, "detach-metrics: %s\n", done.error().message().c_str());
+  return static_cast<bool>(done);
+}
+
+long long now_seconds() {
+  using std::chrono::system_clock;
+  return std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Parse the command line.
+  Options options;
+  if (std::optional<int> code = detach::metrics::parse_command_line(argc, argv, options))
+    return detach::stdout_flushed() ? *code : kExitError;
+
+  // One snapshot: only detached mounts are reported, so attached mounts' pins need no details.
+  detach::ScanOptions scan;
+  scan.detail_pins_of = [](const detach::Mount&) { return false; };
+  detach::Result<detach::Snapshot> snapshot = detach::take_snapshot(scan);
+  const long long now = now_seconds();
+
+  // Write the metrics, or, when the scan failed, a file that says so (the old one would look current).
+  if (!snapshot) {
+    std::fprintf(stderr, "detach-metrics: cannot take a snapshot of the system: %s\n",
+                 snapshot.error().message().c_str());
+    write_out(options, detach::metrics::render_failed_scan(now));
+    return kExitError;
+  }
+  if (!write_out(options, detach::metrics::render(*snapshot, now))) {
+    if (options.output.empty()) std::fprintf(stderr, "detach-metrics: write error\n");
+    return kExitError;
+  }
+  return kExitOk;
+}

@@ -13,6 +13,7 @@
 #include "cli/cli11_usage.h"
 #include "cli/diag.h"
 #include "exit_codes.h"
+#include "explain/printable.h"
 
 namespace detach::guard {
 namespace {
@@ -40,8 +41,9 @@ std::size_t find_separator(int argc, char** argv) {
   return static_cast<std::size_t>(argc);
 }
 
+// MESSAGE may echo an argument (CLI11's and our own): printable(), so that it stays one line.
 ParsedCommandLine usage_error(const std::string& message, bool wrapping) {
-  cli::warnx(message);
+  cli::warnx(printable(message));
   cli::try_help();
   return {std::nullopt, exit_code(Outcome::Usage, wrapping)};
 }

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #define FUZZ_CHECK(cond)                                                               \
   do {                                                                                 \
@@ -86,6 +88,17 @@ inline std::string kernel_escape(const std::string& path) {
     } else {
       out += c;
     }
+  }
+  return out;
+}
+
+// An argv from the fuzzer's bytes: the pieces between NULs, as the kernel hands a program its arguments.
+inline std::vector<std::string> split_at_nul(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at <= text.size();) {
+    std::size_t nul = std::min(text.find('\0', at), text.size());
+    out.push_back(text.substr(at, nul - at));
+    at = nul + 1;
   }
   return out;
 }

@@ -20,16 +20,6 @@ constexpr const char* kPrograms[] = {"mkfs.ext4", "mke2fs", "mkfs.xfs", "mkfs.bt
                                      "mkfs.fat",  "mkswap", "mkfs",     "/sbin/mkfs.ext2"};
 constexpr const char* kLabel = "/dev/label-that-looks-like-a-device";
 
-std::vector<std::string> split_at_nul(const std::string& text) {
-  std::vector<std::string> out;
-  for (std::size_t at = 0; at <= text.size();) {
-    std::size_t nul = std::min(text.find('\0', at), text.size());
-    out.push_back(text.substr(at, nul - at));
-    at = nul + 1;
-  }
-  return out;
-}
-
 bool same(const MkfsDevices& a, const MkfsDevices& b) {
   auto devices_equal = [](const MkfsDevice& x, const MkfsDevice& y) {
     return x.arg == y.arg && x.role == y.role;
@@ -92,7 +82,7 @@ void check_label_is_no_device(const std::vector<std::string>& command, const Mkf
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::Bytes bytes(data, size);
   const auto pick = bytes.take<std::uint8_t>();
-  std::vector<std::string> command = split_at_nul(bytes.rest());
+  std::vector<std::string> command = fuzz::split_at_nul(bytes.rest());
   if (pick < 0x40) command.insert(command.begin(), kPrograms[pick % std::size(kPrograms)]);
   const MkfsDevices found = detach::guard::mkfs_devices(command);
   FUZZ_CHECK(found.program.find('/') == std::string::npos);

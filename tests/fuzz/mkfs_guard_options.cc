@@ -16,16 +16,6 @@
 
 namespace {
 
-std::vector<std::string> split_at_nul(const std::string& text) {
-  std::vector<std::string> out;
-  for (std::size_t at = 0; at <= text.size();) {
-    std::size_t nul = std::min(text.find('\0', at), text.size());
-    out.push_back(text.substr(at, nul - at));
-    at = nul + 1;
-  }
-  return out;
-}
-
 // Sends stdout and stderr to /dev/null while it lives: help, version and the usage errors would flood the
 // log.
 class Silenced {
@@ -59,7 +49,7 @@ class Silenced {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const bool named = (cli::set_program_name("mkfs-guard", "mkfs-guard"), true);
   (void)named;
-  std::vector<std::string> args = split_at_nul(fuzz::as_string(data, size));
+  std::vector<std::string> args = fuzz::split_at_nul(fuzz::as_string(data, size));
   args.insert(args.begin(), "mkfs-guard");
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());

@@ -59,8 +59,9 @@ struct ScanOptions {
   // only when nothing else tells its type and source (btrfs, tmpfs), and a FUSE one never (fusectl names it).
   bool detached_options = true;
   // Anything that has to call into a filesystem (fstatfs of detached mounts, blkid of their devices) runs in
-  // killable children, all at once, within this time overall (counted from the scan's start). A sanitized build
-  // runs several times slower before the probes start: its bound stretches, as meson's test timeouts do.
+  // killable children, all at once, within this time overall (counted from the scan's start). A sanitized
+  // build runs several times slower before the probes start: its bound stretches, as meson's test timeouts
+  // do.
   std::chrono::milliseconds fs_call_timeout{2000 * kSanitizerSlowdown};
   // Where the journal of lazy detaches is read from, to give detached mounts their former mount point,
   // namespace and time. Empty: not read. Read as given for fixture scans too, with the boot id of proc_root.

@@ -34,7 +34,13 @@ std::string escape(const std::string& text, bool control_too) {
   for (std::size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
     std::size_t len = utf8_sequence_length(text, i);
-    if (len == 0 || (control_too && (c < 0x20 || c == 0x7f))) {
+    // C1 controls (U+0080..U+009F, 0xc2 0x80..0x9f) act on terminals as C0 ones do (U+009B is CSI).
+    bool c1 = len == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) <= 0x9f;
+    if (control_too && c1) {
+      append_hex(out, c);
+      append_hex(out, static_cast<unsigned char>(text[i + 1]));
+      i += 2;
+    } else if (len == 0 || (control_too && (c < 0x20 || c == 0x7f))) {
       append_hex(out, c);
       ++i;
     } else {

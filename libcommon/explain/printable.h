@@ -9,7 +9,8 @@ namespace detach {
 // Bytes that are not part of a valid UTF-8 sequence become "\xNN"; valid text is left as it is.
 std::string escape_invalid_utf8(const std::string& text);
 
-// Control characters (newline, tab, ...) and invalid UTF-8 become "\xNN": one line of valid text.
+// Control characters (C0: newline, tab, ...; DEL; C1: U+0080..U+009F) and invalid UTF-8 become "\xNN": one
+// line of valid text that cannot steer a terminal.
 std::string printable(const std::string& text);
 
 }  // namespace detach

@@ -86,10 +86,14 @@ std::optional<BlockDevice> read_one(const fs::path& dir, const std::string& name
 }  // namespace
 
 std::optional<DeviceNumber> parse_device_number(const std::string& text) {
-  unsigned major = 0, minor = 0;
-  char extra = 0;
-  if (std::sscanf(text.c_str(), "%u:%u%c", &major, &minor, &extra) != 2) return std::nullopt;
-  return DeviceNumber{major, minor};
+  // sscanf("%u") took " 8: 1", "+8:1" and "-1:0" (as 4294967295) and overflowed silently.
+  std::string_view view = text;
+  std::size_t colon = view.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto major = parse_kernel_u32(view.substr(0, colon));
+  auto minor = parse_kernel_u32(view.substr(colon + 1));
+  if (!major || !minor) return std::nullopt;
+  return DeviceNumber{*major, *minor};
 }
 
 std::vector<BlockDevice> read_block_devices(const std::string& sys_root) {

@@ -191,15 +191,27 @@ std::optional<pid_t> parse_stat_ppid(const std::string& text) {
   return static_cast<pid_t>(ppid);
 }
 
+std::optional<std::uint32_t> parse_kernel_u32(std::string_view text) {
+  if (text.empty() || (text.size() > 1 && text[0] == '0')) return std::nullopt;
+  std::uint32_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 std::optional<uid_t> parse_status_uid(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("Uid:", 0) != 0) continue;
-    std::istringstream fields(line.substr(4));
-    long uid = -1;
-    if (fields >> uid && uid >= 0) return static_cast<uid_t>(uid);
-    return std::nullopt;
+    // The kernel prints %u: a sign, a number past 32 bits or junk glued to it is no uid (a wrapped number
+    // would name another user).
+    std::size_t begin = line.find_first_not_of(" \t", 4);
+    if (begin == std::string::npos) return std::nullopt;
+    std::size_t end = std::min(line.find_first_of(" \t", begin), line.size());
+    auto uid = parse_kernel_u32(std::string_view(line).substr(begin, end - begin));
+    if (!uid) return std::nullopt;
+    return static_cast<uid_t>(*uid);
   }
   return std::nullopt;
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -55,6 +56,10 @@ std::optional<unsigned long> parse_stat_flags(const std::string& text);
 // A kernel thread (PF_KTHREAD): it pins nothing of users'. /proc/PID/stat is readable by anyone, so this
 // tells kernel threads from processes a user may not look at.
 bool is_kernel_thread(const std::string& proc_root, pid_t pid);
+
+// One number exactly as the kernel prints it with %u: digits only, no sign, blank or leading zero, and no
+// overflow; anything else is no number (a lenient read gives a wrong uid or device, not an error).
+std::optional<std::uint32_t> parse_kernel_u32(std::string_view text);
 
 // /proc/PID/status: the real uid ("Uid:" first field).
 std::optional<uid_t> parse_status_uid(const std::string& text);

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
@@ -17,10 +18,16 @@ bool is_octal(char c) {
   return c >= '0' && c <= '7';
 }
 
+// The kernel separates the columns with spaces and tabs and escapes only those (and newline and backslash)
+// in the path: a '\r', '\v' or '\f' in a path is part of it, not a separator as isspace() would have it.
 std::vector<std::string> split_fields(const std::string& line) {
-  std::istringstream in(line);
   std::vector<std::string> fields;
-  for (std::string field; in >> field;) fields.push_back(field);
+  for (std::size_t at = line.find_first_not_of(" \t"); at != std::string::npos;
+       at = line.find_first_not_of(" \t", at)) {
+    std::size_t end = std::min(line.find_first_of(" \t", at), line.size());
+    fields.push_back(line.substr(at, end - at));
+    at = end;
+  }
   return fields;
 }
 

@@ -13,6 +13,12 @@
 
 namespace detach {
 
+#ifdef DETACH_SANITIZED
+inline constexpr int kSanitizerSlowdown = 4;
+#else
+inline constexpr int kSanitizerSlowdown = 1;
+#endif
+
 struct ScanOptions {
   std::string proc_root = "/proc";
   std::string sys_root = "/sys";
@@ -58,8 +64,10 @@ struct ScanOptions {
   // only when nothing else tells its type and source (btrfs, tmpfs), and a FUSE one never (fusectl names it).
   bool detached_options = true;
   // Anything that has to call into a filesystem (fstatfs of detached mounts, blkid of their devices) runs in
-  // killable children, all at once, within this time overall.
-  std::chrono::milliseconds fs_call_timeout{2000};
+  // killable children, all at once, within this time overall (counted from the scan's start). A sanitized
+  // build runs several times slower before the probes start: its bound stretches, as meson's test timeouts
+  // do.
+  std::chrono::milliseconds fs_call_timeout{2000 * kSanitizerSlowdown};
   // Where the journal of lazy detaches is read from, to give detached mounts their former mount point,
   // namespace and time. Empty: not read. Read as given for fixture scans too, with the boot id of proc_root.
   std::string journal_dir = kDefaultJournalDir;

@@ -1,6 +1,8 @@
 // Unit tests of findmnt's option scanning (getopt_long rules), column lists and number parsing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cells.h"
 #include "columns.h"
 #include "numbers.h"
@@ -86,6 +88,39 @@ TEST(ParseOptions, OptionsBeforeAnErrorAreActedOn) {
   std::string help = testing::internal::GetCapturedStdout();
   EXPECT_EQ(out.exit_code, EXIT_SUCCESS);
   EXPECT_NE(help.find("Usage:"), std::string::npos);
+}
+
+std::string parse_message(std::vector<std::string> args, int& code) {
+  testing::internal::CaptureStderr();
+  ParseOutcome out = parse_options(args);
+  std::string message = testing::internal::GetCapturedStderr();
+  code = out.exit_code.value_or(-1);
+  return message;
+}
+
+// Given --detached with an option that picks a mount table or df's view (meaningless for a mount that is in
+// no table), we should refuse the pair in either order, as util-linux refuses mutually exclusive options.
+TEST(ParseOptions, DetachedRefusesTableAndDfOptions) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"-s"}, "--fstab"},  {{"-F", "/etc/fstab"}, "--tab-file"},
+      {{"-k"}, "--kernel"}, {{"--kernel=listmount"}, "--kernel"},
+      {{"-m"}, "--mtab"},   {{"-D"}, "--df"},
+  };
+  for (const auto& [option, name] : cases) {
+    for (bool detached_first : {true, false}) {
+      std::vector<std::string> args = option;
+      args.insert(detached_first ? args.begin() : args.end(), "--detached");
+      int code = 0;
+      std::string message = parse_message(args, code);
+      EXPECT_EQ(code, EXIT_FAILURE) << args.front() << " " << args.back();
+      EXPECT_NE(message.find(": mutually exclusive arguments: --detached " + name + "\n"), std::string::npos)
+          << message;
+      EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << message;
+    }
+  }
+  // Each of them still works without --detached, and --detached with the options it does take.
+  for (const auto& [option, name] : cases) parsed(option);
+  parsed({"--detached", "-J", "-l", "-o", "SOURCE", "-S", "/dev/loop0", "-t", "ext4", "-O", "ro", "-T", "/"});
 }
 
 TEST(ParseOptions, ParsesAgainAfterAParse) {

@@ -115,6 +115,20 @@ TEST(ParseDeviceNumber, AcceptsOnlyMajorColonMinor) {
   EXPECT_FALSE(parse_device_number("").has_value());
 }
 
+// Found by tests/fuzz/sysfs_attr: sscanf("%u:%u") read "-1:0" as 4294967295:0, took blanks and '+' signs,
+// and overflowed without a word. A dev attribute is "%u:%u": anything that does not print back the same is
+// no device number.
+TEST(ParseDeviceNumber, RejectsBlanksSignsLeadingZerosAndOverflow) {
+  EXPECT_FALSE(parse_device_number("-1:0").has_value());
+  EXPECT_FALSE(parse_device_number(" 8: 1").has_value());
+  EXPECT_FALSE(parse_device_number("+8:+1").has_value());
+  EXPECT_FALSE(parse_device_number("08:01").has_value());
+  EXPECT_FALSE(parse_device_number("99999999999:0").has_value());
+  EXPECT_FALSE(parse_device_number("8:1:2").has_value());
+  EXPECT_EQ(parse_device_number("0:0"), (DeviceNumber{0, 0}));
+  EXPECT_EQ(parse_device_number("259:1048575"), (DeviceNumber{259, 1048575}));
+}
+
 TEST(DeviceNodeName, BangIsASlash) {
   EXPECT_EQ(device_node_name("cciss!c0d0"), "cciss/c0d0");
 }

@@ -95,6 +95,19 @@ TEST(ParseCommandLine, UsageErrorsExitTwoCheckingAndOneTwentyFiveWrapping) {
   EXPECT_FALSE(Parse({}).options.has_value());
 }
 
+// Given a '-' inside a cluster of short options ("-J--x", found by the fuzzer), we should get getopt's
+// "invalid option -- '-'", not a check of a device "---x" that CLI11 made of the cluster's rest.
+TEST(ParseCommandLine, DashInsideAClusterIsAnInvalidOptionNotADevice) {
+  testing::internal::CaptureStderr();
+  ParsedCommandLine checking = Parse({"-J--x", "/dev/sdb"});
+  ParsedCommandLine wrapping = Parse({"-v-", "--", "mkfs.ext4", "/dev/sdb"});
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(checking.options.has_value());
+  EXPECT_EQ(checking.exit_code, 2);
+  EXPECT_EQ(wrapping.exit_code, 125);
+  EXPECT_NE(err.find("invalid option -- '-'\n"), std::string::npos) << err;
+}
+
 TEST(ParseCommandLine, HelpAndVersionExitZero) {
   testing::internal::CaptureStdout();
   ParsedCommandLine help = Parse({"--help"});

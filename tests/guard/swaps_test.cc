@@ -45,6 +45,17 @@ TEST(ParseSwaps, HeaderOnlyOrNothing) {
   EXPECT_TRUE(read_swaps("/nonexistent-proc", true).empty());
 }
 
+// Found by tests/fuzz/swaps: the kernel escapes only space, tab, newline and backslash in the path, so a
+// '\r', '\v' or '\f' in it is part of the path, and splitting on isspace() cut the path there.
+TEST(ParseSwaps, CarriageReturnVerticalTabAndFormFeedStayInThePath) {
+  std::vector<SwapArea> areas = parse_swaps(
+      "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+      "/srv/a\rb\vc\fd                          file\t\t65532\t\t0\t\t-2\n");
+  ASSERT_EQ(areas.size(), 1u);
+  EXPECT_EQ(areas[0].path, "/srv/a\rb\vc\fd");
+  EXPECT_TRUE(areas[0].is_file);
+}
+
 TEST(UnescapeOctal, MalformedEscapesStayAsTheyAre) {
   EXPECT_EQ(unescape_octal("a\\040b"), "a b");
   EXPECT_EQ(unescape_octal("a\\04"), "a\\04");

@@ -134,6 +134,17 @@ TEST(Printable, EscapesControlCharactersAndInvalidUtf8Only) {
   EXPECT_EQ(printable("\xe2\x82"), "\\xe2\\x82");                                // truncated at the end
 }
 
+// Found by tests/fuzz/printable: C1 controls are valid UTF-8 (U+009B, "\xc2\x9b", is CSI to a terminal),
+// so a command named "x\xc2\x9b31m" could still steer the terminal through printable().
+TEST(Printable, EscapesC1ControlsToo) {
+  EXPECT_EQ(printable("x\xc2\x9b"
+                      "31m"),
+            "x\\xc2\\x9b31m");
+  EXPECT_EQ(printable("\xc2\x85"), "\\xc2\\x85");
+  EXPECT_EQ(printable("\xc2\xa0"), "\xc2\xa0");            // U+00A0 (no-break space) is no control
+  EXPECT_EQ(escape_invalid_utf8("\xc2\x9b"), "\xc2\x9b");  // the JSON form keeps it: valid UTF-8
+}
+
 TEST(EscapeInvalidUtf8, KeepsControlCharactersForTheTableLayerToEscape) {
   EXPECT_EQ(escape_invalid_utf8("a\nb\xff"), "a\nb\\xff");
 }

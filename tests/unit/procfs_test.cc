@@ -39,6 +39,19 @@ TEST(ParseStatusUid, TakesTheRealUid) {
   EXPECT_FALSE(parse_status_uid("Uid:\t\n").has_value());
 }
 
+// Found by tests/fuzz/proc_status: "Uid:\t5000000000" wrapped to uid 705032704 (another user's name), and
+// "+12" or "12abc" passed as 12. The kernel prints %u: anything else is no uid.
+TEST(ParseStatusUid, RejectsSignsJunkAndNumbersPast32Bits) {
+  EXPECT_FALSE(parse_status_uid("Uid:\t5000000000\t0\t0\t0\n").has_value());
+  EXPECT_FALSE(parse_status_uid("Uid:\t+12\t0\t0\t0\n").has_value());
+  EXPECT_FALSE(parse_status_uid("Uid:\t12abc\t0\t0\t0\n").has_value());
+  EXPECT_FALSE(parse_status_uid("Uid:\t-5\t0\n").has_value());
+  EXPECT_FALSE(parse_status_uid("Uid:\t0000000000\t0\n").has_value());  // the fuzzer's: no leading zeros
+  EXPECT_EQ(parse_status_uid("Uid:\t0\t0\t0\t0\n"), 0u);
+  EXPECT_EQ(parse_status_uid("Uid:\t4294967294\t0\t0\t0\n"), 4294967294u);
+  EXPECT_EQ(parse_status_uid("Uid:  65534 65534 65534 65534\n"), 65534u);
+}
+
 TEST(ParseCgroup, PrefersTheUnifiedHierarchy) {
   EXPECT_EQ(parse_cgroup("12:cpu:/old\n0::/system.slice/ssh.service\n"), "/system.slice/ssh.service");
   EXPECT_EQ(parse_cgroup("12:cpu:/only/v1\n"), "/only/v1");

@@ -153,9 +153,12 @@ inline constexpr std::array kExclusive{
 };
 
 // Groups of our own options, checked after util-linux's (whose scan order cannot take new rows, see
-// options.cc).
+// options.cc). A detached mount is in no table: --detached with an option that picks a table (-s, -F, -k,
+// -m) or df's view (-D) would silently mean nothing, so it is refused as util-linux refuses -s with -m.
 inline constexpr std::array kExclusiveNew{
-    ExclusiveGroup{{Opt::Detached, Opt::Verify}, 2},
+    ExclusiveGroup{{Opt::Detached, Opt::Verify}, 2},  ExclusiveGroup{{Opt::Detached, Opt::Fstab}, 2},
+    ExclusiveGroup{{Opt::Detached, Opt::TabFile}, 2}, ExclusiveGroup{{Opt::Detached, Opt::Kernel}, 2},
+    ExclusiveGroup{{Opt::Detached, Opt::Mtab}, 2},    ExclusiveGroup{{Opt::Detached, Opt::Df}, 2},
 };
 
 // The number util-linux's getopt loop sees for an option: its short letter, or for long-only options the

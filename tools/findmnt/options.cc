@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "cli/diag.h"
+#include "explain/printable.h"
 #include "getopt_tables.h"
 #include "list_parse.h"
 #include "numbers.h"
@@ -55,8 +56,10 @@ class ExclusiveCheck {
   cli::ExclusiveCheck newer_;
 };
 
+// An argument echoed in a message goes through printable(): a newline or escape sequence in it must not make
+// a second line or steer the terminal (util-linux prints it raw; plain text reads the same).
 std::optional<Stop> number_error(const std::string& what, const std::string& text, const detach::Error& e) {
-  std::string msg = what + ": '" + text + "'";
+  std::string msg = what + ": '" + detach::printable(text) + "'";
   if (e.err == ERANGE)
     cli::warn(msg, e.err);
   else
@@ -79,7 +82,7 @@ std::optional<Stop> parse_poll_actions(const std::string& list, Config& cfg) {
     for (char c : name) lower += detach::output::ascii_lower(c);
     int id = poll_action_id(lower);
     if (id < 0) {
-      cli::warnx("unknown action: " + std::string(rest));
+      cli::warnx("unknown action: " + detach::printable(std::string(rest)));
       return std::nullopt;
     }
     return id;
@@ -223,7 +226,7 @@ std::optional<Stop> apply_value_option(const OptToken& tok, Config& cfg) {
       else if (value == "backward")
         cfg.direction = Direction::Backward;
       else
-        return cli::warnx("unknown direction '" + value + "'"), Stop{EXIT_FAILURE};
+        return cli::warnx("unknown direction '" + detach::printable(value) + "'"), Stop{EXIT_FAILURE};
       break;
     case Opt::TabFile:
       cfg.tabfiles.push_back(value);

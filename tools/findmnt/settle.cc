@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "cli/diag.h"
+#include "explain/printable.h"
 #include "match.h"
 #include "options.h"
 
@@ -86,7 +87,7 @@ std::optional<int> settle_config(Config& cfg) {
   default_columns(cfg);
   if (cfg.output_arg) {
     if (auto err = parse_column_list(*cfg.output_arg, cfg.columns)) {
-      if (!err->empty()) cli::warnx(*err);
+      if (!err->empty()) cli::warnx(detach::printable(*err));  // the user's text, kept on one line
       return EXIT_FAILURE;
     }
   }

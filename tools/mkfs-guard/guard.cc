@@ -8,6 +8,7 @@
 #include <set>
 
 #include "explain/pinner.h"
+#include "explain/printable.h"
 #include "model/pinner.h"
 #include "scan/fs_end_wait.h"
 #include "scan/scan.h"
@@ -64,7 +65,9 @@ Result<Target> resolve_target(const std::string& name, const std::string& role) 
   return Target{std::move(*node), role};
 }
 
-std::string target_error_message(const std::string& name, const Error& error) {
+std::string target_error_message(const std::string& given, const Error& error) {
+  // Echoed through printable(): a newline or escape sequence in an argument makes no second line.
+  const std::string name = printable(given);
   if (error.err == ETIMEDOUT) return "cannot look up " + name + ": its filesystem does not answer";
   if (error.err == EINVAL) return name + ": not a device path or tag";
   if (error.err != 0) return "cannot open " + name + ": " + std::strerror(error.err);

@@ -13,6 +13,7 @@
 #include "cli/cli11_usage.h"
 #include "cli/diag.h"
 #include "exit_codes.h"
+#include "explain/printable.h"
 
 namespace detach::guard {
 namespace {
@@ -40,8 +41,9 @@ std::size_t find_separator(int argc, char** argv) {
   return static_cast<std::size_t>(argc);
 }
 
+// MESSAGE may echo an argument (CLI11's and our own): printable(), so that it stays one line.
 ParsedCommandLine usage_error(const std::string& message, bool wrapping) {
-  cli::warnx(message);
+  cli::warnx(printable(message));
   cli::try_help();
   return {std::nullopt, exit_code(Outcome::Usage, wrapping)};
 }
@@ -57,6 +59,16 @@ std::optional<unsigned> parse_seconds(const std::string& text) {
 std::optional<std::string> leftover_error(const std::vector<std::string>& leftovers) {
   for (const std::string& arg : leftovers)
     if (std::optional<std::string> message = cli::unknown_option_message(arg)) return message;
+  return std::nullopt;
+}
+
+// CLI11 reads the rest of a short-option cluster after a '-' ("-J--x") as a positional "---x": a device
+// nobody named. getopt stops at that '-': so do we, in its words (the fuzzer found it).
+std::optional<std::string> made_up_device(const std::vector<std::string>& devices, char** first,
+                                          char** last) {
+  for (const std::string& device : devices)
+    if (std::find(first, last, device) == last)
+      return "invalid option -- '" + device.substr(std::min<std::size_t>(1, device.size()), 1) + "'";
   return std::nullopt;
 }
 
@@ -127,6 +139,8 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     return usage_error(e.what(), wrapping);
   }
   if (std::optional<std::string> message = leftover_error(app.remaining()))
+    return usage_error(*message, wrapping);
+  if (std::optional<std::string> message = made_up_device(options.devices, argv + 1, argv + split))
     return usage_error(*message, wrapping);
   for (std::size_t i = split + 1; i < static_cast<std::size_t>(argc); ++i)
     options.command.emplace_back(argv[i]);

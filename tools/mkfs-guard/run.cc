@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,6 +13,8 @@
 #include "cli/diag.h"
 #include "exit_codes.h"
 #include "explain/device_text.h"
+#include "explain/gaps.h"
+#include "explain/printable.h"
 #include "guard.h"
 #include "mkfs_command.h"
 #include "scan/command.h"
@@ -59,6 +62,17 @@ bool print_reports(const Options& options, const Check& check, const std::vector
     }
   }
   return std::fwrite(out.data(), 1, out.size(), stdout) == out.size();
+}
+
+// Processes the scan was not allowed to read, said in one line where they could change the answer: a device
+// reported busy or unchecked may be held by them too (a free one was claimed: nothing holds it).
+void warn_gaps(const Options& options, const Check& check) {
+  if (options.quiet || check.all_free()) return;
+  if (std::string denied = denied_processes_text(check.snapshot.gaps); !denied.empty()) {
+    const bool one = check.snapshot.gaps.denied_processes.size() == 1;
+    cli::warnx(denied + (one ? "; it may use the devices too" : "; they may use the devices too") +
+               (::geteuid() != 0 ? " (root sees more)" : ""));
+  }
 }
 
 Outcome outcome_of(const Check& check) {
@@ -135,7 +149,7 @@ Result<Check> settle(const Options& options, const std::vector<Target>& targets,
     if (!options.quiet) {
       std::string busy;
       for (const DeviceReport& r : check->reports)
-        if (r.busy) busy += (busy.empty() ? "" : ", ") + r.device;
+        if (r.busy) busy += (busy.empty() ? "" : ", ") + printable(r.device);
       cli::warnx("waiting until the lazily unmounted filesystems on " + busy + " are gone");
     }
     Result<WaitEnd> end = wait_for_detached(*check, targets, deadline);
@@ -212,6 +226,7 @@ int run_check(const Options& options) {
     return finish(Outcome::Error, false);
   }
   if (!print_reports(options, *check, targets)) return finish(Outcome::Error, false);
+  warn_gaps(options, *check);
   return finish(outcome_of(*check), false);
 }
 
@@ -219,7 +234,7 @@ int run_mkfs(const Options& options) {
   // Which devices the command takes, each resolved once.
   MkfsDevices found = mkfs_devices(options.command);
   if (!found.known && options.verbose && !options.quiet)
-    cli::warnx("checking every device in the command (" + found.unknown_why + ")");
+    cli::warnx("checking every device in the command (" + printable(found.unknown_why) + ")");
   std::optional<std::vector<Target>> targets = command_targets(found);
   if (!targets) return finish(Outcome::Usage, true);
 
@@ -232,6 +247,7 @@ int run_mkfs(const Options& options) {
   // Flushed now: what we say comes before what mkfs says, and never twice.
   if (!print_reports(options, *check, *targets) || std::fflush(stdout) != 0)
     return finish(Outcome::Error, true);
+  warn_gaps(options, *check);
   if (!check->all_free())
     return finish(outcome_of(*check) == Outcome::Error ? Outcome::Error : Outcome::Busy, true);
 
@@ -239,17 +255,17 @@ int run_mkfs(const Options& options) {
   // that mkfs's own O_EXCL open, the final guard, finds the devices as we checked them.
   Result<PendingCommand> mkfs = PendingCommand::fork(options.command);
   if (!mkfs) {
-    cli::warnx("cannot start " + options.command.front() + ": " + mkfs.error().message());
+    cli::warnx("cannot start " + printable(options.command.front()) + ": " + mkfs.error().message());
     return finish(Outcome::Error, true);
   }
   check->claims.clear();
   if (Status started = mkfs->start(); !started) {
-    cli::warn("failed to execute " + options.command.front(), started.error().err);
+    cli::warn("failed to execute " + printable(options.command.front()), started.error().err);
     return finish(started.error().err == ENOENT ? Outcome::NotFound : Outcome::ExecFailed, true);
   }
   Result<int> status = mkfs->wait();
   if (!status) {
-    cli::warnx("lost " + options.command.front() + ": " + status.error().message());
+    cli::warnx("lost " + printable(options.command.front()) + ": " + status.error().message());
     return finish(Outcome::Error, true);
   }
   if (*status != 0) explain_late_claims(options, *targets);

@@ -1,0 +1,125 @@
+#!/bin/bash
+# The tools run as nobody (setpriv), on a lazily detached ext2 pinned by a root process and by a nobody process,
+# and on a 0600 device node of its loop device: each answers for what it can see, says in one line how many
+# processes it could not inspect and that root sees more, exits with the original tool's code, and never
+# crashes or prints a stack of EACCES lines. mkfs-guard must never call a device free that it could not check,
+# in any mode: checking, wrapping a mkfs (which it must then not run), --wait, and --kill, which must never end
+# root's process (it ends nobody's own pinner, which nobody may).
+# Needs root to set up (losetup, mount, mknod); prints TAP, skips otherwise. Own mount namespace and /run.
+# usage: unprivileged_test.sh FINDMNT MKFS_GUARD
+FINDMNT=$1 MKFS_GUARD=$2
+source "$(dirname "$0")/tap_lib.sh"
+tap_require_root losetup mkfs.ext2 setpriv
+tap_private_namespace "$0" "$@"
+work=$(mktemp -d /tmp/unprivileged.XXXXXX)
+chmod 755 "$work"
+as_nobody() { (cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"); }
+
+truncate -s 16M "$work/disk.img"
+tap_new_loop loop "$work/disk.img"
+mkfs.ext2 -q "$loop"
+mkdir "$work/mnt"
+mount "$loop" "$work/mnt"
+chmod 777 "$work/mnt"
+(cd "$work/mnt" && exec sleep 300) & pids+=($!)
+root_pid=$!
+# Not through as_nobody: its own subshell would leave the sleep a grandchild that the cleanup cannot end by pid.
+(cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "cd '$work/mnt' && exec sleep 300") &
+pids+=($!)
+nobody_pid=$!
+wait_for 10 bash -c "[ \"\$(readlink /proc/$root_pid/cwd)\" = '$work/mnt' ] && [ \"\$(readlink /proc/$nobody_pid/cwd)\" = '$work/mnt' ]"
+umount -l "$work/mnt"
+dev=$(stat -Lc '%t %T' "$loop")
+mknod "$work/node" b $((16#${dev% *})) $((16#${dev#* }))
+chmod 600 "$work/node"
+
+# run NAME COMMAND...: as nobody; stdout, stderr and the exit status in $work/NAME.{out,err,rc}.
+run() {
+  local name=$1
+  shift
+  # --preserve-status: a run that timed out is 143, never mkfs-guard's own 124 (busy, mkfs not run).
+  as_nobody timeout --preserve-status 60 "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null
+  echo $? >"$work/$name.rc"
+}
+rc() { cat "$work/$1.rc"; }
+lines() { wc -l <"$work/$1"; }
+eacces_lines() { grep -ci 'permission denied' "$work/$1"; }
+gap_lines() { grep -cE '^mkfs-guard: could not read [0-9]+ process(es)? \(permission denied\).*\(root sees more\)$' "$work/$1.err"; }
+other_eacces_lines() { cat "$work/$1.out" "$work/$1.err" | grep -vE '^mkfs-guard: could not read' | grep -ci 'permission denied'; }
+never_free() { ! cat "$work/$1.out" "$work/$1.err" | grep -q ' is free'; }
+
+echo "1..29"
+run list "$FINDMNT" --detached
+check "findmnt --detached: exit 0 when it lists something, 1 when not (util-linux's)" \
+  test "$(rc list)" = "$([ -s "$work/list.out" ] && echo 0 || echo 1)"
+check "findmnt --detached: one line says how many processes it could not read, and that root sees more" \
+  test "$(grep -cE '^findmnt: could not read [0-9]+ process(es)? \(permission denied\).*\(root sees more\)$' "$work/list.err")" = 1
+check "findmnt --detached: no stack of EACCES lines (one at most), two lines of warning at most" \
+  test "$(eacces_lines list.err):$(($(lines list.err) <= 2))" = "1:1"
+check "findmnt --detached: root's pinner, which nobody cannot read, is never named" \
+  bash -c "! grep -qw '$root_pid' '$work/list.out'"
+check "findmnt --detached: nobody's own pinner is listed, or the mount it pins is said to be unverifiable" \
+  bash -c "grep -qw '$nobody_pid' '$work/list.out' || grep -q 'only root can tell' '$work/list.err'"
+run json "$FINDMNT" --detached -J
+check "findmnt --detached -J: valid JSON or nothing" \
+  bash -c "[ ! -s '$work/json.out' ] || python3 -m json.tool '$work/json.out' >/dev/null"
+
+run poll "$FINDMNT" --detached --poll -w 500
+check "findmnt --detached --poll -w 500: exit 0 at the timeout, as util-linux's --poll" test "$(rc poll)" = 0
+check "findmnt --detached --poll: one line, that root sees more" \
+  test "$(lines poll.err):$(grep -c 'root sees them all' "$work/poll.err")" = "1:1"
+check "findmnt --detached --poll: no EACCES line" test "$(eacces_lines poll.err)" = 0
+
+for form in node loop; do
+  target=$work/node
+  [ $form = loop ] && target=$loop
+  run "guard-$form" "$MKFS_GUARD" "$target"
+  check "mkfs-guard on a device nobody may open ($form): busy (1) or error (4), never free, no crash" \
+    bash -c "case $(rc "guard-$form") in 1|4) exit 0;; *) exit 1;; esac"
+  check "mkfs-guard ($form): one line counts the processes it could not read, that root sees more" \
+    test "$(gap_lines "guard-$form")" = 1
+  check "mkfs-guard ($form): one other EACCES line at most" test "$(other_eacces_lines "guard-$form")" -le 1
+done
+run guard-json "$MKFS_GUARD" -J "$work/node"
+check "mkfs-guard -J as nobody: valid JSON or nothing on stdout" \
+  bash -c "[ ! -s '$work/guard-json.out' ] || python3 -m json.tool '$work/guard-json.out' >/dev/null"
+check "mkfs-guard as nobody: says what the snapshot shows and that the claim was not checked, or that it could not check" \
+  grep -qE "^$work/node (is busy: .*|could not be checked: .*)" "$work/guard-node.out"
+check "mkfs-guard as nobody: a busy answer says the claim was not checked" \
+  bash -c "! grep -q ' is busy: ' '$work/guard-node.out' || grep -q 'the claim was not checked' '$work/guard-node.out'"
+sed 's/^/# mkfs-guard as nobody: /' "$work/guard-node.out" "$work/guard-node.err"
+
+# Wrapping a mkfs as nobody: the device cannot be checked, so the mkfs (a marker script) is never run: 124 or
+# 125, never "free". The same with a real mkfs.ext2, whose filesystem stays as it was.
+printf '#!/bin/sh\ntouch %s/marker\n' "$work" >"$work/mkfs.marker"
+chmod 755 "$work/mkfs.marker"
+chmod 777 "$work"
+run wrap-marker "$MKFS_GUARD" -- "$work/mkfs.marker" "$work/node"
+check "mkfs-guard -- MKFS NODE as nobody: exit 124 or 125, the command not run" \
+  bash -c "case $(rc wrap-marker) in 124|125) [ ! -e '$work/marker' ];; *) exit 1;; esac"
+check "mkfs-guard -- MKFS NODE as nobody: never 'free'" never_free wrap-marker
+uuid=$(blkid -p -s UUID -o value "$loop")
+run wrap-ext2 "$MKFS_GUARD" -- mkfs.ext2 -q -F "$work/node"
+check "mkfs-guard -- mkfs.ext2 NODE as nobody: exit 124 or 125, the filesystem as it was" \
+  bash -c "case $(rc wrap-ext2) in 124|125) [ \"\$(blkid -p -s UUID -o value '$loop')\" = '$uuid' ];; *) exit 1;; esac"
+check "mkfs-guard -- mkfs.ext2 NODE as nobody: never 'free'" never_free wrap-ext2
+check "mkfs-guard -- mkfs.ext2 NODE as nobody: one line of what it could not read, one other EACCES at most" \
+  test "$(gap_lines wrap-ext2):$(($(other_eacces_lines wrap-ext2) <= 1))" = 1:1
+sed 's/^/# mkfs-guard -- mkfs.ext2 as nobody: /' "$work/wrap-ext2.out" "$work/wrap-ext2.err"
+
+# --wait as nobody: it ends (within its limit, no hang), busy (1) or error (4), never "free".
+run wait "$MKFS_GUARD" --wait=2 "$work/node"
+check "mkfs-guard --wait=2 NODE as nobody: ends with 1 or 4" bash -c "case $(rc wait) in 1|4) exit 0;; *) exit 1;; esac"
+check "mkfs-guard --wait=2 NODE as nobody: never 'free'" never_free wait
+
+# --kill as nobody, last (it may end nobody's own pinner): root's pinner lives on and was never signalled
+# (SIGSTOP would leave it stopped: the signal is KILL, so a slip shows as a dead process); never "free".
+run kill "$MKFS_GUARD" --kill=KILL --yes --wait=2 "$loop"
+check "mkfs-guard --kill=KILL --yes as nobody: ends with 1 or 4" bash -c "case $(rc kill) in 1|4) exit 0;; *) exit 1;; esac"
+check "mkfs-guard --kill as nobody: root's pinner is alive (sleeping, not a zombie)" \
+  grep -q '^State:[[:space:]]*S' "/proc/$root_pid/status"
+check "mkfs-guard --kill as nobody: root's pinner is never named as signalled" \
+  bash -c "! grep -q ' to $root_pid (' '$work/kill.err'"
+check "mkfs-guard --kill as nobody: never 'free'" never_free kill
+sed 's/^/# mkfs-guard --kill as nobody: /' "$work/kill.out" "$work/kill.err"
+exit $((failed > 0))

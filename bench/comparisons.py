@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What the bench compares. For each kind of load: the tools (ours, and the ones a user would run instead) and
 which of ours is measured against which of theirs. A tool joins the bench by a Tool and its Comparisons here;
 bench/run measures, checks and reports whatever these tables list.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The loads the bench makes, each undone by the bench itself: an ext4 loop filesystem, processes holding fds on it,
 and many tmpfs mounts. All of it runs inside the bench's private mount namespace (bench/run enters one), so its
 mounts never reach the host and vanish with the namespace even if the bench is killed."""

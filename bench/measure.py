@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Timing commands side by side: wall time and the command's max RSS (wait4's rusage, through bench/timed_run),
 several runs each, interleaved so that a change in the machine's load during a run hits every tool alike."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What a bench run writes: bench.csv (one row per tool and load), bench.md (every comparison: ours, theirs, the
 ratio), and bench.png (time against fds, drawn by gnuplot from bench.gp, which holds its data and can be rerun)."""
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // timed_run TIMEOUT_S COMMAND [ARG...]: runs COMMAND with stdin, stdout and stderr on /dev/null and prints
 // "SECONDS MAX_RSS_KIB TIMED_OUT" (wall time, wait4's ru_maxrss of the command, 0 or 1). bench/run times
 // every command through it. It is linked statically and forks, never vforks, so the command's max RSS starts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """findmnt's own completion cases (test-completion runs them in each shell, after the generic ones).
 
 The fixed words the templates offer (directions, --poll actions, --kernel methods) are checked against the

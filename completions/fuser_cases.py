@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """fuser's own completion cases (test-completion runs them in each shell, after the generic ones).
 
 The fixed words (the -n spaces) and the signal names are checked against the tool, which must accept each it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mkfs-guard's own completion cases (test-completion runs them in each shell, after the generic ones)."""
 import os
 import stat

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Writing files whole: a reader sees the old content or the new, never a part.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Work spread over threads: WORK(0) ... WORK(COUNT - 1), each index run once, on at most THREADS threads (the
 // caller's own among them). Used for the /proc scan (CPU-bound: one thread per core) and for bounded calls
 // into filesystems (they mostly wait: N that time out cost one timeout, not N).

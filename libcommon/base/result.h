@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Errors as values: every fallible call in libcommon returns Result<T>.
 // C++20 has no std::expected, so tl::expected stands in for it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // util-linux's closestream: output that could not be written is a failure (`tool >/dev/full` must not exit
 // 0).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Move-only owner of a file descriptor: the fd is closed exactly once, when its owner goes.
 #pragma once
 

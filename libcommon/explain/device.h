@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // "Why is DEVICE busy?" answered on a Snapshot: first as data (a list of reasons), then as text or JSON.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mkfs-guard -v: what a check looked at, so that "free" can be trusted and "unknown" followed up.
 #include "explain/device.h"
 #include "model/device_name.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "explain/device_text.h"
 #include "explain/pinner.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A DeviceReport for people ("/dev/loop3 is busy: it is mounted at /mnt/x") and for programs (JSON).
 #pragma once
 

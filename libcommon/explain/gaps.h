@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the scan could not see, in words a user acts on. A tool says it only where it could change what it
 // printed (explain never decides that: the tool knows what it printed).
 #pragma once

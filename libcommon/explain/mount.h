@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // "Why is this mount busy?" (the kernel's EBUSY on umount) and "what keeps its filesystem alive once it is
 // unmounted?" answered on a Snapshot: as data first (a list of reasons), then as text (mount_text.h).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A MountReport for people: what follows util-linux's "umount: /mnt/x: target is busy.", and what a umount
 // says when the filesystem it unmounted lives on. Lines without the tool's prefix and without newlines;
 // control characters in paths and names are shown as \xNN, so that each stays on its line.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Who owns a mount namespace, for a reason that names a mount in it: a mount in another namespace is only
 // actionable with who is in that namespace, or what keeps it alive.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Pinners as people read them: "8281 (python3) cwd, fd 3-1002 (read), mmap /lib/x.so", "loop /dev/loop1";
 // and as programs read them (JSON objects with the pins as structured data).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Text from the kernel (paths, command names) is arbitrary bytes; what we print must stay on its line and,
 // for JSON, be valid UTF-8.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The journal of lazy detaches: after umount --lazy the kernel forgets where a mount was and in which
 // namespace, so the tools that see a detach happen write it down here, keyed by the mount's unique id, and
 // the scan joins it back onto the detached mount.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reaching the journal's directory and file only through what root (or the caller) controls: the journal's
 // trust rules (journal.h) as file operations.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Block devices as sysfs shows them: names, numbers, holders, partitions, loop backing files.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs work that may call into a filesystem (stat, statfs) in a killable child, with a deadline.
 // A stat on a dead NFS or FUSE server blocks in the kernel; a child can be abandoned and killed, a thread
 // cannot.

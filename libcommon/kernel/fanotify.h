@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fanotify mount events: the kernel tells when a mount is attached or detached, by unique id (Linux 6.15+).
 #pragma once
 

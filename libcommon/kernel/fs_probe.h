@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What a detached mount is, asked without a mount table: the kernel forgets everything but the objects.
 #pragma once
 

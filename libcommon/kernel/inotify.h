@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // inotify, for one question: when is a superblock shut down? IN_UNMOUNT comes to every watch on an inode of a
 // filesystem when that filesystem really ends (not at a lazy umount), and a watch holds no reference to any
 // mount: it keeps nothing busy.

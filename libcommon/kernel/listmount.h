@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // listmount(2) and statmount(2): every mount of a namespace, keyed by the unique id.
 #pragma once
 

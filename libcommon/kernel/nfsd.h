@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the kernel NFS server exports (/proc/fs/nfs/exports): each export holds its directory's mount, as a
 // mount or a swap file does.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Mount namespaces through nsfs: ids, and the walk over every namespace on the system.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "kernel/path_stat.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What a path a user gave leads to, asked in killable children: the lookup and the stat call into every
 // filesystem on the way, and one on a dead NFS or FUSE server never answers (psmisc's fuser hangs there).
 #pragma once

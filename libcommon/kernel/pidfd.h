@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Processes through pidfds: a pidfd names one process for good, so a signal sent through it can never reach
 // a later process that was given the same pid.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Readers of /proc (or a fixture tree laid out like it). Each returns an error value; ENOENT/ESRCH mean the
 // task exited while we looked, EACCES that even root may not look: callers count both and go on.
 #pragma once

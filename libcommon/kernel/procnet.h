@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Sockets as /proc/net lists them (for the caller's network namespace): TCP and UDP over IPv4 and IPv6, and
 // unix sockets. A socket fd is a pin on the kernel's sockfs mount whose inode is the one these tables list,
 // so they are what ties a port or a socket path to the processes holding it.

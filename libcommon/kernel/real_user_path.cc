@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "kernel/real_user_path.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // util-linux's canonicalize_path_restricted(): a setuid tool resolves a user's path as that user, so that a
 // user cannot learn or reach through it what they may not (a forked child drops the privileges first).
 #pragma once

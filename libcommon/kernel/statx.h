@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // statx asking only for the mount id: the one stat that never waits on the filesystem (AT_STATX_DONT_SYNC).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Active swap areas, from /proc/swaps.
 #pragma once
 

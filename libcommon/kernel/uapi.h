@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Kernel interfaces newer than Debian 12's uapi headers (Linux 6.1), in one place.
 // Support is detected at run time (ENOSYS, EINVAL, ENOTTY), never assumed from these definitions.
 #pragma once

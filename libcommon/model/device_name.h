@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Names of block devices as sysfs and /dev spell them. Pure functions: the explain layer names holders and
 // partitions with them, the kernel layer opens nodes with them.
 #pragma once

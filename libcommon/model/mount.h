@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One mount, as listed by a namespace (attached) or found through a pin (detached).
 #pragma once
 

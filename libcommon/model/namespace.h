@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A mount namespace: its mounts, the tasks in it, and what keeps it alive when no task is.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One reference that keeps a mount (and so its superblock) alive.
 #pragma once
 

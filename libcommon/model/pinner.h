@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Who holds a mount, as a person names it: a process (or a thread with its own fs or fd table), or a kernel
 // object (a loop device, a swap file, another mount, a namespace holder). Every tool prints pinners, not
 // pins: 200 processes with 1,000 fds each are 200 pinners.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One picture of the system, taken once per run, that every tool reads.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Everything with one device number: the unit users think in ("/dev/loop0 is busy").
 #pragma once
 

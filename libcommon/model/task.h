@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What a pinner is, for people: pid, command, user, and the unit or container scope it runs in.
 #pragma once
 

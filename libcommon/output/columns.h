@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A tool's output columns as one constexpr table: it drives -o, --help, --list-columns and JSON types.
 #pragma once
 

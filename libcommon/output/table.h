@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A small RAII wrapper over libsmartcols: one Table owns its columns and lines; print() renders it exactly as
 // util-linux tools do (tree, list, raw, pairs, JSON), because it is the same library doing the work.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fanotify mount events read on a thread of their own, so that each newly attached mount is described at
 // once (statmount), while it is still attached. A snapshot of a busy host takes a while; a mount attached and
 // lazily detached between two snapshots (a container's, a CSI driver's) would otherwise leave no record of

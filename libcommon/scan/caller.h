@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Who is asking: the calling process and the processes that started it. A umount that fails because the
 // user's own shell stands in the mount should say that first.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Running a command in a child whose exec waits for a go: between fork and exec the caller can let go of
 // what the command must find free (mkfs-guard's O_EXCL claims on the devices), so that the child's copies of
 // them, closed on exec, are the last.

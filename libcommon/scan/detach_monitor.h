@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Watches for lazy detaches as they happen, and for the moment a detached mount really goes away.
 #pragma once
 

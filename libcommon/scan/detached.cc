@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Detached mounts: a mount id some pin refers to that no namespace lists.
 #include <fcntl.h>
 

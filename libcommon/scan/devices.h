@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Block devices as users name them ("/dev/sdb", a /dev/disk/by-* symlink, LABEL=, UUID=, a symlink
 // elsewhere), for tools that match what a user typed against a Snapshot. A stat under /dev never calls into
 // another filesystem; anywhere else (a path on a dead FUSE or NFS mount would hang it) it runs bounded.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Ending a process that a snapshot saw, and only that one: through a pidfd, after checking that the pid still
 // belongs to it (same start time), so a pid reused since the scan is never signalled.
 #pragma once

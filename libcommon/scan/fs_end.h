@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Waiting for filesystems to really end, without a sleep loop: the superblock is shut down (inotify
 // IN_UNMOUNT, on a watch that pins nothing) and, for a block device, the device is free again (an O_EXCL open
 // succeeds, about a millisecond later, once the filesystem has let go of it).

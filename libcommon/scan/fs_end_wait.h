@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Waiting for a lazily detached filesystem to really end, without a sleep loop: its superblock is shut down
 // (inotify IN_UNMOUNT on a watch that pins nothing) and then its device is free (an O_EXCL open succeeds,
 // about a millisecond later), through the pins of a snapshot; FsEndWatch (fs_end.h) underneath, as for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Kernel-internal mounts (pipefs, sockfs, anon_inodefs, nsfs, pidfs, the shmem mount behind memfd and shared
 // anonymous mappings) are listed by no namespace, like a detached mount. They are singletons, so making one
 // object of each kind here and asking for its mount id names them all.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Pins the kernel holds, that no /proc/PID scan sees: loop devices and swap files backed by a file on the fs;
 // and the block devices they and the explanations refer to.
 #include "kernel/block.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A task's mount namespace and the caller's own mount table, straight from the kernel, for tools that ask
 // about one namespace rather than take a whole Snapshot.
 #pragma once

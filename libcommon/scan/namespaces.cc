@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Mount namespaces and their attached mounts.
 #include <algorithm>
 #include <map>

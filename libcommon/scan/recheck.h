@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A pin looked at again, now: for a tool that acts on a pinner after the scan (fuser -k signals only a
 // process that still holds what it was found holding), or prints what the scan did not read (an fd's access
 // mode, for an fd it gave no details).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Builds a Snapshot from the running system, or from a fixture tree laid out like /proc and /sys.
 #pragma once
 

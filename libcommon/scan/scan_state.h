@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the scan steps share while one Snapshot is being built. Private to libcommon/scan.
 #pragma once
 

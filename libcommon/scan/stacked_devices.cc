@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which mounts belong to the devices a tool asks about: the devices themselves, their partitions, and what is
 // stacked on them (dm, md, and the partitions of those), as sysfs shows them.
 #include <deque>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Pins held by tasks: cwd, root, exe, fds, file mappings; threads with their own fs or fd table.
 //
 // The hot path is one statx per fd (the mount id only, AT_STATX_DONT_SYNC: it never waits on the fs). What

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Who the pinners are: command, user, and the unit or container scope from the cgroup.
 #include <pwd.h>
 

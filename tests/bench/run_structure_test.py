@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """bench/run in its quickest form, on a tiny load (2 processes x 10 fds, 5 and 20 mounts, one run each): it must
 write a well-formed bench.csv with every expected row, bench.md and bench.png, find the pinners it should, and
 leave no loop device, mount, directory or process behind. Structure only: no timing is checked.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad input to `findmnt --detached`: options that mean nothing for a detached mount are refused as util-linux
 # refuses mutually exclusive options; nonexistent paths, huge arguments and invalid UTF-8 given to -S, -T, -O,
 # -t and --id get one line of error or a clean "nothing found", exit 1 as util-linux's findmnt, never a crash.

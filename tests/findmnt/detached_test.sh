@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Integration test of `findmnt --detached` on the seed scenario: a loop-backed ext2 mounted, pinned by a cwd and
 # a write fd in two processes, then lazily unmounted. Then the same filesystem mounted twice (a bind mount),
 # detached while `findmnt --detached --poll` watches: the tree groups both mounts under the filesystem, and the

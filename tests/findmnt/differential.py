@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Differential test: our findmnt against util-linux's, invocation by invocation.
 
 Each case runs both binaries with the same arguments and environment and compares stdout, stderr (program

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests of findmnt's option scanning (getopt_long rules), column lists and number parsing.
 #include <gtest/gtest.h>
 

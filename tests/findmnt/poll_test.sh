@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Integration test of --poll: ours and util-linux's watch the same mount events and must print the same bytes;
 # then --detached --poll must report a lazy detach (with its former mount point and pinner) and the release,
 # with fanotify mount events and, under NOFAN (without_fanotify_mount_events: a kernel < 6.15), by polling.

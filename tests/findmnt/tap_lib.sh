@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the TAP shell tests of findmnt (sourced, not run): privilege checks, a private mount namespace,
 # one TAP case per check, and waiting on a condition instead of a fixed sleep.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The tools run as nobody (setpriv), on a lazily detached ext2 pinned by a root process and by a nobody process,
 # and on a 0600 device node of its loop device: each answers for what it can see, says in one line how many
 # processes it could not inspect and that root sees more, exits with the original tool's code, and never

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // without_fanotify_mount_events PROG ARGS...: runs PROG as if on a kernel older than 6.15, which has no
 // fanotify mount events, so that the tests can exercise findmnt --detached --poll's polling fallback on a
 // newer kernel.

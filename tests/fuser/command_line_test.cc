@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fuser's command line read by psmisc 23.6's rules: what applies to which name, where parsing stops, and
 // the quirks scripts may rely on.
 #include "command_line.h"

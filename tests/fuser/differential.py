@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Differential test: our fuser against psmisc's (/usr/bin/fuser, 23.6), invocation by invocation, on the same
 real scenario: files, directories, a tmpfs, an ext2 loop filesystem and its block device, a bind mount, a swap
 file, a chroot, an executable and a mapping on them, TCP and UDP sockets on 127.0.0.1 and ::1, a unix socket;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // tcp and udp names: psmisc's [lcl_port][,[rmt_host][,[rmt_port]]] split, and sockets matched against them.
 #include "inet.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Queries matched against hand-built snapshots: inodes for files, mounts and superblocks for -m (btrfs
 // subvolumes included), kernel holders in psmisc's order, --detached and its notes.
 #include "match.h"

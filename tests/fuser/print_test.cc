@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reports printed as psmisc 23.6 prints them, byte for byte, on the two streams and in their order.
 #include "print.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What fuser prints about itself: psmisc's signal list, usage and version words.
 #include "usage.h"
 

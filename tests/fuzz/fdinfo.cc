@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/PID/fdinfo/N (kernel/procfs parse_fdinfo). Any bytes: no crash. Properties: the three fields the
 // kernel prints come back whatever other lines (epoll, inotify, eventfd, garbage) surround them.
 #include <cctype>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // findmnt's -o/--output list (tools/findmnt/columns.cc parse_column_list, list_parse.cc parse_id_list:
 // util-linux's string_to_idarray). Properties: a list parses only into columns each named in it, in its
 // order, never more than util-linux's 54; a '+' list adds to what was there; any name list that parses is the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // findmnt's option values as numbers (tools/findmnt/numbers.cc: --id, --uniq-id, -w, util-linux's
 // strtoXX_or_err). Properties against a plain reference: a value only for [blanks][+]digits (a sign '-'
 // only for the signed form) whose value fits; parse_u32 is parse_u64 bounded; errors are EINVAL or ERANGE.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What every fuzz target shares: a property check that stops the run with a message (libFuzzer saves the
 // input that broke it), and a reader of typed values from the fuzzer's bytes for the structured properties.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The detach journal (libcommon/journal): one line (parse_journal_line) and a whole file, read and appended
 // to through the public API in a temp dir. Properties: a record parsed from any line formats back to a line
 // that parses to the same record; any record round-trips through its line; a file of any bytes gives only

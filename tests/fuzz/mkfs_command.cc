@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A mkfs command line as mkfs-guard reads it (tools/mkfs-guard/mkfs_command.cc mkfs_devices): the fuzzer's
 // bytes split at NUL into argv, program first; when the first byte is below 0x40 the program is one of the
 // mkfs mkfs-guard knows, so that the option readers get most runs. Properties: the same command always gives

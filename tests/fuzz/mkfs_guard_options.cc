@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mkfs-guard's own command line (tools/mkfs-guard/options.cc parse_command_line, CLI11 up to the first "--",
 // the mkfs command after it): the fuzzer's bytes split at NUL into the arguments after "mkfs-guard".
 // Properties: it never throws; a parse that runs is wrapping exactly when a "--" was given, with every

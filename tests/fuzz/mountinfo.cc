@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/PID/mountinfo through our wrapper (kernel/procfs read_mountinfo: libmount parses). Any bytes: no
 // crash, a table or an error, never more mounts than lines. Structured: a table the kernel could print, with
 // any bytes in its paths (escaped as the kernel's show_mountinfo does: " \t\n\\"), comes back field for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The nsfs link text of /proc/PID/ns/mnt (kernel/nsfs parse_mnt_ns_link). Properties: a nonzero inode only
 // from "mnt:[DIGITS]" whose digits are that inode; every inode the kernel can print parses back.
 #include <charconv>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What we print of kernel text (explain/printable: printable, escape_invalid_utf8). Properties, checked
 // against nlohmann-json's own UTF-8 validation: both outputs are valid UTF-8; printable()'s output holds no
 // control character (C0, DEL or C1: a terminal acts on them); valid text without controls is left as it is;

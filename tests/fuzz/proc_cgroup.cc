@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/PID/cgroup (kernel/procfs parse_cgroup) and the unit named by its path (model/task unit_from_cgroup).
 // Properties: the path is the rest of one line after its second ':' (never a newline in it); the unit is one
 // '/'-component of the path ending .service/.scope/.slice, or empty; the unified (0::) line wins over v1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/PID/stat (kernel/procfs parse_stat_flags): the flags field after a command that may hold spaces,
 // parentheses and newlines. Structured: any comm and any flags, laid out as the kernel does, give the flags
 // back.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/PID/status (kernel/procfs parse_status_uid). Any bytes: no crash, and a uid only when the first
 // "Uid:" line's first field is that very number in decimal (a wrapped or half-read number would name another
 // user). Structured: a status file as the kernel writes it gives its real uid back.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs one libFuzzer target from its committed corpus for FUZZ_SECONDS (default 30): new inputs and any crash
 # go to WORK_DIR (emptied first), never into the corpus. Exit status: libFuzzer's (0 = nothing found).
 # Usage: run_fuzzer.sh TARGET CORPUS_DIR WORK_DIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/swaps (kernel/swaps parse_swaps, unescape_octal). Any bytes: no crash. Properties: a path escaped as
 // the kernel escapes it (seq_file_path with " \t\n\\") unescapes to itself; a table laid out as the kernel
 // prints it gives back every path and type, whatever bytes the paths hold.

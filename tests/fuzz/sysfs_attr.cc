@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // sysfs attributes (kernel/block parse_device_number, device_node_name; kernel/procfs read_attribute).
 // Properties: a device number is parsed only from the very text the kernel prints for it ("%u:%u"), so it
 // prints back the same; every number the kernel can print (12-bit major, 20-bit minor) parses back; a node

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad input to mkfs-guard, checking devices and wrapping a mkfs (`mkfs-guard -- mkfs.ext4 ...`): a missing
 # device, nonexistent paths, a 120 KB argument, invalid UTF-8 and a newline in an argument, an unknown mkfs.
 # Each gets the exit status mkfs-guard(8) gives (checking: 2; wrapping: 125, or 127 for a mkfs that is not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The sysfs reader on a fixture tree (tests/fixtures/sysfs/stacked): a disk with partitions, an md array over
 // a partition and a disk, a device-mapper device over a partition, a bound loop device with a hostile backing
 // path.

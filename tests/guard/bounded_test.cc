@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // run_bounded: a result or an error from the child, and a child that overstays is killed on time.
 #include "kernel/bounded.h"
 

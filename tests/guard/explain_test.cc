@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // "Why is DEVICE busy?" on hand-built snapshots: each reason kind as data, as text and as JSON.
 #include <string>
 

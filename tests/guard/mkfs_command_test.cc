@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where each mkfs takes its devices: every case "Found while trying it" in issue 11, and getopt's ways of
 // spelling options (clusters, attached values, permutation, long-option prefixes, --).
 #include <string>

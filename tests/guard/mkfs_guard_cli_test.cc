@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mkfs-guard as a program: its help laid out as util-linux lays it out, exit codes and one-line error
 // messages in util-linux's words, for what needs no scan.
 #include <sys/wait.h>

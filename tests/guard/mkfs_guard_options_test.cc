@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mkfs-guard's command line and exit codes: each row of the table, and each way to get the line wrong.
 #include <signal.h>
 

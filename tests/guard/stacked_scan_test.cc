@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The scan on a fixture /proc and the holders sysfs fixture (the sysfs root is a ScanOptions parameter): the
 // pinners of a mount on a device stacked on a disk's partition get their details when the disk is asked
 // about, so that mkfs-guard names them with their command.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/swaps parsing (escaped paths, a line cut short) and resolving swap files to their filesystem.
 #include "kernel/swaps.h"
 

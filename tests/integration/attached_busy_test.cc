@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A mount that is attached and busy is not a detached mount: findmnt --detached must leave it out, while
 // mkfs-guard still explains the device as mounted and names who uses it.
 #include "harness.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A bind mount of a subdirectory keeps the superblock attached after the original mount is lazily
 // unmounted: the device is busy because it is mounted, not because of a detached mount.
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A btrfs subvolume mount: its st_dev is an anonymous device number, not the loop device's, so anything that
 // matches pins by device number misses it. Pins are keyed on mount ids instead.
 #include "harness.h"

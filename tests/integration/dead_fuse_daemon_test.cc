@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A FUSE filesystem whose daemon is stopped (SIGSTOP): anything that calls into it waits forever. Our tools
 // must only use calls that never reach the fs (fdinfo, readlink, statx for the mount id with
 // AT_STATX_DONT_SYNC), so they finish and still name the pinner.

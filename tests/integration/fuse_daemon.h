@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The FUSE daemon of the dead-daemon tests (itest-fuse-hello, FUSE_HELLO), serving a mount point in the
 // test's own temp dir and private namespace. Stop() makes it a dead server: anything that calls into the fs
 // waits.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A minimal FUSE filesystem for the dead-daemon test: "/" holds one file, "hello". Run in the foreground,
 // single-threaded: itest-fuse-hello -f -s MOUNTPOINT
 #define FUSE_USE_VERSION 31

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fuser -m on btrfs, whose subvolumes have anonymous device numbers of their own: psmisc compares st_dev and
 // so misses processes in a subvolume nested in a mount and finds nobody for the btrfs device. Ours matches by
 // mount and superblock: a subvolume mount stands for its users (nested subvolumes included) and its

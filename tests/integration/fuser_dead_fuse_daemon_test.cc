@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fuser with a FUSE filesystem whose daemon is stopped: psmisc's fuser hangs forever on a name inside it (its
 // stat of the name waits on the daemon). Ours looks names up in a child killed after its bound, matches such
 // a name through the mount it is on, and so finishes and still names the process using the mount.

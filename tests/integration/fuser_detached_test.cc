@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fuser --detached, and fuser -m where the filesystem is only lazily detached: an ext2 loop filesystem, a
 // sleep with its cwd inside and a bash holding fd 7 open for writing on a file inside, then umount --lazy, as
 // journaled by umount (a record made while it was attached).

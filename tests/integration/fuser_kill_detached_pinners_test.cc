@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fuser --detached -k ends the processes that keep a lazily detached filesystem alive, the way -k ends a
 // file's users, but never the shell it was started from, which may be standing in that very filesystem.
 #include <sys/wait.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fuser -k on many processes: 200 sleeps with their cwd in one filesystem, each ended, and fuser returns.
 #include <sys/wait.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What mkfs-guard is given that is no device: a one-line error and exit 2 (125 wrapping a mkfs, so it is
 // never read as mkfs's own failure), and nothing run. A symlink to a device outside /dev is followed once,
 // bounded, and the device is then opened through /dev.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A free device: mkfs-guard says so (exit 0), -v says what it checked, and wrapping a mkfs runs it and passes
 // its own exit status on (mkfs's failure stays mkfs's 1, never mkfs-guard's 124 or 125).
 #include <unistd.h>

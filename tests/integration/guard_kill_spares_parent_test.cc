@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --kill never ends mkfs-guard's own parent: a shell standing in the filesystem it then asks mkfs-guard to
 // free. Nothing is ended (ending the others would not free the device), the shell lives, mkfs is not run.
 #include <sys/wait.h>

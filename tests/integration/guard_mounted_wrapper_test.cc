@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A mounted device blocks the wrapper: mkfs is not run (the filesystem is untouched) and the exit status is
 // 124, which no mkfs uses, so a script can tell "busy, not run" from mkfs's own failure. --wait and --kill
 // do not wait for, or end anything of, an attached mount.

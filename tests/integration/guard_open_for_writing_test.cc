@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A process with the device node open for writing (a VM's raw disk, a dd) claims nothing, so mkfs would go
 // ahead: for the guard it is busy, by whom; --force goes ahead. A reader is only a note.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A loop device with a DOS partition table (this kernel reads no GPT), partitions seen through losetup -P
 // and partx -a, the first one mounted with a pinner: the whole disk is busy because of its partition, the
 // pinner is named with its command, and the second partition is free. Several devices at once are each

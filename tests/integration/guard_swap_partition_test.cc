@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A loop device in use as a swap area: mkfs-guard says so, and the wrapper does not run mkswap over it.
 #include <sys/swap.h>
 

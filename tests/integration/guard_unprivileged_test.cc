@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mkfs-guard run by a user who may not open the device (EACCES): the claim cannot be checked, but the
 // snapshot still knows the device is mounted, and says so; with nothing seen, it says it could not check.
 #include "harness.h"

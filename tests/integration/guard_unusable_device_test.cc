@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A loop device with no backing file, or over an empty file, has nothing to format: mkfs-guard says what it
 // is (mkfs would fail with "Device size reported to be zero") and the wrapper runs nothing.
 #include <fcntl.h>

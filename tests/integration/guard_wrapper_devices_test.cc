@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Wrapping a mkfs, every device it takes is checked: several btrfs devices, xfs log and realtime devices, an
 // ext4 external journal; an option value that only looks like a device (a label) is not. Each case of issue
 // 11's "Found while trying it" that started mkfs with the busy device unchecked.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The seed scenario under the wrapper: a lazily unmounted ext2 pinned by two processes blocks mkfs (124);
 // --kill asks first (no terminal, no --yes: nothing is ended); --kill --yes ends both pinners through pidfds,
 // waits for the filesystem to really end, then runs mkfs.

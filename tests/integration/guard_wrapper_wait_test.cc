@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --wait: the wrapper waits (inotify IN_UNMOUNT, then O_EXCL) for a lazily unmounted filesystem to really
 // end, and runs mkfs once it has; with a limit that passes first, it gives up with 124 and runs nothing.
 #include "harness.h"

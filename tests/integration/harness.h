@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Real-parts harness for the integration tests: temp dirs, loop devices, mounts, pinner processes and runs
 // of the tools, each with an owner that undoes it, also when a test fails.
 #pragma once

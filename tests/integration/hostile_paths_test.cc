@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Hostile names: a mount point, a directory and a file with spaces, a newline and bytes that are not UTF-8,
 // and a pinner whose command name has them too. Output must stay parseable and one reason per line.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The seed scenario of issue 3, exactly: an ext2 fs on a loop device, a `sleep` with its cwd in it, another
 // holding fd 7 open for write on a file in it, `umount --lazy`; then mkfs says "apparently in use" and only
 // our tools can say why.

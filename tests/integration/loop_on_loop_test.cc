@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A loop device backed by a file on the fs keeps the fs alive after a lazy umount; no /proc scan sees that
 // pin, only the loop device's status does.
 #include "harness.h"

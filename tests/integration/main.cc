@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Entry point of every integration test binary: enter a private mount namespace first, so that whatever a
 // test mounts never reaches the host and goes away with this process at the latest.
 #include <gtest/gtest.h>

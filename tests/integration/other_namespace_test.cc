@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A copy of the mount in another mount namespace keeps the superblock alive after our lazy umount; lsof and
 // our own mount table show nothing. Also when that namespace has no task left and only an nsfs bind mount
 // keeps it alive.

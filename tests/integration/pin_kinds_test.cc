@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Each way a process can pin a lazily detached mount, one at a time: cwd, root (chroot), exe, fd for read,
 // write and read/write, a mapping whose fd is closed, and a thread with its own cwd (unshare(CLONE_FS)).
 #include <fcntl.h>

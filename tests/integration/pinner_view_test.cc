@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Pinners, not pins, on real processes: processes holding many fds of a lazily detached fs, with gaps and
 // mixed access modes, a thread with its own cwd, and many processes at once. Every view names each pinner
 // once, with its fds as ranges.

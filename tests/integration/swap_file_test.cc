@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An active swap file on the fs keeps it alive after a lazy umount; /proc/swaps then shows a path relative to
 // the detached root, and swapoff by the old path fails.
 #include <sys/mount.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `umount /mnt/x` typed in a shell that stands in /mnt/x: the kernel says EBUSY, util-linux says "target is
 // busy." and nothing more. We say it, then first that the user's own shell is inside, then who else pins it.
 #include "umount_test_util.h"

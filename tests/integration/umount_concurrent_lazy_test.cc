@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Sixteen `umount -l` at once, each of a pinned filesystem: the journal is appended under a lock, so every
 // detach is recorded whole, and `findmnt --detached` shows each former mount point.
 #include <map>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A plain umount returns 0 while a copy of the mount in another mount namespace keeps the filesystem (and its
 // device) alive: a script that then runs losetup -d or mkfs races the kernel. We say where it lives on and
 // who owns that namespace; `umount --wait` returns only once that copy is gone and the device is free.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `umount -d -l --wait` of a filesystem on a loop device: libmount frees the loop device (LOOP_CLR_FD) while
 // the filesystem still holds it, which only marks it autoclear; --wait returns once the filesystem ended and
 // the loop device is really detached.

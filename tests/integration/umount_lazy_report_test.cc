@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `umount -l` of a pinned filesystem: it succeeds as util-linux's does, then says in two lines what still
 // pins the detached filesystem, and records the detach in the journal, so `findmnt --detached` shows where it
 // was.

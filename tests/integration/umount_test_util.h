@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the umount scenarios share: util-linux's continuation indent, stderr split into lines, the journal.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `umount -l --wait`: the lazy umount names its pinners once, then waits, without a sleep loop, for the
 // filesystem's real end (inotify IN_UNMOUNT, then the device free under O_EXCL). It returns right after the
 // last pinner exits, with the device free. (How fast is measured in bench/umount-wait, not here.)

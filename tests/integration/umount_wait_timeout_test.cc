@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `umount -l --wait=SECONDS` whose pinner outlives the time: exit 32 (what was asked, the filesystem gone,
 // did not happen; the man page says so), naming what still pins it; the mount stays detached.
 #include "umount_test_util.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The lazy-umount scenario for the Python tests (completions, the journal service, metrics): a loop device
 with an ext2 filesystem mounted in a private mount namespace, a pinner with its cwd inside, and a plain
 umount2(MNT_DETACH) as kubelet or systemd make it (not our umount).

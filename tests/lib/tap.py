@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """TAP for the Python tests: one case per check, counted by scripts/run-tests. A privileged test that cannot
 run skips with its reason, and fails under CI=true (where every test must run)."""
 import os

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // detach-metrics' text: what a Snapshot with detached mounts becomes in Prometheus' text format, byte for
 // byte, and how pinners are counted.
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """detach-metrics on a real lazily detached loop mount that a process pins: the file it writes passes
 `promtool check metrics` and says what happened (the device, one pinner, the former mount point and its age
 from the journal), and it is replaced whole. Prints TAP.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The Debian package, end to end on this machine (root): dpkg-buildpackage builds detach-utils_*.deb from the
 source tree, lintian finds nothing, no file of it overwrites another package's without a diversion, `meson
 install --destdir` gives the same tree; then it is installed, our tools answer in place of the system's

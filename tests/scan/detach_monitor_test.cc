@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The detach monitor on real parts: a lazy umount is reported with where it was and who pins it, and again
 // when the last pinner ends.
 #include "scan/detach_monitor.h"

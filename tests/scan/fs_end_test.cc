@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // FsEndWatch on real parts: the end of a filesystem is seen through a watch that pins nothing, added on the
 // mount point before a umount or through a pinner's /proc/PID/cwd after a lazy one (as mkfs-guard --wait
 // would); a watch whose inode goes away first is Lost, not Ended.

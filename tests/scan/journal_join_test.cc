@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The scan joins the journal of detaches: a lazily detached mount gets back its former mount point, namespace
 // and time from a record made before the detach, and only from a record of this boot with its unique id.
 #include <fcntl.h>

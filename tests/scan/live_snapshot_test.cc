@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The scan on real parts: unique ids, threads with their own cwd, internal mounts, namespaces kept by nsfs.
 #include <fcntl.h>
 #include <sched.h>

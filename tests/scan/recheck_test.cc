@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A pin looked at again after the scan, on live processes: what fuser -k checks before it signals (the
 // process still holds what it was found holding), and an fd's access mode read after a scan that skipped it.
 #include <fcntl.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """detach-journal.service without systemd: its ExecStart= command line started as the unit would (its
 capability bounding set, no new privileges, its umask, its runtime directory, stdout captured as the journal
 would take it), then a filesystem mounted, pinned, and detached with a plain umount2(MNT_DETACH) as kubelet or

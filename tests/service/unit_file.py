@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A systemd unit file read as systemd reads the lines these tests need: KEY=VALUE per section, later keys
 appended, ExecStart= split into its argv (no systemd here to run it)."""
 import shlex

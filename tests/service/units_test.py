@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The units pass `systemd-analyze verify` (with their ExecStart= pointing at the built tools, since the
 installed ones may not be there), and detach-metrics.service's command line, run as the unit would, writes
 its file. Prints TAP.

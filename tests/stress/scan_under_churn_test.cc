@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The scanners under load: for STRESS_SECONDS (60), 100 processes at a time fork, pin (cwd, fd for read or
 // write, a mapping; some fork a child that inherits the pins), and exit, while mounts of two loop filesystems
 // are attached, bind-mounted and lazily detached in a loop. Meanwhile `findmnt --detached -J`, `mkfs-guard -J

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Differential test: our umount against util-linux's (/bin/umount, 2.38.1), case by case, on real parts.
 
 Each case builds the same setup twice (loop devices with ext2/ext3 filesystems, mounts, pinner processes, a

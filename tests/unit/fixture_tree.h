@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Builds /proc- and /sys-shaped trees in a temporary directory, so the scan's file readers run on exactly the
 // bytes a test chooses: hostile names included, no root needed.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A snapshot built by hand, for tests of the model and explain layers on exact scenarios: the tasks, pins and
 // namespaces a test adds, nothing read from this machine. Each test's fixture adds its own mounts (what a
 // mount needs differs from one layer's tests to another's).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The journal of lazy detaches on its own: lossless for any bytes, tolerant of what it did not write,
 // bounded, and safe with concurrent writers.
 #include "journal/journal.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The journal's trust rules: root's tools read and write only a journal that nobody but root could have
 // written (journal.h). A forged line from another user must never show in root's `findmnt --detached`.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The model's own logic: pin text, superblock grouping.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // "Why is this mount busy?" and "what keeps its filesystem alive?" on hand-built snapshots: the reasons as
 // data, and the lines umount prints after "target is busy." and after a umount that left the filesystem
 // alive.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Pinners, not pins: grouping per process (and thread, and kernel object), the words that summarise a
 // pinner's pins, and the JSON that gives them as data.
 #include <gtest/gtest.h>

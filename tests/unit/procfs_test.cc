@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The /proc readers on fixture bytes, hostile ones included.
 #include "kernel/procfs.h"
 

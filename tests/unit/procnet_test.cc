@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/net socket tables and the NFS exports list on fixture bytes, hostile ones included: what ties a port
 // or a socket path to the processes that hold it.
 #include "kernel/procnet.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The whole scan on fixture trees: the file-only path that old kernels and fixtures share.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // CLI11 with util-linux's face, for the tools of our own that parse with CLI11: --help laid out as a
 // util-linux tool lays it out ("Usage:", the description, "Options:" in two columns, -h and -V last), and
 // unknown options reported in glibc getopt's words.

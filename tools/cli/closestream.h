@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // util-linux's close_stdout(): output that could not be written is a failure (`tool >/dev/full` must not
 // exit 0), reported once as "prog: write error[: strerror]".
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // util-linux-style messages on stderr: "prog: text", with ": strerror" when an errno applies (warn/warnx,
 // errtryhelp). Shared by every tool; libcommon never prints, the tools do, through these.
 #pragma once

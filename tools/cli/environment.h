@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // util-linux's __sanitize_env(): a setuid tool (mount, umount) removes variables that could steer what it
 // runs or loads (PATH, LD_*, IFS, ...) and locale variables with a slash, before anything else; it puts them
 // back when it drops its privileges and goes on as the user.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A tool's option table handed to glibc's getopt_long, the very function util-linux's tools call, so options
 // parse exactly as theirs: bundled short options, attached and `=` values, long-option prefixes, GNU
 // permutation, `--`, and glibc's own error messages.

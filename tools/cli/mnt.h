@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Owners for libmount objects: each is released exactly once, when its owner goes. Shared by the tools that
 // work through libmount (findmnt, umount).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Signal names as the tools that end processes take them (fuser -SIGNAL, kill-style --kill=SIGNAL): the
 // standard signals of Linux, by number, without the "SIG" prefix.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // detach-metrics: the state of lazily unmounted mounts as node-exporter textfile metrics, written atomically
 // (detach-metrics.timer runs it every minute).
 #include <chrono>

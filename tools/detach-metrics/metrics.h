@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The state of detached mounts as node-exporter textfile metrics (Prometheus' text format), for a timer to
 // write where node-exporter reads it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // detach-metrics' command line: [--output FILE], and its exit codes.
 #pragma once
 

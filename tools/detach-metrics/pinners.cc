@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Pinners of a mount are counted as every tool names them: group_pinners, once each.
 #include "metrics.h"
 #include "model/pinner.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The text of one cell: what findmnt prints for a filesystem in a given column.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // findmnt's columns: one constexpr table drives -o, --output-all, --help, --list-columns and the JSON types.
 // Rows 0..26 are util-linux 2.38's, in its order (--help lists them so); newer and detached-only ones follow.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Everything the command line asks for, as plain data passed to every step (no global state).
 #pragma once
 

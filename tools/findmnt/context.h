@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The state of one run: the Config, plus what the run builds (libmount cache, the matcher's working copy of
 // the filters, parse error count). Passed by reference to every step; nothing is global.
 #pragma once

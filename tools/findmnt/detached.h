@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --detached: filesystems lazily unmounted (umount -l) that something still pins, from one system snapshot,
 // through the same filters (-t -S -N --id --uniq-id) and outputs (tree, -l, -r, -P, -J) as the mount table.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The cells of --detached rows: a filesystem (superblock), a detached mount, one of its pinners, or (with
 // --per-pin) one pin.
 #pragma once

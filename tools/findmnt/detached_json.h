@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `findmnt --detached -J`: the same filesystems, mounts and pinners as the table, as a document whose objects
 // say what they are. libsmartcols would give every row every column (mostly null) and the pinners as text;
 // here a filesystem holds its mounts, a mount its pinners, and a pinner its pins as structured data (kind, fd

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --detached --poll: each lazy detach as it happens, and each detached mount's real end. Each detach seen is
 // also recorded in the detach journal, so that a later `findmnt --detached` can tell where the mount was.
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The rows of `findmnt --detached` in a text table (tree, list, raw, pairs). The tree: one row per
 // filesystem, its detached mounts below it, and below each mount a row per pinner (--per-pin: per pin);
 // kernel pins that hold the filesystem through its device only (a loop device's backing file: the kernel does

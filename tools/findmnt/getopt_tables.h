@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // findmnt's option table (option_table.h) in the form cli::parse_getopt takes: util-linux's findmnt's
 // optstring and longopts, with each option's getopt code.
 #pragma once

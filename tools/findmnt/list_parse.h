@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // util-linux's string_to_idarray(): "a,b,c" to ids, with its exact edge cases (an empty name fails quietly,
 // "a," asks for a column named "a,"), because scripts see the same errors and exit codes.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // findmnt: util-linux 2.38.1's findmnt, plus --detached (lazily unmounted filesystems that are still pinned).
 #include <unistd.h>
 #include <cerrno>

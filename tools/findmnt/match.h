@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which filesystems a run shows: findmnt's filters (-S -T -t -O, --id, --real...) and its search modes.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Owners for libmount objects (tools/cli/mnt.h), by the names findmnt uses.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The children of each mount of a mountinfo table, indexed once. libmount's mnt_table_next_child_fs() scans
 // the whole table for every child it returns, so util-linux's tree walk is O(n²): 94% of findmnt's time on
 // 10,000 mounts. This index gives the same children in the same order in one pass.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // util-linux's strtoXX_or_err() checks, as values: the same inputs fail, with the same errno.
 #pragma once
 

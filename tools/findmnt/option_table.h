@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // findmnt's options as data: names, short letters, argument kinds, and which ones exclude each other.
 // The order of kOptions is util-linux 2.38's longopts order: getopt_long lists ambiguous prefixes in that
 // order.

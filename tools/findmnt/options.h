@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // From argv to a Config, with util-linux findmnt's messages and exit codes for every bad input.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --poll: print changes of the mount table as they happen (libmount tabdiff on a mountinfo poll).
 #pragma once
 

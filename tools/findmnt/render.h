@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Filling the output table from a libmount table: the whole tree, a list of matches, or subtrees (-R).
 #pragma once
 

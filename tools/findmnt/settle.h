@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What util-linux findmnt decides between option parsing and reading tables: default columns, -o, the table
 // type, positional arguments, and when tree output or source/target swapping is off.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading mount tables through libmount: fstab, mtab/utab, kernel mountinfo, or tab files given with -F/-N.
 #pragma once
 

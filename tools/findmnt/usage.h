@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --help, --version and --list-columns: the text comes from the option and column tables.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fuser's command line, read by psmisc 23.6's own rules, which neither getopt_long nor CLI11 can express:
 // options and names interleave and an option applies to the names after it (-m, -n, -I, -4, -6,
 // --detached), so the order of the whole line matters, not just of the options; -SIGNAL is an option

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // --detached: the processes (and kernel objects) that keep lazily detached mounts alive, and what fuser says
 // when a -m name's filesystem is only detached.
 #pragma once

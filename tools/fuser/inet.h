@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // tcp and udp names: psmisc's [local_port][,[rmt_host][,[rmt_port]]], split, resolved and matched against
 // the kernel's socket tables.
 #pragma once

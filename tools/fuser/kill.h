@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // -k: ending the processes of a report as psmisc does (-SIGNAL, -w writers only, -i asking first), but each
 // through a pidfd and only once it is seen still holding what the scan found it holding, so that a process
 // that got a pid freed since the scan is never signalled.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fuser: psmisc 23.6's fuser on the shared Snapshot, plus --detached. Which processes use the named files,
 // sockets and filesystems, and with -k ends them.
 #include <pwd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Queries against one Snapshot: which processes (and which kernel objects) use each name, with psmisc's
 // access letters. Matching is by mount and superblock, not by st_dev alone: every mount of a filesystem
 // counts (bind mounts, copies in other namespaces, lazily detached ones), and btrfs subvolumes, whose files

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where fuser writes: pids on stdout, everything else on stderr, in the order psmisc writes them (stdout is
 // flushed after each pid, so that both interleave on a terminal as psmisc's do). Tests record it instead.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The mount table of fuser's own namespace, in the kernel's order: where psmisc's "kernel mount" lines and
 // -M come from, and what a path is on when its filesystem cannot be asked.
 #pragma once

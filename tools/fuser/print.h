@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reports printed as psmisc 23.6 prints them: on stdout the pids (" %5d"; "kernel" for a kernel holder with
 // -v), on stderr the name, the access letters, -u's user and -v's table, byte for byte.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What each NAME asks, once looked up, and what was found for it: the units fuser matches and prints.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // From names to queries: what each NAME is, asked the way psmisc asks (a stat of a file, the resolver for a
 // port), but bounded in time: a name on a filesystem that never answers is matched by its mount instead of
 // hanging fuser. psmisc's messages for names that fail are printed here, in order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What fuser prints about itself, as psmisc 23.6 prints it (on stderr, but for -l): the usage, the version
 // and the signal names.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Building a Report: pins gathered per process with psmisc's access letters, kernel holders in psmisc's
 // order.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The one question mkfs-guard asks (before --kill ends processes), on the terminal: never on stdin, which
 // may be a pipe, nor stdout, which may be read by a program.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mkfs-guard's exit codes, decided in one place. Checking devices, util-linux's small numbers; running a
 // mkfs, numbers no mkfs uses for itself (they all exit 1 on failure, mke2fs and mkfs.xfs also 8 and 4 ...),
 // in the range coreutils' wrappers (timeout, env, nice) use, so that "busy, mkfs not run" is never mistaken

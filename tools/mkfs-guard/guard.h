@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mkfs-guard's steps, each a call into libcommon: resolve the devices, check them (one snapshot for all), and
 // free them by waiting for (or ending) the pinners of their lazily detached filesystems.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mkfs-guard: before mkfs, tell whether the devices are free, and if not, exactly why and by whom; or run a
 // mkfs only on devices checked free.
 #include "cli/closestream.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where a mkfs command takes its devices: the target, external journal, log and realtime devices, every
 // device of a btrfs, and which option values only look like devices (a label that is a /dev path). Read the
 // way each mkfs's own getopt reads its arguments (GNU permutation, clusters, long-option prefixes).

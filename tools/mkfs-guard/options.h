@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mkfs-guard's command line: [options] DEVICE..., or [options] -- MKFS-COMMAND...
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The libmount context umount works through (util-linux's umount.c uses the same calls), and what a setuid
 // umount has to do with its privileges.
 #pragma once

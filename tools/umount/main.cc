@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // umount: util-linux 2.38.1's umount on libmount, that also says why a target is busy, what a umount left
 // alive, records lazy detaches, and can --wait for a filesystem's real end.
 #include <clocale>

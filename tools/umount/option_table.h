@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // umount's options as data: util-linux 2.38.1's longopts (in its order: getopt_long lists the candidates of
 // an ambiguous prefix in it), optstring and ul_excl_t table, plus our --wait.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // umount's command line, parsed as util-linux 2.38.1 parses it: getopt_long over its option table, each
 // option applied to the libmount context in command-line order (a setuid umount run by a user drops its
 // privileges at the first option a user may not give it).

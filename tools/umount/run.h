@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // util-linux 2.38.1's umount procedures on libmount's context: one target, -R, -A, -a, their messages and
 // exit codes; each umount wrapped by our Aftermath.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // util-linux's sanitize_path(): a user's path, resolved as the user, for a setuid umount.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // umount --help and --version, as util-linux 2.38.1 prints them (plus our --wait).
 #pragma once
 

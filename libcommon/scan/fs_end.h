@@ -63,8 +63,9 @@ class FsEndWatch {
   std::vector<Entry> entries_;
 };
 
-// Once a superblock has ended, its block DEVICE is let go of a moment later: true when DEVICE (empty: none) is
-// free, false when DEADLINE passed first. Short retries cover that window only, never the pinners' lifetime.
+// Once a superblock has ended, its block DEVICE is let go of a moment later: true when DEVICE (empty: none)
+// is free, false when DEADLINE passed first. Short retries cover that window only, never the pinners'
+// lifetime.
 bool wait_device_free(const std::string& device, FsEndWatch::Deadline deadline);
 
 }  // namespace detach

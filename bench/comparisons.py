@@ -3,10 +3,8 @@
 which of ours is measured against which of theirs. A tool joins the bench by a Tool and its Comparisons here;
 bench/run measures, checks and reports whatever these tables list.
 
-Still to come, each with its own issue:
-  - fuser (psmisc-compatible): add Tool("fuser -m DEV", OURS, ...) to pin_tools() with the same `finds` check as
-    psmisc's, and Comparison((OURS, "fuser -m DEV"), (THEIRS, "fuser -m DEV")) to PIN_COMPARISONS.
-  - umount --wait: its latency (from the umount of a pinned fs whose pinners then end, until the device is free)
+Still to come:
+  - umount --wait: its latency (bench/umount-wait times it on its own today) (from the umount of a pinned fs whose pinners then end, until the device is free)
     is a load kind of its own: each run uses up its mount, so that load needs a set-up before every run (mount,
     pinner, the kill) that the timing leaves out, and compares against what a script does today (umount --lazy,
     then retry until the device opens O_EXCL). Add it beside PinLoad and MountLoad in bench/run."""
@@ -80,6 +78,8 @@ def pin_tools(env):
              lambda e, l: ([e.findmnt, "--detached", "-J"], json_pids)),
         Tool("mkfs-guard DEV", OURS, lambda e, l: [e.mkfs_guard, l.device],
              lambda e, l: ([e.mkfs_guard, "-J", l.device], json_pids)),
+        Tool("fuser -m DEV", OURS, lambda e, l: [e.fuser, "-m", l.device],
+             lambda e, l: ([e.fuser, "-m", l.device], int_tokens)),
         Tool("fuser -m DEV", THEIRS, lambda e, l: ["fuser", "-m", l.device],
              lambda e, l: (["fuser", "-m", l.device], int_tokens)),
         Tool("lsof DEV", THEIRS, lambda e, l: ["lsof", l.device],
@@ -89,10 +89,11 @@ def pin_tools(env):
     ]
 
 
-# The issue's target is the first: ours at most 0.5x psmisc's fuser -m on 200k fds, lazily detached.
+# The issues' targets: findmnt --detached (issue 8) and our fuser -m (issue 10) at most 0.5x psmisc's fuser -m.
 PIN_COMPARISONS = [Comparison((OURS, ours), (THEIRS, theirs))
                    for ours in ("findmnt --detached", "mkfs-guard DEV")
                    for theirs in ("fuser -m DEV", "lsof DEV", "lsfd -Q SOURCE")]
+PIN_COMPARISONS.append(Comparison((OURS, "fuser -m DEV"), (THEIRS, "fuser -m DEV")))
 
 FINDMNT_MODES = (("findmnt", []), ("findmnt -l", ["-l"]), ("findmnt -J", ["-J"]))
 

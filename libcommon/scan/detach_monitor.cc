@@ -29,6 +29,7 @@ Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::mil
   // attached here, and is reported as a detach, not taken for one made before we started.
   ScanOptions quick = monitor.options_;
   quick.task_pins = false;
+  quick.kernel_pins = false;
   if (auto early = take_snapshot(quick))
     for (const auto& [key, m] : early->mounts)
       if (m.attached) monitor.attached_.emplace(key, m);

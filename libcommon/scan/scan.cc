@@ -60,7 +60,9 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   // Loop devices and swaps meanwhile, on a thread of their own: they wait on children more than they
   // compute. (sysfs's block devices came first: the pin scan's filter needs them.)
   scan::KernelFacts facts;
-  std::thread kernel([&facts, &options] { facts = scan::read_kernel_facts(options); });
+  std::thread kernel([&facts, &options] {
+    if (options.kernel_pins) facts = scan::read_kernel_facts(options);
+  });
   if (options.task_pins) scan::scan_task_pins(state);
   scan::find_detached_mounts(state);
   kernel.join();

@@ -29,6 +29,9 @@ struct ScanOptions {
   // load.
   bool live = true;
   bool task_pins = true;  // scan /proc/PID for cwd, root, exe, fds, mmaps
+  // Loop devices and swaps (their backing files pin filesystems). A loop device backed by a file on a dead
+  // server costs its bound: a look at the mounts alone (the detach monitor's first one) goes without.
+  bool kernel_pins = true;
   bool threads = true;    // also threads with their own fs or fd table
   bool mmaps = true;
   // Which attached mounts need pin details (access mode of fds, path of cwd, root, exe and mmaps). Pins of

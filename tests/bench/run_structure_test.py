@@ -16,7 +16,7 @@ import tempfile
 
 PROCS, FDS, MOUNTS = 2, 10, (5, 20)
 PIN_TOOLS = [("findmnt --detached", "ours"), ("mkfs-guard DEV", "ours"), ("fuser -m DEV", "theirs"),
-             ("lsof DEV", "theirs"), ("lsfd -Q SOURCE", "theirs")]
+             ("lsof DEV", "theirs"), ("lsfd -Q SOURCE", "theirs"), ("fuser -m DEV", "ours")]
 MOUNT_TOOLS = [(name, side) for name in ("findmnt", "findmnt -l", "findmnt -J") for side in ("ours", "theirs")]
 FIELDS = ["load", "state", "procs", "fds_per_proc", "fds", "mounts", "tool", "side", "runs", "median_s", "min_s",
           "max_s", "ratio", "vs", "max_rss_kib", "check"]
@@ -123,12 +123,13 @@ def check_findings(rows):
         return rows[("pins", state, str(PROCS * FDS), "0", tool[0], tool[1])]["check"]
 
     want = "%d/%d pinners" % (PROCS, PROCS)
-    check("attached: mkfs-guard, fuser -m, lsof and lsfd each name both holders",
+    check("attached: mkfs-guard, both fuser -m, lsof and lsfd each name both holders",
           all(found("attached", t) == want for t in PIN_TOOLS[1:]))
     check("attached: findmnt --detached lists none of them (nothing is detached yet)",
           found("attached", PIN_TOOLS[0]) == "0/%d pinners" % PROCS)
     check("detached: findmnt --detached, mkfs-guard and fuser -m name both holders",
           all(found("detached", t) == want for t in PIN_TOOLS[:3]))
+    check("detached: our fuser -m names both holders too", found("detached", PIN_TOOLS[5]) == want)
     check("each findmnt mode printed util-linux's bytes on both mount loads",
           all(r["check"] == "same output" for k, r in rows.items() if k[0] == "mounts"))
 
@@ -152,8 +153,8 @@ def main():
             check("bench.csv was written", False)
         check("bench.png is a PNG image", read(paths["bench.png"])[:8] == b"\x89PNG\r\n\x1a\n")
         md = read(paths["bench.md"]).decode().splitlines()
-        check("bench.md has a row per comparison (6 per pin load and state, 3 per mount load)",
-              len([line for line in md[2:] if line.startswith("| ")]) == 6 * 2 + 3 * len(MOUNTS))
+        check("bench.md has a row per comparison (7 per pin load and state, 3 per mount load)",
+              len([line for line in md[2:] if line.startswith("| ")]) == 7 * 2 + 3 * len(MOUNTS))
         check("the work directory is named on stdout and removed", work and not os.path.exists(work.group(1)))
         work_dir = work.group(1) if work else "/tmp/detach-bench."
         check("no loop device is left on the bench's image", not loops_left(work_dir))

@@ -105,6 +105,7 @@ MountReport explain_busy_mount(const Snapshot& snapshot, const Mount& m, const M
   }
   // Nearest to the caller first: the shell the user types in comes before what started it.
   std::vector<std::pair<unsigned, pid_t>> callers;
+  callers.reserve(caller_pins.size());
   for (const auto& [pid, pins] : caller_pins) callers.emplace_back(chain.at(pid), pid);
   std::sort(callers.begin(), callers.end());
   for (const auto& [generation, pid] : callers) {

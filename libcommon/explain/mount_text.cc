@@ -122,19 +122,32 @@ std::vector<std::string> caller_lines(const Snapshot& snapshot,
     // Between umount and the shell (sudo, a script) a cwd is inherited: the shell's is what to change.
     bool below_shell = shell != callers.end() && r->generation < (*shell)->generation;
     if (below_shell && rest.empty()) continue;
-    std::string who =
-        "pid " + std::to_string(r->caller_pid) + " (" + printable(command_of(snapshot, r->caller_pid)) + ")";
+    std::string who = "pid " + std::to_string(r->caller_pid);
+    who += " (" + printable(command_of(snapshot, r->caller_pid));
+    who += ")";
     if (r->generation == 0) {
-      if (!rest.empty())
-        out.push_back("umount's own " + rest + " is on " + where + ": send it elsewhere");
-      else if (shell == callers.end() && callers.size() == 1)
+      if (!rest.empty()) {
+        std::string line = "umount's own " + rest;
+        line += " is on " + where;
+        line += ": send it elsewhere";
+        out.push_back(std::move(line));
+      } else if (shell == callers.end() && callers.size() == 1) {
         out.push_back("umount itself was started inside " + where + ": run it from another directory");
+      }
       continue;
     }
     std::string subject = shell != callers.end() && r == *shell ? "your shell, " + who + ","
                           : r->generation == 1 ? "the process that started umount, " + who + ","
                                                : who + ", which started umount,";
-    std::string line = subject + (inside ? " is inside " + where : " holds " + rest + " on " + where);
+    std::string line = subject;
+    if (inside) {
+      line += " is inside ";
+    } else {
+      line += " holds ";
+      line += rest;
+      line += " on ";
+    }
+    line += where;
     if (inside && !rest.empty()) line += " and holds " + rest;
     if (inside) line += ": cd out of it";
     out.push_back(line);

@@ -117,6 +117,10 @@ class Stress {
       }
       *pid = -1;
     }
+    // The churner's last slots stay mounted in the test's namespace: detach them, or their dirs cannot go.
+    for (int i = 0; i < 2; ++i)
+      for (int k = 0; k < kMountSlots; ++k)
+        for (char kind : {'b', 'm'}) umount2(Slot(i, kind, k).c_str(), MNT_DETACH);
   }
 
  private:

@@ -27,6 +27,10 @@ std::string denied_processes_text(const ScanGaps& gaps) {
   return out;
 }
 
+std::string root_sees_more(const ScanGaps& gaps) {
+  return gaps.unprivileged ? " (root sees more)" : "";
+}
+
 std::string unverified_mounts_text(const Snapshot& snapshot) {
   std::size_t n = snapshot.unverified_mounts().size();
   if (n == 0) return "";

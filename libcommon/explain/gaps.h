@@ -13,6 +13,9 @@ namespace detach {
 // (permission denied): 1 (systemd), 40 (agent), 77 (x) and 9 more"; empty when nothing was refused.
 std::string denied_processes_text(const ScanGaps& gaps);
 
+// " (root sees more)" after what a scan without root's view could not read; empty for root's scan.
+std::string root_sees_more(const ScanGaps& gaps);
+
 // "3 mounts pinned by processes are in mount namespaces this user cannot list (root sees them)"; empty when
 // there are none.
 std::string unverified_mounts_text(const Snapshot& snapshot);

@@ -66,6 +66,8 @@ struct ScanGaps {
   // false: the walk over every mount namespace was refused (it needs CAP_SYS_ADMIN), so a mount that no
   // listed namespace shows may be attached in one this user cannot list: not proof of a detach.
   bool namespaces_complete = true;
+  // The scan ran without root's view (not euid 0): what it could not read, root could.
+  bool unprivileged = false;
   std::vector<std::string> notes;  // e.g. "listmount() not supported: using mountinfo"
 };
 

@@ -38,6 +38,7 @@ void ScanState::note_denied(pid_t pid) {
 
 Result<Snapshot> take_snapshot(const ScanOptions& options) {
   Snapshot snapshot;
+  snapshot.gaps.unprivileged = ::geteuid() != 0;
   // Mounts of the devices asked about, and of their partitions and holders, get pin details: the filter
   // learns which mounts those are once namespaces and block devices are read, before the pin scan asks it.
   std::set<MountKey> on_asked_devices;

@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "detached.h"
 
-#include <unistd.h>
-
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 
@@ -44,7 +40,7 @@ void warn_gaps(const Context& ctx, const Snapshot& snap, int listed) {
     std::string why =
         listed ? (one ? "; it may pin these filesystems too" : "; they may pin these filesystems too")
                : (one ? "; what only it pins is not listed" : "; what only they pin is not listed");
-    cli::warnx(denied + why + (::geteuid() != 0 ? " (root sees more)" : ""));
+    cli::warnx(denied + why + detach::root_sees_more(snap.gaps));
   }
   if (std::string unverified = detach::unverified_mounts_text(snap); !unverified.empty())
     cli::warnx(unverified);

@@ -89,15 +89,17 @@ class UserNames {
   std::map<uid_t, std::optional<std::string>> names_;
 };
 
-// What a -v run adds about what the scan could not see, where it could change the answer: processes it
-// could not read; for --detached, mounts it cannot tell detached, and detached mounts it could not ask what
-// they are.
-void say_gaps(const detach::Snapshot& snap, bool detached, Output& o) {
-  if (std::string denied = detach::denied_processes_text(snap.gaps); !denied.empty())
-    o.err("fuser: " + denied + "\n");
+// What the scan could not see, where it could change the answer: processes it could not read and, for
+// --detached, mounts it cannot tell detached (with -v, or always for a user who is not root, whose answer
+// they change most); with -v and --detached, detached mounts it could not ask what they are.
+void say_gaps(const detach::Snapshot& snap, bool detached, bool verbose, Output& o) {
+  const bool say = verbose || snap.gaps.unprivileged;
+  if (std::string denied = detach::denied_processes_text(snap.gaps); !denied.empty() && say)
+    o.err("fuser: " + denied + detach::root_sees_more(snap.gaps) + "\n");
   if (!detached) return;
-  if (std::string unverified = detach::unverified_mounts_text(snap); !unverified.empty())
+  if (std::string unverified = detach::unverified_mounts_text(snap); !unverified.empty() && say)
     o.err("fuser: " + unverified + "\n");
+  if (!verbose) return;
   for (const std::string& note : snap.gaps.notes)
     if (note.rfind("detached mount", 0) == 0) o.err("fuser: " + note + "\n");
 }
@@ -182,9 +184,13 @@ int main(int argc, char** argv) {
   // What the user should know about the answer, after it.
   if (!opts.silent) {
     for (const std::string& note : notes) o.err("fuser: " + note + "\n");
-    bool detached = opts.all_detached;
-    for (const Query& q : queries) detached = detached || q.kind == QueryKind::Detached;
-    if (opts.verbose) say_gaps(*snapshot, detached, o);
+    bool detached = opts.all_detached, asked = false;
+    for (const Query& q : queries) {
+      detached = detached || q.kind == QueryKind::Detached;
+      asked = asked || q.kind != QueryKind::None;
+    }
+    // Names that did not resolve were answered by their message: what the scan missed changes nothing.
+    if (asked) say_gaps(*snapshot, detached, opts.verbose, o);
   }
   return cli::finish(code, kFailure);
 }

@@ -3,7 +3,6 @@
 
 #include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -72,7 +71,7 @@ void warn_gaps(const Options& options, const Check& check) {
   if (std::string denied = denied_processes_text(check.snapshot.gaps); !denied.empty()) {
     const bool one = check.snapshot.gaps.denied_processes.size() == 1;
     cli::warnx(denied + (one ? "; it may use the devices too" : "; they may use the devices too") +
-               (::geteuid() != 0 ? " (root sees more)" : ""));
+               detach::root_sees_more(check.snapshot.gaps));
   }
 }
 

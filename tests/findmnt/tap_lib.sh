@@ -22,7 +22,8 @@ tap_require_root() {
 # tap_private_namespace SCRIPT ARGS...: re-runs SCRIPT in its own mount namespace (once), with its own /run, so
 # that its mounts never reach the host and the detach journal (/run/detach-utils) it causes is its own. What
 # else the test makes is undone on exit: the processes it lists in `pids` (by pid), the loop devices made by
-# tap_new_loop, and its `work` directory; its mounts go with the namespace.
+# tap_new_loop, and its `work` directory (kept when KEEP_WORK is set, for a look after a failure); its mounts go
+# with the namespace.
 pids=() loops=() work=
 tap_private_namespace() {
   if [ -z "$TAP_PRIVATE_NS" ]; then
@@ -40,7 +41,7 @@ tap_cleanup() {
     # Its mounts go with the namespace, but rm cannot remove a mount point while they are there.
     awk -v w="$work/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
       while read -r m; do umount -l "$m"; done
-    rm -rf "$work"
+    [ -n "$KEEP_WORK" ] || rm -rf "$work"
   fi
 }
 

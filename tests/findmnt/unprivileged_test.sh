@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The tools run as nobody (setpriv), on a lazily detached ext2 pinned by a root process and by a nobody process,
-# and on a 0600 device node of its loop device: each answers for what it can see, says in one line how many
-# processes it could not inspect and that root sees more, exits with the original tool's code, and never
-# crashes or prints a stack of EACCES lines. mkfs-guard must never call a device free that it could not check,
-# in any mode: checking, wrapping a mkfs (which it must then not run), --wait, and --kill, which must never end
-# root's process (it ends nobody's own pinner, which nobody may).
+# Every tool run as nobody (setpriv), on a lazily detached ext2 pinned by a root process and by a nobody process,
+# on a tmpfs that a root and a nobody process have as their cwd, and on a 0600 device node of the loop device:
+# each answers for what it can see, says in one line how many processes it could not inspect and that root
+# sees more, exits with the original tool's code (psmisc's fuser and util-linux's umount run beside ours), and
+# never crashes or prints a stack of EACCES lines. fuser -k ends only nobody's own pinner; umount, plain and
+# installed setuid, unmounts nothing of root's. mkfs-guard must never call a device free that it could not
+# check, in any mode: checking, wrapping a mkfs (which it must then not run), --wait, and --kill, which must
+# never end root's process (it ends nobody's own pinner, which nobody may).
 # Needs root to set up (losetup, mount, mknod); prints TAP, skips otherwise. Own mount namespace and /run.
-# usage: unprivileged_test.sh FINDMNT MKFS_GUARD
-FINDMNT=$1 MKFS_GUARD=$2
+# usage: unprivileged_test.sh FINDMNT MKFS_GUARD FUSER UMOUNT
+FINDMNT=$1 MKFS_GUARD=$2 FUSER=$3 UMOUNT=$4
 source "$(dirname "$0")/tap_lib.sh"
 tap_require_root losetup mkfs.ext2 setpriv
 tap_private_namespace "$0" "$@"
@@ -30,6 +32,16 @@ pids+=($!)
 nobody_pid=$!
 wait_for 10 bash -c "[ \"\$(readlink /proc/$root_pid/cwd)\" = '$work/mnt' ] && [ \"\$(readlink /proc/$nobody_pid/cwd)\" = '$work/mnt' ]"
 umount -l "$work/mnt"
+# The tmpfs: a root cwd and a nobody cwd, attached (fuser -m and -k, umount).
+mkdir "$work/att"
+mount -t tmpfs -o mode=777 unprivileged-att "$work/att"
+(cd "$work/att" && exec sleep 300) & pids+=($!)
+att_root_pid=$!
+(cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "cd '$work/att' && exec sleep 300") &
+pids+=($!)
+att_nobody_pid=$!
+wait_for 10 bash -c "[ \"\$(readlink /proc/$att_root_pid/cwd)\" = '$work/att' ] && [ \"\$(readlink /proc/$att_nobody_pid/cwd)\" = '$work/att' ]"
+mkdir -m 700 "$work/private"
 dev=$(stat -Lc '%t %T' "$loop")
 mknod "$work/node" b $((16#${dev% *})) $((16#${dev#* }))
 chmod 600 "$work/node"
@@ -49,7 +61,7 @@ gap_lines() { grep -cE '^mkfs-guard: could not read [0-9]+ process(es)? \(permis
 other_eacces_lines() { cat "$work/$1.out" "$work/$1.err" | grep -vE '^mkfs-guard: could not read' | grep -ci 'permission denied'; }
 never_free() { ! cat "$work/$1.out" "$work/$1.err" | grep -q ' is free'; }
 
-echo "1..29"
+echo "1..57"
 run list "$FINDMNT" --detached
 check "findmnt --detached: exit 0 when it lists something, 1 when not (util-linux's)" \
   test "$(rc list)" = "$([ -s "$work/list.out" ] && echo 0 || echo 1)"
@@ -71,6 +83,80 @@ check "findmnt --detached --poll: one line, that root sees more" \
   test "$(lines poll.err):$(grep -c 'root sees them all' "$work/poll.err")" = "1:1"
 check "findmnt --detached --poll: no EACCES line" test "$(eacces_lines poll.err)" = 0
 
+# fuser as nobody: psmisc's answer where it can see (nobody's pid, not root's, same exit), plus one line
+# of what it could not read. Its stderr is psmisc's once that line is taken out.
+fuser_gap() { grep -cE '^fuser: could not read (process [0-9]+ .*|[0-9]+ processes \(permission denied\).*) \(root sees more\)$' "$work/$1.err"; }
+fuser_rest() { grep -vE '^fuser: could not read ' "$work/$1.err"; }
+fuser_same() { # fuser_same NAME: ours (NAME) and psmisc's (NAME-ref): the same stdout, rc and stderr but our line
+  [ "$(cat "$work/$1.out")" = "$(cat "$work/$1-ref.out")" ] && [ "$(rc "$1")" = "$(rc "$1-ref")" ] &&
+    [ "$(fuser_rest "$1")" = "$(cat "$work/$1-ref.err")" ]
+}
+run fuser-m "$FUSER" -m "$work/att"
+run fuser-m-ref /usr/bin/fuser -m "$work/att"
+check "fuser -m as nobody: nobody's pid, never root's, exit 0" \
+  bash -c "[ $(rc fuser-m) = 0 ] && grep -qw '$att_nobody_pid' '$work/fuser-m.out' && ! grep -qw '$att_root_pid' '$work/fuser-m.out'"
+check "fuser -m as nobody: what psmisc's fuser prints as nobody, and its exit code" fuser_same fuser-m
+check "fuser -m as nobody: one line says how many processes it could not read, and that root sees more" \
+  test "$(fuser_gap fuser-m)" = 1
+check "fuser -m as nobody: no other EACCES line" test "$(fuser_rest fuser-m | grep -ci 'permission denied')" = 0
+run fuser-mv "$FUSER" -mv "$work/att"
+run fuser-mv-ref /usr/bin/fuser -mv "$work/att"
+check "fuser -mv as nobody: psmisc's table as nobody (the kernel mount, nobody's sleep), its exit code" fuser_same fuser-mv
+check "fuser -mv as nobody: one line of what it could not read" test "$(fuser_gap fuser-mv)" = 1
+run fuser-s "$FUSER" -s -m "$work/att"
+check "fuser -s -m as nobody: silent (nothing printed), exit 0" \
+  test "$(rc fuser-s):$(cat "$work/fuser-s.out" "$work/fuser-s.err" | wc -c)" = 0:0
+run fuser-private "$FUSER" "$work/private/x"
+run fuser-private-ref /usr/bin/fuser "$work/private/x"
+check "fuser on a path nobody cannot stat: psmisc's message and exit code (1)" \
+  bash -c "[ $(rc fuser-private) = 1 ] && [ \"\$(cat '$work/fuser-private.err')\" = \"\$(cat '$work/fuser-private-ref.err')\" ]"
+# Whether a mount nobody's own namespace does not show is detached, only a walk of every namespace (root's)
+# tells: nobody's pinner is named (exit 0), or nothing is and that mount is said unverifiable (exit 1).
+named_or_unverifiable() {
+  if [ "$(rc "$1")" = 0 ]; then grep -qw "$nobody_pid" "$work/$1.out"; else
+    [ "$(rc "$1")" = 1 ] && grep -q 'only root can tell' "$work/$1.err"
+  fi
+}
+for args in "-v" "$loop"; do
+  name=fuser-det${args//[^v]/}
+  run "$name" "$FUSER" --detached $args
+  check "fuser --detached $args as nobody: nobody's pinner named (exit 0), or the mount said unverifiable (exit 1)" \
+    named_or_unverifiable "$name"
+  check "fuser --detached $args as nobody: root's pinner never named" \
+    bash -c "! grep -qw '$root_pid' '$work/$name.out' '$work/$name.err'"
+  check "fuser --detached $args as nobody: one line of what it could not read, no other EACCES line" \
+    test "$(fuser_gap "$name"):$(fuser_rest "$name" | grep -ci 'permission denied')" = 1:0
+done
+sed 's/^/# fuser --detached -v as nobody: /' "$work/fuser-detv.out" "$work/fuser-detv.err"
+# -k last on the tmpfs: it may end nobody's own sleep only; root's lives on (KILL: a slip shows as a death).
+run fuser-k "$FUSER" -k -m "$work/att"
+gone() { [ ! -d "/proc/$1" ] || [ "$(awk '/^State/ { print $2 }' "/proc/$1/status")" = Z ]; }
+fuser_k_ended_nobodys() { [ "$(rc fuser-k)" = 0 ] && wait_for 5 gone "$att_nobody_pid"; }
+check "fuser -k -m as nobody: exit 0, nobody's pinner ended" fuser_k_ended_nobodys
+check "fuser -k -m as nobody: root's pinner alive (sleeping, not a zombie)" \
+  grep -q '^State:[[:space:]]*S' "/proc/$att_root_pid/status"
+
+# umount as nobody: util-linux's message and exit code, whether ours is plain or installed setuid root as
+# /bin/umount is; nothing of root's unmounted, and no busy explanation built from what nobody cannot read.
+mkdir -m 755 "$work/bin"
+cp "$UMOUNT" "$work/bin/umount"
+chmod 4755 "$work/bin/umount"
+mounted() { grep -q " $work/att " /proc/self/mountinfo; }
+for form in plain setuid; do
+  binary=$UMOUNT
+  [ $form = setuid ] && binary=$work/bin/umount
+  for how in "" -l "--wait=1"; do
+    name="umount-$form${how:+-${how%%=*}}"
+    name=${name//-/_}
+    run "$name" "$binary" $how "$work/att"
+    [ "$how" = --wait=1 ] || run "$name-ref" /bin/umount $how "$work/att"
+    ref="$name-ref"
+    [ "$how" = --wait=1 ] && ref=umount_plain-ref  # util-linux has no --wait: its answer to the plain umount
+    check "umount ${how:+$how }as nobody ($form): util-linux's 'must be superuser' line and exit code (32)" \
+      bash -c "[ $(rc "$name") = 32 ] && [ $(rc "$name") = $(rc "$ref") ] && [ \"\$(cat '$work/$name.err')\" = \"\$(cat '$work/$ref.err')\" ]"
+    check "umount ${how:+$how }as nobody ($form): root's tmpfs still mounted" mounted
+  done
+done
 for form in node loop; do
   target=$work/node
   [ $form = loop ] && target=$loop

@@ -32,7 +32,7 @@ struct ScanOptions {
   // Loop devices and swaps (their backing files pin filesystems). A loop device backed by a file on a dead
   // server costs its bound: a look at the mounts alone (the detach monitor's first one) goes without.
   bool kernel_pins = true;
-  bool threads = true;    // also threads with their own fs or fd table
+  bool threads = true;  // also threads with their own fs or fd table
   bool mmaps = true;
   // Which attached mounts need pin details (access mode of fds, path of cwd, root, exe and mmaps). Pins of
   // detached mounts always get them, unless detached_details is false. Unset: all. Details cost a syscall per

@@ -198,7 +198,8 @@ TEST_F(DeadFuseDaemon, WatcherKeepsTheFormerMountPointOfAQuickDetach) {
   std::this_thread::sleep_for(300ms);
   quick.mount().Detach();
   const std::string expected = "detach " + quick.mountpoint() + "\n";
-  // Its first snapshot and the one after the event each wait out the bound once (longer in a sanitized build).
+  // Its first snapshot and the one after the event each wait out the bound once (longer in a sanitized
+  // build).
   EXPECT_TRUE(WaitUntil([&] { return Slurp(out).find(expected) != std::string::npos; },
                         15s * detach::kSanitizerSlowdown))
       << "watcher output:\n"

@@ -34,6 +34,30 @@ Result<DirPtr> open_dir_stream(int dirfd, const char* path) {
   return DirPtr(dir);
 }
 
+template <typename T>
+std::optional<T> parse_kernel_unsigned(std::string_view text) {
+  if (text.empty() || (text.size() > 1 && text[0] == '0')) return std::nullopt;
+  T value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Field N of /proc/PID/stat counted after the command (1: the state), which may hold ')' and blanks: the
+// fields start after its last ')'.
+std::optional<std::string_view> stat_field(std::string_view text, int n) {
+  std::size_t at = text.rfind(')');
+  if (at == std::string_view::npos) return std::nullopt;
+  constexpr std::string_view kBlanks = " \t\n\v\f\r";
+  for (int i = 1;; ++i) {
+    at = text.find_first_not_of(kBlanks, at + 1);
+    if (at == std::string_view::npos) return std::nullopt;
+    const std::size_t end = std::min(text.find_first_of(kBlanks, at), text.size());
+    if (i == n) return text.substr(at, end - at);
+    at = end;
+  }
+}
+
 bool parse_int(std::string_view text, int& out) {
   if (text.empty() || text[0] < '0' || text[0] > '9') return false;  // "-1" is no pid
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -165,13 +189,9 @@ std::optional<FdInfo> parse_fdinfo(const std::string& text) {
 }
 
 std::optional<unsigned long> parse_stat_flags(const std::string& text) {
-  std::size_t close = text.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream fields(text.substr(close + 1));
-  std::string state, ppid, pgrp, session, tty, tpgid;
-  unsigned long flags = 0;
-  if (!(fields >> state >> ppid >> pgrp >> session >> tty >> tpgid >> flags)) return std::nullopt;
-  return flags;
+  std::optional<std::string_view> field = stat_field(text, 7);  // %u
+  if (!field) return std::nullopt;
+  return parse_kernel_u32(*field);
 }
 
 bool is_kernel_thread(const std::string& proc_root, pid_t pid) {
@@ -183,21 +203,18 @@ bool is_kernel_thread(const std::string& proc_root, pid_t pid) {
 }
 
 std::optional<pid_t> parse_stat_ppid(const std::string& text) {
-  std::size_t close = text.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream fields(text.substr(close + 1));
-  std::string state;
-  long ppid = -1;
-  if (!(fields >> state >> ppid) || ppid < 0) return std::nullopt;
-  return static_cast<pid_t>(ppid);
+  std::optional<std::string_view> field = stat_field(text, 2);  // %d, a pid: never negative
+  std::optional<std::uint32_t> ppid = field ? parse_kernel_u32(*field) : std::nullopt;
+  if (!ppid || *ppid > static_cast<std::uint32_t>(std::numeric_limits<pid_t>::max())) return std::nullopt;
+  return static_cast<pid_t>(*ppid);
 }
 
 std::optional<std::uint32_t> parse_kernel_u32(std::string_view text) {
-  if (text.empty() || (text.size() > 1 && text[0] == '0')) return std::nullopt;
-  std::uint32_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-  return value;
+  return parse_kernel_unsigned<std::uint32_t>(text);
+}
+
+std::optional<std::uint64_t> parse_kernel_u64(std::string_view text) {
+  return parse_kernel_unsigned<std::uint64_t>(text);
 }
 
 std::optional<uid_t> parse_status_uid(const std::string& text) {
@@ -266,16 +283,9 @@ Result<std::vector<Mount>> read_mountinfo(const std::string& path) {
 }
 
 std::optional<std::uint64_t> parse_stat_start_time(const std::string& text) {
-  std::size_t close = text.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream fields(text.substr(close + 1));
-  // After the command: state (3), ppid (4) ... starttime (22): 19 fields to skip, the 20th is it.
-  std::string field;
-  for (int i = 0; i < 19; ++i)
-    if (!(fields >> field)) return std::nullopt;
-  std::uint64_t start = 0;
-  if (!(fields >> start)) return std::nullopt;
-  return start;
+  // Field 22 of the whole line (%llu): the 20th after the command.
+  std::optional<std::string_view> field = stat_field(text, 20);
+  return field ? parse_kernel_u64(*field) : std::nullopt;
 }
 
 }  // namespace detach

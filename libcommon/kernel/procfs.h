@@ -61,6 +61,7 @@ bool is_kernel_thread(const std::string& proc_root, pid_t pid);
 // One number exactly as the kernel prints it with %u: digits only, no sign, blank or leading zero, and no
 // overflow; anything else is no number (a lenient read gives a wrong uid or device, not an error).
 std::optional<std::uint32_t> parse_kernel_u32(std::string_view text);
+std::optional<std::uint64_t> parse_kernel_u64(std::string_view text);  // the same, for %llu
 
 // /proc/PID/status: the real uid ("Uid:" first field).
 std::optional<uid_t> parse_status_uid(const std::string& text);

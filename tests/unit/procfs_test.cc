@@ -167,5 +167,29 @@ TEST(ParseStatPpid, FindsTheParentAfterTheLastParenthesis) {
   EXPECT_FALSE(parse_stat_ppid("").has_value());
 }
 
+// Found by the proc_stat fuzzer: "2" followed by NULs was read as ppid 2. A field is a number only as the
+// kernel prints it (%d for a pid, %u for the flags, %llu for the start time): no junk after it, no sign, no
+// leading zero, nothing past its range.
+TEST(ParseStatFields, RejectJunkSignsLeadingZerosAndOverflow) {
+  using namespace std::string_literals;
+  EXPECT_FALSE(parse_stat_ppid("9 (x) S 2\0\0 3"s).has_value());
+  EXPECT_FALSE(parse_stat_ppid("9 (x) S +2 3").has_value());
+  EXPECT_FALSE(parse_stat_ppid("9 (x) S 02 3").has_value());
+  EXPECT_FALSE(parse_stat_ppid("9 (x) S -1 3").has_value());
+  EXPECT_FALSE(parse_stat_ppid("9 (x) S 2147483648 3").has_value());
+  EXPECT_EQ(parse_stat_ppid("9 (x) S 2147483647 3"), 2147483647);
+  const std::string head = "9 (x) S 1 9 9 0 -1 ";
+  const std::string middle = " 120 0 0 0 0 0 0 0 20 0 1 0 ";
+  EXPECT_EQ(parse_stat_flags(head + "4194560" + middle + "1234 5678"), 4194560U);
+  EXPECT_FALSE(parse_stat_flags(head + "4194560x" + middle + "1234 5678").has_value());
+  EXPECT_FALSE(parse_stat_flags(head + "4294967296" + middle + "1234 5678").has_value());
+  EXPECT_EQ(parse_stat_start_time(head + "0" + middle + "18446744073709551615 5678"),
+            18446744073709551615ULL);
+  EXPECT_FALSE(parse_stat_start_time(head + "0" + middle + "18446744073709551616 5678").has_value());
+  EXPECT_FALSE(parse_stat_start_time(head + "0" + middle + "-1234 5678").has_value());
+  EXPECT_FALSE(parse_stat_start_time(head + "0" + middle + "01234 5678").has_value());
+  EXPECT_EQ(parse_stat_start_time(head + "0" + middle + "1234\n"), 1234U);
+}
+
 }  // namespace
 }  // namespace detach

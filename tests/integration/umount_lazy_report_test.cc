@@ -3,6 +3,11 @@
 // pins the detached filesystem, and records the detach in the journal, so `findmnt --detached` shows where it
 // was.
 #include <fcntl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "umount_test_util.h"
 
@@ -118,6 +123,80 @@ TEST_F(LazyUmountOfAPinnedFilesystem, ForgedLineFromNobodyIsNotShown) {
   ASSERT_EQ(rows.size(), 1u) << listing.run.Describe();
   EXPECT_EQ(Text(rows[0], "target"), "") << "a forged place shows in root's findmnt --detached";
   EXPECT_EQ(listing.run.out.find("/forged/"), std::string::npos) << listing.run.Describe();
+}
+
+// A /run with no room left: its own tmpfs on the journal's directory, holding others' records (RECORDS of
+// them) and then filled up. Unmounted at the end (the namespace is the test's own, but the mount is ours).
+class FullJournalDir {
+ public:
+  explicit FullJournalDir(std::size_t records) {
+    const std::string dir = detach::kDefaultJournalDir;
+    RunCommand({"mkdir", "-p", dir});
+    RunCommand({"mount", "-t", "tmpfs", "-o", "size=2m,mode=0755", "itest-full-run", dir});
+    auto boot = detach::current_boot_id();
+    if (!boot) throw std::runtime_error(boot.error().message());
+    for (std::size_t i = 0; i < records; ++i) {
+      detach::DetachRecord r;
+      r.boot_id = *boot;
+      r.unique_id = 1'000'000 + i;
+      r.target = "/srv/others/" + std::string(150, 'x') + std::to_string(i);
+      r.source = "/dev/others" + std::to_string(i);
+      r.fstype = "ext4";
+      r.recorded_by = "findmnt --poll";
+      journal_ += detach::format_journal_line(r) + "\n";
+    }
+    // Up to a page's end (tmpfs pages), with a line readers skip: the append then needs a page of its own.
+    const std::size_t used = (journal_.size() + 2) % 4096;
+    journal_ += std::string(used ? 4096 - used : 0, '#') + "#\n";
+    WriteFile(dir + "/journal", journal_);
+    // Fill what is left: a filler file written until the tmpfs says ENOSPC.
+    UniqueFile filler(dir + "/filler");
+    const std::string chunk(4096, 'f');
+    while (::write(filler.fd, chunk.data(), chunk.size()) > 0) {
+    }
+  }
+  ~FullJournalDir() { umount2(detach::kDefaultJournalDir, MNT_DETACH); }
+  FullJournalDir(const FullJournalDir&) = delete;
+  FullJournalDir& operator=(const FullJournalDir&) = delete;
+
+  const std::string& journal() const { return journal_; }
+
+ private:
+  struct UniqueFile {
+    explicit UniqueFile(const std::string& path)
+        : fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) {}
+    ~UniqueFile() { ::close(fd); }
+    int fd;
+  };
+  std::string journal_;
+};
+
+// Given a /run with no room left, umount -l still succeeds, says with -v that the detach is not recorded, and
+// the journal keeps every record of others: appended to (a small journal) or rewritten (past
+// kJournalMaxBytes), it is at most added to, never cut.
+TEST_F(LazyUmountOfAPinnedFilesystem, FullRunNeverFailsTheUmountNorLosesOthersRecords) {
+  for (std::size_t records : {std::size_t{20}, detach::kJournalMaxBytes / 180}) {
+    SCOPED_TRACE(std::to_string(records) + " records of others");
+    std::optional<LoopFs> fs;
+    const std::string mnt = records == 20 ? fs_->mountpoint() : fs.emplace().mountpoint();
+    ChildProcess pin = SpawnSleepWithCwd(mnt);
+    FullJournalDir full(records);
+    ASSERT_EQ(full.journal().size() > detach::kJournalMaxBytes, records != 20);
+    RunResult r = RunCommand({Umount(), "-l", "-v", mnt});
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    EXPECT_FALSE(Mounted(mnt));
+    EXPECT_THAT(r.err, HasSubstr("lazily unmounted, but its filesystem lives on")) << r.Describe();
+    EXPECT_THAT(r.err, HasSubstr("warning: the detach of " + mnt + " is not recorded")) << r.Describe();
+    EXPECT_THAT(r.err, HasSubstr("No space left on device")) << r.Describe();
+    std::ifstream file(std::string(detach::kDefaultJournalDir) + "/journal", std::ios::binary);
+    const std::string after((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(after.compare(0, full.journal().size(), full.journal()), 0) << "the journal lost records";
+    auto read = detach::DetachJournal().read({});
+    ASSERT_TRUE(read.has_value()) << read.error().message();
+    std::size_t others = 0;
+    for (const detach::DetachRecord& rec : *read) others += rec.recorded_by == "findmnt --poll";
+    EXPECT_EQ(others, records);
+  }
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Every tool run as nobody (setpriv), on a lazily detached ext2 pinned by a root process and by a nobody process,
+# Every tool run as nobody (setpriv; detach-metrics too, when given), on a lazily detached ext2 pinned by a root process and by a nobody process,
 # on a tmpfs that a root and a nobody process have as their cwd, and on a 0600 device node of the loop device:
 # each answers for what it can see, says in one line how many processes it could not inspect and that root
 # sees more, exits with the original tool's code (psmisc's fuser and util-linux's umount run beside ours), and
@@ -9,8 +9,8 @@
 # check, in any mode: checking, wrapping a mkfs (which it must then not run), --wait, and --kill, which must
 # never end root's process (it ends nobody's own pinner, which nobody may).
 # Needs root to set up (losetup, mount, mknod); prints TAP, skips otherwise. Own mount namespace and /run.
-# usage: unprivileged_test.sh FINDMNT MKFS_GUARD FUSER UMOUNT
-FINDMNT=$1 MKFS_GUARD=$2 FUSER=$3 UMOUNT=$4
+# usage: unprivileged_test.sh FINDMNT MKFS_GUARD FUSER UMOUNT [DETACH_METRICS]
+FINDMNT=$1 MKFS_GUARD=$2 FUSER=$3 UMOUNT=$4 METRICS=$5
 source "$(dirname "$0")/tap_lib.sh"
 tap_require_root losetup mkfs.ext2 setpriv
 tap_private_namespace "$0" "$@"
@@ -61,7 +61,7 @@ gap_lines() { grep -cE '^mkfs-guard: could not read [0-9]+ process(es)? \(permis
 other_eacces_lines() { cat "$work/$1.out" "$work/$1.err" | grep -vE '^mkfs-guard: could not read' | grep -ci 'permission denied'; }
 never_free() { ! cat "$work/$1.out" "$work/$1.err" | grep -q ' is free'; }
 
-echo "1..57"
+echo "1..59"
 run list "$FINDMNT" --detached
 check "findmnt --detached: exit 0 when it lists something, 1 when not (util-linux's)" \
   test "$(rc list)" = "$([ -s "$work/list.out" ] && echo 0 || echo 1)"
@@ -135,6 +135,17 @@ fuser_k_ended_nobodys() { [ "$(rc fuser-k)" = 0 ] && wait_for 5 gone "$att_nobod
 check "fuser -k -m as nobody: exit 0, nobody's pinner ended" fuser_k_ended_nobodys
 check "fuser -k -m as nobody: root's pinner alive (sleeping, not a zombie)" \
   grep -q '^State:[[:space:]]*S' "/proc/$att_root_pid/status"
+
+# detach-metrics as nobody: its metrics, with what it could not read counted in them, and nothing on stderr.
+if [ -n "$METRICS" ]; then
+  run metrics "$METRICS"
+  check "detach-metrics as nobody: exit 0, the processes it could not read counted (scan_gaps denied > 0)" \
+    bash -c "[ $(rc metrics) = 0 ] && grep -qE '^detach_utils_scan_gaps\{kind=\"denied\"\} [1-9][0-9]*$' '$work/metrics.out'"
+  check "detach-metrics as nobody: nothing on stderr" test ! -s "$work/metrics.err"
+else
+  skip "detach-metrics as nobody: exit 0, the processes it could not read counted" "no detach-metrics given"
+  skip "detach-metrics as nobody: nothing on stderr" "no detach-metrics given"
+fi
 
 # umount as nobody: util-linux's message and exit code, whether ours is plain or installed setuid root as
 # /bin/umount is; nothing of root's unmounted, and no busy explanation built from what nobody cannot read.

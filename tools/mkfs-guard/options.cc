@@ -56,20 +56,23 @@ std::optional<unsigned> parse_seconds(const std::string& text) {
   return value;
 }
 
-// Leftovers of CLI11's parse: unknown options (in getopt's words), and the devices.
-std::optional<std::string> leftover_error(const std::vector<std::string>& leftovers) {
-  for (const std::string& arg : leftovers)
-    if (std::optional<std::string> message = cli::unknown_option_message(arg)) return message;
+// CLI11 reads the rest of a short-option cluster after a '-' as a word of its own: "-J--x" gives a
+// positional "---x" (a device nobody named: the fuzzer found it), "-v-" an option "--". getopt stops at
+// that '-': so do we, in its words.
+std::optional<std::string> made_up_word(const std::vector<std::string>& words, char** first, char** last) {
+  for (const std::string& word : words)
+    if (std::find(first, last, word) == last)
+      return "invalid option -- '" + word.substr(std::min<std::size_t>(1, word.size()), 1) + "'";
   return std::nullopt;
 }
 
-// CLI11 reads the rest of a short-option cluster after a '-' ("-J--x") as a positional "---x": a device
-// nobody named. getopt stops at that '-': so do we, in its words (the fuzzer found it).
-std::optional<std::string> made_up_device(const std::vector<std::string>& devices, char** first,
+// Leftovers of CLI11's parse (each an argument as given: see made_up_word): unknown options, in getopt's
+// words.
+std::optional<std::string> leftover_error(const std::vector<std::string>& leftovers, char** first,
                                           char** last) {
-  for (const std::string& device : devices)
-    if (std::find(first, last, device) == last)
-      return "invalid option -- '" + device.substr(std::min<std::size_t>(1, device.size()), 1) + "'";
+  if (std::optional<std::string> message = made_up_word(leftovers, first, last)) return message;
+  for (const std::string& arg : leftovers)
+    if (std::optional<std::string> message = cli::unknown_option_message(arg)) return message;
   return std::nullopt;
 }
 
@@ -139,9 +142,9 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return usage_error(e.what(), wrapping);
   }
-  if (std::optional<std::string> message = leftover_error(app.remaining()))
+  if (std::optional<std::string> message = leftover_error(app.remaining(), argv + 1, argv + split))
     return usage_error(*message, wrapping);
-  if (std::optional<std::string> message = made_up_device(options.devices, argv + 1, argv + split))
+  if (std::optional<std::string> message = made_up_word(options.devices, argv + 1, argv + split))
     return usage_error(*message, wrapping);
   for (std::size_t i = split + 1; i < static_cast<std::size_t>(argc); ++i)
     options.command.emplace_back(argv[i]);

@@ -66,6 +66,15 @@ class Env:
             time.sleep(0.01)
         return p.pid
 
+    def pin_in_other_namespace(self):
+        """A sleep in a mount namespace of its own: a copy of every mount, which keeps them alive."""
+        p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sleep", "1000"])
+        self.pinners.append(p)
+        deadline = time.time() + 5
+        while os.readlink("/proc/%d/ns/mnt" % p.pid) == os.readlink("/proc/self/ns/mnt") and time.time() < deadline:
+            time.sleep(0.01)
+        return p.pid
+
     def effect(self):
         mounts = []
         with open("/proc/self/mountinfo") as f:
@@ -172,22 +181,18 @@ def bind_of_dir(env):
 
 def copy_in_other_namespace(env):
     names = one_mount(env)
-    p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sleep", "1000"])
-    env.pinners.append(p)
-    deadline = time.time() + 5
-    while os.readlink("/proc/%d/ns/mnt" % p.pid) == os.readlink("/proc/self/ns/mnt") and time.time() < deadline:
-        time.sleep(0.01)
-    names["pin"] = p.pid
+    names["pin"] = env.pin_in_other_namespace()
     return names
 
 
 def user_mounts(env):
+    """A `users` mount (anyone may unmount it) and a root-only one, both in fstab."""
     loop_users, loop_root = env.fs("u"), env.fs("r")
     u, r = env.dir("u"), env.dir("r")
     write_fstab("%s %s ext2 users,noauto 0 0\n%s %s ext2 noauto 0 0\n" % (loop_users, u, loop_root, r))
     sh("mount", u)
     sh("mount", r)
-    return {"u": u, "r": r, "dev": loop_users}
+    return {"u": u, "r": r, "dev": loop_users, "dev_r": loop_root}
 
 
 # ---- what our umount adds, and how each case checks it ----
@@ -352,22 +357,37 @@ def setuid_copy(root):
     return path
 
 
-def main():
+def enter_private_world(name):
+    """As root, in a mount namespace of its own (the script runs again in it) with its own /run and an empty
+    /etc/fstab, bound from the work root it returns (under /tmp, named after NAME). Not root: prints TAP's
+    skip (a failure when CI=true) and returns the exit code instead."""
     if os.geteuid() != 0:
         if os.environ.get("CI") == "true":
             print("1..1\nnot ok 1 - needs root (CI=true: a privileged test may not skip)")
             return 1
         print("1..0 # SKIP needs root")
         return 0
-    if not os.environ.get("UMOUNT_DIFF_PRIVATE"):
-        os.environ["UMOUNT_DIFF_PRIVATE"] = "1"
+    if not os.environ.get("UMOUNT_TEST_PRIVATE"):
+        os.environ["UMOUNT_TEST_PRIVATE"] = "1"
         os.execvp("unshare", ["unshare", "-m", "--propagation", "private", sys.executable] + sys.argv)
-    sh("mount", "-t", "tmpfs", "umount-diff-run", "/run")
-    root = tempfile.mkdtemp(prefix="umount-diff.", dir="/tmp")
+    sh("mount", "-t", "tmpfs", name + "-run", "/run")
+    root = tempfile.mkdtemp(prefix=name + ".", dir="/tmp")
     os.chmod(root, 0o755)
     fstab = os.path.join(root, "fstab")
     open(fstab, "w").close()
     sh("mount", "--bind", fstab, "/etc/fstab")
+    return root
+
+
+def leave_private_world(root):
+    subprocess.run(["umount", "-l", "/etc/fstab"], capture_output=True)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def main():
+    root = enter_private_world("umount-diff")
+    if isinstance(root, int):
+        return root
     ours = setuid_copy(root)
     print("1..%d" % len(CASES))
     failed = 0
@@ -398,8 +418,7 @@ def main():
                 print("ok %d - %s" % (n, case[0]))
             sys.stdout.flush()
     finally:
-        subprocess.run(["umount", "-l", "/etc/fstab"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        leave_private_world(root)
     return 1 if failed else 0
 
 

@@ -17,10 +17,8 @@ Output is TAP. Needs root; it re-runs itself in its own mount namespace with its
 usage: setuid_attacks.py OURS REFERENCE
 """
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -56,17 +54,7 @@ def nobody_dir(env, name):
     return path
 
 
-# ---- setups: each returns the names its attack uses, and the paths that must stay mounted ----
-
-def users_and_root(env):
-    """A `users` mount (anyone may unmount it) and a root-only one, both in fstab."""
-    lu, lr = env.fs("u"), env.fs("r")
-    u, r = env.dir("u"), env.dir("r")
-    diff.write_fstab("%s %s ext2 users,noauto 0 0\n%s %s ext2 noauto 0 0\n" % (lu, u, lr, r))
-    diff.sh("mount", u)
-    diff.sh("mount", r)
-    return {"u": u, "r": r, "dev_r": lr}
-
+# ---- setups (beside differential.py's user_mounts): each returns the names its attack uses ----
 
 def other_users_mount(env):
     """A `user` mount made by daemon through the setuid mount: only daemon (and root) may unmount it."""
@@ -78,25 +66,20 @@ def other_users_mount(env):
 
 
 def root_tree_in_users_mount(env):
-    names = users_and_root(env)
+    names = diff.user_mounts(env)
     names["sub"] = env.mount("none", "u/sub", "-t", "tmpfs")
     return names
 
 
 def copy_in_other_namespace(env):
-    names = users_and_root(env)
-    p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sleep", "1000"])
-    env.pinners.append(p)
-    deadline = time.time() + 5
-    while os.readlink("/proc/%d/ns/mnt" % p.pid) == os.readlink("/proc/self/ns/mnt") and time.time() < deadline:
-        time.sleep(0.01)
-    names["pin"] = p.pid
+    names = diff.user_mounts(env)
+    names["pin"] = env.pin_in_other_namespace()
     return names
 
 
 def forged_tables(env):
     """nobody's own fstab and utab, which call the root mount `users` and daemon's mount nobody's."""
-    names = users_and_root(env)
+    names = diff.user_mounts(env)
     home = nobody_dir(env, "home")
     fstab, utab = os.path.join(home, "fstab"), os.path.join(home, "utab")
     with open(fstab, "w") as f:
@@ -110,7 +93,7 @@ def forged_tables(env):
 
 
 def symlink_to_root_mount(env):
-    names = users_and_root(env)
+    names = diff.user_mounts(env)
     home = nobody_dir(env, "home")
     names["link"] = os.path.join(home, "link")
     os.symlink(names["r"], names["link"])
@@ -123,22 +106,22 @@ def symlink_to_root_mount(env):
 CASES = [
     ("another user's `user` mount", other_users_mount, ["{d}"], None, ["{d}"], []),
     ("another user's `user` mount, by its device", other_users_mount, ["{dev}"], None, ["{d}"], []),
-    ("a root-only mount", users_and_root, ["{r}"], None, ["{r}", "{u}"], []),
-    ("a `users` mount (allowed: the control)", users_and_root, ["{u}"], None, ["{r}"], ["{u}"]),
-    ("--fake on a root-only mount", users_and_root, ["--fake", "{r}"], None, ["{r}", "{u}"], []),
-    ("--fake -v on a `users` mount", users_and_root, ["--fake", "-v", "{u}"], None, ["{r}", "{u}"], []),
+    ("a root-only mount", diff.user_mounts, ["{r}"], None, ["{r}", "{u}"], []),
+    ("a `users` mount (allowed: the control)", diff.user_mounts, ["{u}"], None, ["{r}"], ["{u}"]),
+    ("--fake on a root-only mount", diff.user_mounts, ["--fake", "{r}"], None, ["{r}", "{u}"], []),
+    ("--fake -v on a `users` mount", diff.user_mounts, ["--fake", "-v", "{u}"], None, ["{r}", "{u}"], []),
     ("-N a root process's namespace", copy_in_other_namespace, ["-N", "{pin}", "{r}"], None, ["{r}", "{u}"], []),
     ("-N a namespace path", copy_in_other_namespace, ["-N", "/proc/{pin}/ns/mnt", "{u}"], None,
      ["{r}", "{u}"], []),
-    ("-a", users_and_root, ["-a"], None, ["{r}", "{u}"], []),
-    ("-a -t ext2", users_and_root, ["-a", "-t", "ext2"], None, ["{r}", "{u}"], []),
+    ("-a", diff.user_mounts, ["-a"], None, ["{r}", "{u}"], []),
+    ("-a -t ext2", diff.user_mounts, ["-a", "-t", "ext2"], None, ["{r}", "{u}"], []),
     ("-R on a `users` mount with a root submount", root_tree_in_users_mount, ["-R", "{u}"], None,
      ["{r}", "{u}", "{sub}"], []),
-    ("-O on a root-only mount", users_and_root, ["-O", "noauto", "{r}"], None, ["{r}", "{u}"], []),
+    ("-O on a root-only mount", diff.user_mounts, ["-O", "noauto", "{r}"], None, ["{r}", "{u}"], []),
     ("LIBMOUNT_FSTAB: a forged fstab", forged_tables, ["{r}"], {"LIBMOUNT_FSTAB": "{fstab}"},
      ["{r}", "{u}"], []),
     ("LIBMOUNT_UTAB: a forged utab", forged_tables, ["{r}"], {"LIBMOUNT_UTAB": "{utab}"}, ["{r}", "{u}"], []),
-    ("LIBMOUNT_DEBUG", users_and_root, ["{r}"], {"LIBMOUNT_DEBUG": "0xffff"}, ["{r}", "{u}"], []),
+    ("LIBMOUNT_DEBUG", diff.user_mounts, ["{r}"], {"LIBMOUNT_DEBUG": "0xffff"}, ["{r}", "{u}"], []),
     ("a symlink of nobody's to a root-only mount", symlink_to_root_mount, ["{link}"], None,
      ["{r}", "{u}"], []),
     ("-l through a symlink of nobody's", symlink_to_root_mount, ["-l", "{link}"], None, ["{r}", "{u}"], []),
@@ -190,7 +173,7 @@ def race(root, binary):
     env = diff.Env(root)
     flipper = None
     try:
-        names = users_and_root(env)
+        names = diff.user_mounts(env)
         home = nobody_dir(env, "home")
         flip = os.path.join(home, "flip")
         script = ("cd %s; while :; do ln -sfn %s a.new && mv -T a.new flip; ln -sfn %s b.new && mv -T b.new flip;"
@@ -218,21 +201,9 @@ def race(root, binary):
 
 
 def main():
-    if os.geteuid() != 0:
-        if os.environ.get("CI") == "true":
-            print("1..1\nnot ok 1 - needs root (CI=true: a privileged test may not skip)")
-            return 1
-        print("1..0 # SKIP needs root")
-        return 0
-    if not os.environ.get("UMOUNT_SETUID_PRIVATE"):
-        os.environ["UMOUNT_SETUID_PRIVATE"] = "1"
-        os.execvp("unshare", ["unshare", "-m", "--propagation", "private", sys.executable] + sys.argv)
-    diff.sh("mount", "-t", "tmpfs", "umount-setuid-run", "/run")
-    root = tempfile.mkdtemp(prefix="umount-setuid.", dir="/tmp")
-    os.chmod(root, 0o755)
-    fstab = os.path.join(root, "fstab")
-    open(fstab, "w").close()
-    diff.sh("mount", "--bind", fstab, "/etc/fstab")
+    root = diff.enter_private_world("umount-setuid")
+    if isinstance(root, int):
+        return root
     ours = diff.setuid_copy(root)
     print("1..%d" % (2 * len(CASES) + 3))
     n = failed = 0
@@ -263,8 +234,7 @@ def main():
         report(mine[1] > 0 and ref[1] > 0, "a symlink swapped during the umount: the `users` mount went in "
                "some rounds (the race ran)", ["ours %d, util-linux's %d of %d" % (mine[1], ref[1], RACE_ROUNDS)])
     finally:
-        subprocess.run(["umount", "-l", "/etc/fstab"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        diff.leave_private_world(root)
     return 1 if failed else 0
 
 

@@ -24,23 +24,24 @@ mkfs.ext2 -q "$loop"
 mkdir "$work/mnt"
 mount "$loop" "$work/mnt"
 chmod 777 "$work/mnt"
-(cd "$work/mnt" && exec sleep 300) & pids+=($!)
-root_pid=$!
-# Not through as_nobody: its own subshell would leave the sleep a grandchild that the cleanup cannot end by pid.
-(cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "cd '$work/mnt' && exec sleep 300") &
-pids+=($!)
-nobody_pid=$!
-wait_for 10 bash -c "[ \"\$(readlink /proc/$root_pid/cwd)\" = '$work/mnt' ] && [ \"\$(readlink /proc/$nobody_pid/cwd)\" = '$work/mnt' ]"
+# pin_as_root_and_nobody DIR ROOT_VAR NOBODY_VAR: a root sleep and a nobody sleep with DIR as their cwd, their
+# pids in ROOT_VAR and NOBODY_VAR (and in pids, for the cleanup); returns once the kernel shows both there.
+pin_as_root_and_nobody() {
+  (cd "$1" && exec sleep 300) &
+  pids+=($!)
+  printf -v "$2" %s $!
+  # Not through as_nobody: its own subshell would leave the sleep a grandchild the cleanup cannot end by pid.
+  (cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "cd '$1' && exec sleep 300") &
+  pids+=($!)
+  printf -v "$3" %s $!
+  wait_for 10 bash -c "[ \"\$(readlink /proc/${!2}/cwd)\" = '$1' ] && [ \"\$(readlink /proc/${!3}/cwd)\" = '$1' ]"
+}
+pin_as_root_and_nobody "$work/mnt" root_pid nobody_pid
 umount -l "$work/mnt"
 # The tmpfs: a root cwd and a nobody cwd, attached (fuser -m and -k, umount).
 mkdir "$work/att"
 mount -t tmpfs -o mode=777 unprivileged-att "$work/att"
-(cd "$work/att" && exec sleep 300) & pids+=($!)
-att_root_pid=$!
-(cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "cd '$work/att' && exec sleep 300") &
-pids+=($!)
-att_nobody_pid=$!
-wait_for 10 bash -c "[ \"\$(readlink /proc/$att_root_pid/cwd)\" = '$work/att' ] && [ \"\$(readlink /proc/$att_nobody_pid/cwd)\" = '$work/att' ]"
+pin_as_root_and_nobody "$work/att" att_root_pid att_nobody_pid
 mkdir -m 700 "$work/private"
 dev=$(stat -Lc '%t %T' "$loop")
 mknod "$work/node" b $((16#${dev% *})) $((16#${dev#* }))

@@ -4,7 +4,6 @@
 // AT_STATX_DONT_SYNC), so they finish and still name the pinner.
 #include <fcntl.h>
 
-#include <fstream>
 #include <thread>
 
 #include "fuse_daemon.h"
@@ -156,14 +155,6 @@ TEST_F(DeadFuseDaemon, SeveralDeadDetachedMountsCostOneBound) {
   EXPECT_EQ(unprobed, 6u) << listing.run.Describe();
 }
 
-// Reads a whole file; empty when it cannot be read.
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Given a watcher whose every snapshot is slow (a loop device backed by a file on the dead FUSE fs costs each
 // snapshot its 2 s bound), and a filesystem mounted, pinned and lazily unmounted within that time, we should
 // still see the detach reported with its former mount point: the mount is described as its attach is told.
@@ -200,10 +191,10 @@ TEST_F(DeadFuseDaemon, WatcherKeepsTheFormerMountPointOfAQuickDetach) {
   const std::string expected = "detach " + quick.mountpoint() + "\n";
   // Its first snapshot and the one after the event each wait out the bound once (longer in a sanitized
   // build).
-  EXPECT_TRUE(WaitUntil([&] { return Slurp(out).find(expected) != std::string::npos; },
+  EXPECT_TRUE(WaitUntil([&] { return ReadFile(out).find(expected) != std::string::npos; },
                         15s * detach::kSanitizerSlowdown))
       << "watcher output:\n"
-      << Slurp(out);
+      << ReadFile(out);
 }
 
 }  // namespace

@@ -141,6 +141,13 @@ void MakeImage(const std::string& path, int megabytes) {
   if (ftruncate(fd.get(), off_t{megabytes} * 1024 * 1024) != 0) Throw("truncate " + path);
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 void WriteFile(const std::string& path, const std::string& content) {
   UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (fd.get() < 0) Throw("create " + path);

@@ -89,6 +89,8 @@ class TempDir {
 void MakeImage(const std::string& path, int megabytes);
 // Writes `content` to `path` (created, truncated).
 void WriteFile(const std::string& path, const std::string& content);
+// Reads a whole file, bytes as they are; empty when it cannot be read.
+std::string ReadFile(const std::string& path);
 
 // A loop device on `backing_file`, configured with LO_FLAGS_AUTOCLEAR: it frees itself when the last user
 // (our fd, a mount) goes, also if this process dies. Our fd is read-only: mkfs-guard notes it as a reader.

@@ -6,9 +6,6 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <iterator>
-
 #include "umount_test_util.h"
 
 namespace itest {
@@ -150,9 +147,9 @@ class FullJournalDir {
     journal_ += std::string(used ? 4096 - used : 0, '#') + "#\n";
     WriteFile(dir + "/journal", journal_);
     // Fill what is left: a filler file written until the tmpfs says ENOSPC.
-    UniqueFile filler(dir + "/filler");
+    UniqueFd filler(::open((dir + "/filler").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
     const std::string chunk(4096, 'f');
-    while (::write(filler.fd, chunk.data(), chunk.size()) > 0) {
+    while (::write(filler.get(), chunk.data(), chunk.size()) > 0) {
     }
   }
   ~FullJournalDir() { umount2(detach::kDefaultJournalDir, MNT_DETACH); }
@@ -162,12 +159,6 @@ class FullJournalDir {
   const std::string& journal() const { return journal_; }
 
  private:
-  struct UniqueFile {
-    explicit UniqueFile(const std::string& path)
-        : fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) {}
-    ~UniqueFile() { ::close(fd); }
-    int fd;
-  };
   std::string journal_;
 };
 
@@ -188,8 +179,7 @@ TEST_F(LazyUmountOfAPinnedFilesystem, FullRunNeverFailsTheUmountNorLosesOthersRe
     EXPECT_THAT(r.err, HasSubstr("lazily unmounted, but its filesystem lives on")) << r.Describe();
     EXPECT_THAT(r.err, HasSubstr("warning: the detach of " + mnt + " is not recorded")) << r.Describe();
     EXPECT_THAT(r.err, HasSubstr("No space left on device")) << r.Describe();
-    std::ifstream file(std::string(detach::kDefaultJournalDir) + "/journal", std::ios::binary);
-    const std::string after((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const std::string after = ReadFile(std::string(detach::kDefaultJournalDir) + "/journal");
     EXPECT_EQ(after.compare(0, full.journal().size(), full.journal()), 0) << "the journal lost records";
     auto read = detach::DetachJournal().read({});
     ASSERT_TRUE(read.has_value()) << read.error().message();

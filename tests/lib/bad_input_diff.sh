@@ -39,7 +39,7 @@ echo "1..$((${#bad[@]} * (${#forms[@]} * 2 + ${#extras[@]} / 2 * 2)))"
 # run WHO FORM ARG: the binary WHO ("ours" or "ref") as NAME on FORM with @ replaced by ARG; its stdout,
 # stderr and exit code in $work/WHO.{out,err,rc}.
 run() {
-  local binary=$ours words=() word
+  local binary=$ours words=() words_out=() word
   [ "$1" = ref ] && binary=$ref
   read -r -a words <<<"$2"
   for word in "${words[@]}"; do [ "$word" = @ ] && word=$3; words_out+=("$word"); done
@@ -49,7 +49,6 @@ run() {
     grep -avE "$REFERENCE_NOISE" "$work/ref.err" >"$work/ref.err.kept"
     mv "$work/ref.err.kept" "$work/ref.err"
   fi
-  words_out=()
 }
 same_bytes() { cmp -s "$work/ours.out" "$work/ref.out" && cmp -s "$work/ours.err" "$work/ref.err" &&
   [ "$(cat "$work/ours.rc")" = "$(cat "$work/ref.rc")" ]; }

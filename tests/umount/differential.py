@@ -315,19 +315,26 @@ HELP_EXTENSION = "     --wait[=<secs>]     return only when the filesystem is re
 VERSION_PREFIX = "umount from util-linux 2.38.1 ("
 
 
-def run(binary, args, user):
+def as_user(uid, env=None):
+    """subprocess arguments for a child run as UID (as is when None), from /, with a plain environment (and
+    ENV on top of it)."""
+    def drop():
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+    base = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"}
+    base.update(env or {})
+    return {"preexec_fn": drop, "env": base, "cwd": "/", "stdin": subprocess.DEVNULL}
+
+
+def run(binary, args, user, env=None, timeout=120):
+    """BINARY run as umount with ARGS, as USER (and ENV): (stdout, stderr, exit code)."""
     redirect = None
     if args and args[-1] == ">/dev/full":
         args, redirect = args[:-1], open("/dev/full", "w")
-    def drop():
-        if user is not None:
-            os.setgroups([])
-            os.setgid(user)
-            os.setuid(user)
-    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"}
     p = subprocess.run(["umount"] + args, executable=binary, stdout=redirect or subprocess.PIPE,
-                       stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, preexec_fn=drop, cwd="/",
-                       timeout=120)
+                       stderr=subprocess.PIPE, timeout=timeout, **as_user(user, env))
     return (p.stdout or b"").decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), p.returncode
 
 

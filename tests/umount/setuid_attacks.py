@@ -28,22 +28,6 @@ NOBODY, DAEMON = 65534, 1
 RACE_ROUNDS = 200
 
 
-def as_user(uid, env=None):
-    def drop():
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-    base = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"}
-    base.update(env or {})
-    return {"preexec_fn": drop, "env": base, "cwd": "/", "stdin": subprocess.DEVNULL}
-
-
-def umount_as(uid, binary, args, env=None):
-    p = subprocess.run(["umount"] + args, executable=binary, capture_output=True, timeout=60,
-                       **as_user(uid, env))
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-
-
 def mounted(env, path):
     return any(m[0] == path for m in env.effect()[0])
 
@@ -61,7 +45,7 @@ def other_users_mount(env):
     loop = env.fs("d")
     d = env.dir("d")
     diff.write_fstab("%s %s ext2 user,noauto 0 0\n" % (loop, d))
-    subprocess.run(["mount", d], check=True, capture_output=True, **as_user(DAEMON))
+    subprocess.run(["mount", d], check=True, capture_output=True, **diff.as_user(DAEMON))
     return {"d": d, "dev": loop}
 
 
@@ -136,7 +120,7 @@ def attack(root, binary, case):
         names = setup(env)
         argv = [a.format(**names) for a in args]
         extra = {k: v.format(**names) for k, v in (extra_env or {}).items()}
-        rc, out, err = umount_as(NOBODY, binary, argv, extra)
+        out, err, rc = diff.run(binary, argv, NOBODY, extra, timeout=60)
         if "LIBMOUNT_DEBUG" in extra:
             err = debug_words(err)
         time.sleep(0.05)
@@ -178,14 +162,14 @@ def race(root, binary):
         flip = os.path.join(home, "flip")
         script = ("cd %s; while :; do ln -sfn %s a.new && mv -T a.new flip; ln -sfn %s b.new && mv -T b.new flip;"
                   " done" % (home, names["u"], names["r"]))
-        flipper = subprocess.Popen(["sh", "-c", script], **as_user(NOBODY))
+        flipper = subprocess.Popen(["sh", "-c", script], **diff.as_user(NOBODY))
         env.pinners.append(flipper)
         deadline = time.time() + 5
         while not os.path.islink(flip) and time.time() < deadline:
             time.sleep(0.01)
         root_gone, unmounted = [], 0
         for i in range(RACE_ROUNDS):
-            rc, _, _ = umount_as(NOBODY, binary, [flip])
+            diff.run(binary, [flip], NOBODY, timeout=60)
             if not mounted(env, names["r"]):
                 root_gone.append(i)
                 diff.sh("mount", names["r"])

@@ -247,12 +247,34 @@ std::optional<DetachRecord> parse_journal_line(std::string_view line) {
   return r;
 }
 
+namespace {
+
+// What INTO leaves unknown, taken from OLDER: a watcher that never saw the mount attached records its detach
+// without a place, and that must not hide the place umount (or another watcher) recorded.
+void fill_unknown(DetachRecord& into, const DetachRecord& older) {
+  for (auto field : {&DetachRecord::target, &DetachRecord::source, &DetachRecord::fstype,
+                     &DetachRecord::options, &DetachRecord::pinners})
+    if ((into.*field).empty()) into.*field = older.*field;
+  if (into.ns_id == 0) into.ns_id = older.ns_id;
+  if (into.old_id == 0) into.old_id = older.old_id;
+  if (into.dev == DeviceNumber{}) into.dev = older.dev;
+}
+
+}  // namespace
+
 std::map<std::uint64_t, DetachRecord> newest_by_unique_id(const std::vector<DetachRecord>& records) {
+  std::vector<const DetachRecord*> by_time;
+  for (const DetachRecord& r : records)
+    if (r.unique_id != 0) by_time.push_back(&r);
+  std::stable_sort(by_time.begin(), by_time.end(), [](const DetachRecord* a, const DetachRecord* b) {
+    return a->detached_at < b->detached_at;
+  });
   std::map<std::uint64_t, DetachRecord> out;
-  for (const DetachRecord& r : records) {
-    if (r.unique_id == 0) continue;
-    auto [it, inserted] = out.try_emplace(r.unique_id, r);
-    if (!inserted && r.detached_at >= it->second.detached_at) it->second = r;
+  for (const DetachRecord* r : by_time) {
+    auto [it, inserted] = out.try_emplace(r->unique_id, *r);
+    if (inserted) continue;
+    DetachRecord older = std::exchange(it->second, *r);
+    fill_unknown(it->second, older);
   }
   return out;
 }

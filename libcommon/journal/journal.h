@@ -91,7 +91,8 @@ std::string format_journal_line(const DetachRecord& r);
 std::optional<DetachRecord> parse_journal_line(std::string_view line);
 
 // The newest record of each nonzero unique id: the latest detached_at, the later line on a tie (a mount is
-// detached once, but umount and findmnt --poll may both record it).
+// detached once, but umount and every findmnt --poll watcher may each record it). What the newest leaves
+// unknown (a watcher that never saw the mount attached knows no target) comes from the newest that knows it.
 std::map<std::uint64_t, DetachRecord> newest_by_unique_id(const std::vector<DetachRecord>& records);
 
 }  // namespace detach

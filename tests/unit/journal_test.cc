@@ -238,6 +238,37 @@ TEST(NewestByUniqueId, LatestTimeWinsThenLaterLine) {
   EXPECT_EQ(newest.at(41).target, "/b");
 }
 
+// Given umount's record of a detach and, later, one of a watcher that never saw the mount attached (no
+// place, no source, no pinners), we should keep the watcher's time and what it knows, and take the rest from
+// umount's record; a field known by several comes from the newest that knows it, whatever the line order.
+TEST(NewestByUniqueId, WhatTheNewestDoesNotKnowComesFromTheNewestThatKnowsIt) {
+  DetachRecord by_umount = Record(50, "/srv/data", 100);
+  by_umount.pinners = "1234 (sleep) cwd";
+  by_umount.options = "rw,relatime";
+  DetachRecord blind_watcher;
+  blind_watcher.boot_id = kBoot;
+  blind_watcher.unique_id = 50;
+  blind_watcher.detached_at = 101;
+  blind_watcher.fstype = "ext4";
+  blind_watcher.recorded_by = "findmnt --poll";
+  DetachRecord older_watcher = Record(50, "/srv/stale", 90);
+  older_watcher.pinners = "99 (old) cwd";
+
+  auto newest = newest_by_unique_id({blind_watcher, by_umount, older_watcher});
+  ASSERT_EQ(newest.size(), 1u);
+  const DetachRecord& r = newest.at(50);
+  EXPECT_EQ(r.detached_at, 101);
+  EXPECT_EQ(r.recorded_by, "findmnt --poll");
+  EXPECT_EQ(r.fstype, "ext4");
+  EXPECT_EQ(r.target, "/srv/data");
+  EXPECT_EQ(r.source, "/dev/loop0");
+  EXPECT_EQ(r.pinners, "1234 (sleep) cwd");
+  EXPECT_EQ(r.options, "rw,relatime");
+  EXPECT_EQ(r.ns_id, by_umount.ns_id);
+  EXPECT_EQ(r.old_id, by_umount.old_id);
+  EXPECT_EQ(r.dev, by_umount.dev);
+}
+
 // Given a journal past 1 MiB with records of two boots, the next append should rewrite it with only this
 // boot's newest 4096 records (the appended one last), in order.
 TEST_F(JournalTest, CompactionKeepsThisBootsNewest4096) {

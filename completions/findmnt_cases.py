@@ -89,9 +89,10 @@ def detached(t, shell, binary):
             binary, "--detached", "-rno", "SOURCE"), got)
         got, attached = t.complete(["--detached", "-T", s.work + "/"]), t.complete(["-T", s.work + "/"])
         t.check("%s: %s" % (shell, descriptions[1]), recorded and got == [s.mnt] and s.mnt not in attached,
-                "with --detached: %s, without: %s" % (got, attached))
+                "with --detached: %s, without: %s\n%s" % (got, attached, s.watch_record()))
         got = t.complete(["--detached", ""])
-        t.check("%s: %s" % (shell, descriptions[2]), s.loop in got and s.mnt in got, got)
+        t.check("%s: %s" % (shell, descriptions[2]), s.loop in got and s.mnt in got,
+                "offered %s\n%s" % (got, s.watch_record()))
         got = t.complete(["--detached", "--uniq-id", ""])
         t.check("%s: %s" % (shell, descriptions[3]), uniq and uniq <= set(got), "offered %s, its id %s" % (got, uniq))
 

@@ -45,7 +45,9 @@ def detached(t, shell, binary):
         s.journaled_detach(findmnt)
         lazy_detach.wait_until(lambda: s.mnt in run_tool(binary, "--detached", "-v").stderr)
         got = t.complete(["--detached", s.work + "/"]) + t.complete(["--detached", "/dev/loop"])
-        t.check("%s: %s" % (shell, description), s.loop in got and s.mnt in got, got)
+        t.check("%s: %s" % (shell, description), s.loop in got and s.mnt in got,
+                "offered %s\nfuser --detached -v said:\n%s%s" % (
+                    got, run_tool(binary, "--detached", "-v").stderr, s.watch_record()))
 
 
 def run(t, shell, binary):

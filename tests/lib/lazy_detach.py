@@ -165,6 +165,18 @@ class LazyDetach:
                 return
         raise RuntimeError("the watcher never saw a sentinel attached in %d tries" % tries)
 
+    def watch_record(self):
+        """What the watcher of journaled_detach printed and what the journal holds: the detail of a failed case."""
+        parts = []
+        for title, path in (("watcher rows", os.path.join(self.work, "rows")),
+                            ("journal", "/run/detach-utils/journal")):
+            try:
+                with open(path, errors="replace") as f:
+                    parts.append("%s:\n%s" % (title, f.read()[-4000:]))
+            except OSError as e:
+                parts.append("%s: %s" % (title, e))
+        return "\n".join(parts)
+
     def journaled_detach(self, findmnt):
         """A pinner in the mount, then its lazy detach, journaled (former mount point and all) by a watcher,
         FINDMNT --detached --poll, started and made sure of first."""

@@ -23,13 +23,6 @@ bool IsMountPoint(const std::string& path) {
   return false;
 }
 
-char TaskState(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  const size_t paren = text.rfind(')');
-  return paren == std::string::npos || paren + 2 >= text.size() ? '?' : text[paren + 2];
-}
-
 }  // namespace
 
 FuseDaemon::FuseDaemon(const std::string& mountpoint) : mountpoint_(mountpoint) {

@@ -3,8 +3,6 @@
 // free. Nothing is ended (ending the others would not free the device), the shell lives, mkfs is not run.
 #include <sys/wait.h>
 
-#include <fstream>
-
 #include "harness.h"
 
 namespace itest {
@@ -46,8 +44,7 @@ TEST_F(GuardKillSparesParent, ParentShellIsNotEnded) {
   int status = 0;
   ASSERT_EQ(waitpid(shell, &status, 0), shell);
   EXPECT_TRUE(WIFEXITED(status)) << "the shell was killed";
-  std::ifstream in(out);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = ReadFile(out);
   EXPECT_THAT(text, HasSubstr("rc=124")) << text;
   EXPECT_THAT(text, HasSubstr(PinEntry(shell, "sh", "cwd") + ": the parent of mkfs-guard")) << text;
   EXPECT_EQ(CommOf(other_->pid()), "sleep");  // the other pinner was spared too

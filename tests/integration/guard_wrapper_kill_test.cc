@@ -4,8 +4,6 @@
 // waits for the filesystem to really end, then runs mkfs.
 #include <fcntl.h>
 
-#include <fstream>
-
 #include "harness.h"
 
 namespace itest {
@@ -31,10 +29,8 @@ class GuardWrapperKill : public ::testing::Test {
   std::string FsType() const { return RunCommand({"blkid", "-o", "value", "-s", "TYPE", fs_->device()}).out; }
   // Running, not a zombie waiting for this test to reap it.
   static bool Alive(const ChildProcess& p) {
-    std::ifstream stat("/proc/" + std::to_string(p.pid()) + "/stat");
-    const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    const std::size_t paren = text.rfind(')');
-    return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] != 'Z';
+    const char state = TaskState(p.pid());
+    return state != '?' && state != 'Z';
   }
 
   std::optional<LoopFs> fs_;

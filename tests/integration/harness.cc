@@ -449,6 +449,7 @@ namespace {
   dup2(err_fd, STDERR_FILENO);
   close_range(3, ~0U, 0);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   execvp(args[0], args.data());
@@ -594,6 +595,13 @@ bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
 bool DeviceIsFree(const std::string& device) {
   UniqueFd fd(open(device.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC));
   return fd.get() >= 0;
+}
+
+char TaskState(pid_t pid) {
+  // The command may hold ')' and spaces: the state follows the last ')'.
+  const std::string text = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  const std::size_t paren = text.rfind(')');
+  return paren == std::string::npos || paren + 2 >= text.size() ? '?' : text[paren + 2];
 }
 
 std::string CommOf(pid_t pid, pid_t tid) {

@@ -282,6 +282,8 @@ bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
 bool DeviceIsFree(const std::string& device);
 // /proc/PID/comm, without the newline.
 std::string CommOf(pid_t pid, pid_t tid = 0);
+// The state letter of /proc/PID/stat ('S', 'T', 'Z', ...); '?' when the process is gone.
+char TaskState(pid_t pid);
 // Waits until the pid's comm is `comm` (exec has finished); false on timeout.
 bool WaitForComm(pid_t pid, const std::string& comm);
 

@@ -81,7 +81,8 @@ Result<UniqueFd> open_trusted_dir(const std::string& dir, bool create, mode_t mo
     if (!ok) return tl::unexpected(ok.error());
     if (i == parts.size()) break;
     const std::string& name = parts[i];
-    path = (path == "/" ? "" : path + "/") + name;
+    if (path != "/") path += '/';
+    path += name;
     UniqueFd next(::openat(fd.get(), name.c_str(), kDirFlags));
     if (!next && errno == ENOENT && create && i + 1 == parts.size()) {
       auto made = make_dir(fd.get(), name, mode, path);

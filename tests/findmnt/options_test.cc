@@ -12,13 +12,13 @@
 namespace findmnt {
 namespace {
 
-Config parsed(std::vector<std::string> args) {
+Config parsed(const std::vector<std::string>& args) {
   ParseOutcome out = parse_options(args);
   EXPECT_FALSE(out.exit_code) << "parse stopped with " << out.exit_code.value_or(0);
   return out.config;
 }
 
-int parse_error(std::vector<std::string> args) {
+int parse_error(const std::vector<std::string>& args) {
   testing::internal::CaptureStderr();
   ParseOutcome out = parse_options(args);
   testing::internal::GetCapturedStderr();
@@ -91,7 +91,7 @@ TEST(ParseOptions, OptionsBeforeAnErrorAreActedOn) {
   EXPECT_NE(help.find("Usage:"), std::string::npos);
 }
 
-std::string parse_message(std::vector<std::string> args, int& code) {
+std::string parse_message(const std::vector<std::string>& args, int& code) {
   testing::internal::CaptureStderr();
   ParseOutcome out = parse_options(args);
   std::string message = testing::internal::GetCapturedStderr();

@@ -8,7 +8,7 @@
 namespace fuser {
 namespace {
 
-CommandLine Parse(std::vector<std::string> args) {
+CommandLine Parse(const std::vector<std::string>& args) {
   return parse_command_line(args, "/usr/bin/fuser");
 }
 

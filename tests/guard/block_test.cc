@@ -35,6 +35,7 @@ const BlockDevice& Find(const std::vector<BlockDevice>& devices, const std::stri
 TEST(ReadBlockDevices, ListsEveryDeviceOnceSortedByName) {
   std::vector<BlockDevice> devices = read_block_devices(kStacked);
   std::vector<std::string> names;
+  names.reserve(devices.size());
   for (const BlockDevice& d : devices) names.push_back(d.name);
   EXPECT_EQ(names, (std::vector<std::string>{"dm-0", "loop0", "loop0p1", "loop1", "md0", "sda", "sda1",
                                              "sda2", "sdb"}));

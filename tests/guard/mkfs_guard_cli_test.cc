@@ -18,9 +18,15 @@ struct GuardRun {
   std::string out;
 };
 
+// The binary under test: meson sets MKFS_GUARD (a bare name, found on PATH, when run by hand without it).
+std::string GuardBinary() {
+  const char* path = std::getenv("MKFS_GUARD");
+  return path != nullptr ? path : "mkfs-guard";
+}
+
 // Runs mkfs-guard with ARGS through the shell, REDIRECT after them (by default stderr into the output).
 GuardRun RunGuard(const std::string& args, const std::string& redirect = "2>&1") {
-  std::string cmd = std::string(std::getenv("MKFS_GUARD")) + " " + args + " " + redirect;
+  std::string cmd = GuardBinary() + " " + args + " " + redirect;
   GuardRun run;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -103,7 +109,7 @@ TEST(MkfsGuardCli, VersionLine) {
 // >/dev/full.
 TEST(MkfsGuardCli, WriteErrorOnStdoutFailsAndSaysWhy) {
   for (const char* args : {" --help", " --version"}) {
-    const std::string cmd = std::string(std::getenv("MKFS_GUARD")) + args;
+    const std::string cmd = GuardBinary() + args;
     ASSERT_EQ(std::system((cmd + " >/dev/null").c_str()), 0) << cmd;
     EXPECT_NE(std::system((cmd + " >/dev/full 2>/dev/null").c_str()), 0) << cmd;
   }

@@ -16,6 +16,7 @@ namespace {
 ParsedCommandLine Parse(std::vector<std::string> args) {
   args.insert(args.begin(), "mkfs-guard");
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   return parse_command_line(static_cast<int>(args.size()), argv.data());

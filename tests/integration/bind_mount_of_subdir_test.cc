@@ -8,8 +8,6 @@
 namespace itest {
 namespace {
 
-using ::testing::HasSubstr;
-
 class BindOfSubdirOutlivesLazyUmount : public ::testing::Test {
  protected:
   void SetUp() override {

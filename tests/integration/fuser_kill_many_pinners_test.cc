@@ -15,12 +15,14 @@ TEST(FuserKillManyPinners, EndsThemAllAndReturns) {
   ITEST_REQUIRE_ROOT_AND_TOOLS("FUSER");
   LoopFs fs;
   std::vector<ChildProcess> pinners;
+  pinners.reserve(kPinners);
   for (int i = 0; i < kPinners; ++i) pinners.push_back(SpawnSleepWithCwd(fs.mountpoint()));
 
   const RunResult listed = RunCommand({Fuser(), "-m", fs.mountpoint()});
   std::vector<pid_t> pids = PidsPrinted(listed.out);
   std::sort(pids.begin(), pids.end());
   std::vector<pid_t> ours;
+  ours.reserve(pinners.size());
   for (const ChildProcess& p : pinners) ours.push_back(p.pid());
   std::sort(ours.begin(), ours.end());
   ASSERT_EQ(pids, ours) << "fuser -m must name exactly the test's pinners before any is killed\n"

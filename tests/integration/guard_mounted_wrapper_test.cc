@@ -7,8 +7,6 @@
 namespace itest {
 namespace {
 
-using ::testing::HasSubstr;
-
 class GuardMountedWrapper : public ::testing::Test {
  protected:
   void SetUp() override {

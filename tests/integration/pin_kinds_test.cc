@@ -102,7 +102,7 @@ std::string Tid(const ChildProcess& child) {
 }
 
 std::vector<PinKindCase> Cases() {
-  auto sleep_entry = [](std::string how) {
+  auto sleep_entry = [](const std::string& how) {
     return [how](const ChildProcess& c) { return PinEntry(c.pid(), "sleep", how); };
   };
   return {

@@ -152,6 +152,7 @@ TEST(ManyPinners, FortyProcessesAreFortyRows) {
   LoopFs fs;
   WriteFile(fs.File("f"), "f\n");
   std::vector<ChildProcess> holders;
+  holders.reserve(40);
   for (int i = 0; i < 40; ++i)
     holders.push_back(ChildProcess::Spawn([&](const ReadyPipe& ready) {
       OpenRange(ready, fs.File("f"), O_RDONLY, 10, 109);

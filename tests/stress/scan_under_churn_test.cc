@@ -94,7 +94,7 @@ class Stress {
 
   // "DIR/m2" or "DIR/b2": slot K of fs I, its own mount ('m') or its bind mount ('b').
   std::string Slot(int i, char kind, int k) const {
-    const std::string dir = fs_[i].dir().path() + "/" + kind + std::to_string(k);
+    std::string dir = fs_[i].dir().path() + "/" + kind + std::to_string(k);
     mkdir(dir.c_str(), 0755);
     return dir;
   }

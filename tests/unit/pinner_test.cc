@@ -32,6 +32,7 @@ Pin link_pin(PinKind kind, pid_t pid, const std::string& path = {}) {
 
 std::vector<const Pin*> all(const std::vector<Pin>& pins) {
   std::vector<const Pin*> out;
+  out.reserve(pins.size());
   for (const Pin& p : pins) out.push_back(&p);
   return out;
 }
@@ -102,6 +103,7 @@ TEST(SummarizePins, ManyRangesAreCountedNotListed) {
 
 TEST(SummarizePins, ManyMappingsAreCounted) {
   std::vector<Pin> pins;
+  pins.reserve(10);
   for (int i = 0; i < 10; ++i) pins.push_back(link_pin(PinKind::Mmap, 100, "/lib/l" + std::to_string(i)));
   std::vector<Pinner> pinners = group_pinners(all(pins));
   EXPECT_EQ(summarize_pins(pinners[0]), "mmap /lib/l0, mmap /lib/l1, mmap /lib/l2 and 7 more mmaps");

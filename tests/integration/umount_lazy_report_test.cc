@@ -87,7 +87,7 @@ TEST_F(LazyUmountOfAPinnedFilesystem, QuietSaysNothingButIsJournaled) {
 // findmnt --detached and fuser --detached should still name the former mount point: a later record that
 // knows less hides nothing. A watcher records a detach so when the mount was made in a namespace that came
 // after the watcher started, and was detached before something woke the watcher to look at that namespace
-// (two watchers and a test in a new namespace: how fuser's zsh completion test once failed in CI). When that
+// (seen by hand: umount -l in a new namespace, then any mount event where the watcher looks). When that
 // happens depends on what else the machine does, so the watcher's line is written here as it writes it.
 TEST_F(LazyUmountOfAPinnedFilesystem, ALaterRecordWithoutAPlaceHidesNoFormerMountPoint) {
   ChildProcess cwd = SpawnSleepWithCwd(fs_->mountpoint());

@@ -3,8 +3,8 @@
 
 #include <cerrno>
 
-#include "kernel/pidfd.h"
 #include "kernel/procfs.h"
+#include "scan/recheck.h"
 
 namespace detach {
 
@@ -32,6 +32,16 @@ Result<Signalled> signal_task(const Task& task, int signo, const std::string& pr
     return tl::unexpected<Error>(sent.error());
   }
   return Signalled::Sent;
+}
+
+Result<std::optional<HeldProcess>> HeldProcess::open(pid_t pid, const std::vector<const Pin*>& pins,
+                                                     const ScanOptions& options, IdKind ids) {
+  Result<ProcessHandle> handle = ProcessHandle::open(pid);
+  if (!handle) return tl::unexpected<Error>(handle.error());
+  // The pidfd names the process that has the pid now: it must be the one that was found holding PINS.
+  for (const Pin* pin : pins)
+    if (still_holds(options, ids, *pin)) return HeldProcess(std::move(*handle));
+  return std::nullopt;
 }
 
 }  // namespace detach

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A pin looked at again after the scan, on live processes: what fuser -k checks before it signals (the
-// process still holds what it was found holding), and an fd's access mode read after a scan that skipped it.
+// process still holds what it was found holding, HeldProcess), and an fd's access mode read after a scan that
+// skipped it.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include "../integration/harness.h"
+#include "scan/end_process.h"
 #include "scan/recheck.h"
 #include "scan/scan.h"
 
@@ -71,6 +73,45 @@ TEST(Recheck, StillHoldsUntilTheFdIsAnotherFileOrTheProcessIsGone) {
   EXPECT_EQ(detach::fd_access_now(options, *fd), detach::Access::Read);
   cwd.Kill();
   EXPECT_FALSE(detach::still_holds(options, snap.id_kind, *dir_pin));
+}
+
+// Given a process found holding a file, we should keep it for signalling while it holds it (through its pidfd,
+// which stays its own after it ended), refuse it once it holds another file there, and never give back a process
+// once it ended (its pid may be another's by then).
+TEST(HeldProcess, KeptWhileItHoldsWhatTheScanSawNeverOnceItDoesNot) {
+  ITEST_REQUIRE_ROOT();
+  TempDir dir;
+  WriteFile(dir.path() + "/a", "a\n");
+  WriteFile(dir.path() + "/b", "b\n");
+  ChildProcess holder = SpawnSwapper(dir.path() + "/a", dir.path() + "/b", O_RDONLY);
+  const pid_t pid = holder.pid();
+  detach::Snapshot snap = Take();
+  const detach::ScanOptions options;
+  const detach::Pin* fd = PinOf(snap, pid, detach::PinKind::Fd, 5);
+  ASSERT_NE(fd, nullptr);
+  const std::vector<const detach::Pin*> pins{fd};
+
+  auto held = detach::HeldProcess::open(pid, pins, options, snap.id_kind);
+  ASSERT_TRUE(held) << held.error().message();
+  ASSERT_TRUE(held->has_value()) << "it holds a/ as fd 5, as the scan saw";
+  EXPECT_EQ((*held)->pid(), pid);
+  EXPECT_TRUE((*held)->signal(0));
+
+  holder.Signal(SIGUSR1);
+  ASSERT_TRUE(WaitUntil([&] { return !detach::still_holds(options, snap.id_kind, *fd); }, 5s));
+  auto moved_on = detach::HeldProcess::open(pid, pins, options, snap.id_kind);
+  ASSERT_TRUE(moved_on) << moved_on.error().message();
+  EXPECT_FALSE(moved_on->has_value()) << "fd 5 holds b now: not what the scan saw";
+
+  holder.Kill();
+  auto after = (*held)->signal(0);
+  ASSERT_FALSE(after) << "the pidfd names the ended process, not whoever has its pid now";
+  EXPECT_EQ(after.error().err, ESRCH);
+  auto gone = detach::HeldProcess::open(pid, pins, options, snap.id_kind);
+  EXPECT_TRUE(!gone || !gone->has_value()) << "an ended process is never given back";
+  if (!gone) {
+    EXPECT_EQ(gone.error().err, ESRCH);
+  }
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 #include <map>
 
 #include "explain/pinner.h"
-#include "kernel/block.h"
 #include "model/pinner.h"
+#include "scan/devices.h"
 #include "uses.h"
 
 namespace fuser {
@@ -35,7 +35,7 @@ bool matches_name(const Mount& m, const Query& q) {
   if (q.stat_ok && S_ISBLK(q.facts.mode)) {
     if (m.dev == q.facts.rdev || m.source == q.path) return true;
     if (m.source.rfind("/dev/", 0) == 0) {
-      auto number = detach::block_device_number(m.source);
+      auto number = detach::resolve_block_device(m.source);
       if (number && *number == q.facts.rdev) return true;
     }
   }

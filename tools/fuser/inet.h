@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/procnet.h"
+#include "model/socket.h"
 
 namespace fuser {
 

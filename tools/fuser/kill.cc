@@ -6,8 +6,6 @@
 
 #include <cstring>
 
-#include "scan/recheck.h"
-
 namespace fuser {
 
 bool Killer::ask(pid_t pid) {
@@ -29,22 +27,19 @@ bool Killer::ask(pid_t pid) {
   return answer == 1;
 }
 
-const detach::ProcessHandle* Killer::handle_for(const Report& r, const ProcessUse& use) {
-  if (auto it = handles_.find(use.pid); it != handles_.end()) return &it->second;
+const detach::HeldProcess* Killer::held_for(const Report& r, const ProcessUse& use) {
+  if (auto it = held_.find(use.pid); it != held_.end()) return &it->second;
   const std::string prefix = "Could not kill process " + std::to_string(use.pid) + ": ";
-  auto handle = detach::ProcessHandle::open(use.pid);
-  if (!handle) {
-    out_.err(prefix + std::strerror(handle.error().err) + "\n");
+  auto held = detach::HeldProcess::open(use.pid, use.pins, scan_, ids_);
+  if (!held) {
+    out_.err(prefix + std::strerror(held.error().err) + "\n");
     return nullptr;
   }
-  // The pidfd names the process that has the pid now: it must be the one that was found using the name.
-  bool holds = false;
-  for (const detach::Pin* pin : use.pins) holds = holds || detach::still_holds(scan_, ids_, *pin);
-  if (!holds) {
+  if (!*held) {
     out_.err(prefix + "it no longer uses " + r.label + "\n");
     return nullptr;
   }
-  return &handles_.emplace(use.pid, std::move(*handle)).first->second;
+  return &held_.emplace(use.pid, std::move(**held)).first->second;
 }
 
 void Killer::kill(const Report& r) {
@@ -58,9 +53,9 @@ void Killer::kill(const Report& r) {
       continue;
     }
     if (options_.interactive && !ask(use.pid)) continue;
-    const detach::ProcessHandle* handle = handle_for(r, use);
-    if (handle == nullptr) continue;
-    if (auto sent = handle->signal(options_.signal); !sent) {
+    const detach::HeldProcess* held = held_for(r, use);
+    if (held == nullptr) continue;
+    if (auto sent = held->signal(options_.signal); !sent) {
       out_.err("Could not kill process " + std::to_string(use.pid) + ": " + std::strerror(sent.error().err) +
                "\n");
       continue;

@@ -8,10 +8,10 @@
 #include <map>
 
 #include "command_line.h"
-#include "kernel/pidfd.h"
 #include "model/mount.h"
 #include "output.h"
 #include "query.h"
+#include "scan/end_process.h"
 #include "scan/scan.h"
 
 namespace fuser {
@@ -29,8 +29,8 @@ class Killer {
 
  private:
   bool ask(pid_t pid);
-  // The handle to signal PID through, opened and checked; null (with the message said) when it is not to be.
-  const detach::ProcessHandle* handle_for(const Report& r, const ProcessUse& use);
+  // The process to signal, opened and checked; null (with the message said) when it is not to be.
+  const detach::HeldProcess* held_for(const Report& r, const ProcessUse& use);
 
   const Options& options_;
   const detach::ScanOptions& scan_;
@@ -39,7 +39,7 @@ class Killer {
   std::FILE* answers_;
   // Processes checked and signalled already: a later name signals them again, as psmisc does, without a
   // second check (the pidfd still names the same process; it may be exiting by now).
-  std::map<pid_t, detach::ProcessHandle> handles_;
+  std::map<pid_t, detach::HeldProcess> held_;
   bool killed_ = false;
 };
 

@@ -15,8 +15,6 @@
 #include "cli/diag.h"
 #include "command_line.h"
 #include "explain/gaps.h"
-#include "kernel/nfsd.h"
-#include "kernel/procnet.h"
 #include "kill.h"
 #include "match.h"
 #include "output.h"
@@ -24,6 +22,7 @@
 #include "print.h"
 #include "resolve.h"
 #include "scan/mount_namespace.h"
+#include "scan/network.h"
 #include "scan/scan.h"
 #include "usage.h"
 
@@ -174,9 +173,9 @@ int main(int argc, char** argv) {
   MatchContext ctx{*snapshot,
                    own,
                    scan,
-                   detach::socket_device().value_or(detach::DeviceNumber{}),
+                   detach::sockfs_device().value_or(detach::DeviceNumber{}),
                    opts.verbose || (opts.kill && opts.writeonly),
-                   detach::read_nfs_exports(scan.proc_root).value_or(std::vector<std::string>{})};
+                   detach::nfs_exports(scan.proc_root).value_or(std::vector<std::string>{})};
   std::vector<std::string> notes;
   const std::vector<Report> reports = match_queries(queries, ctx, notes);
   const int code = print_and_kill(reports, opts, *snapshot, scan, o);

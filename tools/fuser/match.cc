@@ -8,8 +8,8 @@
 #include <set>
 
 #include "detached.h"
-#include "kernel/block.h"
 #include "resolve.h"
+#include "scan/devices.h"
 #include "uses.h"
 
 namespace fuser {
@@ -54,7 +54,7 @@ class DeviceSources {
     if (!is_device_path(source)) return false;
     auto [it, added] = numbers_.emplace(source, DeviceNumber{});
     if (added)
-      if (auto number = detach::block_device_number(source)) it->second = *number;
+      if (auto number = detach::resolve_block_device(source)) it->second = *number;
     return it->second == dev;
   }
 

@@ -11,8 +11,8 @@
 
 #include "command_line.h"
 #include "inet.h"
-#include "kernel/path_stat.h"
 #include "model/pin.h"
+#include "scan/path_lookup.h"
 
 namespace fuser {
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <map>
 
-#include "kernel/procnet.h"
+#include "scan/network.h"
 
 namespace fuser {
 namespace {
@@ -141,7 +141,7 @@ void find_bound_sockets(std::vector<Query>& queries, const OwnMounts& own, const
   bool any = false;
   for (const Query& q : queries) any = any || wants(q);
   if (!any) return;
-  auto sockets = detach::read_unix_sockets(proc_root);
+  auto sockets = detach::bound_unix_sockets(proc_root);
   if (!sockets) return;
 
   // Candidates by their text first (a bound path is as its binder gave it), then each path stat'ed once.
@@ -192,7 +192,7 @@ void find_inet_sockets(std::vector<Query>& queries, const Options& options, cons
     for (const Query& q : queries)
       for (const Connection& c : q.connections) wanted = wanted || (q.arg.space == space && c.v6 == v6);
     if (!wanted) continue;
-    auto sockets = detach::read_inet_sockets(proc_root, name);
+    auto sockets = detach::inet_sockets(proc_root, name);
     if (!sockets) {
       // psmisc names a missing IPv4 table and says nothing of an IPv6 one (no IPv6 in the kernel).
       if (!v6) {

@@ -13,7 +13,7 @@
 #include "explain/pinner.h"
 #include "explain/printable.h"
 #include "journal/journal.h"
-#include "kernel/bounded.h"
+#include "scan/real_user.h"
 #include "scan/scan.h"
 
 namespace umount_tool {
@@ -74,7 +74,7 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 // WORK as the user a setuid umount runs for (it must not show them what they may not see), else as is.
 Result<std::string> as_caller(const std::function<Result<std::string>()>& work) {
-  if (privileged_for_user()) return detach::run_bounded_as_real_user(work, kScanLimit);
+  if (privileged_for_user()) return detach::run_as_real_user(work, kScanLimit);
   return work();
 }
 

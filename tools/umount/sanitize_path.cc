@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 #include "cli/diag.h"
-#include "kernel/real_user_path.h"
+#include "scan/real_user.h"
 
 namespace umount_tool {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "kernel/real_user_path.h"
+#include "scan/real_user.h"
 
 #include <unistd.h>
 
@@ -39,6 +39,11 @@ Result<std::string> canonicalize_as_real_user(const std::string& path) {
         return mapper_name(out);
       },
       kLimit);
+}
+
+Result<std::string> run_as_real_user(const std::function<Result<std::string>()>& work,
+                                     std::chrono::milliseconds limit) {
+  return run_bounded_as_real_user(work, limit);
 }
 
 }  // namespace detach

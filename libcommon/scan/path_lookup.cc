@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "kernel/path_stat.h"
+#include "scan/path_lookup.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -146,7 +146,10 @@ void add_loop_status(LoopDevice& loop, const std::string& dev_root,
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   auto status = run_bounded_value<LoopStatus>([&node] { return loop_status(node); },
                                               std::max(left, std::chrono::milliseconds(0)));
-  if (!status) return;
+  if (!status) {
+    loop.unresponsive = status.error().err == ETIMEDOUT;
+    return;
+  }
   // lo_device is the kernel's huge_encode_dev(), which glibc's major()/minor() decode.
   loop.backing_dev = DeviceNumber::from_dev(status->backing_dev);
   loop.backing_inode = status->backing_inode;
@@ -155,7 +158,8 @@ void add_loop_status(LoopDevice& loop, const std::string& dev_root,
 }  // namespace
 
 std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root, bool live,
-                                          std::chrono::milliseconds limit) {
+                                          std::chrono::milliseconds limit,
+                                          const std::function<bool(const LoopDevice&)>& ask) {
   const fs::path base = block_class_dir(sys_root);
   std::vector<LoopDevice> loops;
   for (const std::string& name : list_names(base)) {
@@ -176,8 +180,12 @@ std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std
   if (live) {
     constexpr std::size_t kMaxAtOnce = 16;
     const auto deadline = std::chrono::steady_clock::now() + limit;
-    run_in_parallel(loops.size(), kMaxAtOnce,
-                    [&](std::size_t i) { add_loop_status(loops[i], dev_root, deadline); });
+    run_in_parallel(loops.size(), kMaxAtOnce, [&](std::size_t i) {
+      if (!ask || ask(loops[i]))
+        add_loop_status(loops[i], dev_root, deadline);
+      else
+        loops[i].unresponsive = true;
+    });
   }
   return loops;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,9 +20,12 @@ namespace detach {
 std::vector<BlockDevice> read_block_devices(const std::string& sys_root);
 
 // Every bound loop device, sorted by name. With live, LOOP_GET_STATUS64 on DEV_ROOT/NAME adds backing_dev and
-// backing_inode (sysfs has neither; its backing_file is relative once the backing file's fs is detached).
+// backing_inode (sysfs has neither; its backing_file is relative once the backing file's fs is detached), for
+// all of them within LIMIT; one that does not answer in time is marked unresponsive. ASK, when given, says
+// which to ask: the others are marked unresponsive without asking.
 std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std::string& dev_root, bool live,
-                                          std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
+                                          std::chrono::milliseconds limit = std::chrono::milliseconds(2000),
+                                          const std::function<bool(const LoopDevice&)>& ask = {});
 
 // "/dev/loop0" -> 7:0, through stat(2) of the node (devtmpfs: never calls into another filesystem).
 // Fails with ENOTBLK when PATH is not a block device.

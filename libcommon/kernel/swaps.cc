@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
@@ -85,15 +86,21 @@ void resolve_file(SwapLine& line, std::chrono::milliseconds timeout) {
                          static_cast<unsigned long long>(st.st_size)};
       },
       timeout);
+  if (!facts) line.area.unresponsive = facts.error().err == ETIMEDOUT;
   if (!facts || !facts->regular || facts->size < line.size_kib * 1024) return;
   line.area.dev = facts->dev;
   line.area.resolved = true;
 }
 
-void resolve(SwapLine& line, std::chrono::milliseconds timeout) {
+void resolve(SwapLine& line, std::chrono::milliseconds timeout,
+             const std::function<bool(const SwapArea&)>& ask) {
   SwapArea& area = line.area;
   // A relative path (a lazily detached fs) is no host path at all.
   if (area.path.empty() || area.path[0] != '/') return;
+  if (area.is_file && ask && !ask(area)) {
+    area.unresponsive = true;
+    return;
+  }
   if (area.is_file) return resolve_file(line, timeout);
   Result<DeviceNumber> dev = block_device_number(area.path);
   if (!dev) return;
@@ -125,12 +132,13 @@ std::vector<SwapArea> parse_swaps(const std::string& text) {
 }
 
 std::vector<SwapArea> read_swaps(const std::string& proc_root, bool live,
-                                 std::chrono::milliseconds stat_timeout) {
+                                 std::chrono::milliseconds stat_timeout,
+                                 const std::function<bool(const SwapArea&)>& ask) {
   Result<std::string> text = read_file(proc_root + "/swaps");
   if (!text) return {};
   std::vector<SwapArea> areas;
   for (SwapLine& line : parse_lines(*text)) {
-    if (live) resolve(line, stat_timeout);
+    if (live) resolve(line, stat_timeout, ask);
     areas.push_back(std::move(line.area));
   }
   return areas;

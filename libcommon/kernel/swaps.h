@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,13 @@ namespace detach {
 std::vector<SwapArea> parse_swaps(const std::string& text);
 
 // Reads PROC_ROOT/swaps; with live, resolves each swap area's device: a partition's st_rdev, a swap file's
-// st_dev. Resolving a file calls into its fs, so it runs in a killable child bounded by STAT_TIMEOUT.
-// A relative path (the file's fs was lazily detached) cannot be resolved and is left unresolved.
+// st_dev. Resolving a file calls into its fs, so it runs in a killable child bounded by STAT_TIMEOUT; a file
+// whose fs does not answer in time is marked unresponsive. ASK, when given, says which files to stat: the
+// others are marked unresponsive without asking. A relative path (the file's fs was lazily detached) cannot
+// be resolved and is left unresolved.
 std::vector<SwapArea> read_swaps(const std::string& proc_root, bool live,
-                                 std::chrono::milliseconds stat_timeout = std::chrono::milliseconds(2000));
+                                 std::chrono::milliseconds stat_timeout = std::chrono::milliseconds(2000),
+                                 const std::function<bool(const SwapArea&)>& ask = {});
 
 // Undoes the kernel's octal escapes (seq_escape: "\040" -> ' '); a malformed escape is kept as is.
 std::string unescape_octal(const std::string& text);

@@ -26,6 +26,9 @@ struct LoopDevice {
   DeviceNumber backing_dev;  // LOOP_GET_STATUS64 lo_device (superblock of the backing file)
   std::uint64_t backing_inode = 0;
   bool autoclear = false;
+  // Its backing file's filesystem did not answer (LOOP_GET_STATUS64 timed out, or did lately and was not
+  // asked again): backing_dev and backing_inode are unknown.
+  bool unresponsive = false;
 };
 
 // An active swap area, from /proc/swaps.
@@ -34,6 +37,8 @@ struct SwapArea {
   bool is_file = false;   // "file" rather than "partition"
   DeviceNumber dev;       // partition: its device; file: st_dev of the file when it could be resolved
   bool resolved = false;  // file: dev is known
+  // file: its filesystem did not answer the stat (it timed out, or did lately and was not asked again)
+  bool unresponsive = false;
 };
 
 // A block device from sysfs, with what stacks on it.

@@ -59,8 +59,12 @@ void DetachMonitor::mark_new_namespaces() {
 Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
   ScanOptions options = options_;
   options.describe_detached = [this](const Mount& m) { return detached_.count(m.key) == 0; };
+  const auto now = UnresponsiveBackings::Clock::now();
+  options.ask_loop_status = [this, now](const LoopDevice& loop) { return unresponsive_.ask(loop, now); };
+  options.ask_swap_file = [this, now](const SwapArea& swap) { return unresponsive_.ask(swap, now); };
   auto snapshot = take_snapshot(options);
   if (!snapshot) return tl::unexpected(snapshot.error());
+  unresponsive_.learn(*snapshot, now);
   // Mounts described while the snapshot was taken may be detached in it already, or not in it at all yet
   // (it listed the mounts before they came): the next snapshot needs them then.
   std::vector<Mount> fresh = listener_ ? listener_->take_attached() : std::vector<Mount>{};

@@ -13,6 +13,7 @@
 #include "model/snapshot.h"
 #include "scan/attach_listener.h"
 #include "scan/scan.h"
+#include "scan/unresponsive.h"
 
 namespace detach {
 
@@ -43,6 +44,8 @@ class DetachMonitor {
   // this user cannot list go unseen.
   bool sees_every_namespace() const { return sees_every_namespace_; }
 
+  // The loop devices and swap files whose filesystem did not answer lately: not asked at every refresh.
+  const UnresponsiveBackings& unresponsive_backings() const { return unresponsive_; }
   // Waits up to TIMEOUT (negative: forever) and returns what changed; empty on timeout.
   Result<std::vector<DetachEvent>> next(std::chrono::milliseconds timeout);
 
@@ -61,6 +64,8 @@ class DetachMonitor {
   std::set<MountKey> detached_;         // detached mounts already reported
   std::vector<DetachEvent> pending_;    // found by start(), returned by the first next()
   bool sees_every_namespace_ = true;
+  // A loop device backed by a file on a dead server would cost every refresh the bound: asked every 30 s.
+  UnresponsiveBackings unresponsive_{std::chrono::seconds(30)};
 };
 
 }  // namespace detach

@@ -42,8 +42,9 @@ void read_block_devices(ScanState& state) {
 
 KernelFacts read_kernel_facts(const ScanOptions& options) {
   KernelFacts facts;
-  facts.loops = read_loop_devices(options.sys_root, options.dev_root, options.live, options.fs_call_timeout);
-  facts.swaps = read_swaps(options.proc_root, options.live);
+  facts.loops = read_loop_devices(options.sys_root, options.dev_root, options.live, options.fs_call_timeout,
+                                  options.ask_loop_status);
+  facts.swaps = read_swaps(options.proc_root, options.live, options.fs_call_timeout, options.ask_swap_file);
   return facts;
 }
 

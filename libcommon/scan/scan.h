@@ -72,6 +72,12 @@ struct ScanOptions {
   // build runs several times slower before the probes start: its bound stretches, as meson's test timeouts
   // do.
   std::chrono::milliseconds fs_call_timeout{2000 * kSanitizerSlowdown};
+  // Which loop devices' status (LOOP_GET_STATUS64), and which swap files' stat, to ask for: one whose backing
+  // file's filesystem does not answer costs the bound above. Unset: all. Those not asked are taken as
+  // unresponsive, so a caller that takes snapshot after snapshot (the detach monitor) does not pay the bound
+  // again for one that did not answer lately (scan/unresponsive.h).
+  std::function<bool(const LoopDevice&)> ask_loop_status;
+  std::function<bool(const SwapArea&)> ask_swap_file;
   // Where the journal of lazy detaches is read from, to give detached mounts their former mount point,
   // namespace and time. Empty: not read. Read as given for fixture scans too, with the boot id of proc_root.
   std::string journal_dir = kDefaultJournalDir;

@@ -95,6 +95,23 @@ TEST(ReadLoopDevices, BackingFileKeepsHostileBytes) {
   EXPECT_EQ(loops[0].backing_dev, DeviceNumber{});  // not live: no ioctl
 }
 
+// Given a live read told not to ask a loop device (its backing file's fs did not answer lately), we should
+// take it as unresponsive without an ioctl; one that is asked and fails otherwise (no node) is not
+// unresponsive.
+TEST(ReadLoopDevices, OneNotToBeAskedIsUnresponsiveWithoutAnIoctl) {
+  std::vector<LoopDevice> skipped =
+      read_loop_devices(kStacked, "/nonexistent-dev", true, std::chrono::milliseconds(2000),
+                        [](const LoopDevice&) { return false; });
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_TRUE(skipped[0].unresponsive);
+  EXPECT_EQ(skipped[0].backing_dev, DeviceNumber{});
+  std::vector<LoopDevice> failed =
+      read_loop_devices(kStacked, "/nonexistent-dev", true, std::chrono::milliseconds(2000),
+                        [](const LoopDevice& l) { return l.name == "loop0"; });
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_FALSE(failed[0].unresponsive) << "ENOENT from the node is no filesystem that does not answer";
+}
+
 // Given the holders fixture, we should read each device's size and device-mapper uuid, and the name devtmpfs
 // gives it.
 TEST(ReadBlockDevices, SizesAndDeviceMapperUuids) {
@@ -184,6 +201,7 @@ TEST_F(LiveLoop, StatusGivesBackingDeviceAndInode) {
   EXPECT_EQ(it->backing_file, file_);
   EXPECT_EQ(it->backing_dev, DeviceNumber::from_dev(st.st_dev));
   EXPECT_EQ(it->backing_inode, st.st_ino);
+  EXPECT_FALSE(it->unresponsive);
 }
 
 TEST_F(LiveLoop, ClaimedOnlyWhileSomeoneHoldsItExclusively) {

@@ -84,6 +84,19 @@ TEST(ReadSwaps, LiveResolvesAbsoluteFilesOnly) {
   EXPECT_EQ(areas[0].dev, DeviceNumber::from_dev(st.st_dev));
   EXPECT_FALSE(areas[1].resolved);
   EXPECT_FALSE(areas[2].resolved);  // too small for its swap area: a host file that only shares the path
+  for (const SwapArea& area : areas) EXPECT_FALSE(area.unresponsive) << area.path;
+
+  // Told not to stat the first file again (its fs did not answer lately), we should take it as unresponsive
+  // and unresolved, and still stat the others (the relative one is never asked).
+  int asked = 0;
+  std::vector<SwapArea> skipped = read_swaps(root, true, std::chrono::milliseconds(2000),
+                                             [&asked](const SwapArea&) { return asked++ > 0; });
+  EXPECT_EQ(asked, 2);
+  ASSERT_EQ(skipped.size(), 3u);
+  EXPECT_TRUE(skipped[0].unresponsive);
+  EXPECT_FALSE(skipped[0].resolved);
+  EXPECT_FALSE(skipped[1].unresponsive);  // relative: never asked
+  EXPECT_FALSE(skipped[2].unresponsive);
   std::system(("rm -rf '" + root + "'").c_str());
 }
 

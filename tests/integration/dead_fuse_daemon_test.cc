@@ -8,6 +8,8 @@
 
 #include "fuse_daemon.h"
 #include "harness.h"
+#include "kernel/block.h"
+#include "scan/detach_monitor.h"
 #include "scan/scan.h"
 
 namespace itest {
@@ -155,9 +157,9 @@ TEST_F(DeadFuseDaemon, SeveralDeadDetachedMountsCostOneBound) {
   EXPECT_EQ(unprobed, 6u) << listing.run.Describe();
 }
 
-// Given a watcher whose every snapshot is slow (a loop device backed by a file on the dead FUSE fs costs each
-// snapshot its 2 s bound), and a filesystem mounted, pinned and lazily unmounted within that time, we should
-// still see the detach reported with its former mount point: the mount is described as its attach is told.
+// Given a watcher whose first snapshot is slow (a loop device backed by a file on the dead FUSE fs costs it
+// its 2 s bound), and a filesystem mounted, pinned and lazily unmounted within that time, we should still see
+// the detach reported with its former mount point: the mount is described as its attach is told.
 TEST_F(DeadFuseDaemon, WatcherKeepsTheFormerMountPointOfAQuickDetach) {
   const std::string out = dir_.path() + "/poll.out";
   ChildProcess watcher = ChildProcess::Spawn([&](const ReadyPipe& ready) {
@@ -189,12 +191,32 @@ TEST_F(DeadFuseDaemon, WatcherKeepsTheFormerMountPointOfAQuickDetach) {
   std::this_thread::sleep_for(300ms);
   quick.mount().Detach();
   const std::string expected = "detach " + quick.mountpoint() + "\n";
-  // Its first snapshot and the one after the event each wait out the bound once (longer in a sanitized
-  // build).
+  // Its first snapshot waits out the bound (longer in a sanitized build); the one after the event does not
+  // ask that loop device again.
   EXPECT_TRUE(WaitUntil([&] { return ReadFile(out).find(expected) != std::string::npos; },
                         15s * detach::kSanitizerSlowdown))
       << "watcher output:\n"
       << ReadFile(out);
+}
+
+// Given a loop device backed by a file on the dead fs, we should see the watcher's first snapshot find that
+// it does not answer, and the watcher remember it, so that its next snapshots do not wait out the bound for
+// it again (it is asked again after 30 s).
+TEST_F(DeadFuseDaemon, WatcherRemembersALoopDeviceThatDoesNotAnswer) {
+  std::optional<detach::LoopDevice> ours;
+  for (detach::LoopDevice& loop : detach::read_loop_devices("/sys", "/dev", /*live=*/false))
+    if ("/dev/" + loop.name == fuse_loop_->path()) ours = std::move(loop);
+  ASSERT_TRUE(ours) << fuse_loop_->path() << " is not in sysfs";
+  auto monitor =
+      detach::DetachMonitor::start(detach::ScanOptions{}, 200ms, detach::DetachMonitor::Mode::Polling);
+  ASSERT_TRUE(monitor) << monitor.error().message();
+  const auto now = detach::UnresponsiveBackings::Clock::now();
+  EXPECT_FALSE(monitor->unresponsive_backings().ask(*ours, now)) << "not asked again at once";
+  EXPECT_TRUE(monitor->unresponsive_backings().ask(*ours, now + 30s)) << "asked again after 30 s";
+  auto events = monitor->next(300ms);
+  ASSERT_TRUE(events) << events.error().message();
+  EXPECT_FALSE(monitor->unresponsive_backings().ask(*ours, detach::UnresponsiveBackings::Clock::now()))
+      << "a refresh that skipped it still remembers it";
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ bool UnresponsiveBackings::ask_key(const std::string& key, Clock::time_point now
 
 void UnresponsiveBackings::keep(std::map<std::string, Clock::time_point>& next, const std::string& key,
                                 Clock::time_point now) const {
-  // Not asked this time (its retry was not due): it keeps the time it was last asked.
+  // One not asked this time (its retry was not due) keeps the time it was last asked; one asked now, now.
   auto it = last_asked_.find(key);
   next.emplace(key, it != last_asked_.end() && now - it->second < retry_after_ ? it->second : now);
 }

@@ -60,6 +60,16 @@ void add_namespace(const Snapshot& snapshot, Reason& r) {
   if (!owner.units.empty()) r.ns_unit = owner.units.front();
 }
 
+// Whether a file the scan could not place may be on a filesystem of device DEV: yes when sysfs shows one alive
+// there, or when what is written on it is unknown or of a type sysfs does not list; no when nothing is written
+// on it, or a type sysfs would list alive and does not.
+bool unplaced_could_hold(const Snapshot& snapshot, DeviceNumber dev) {
+  if (snapshot.live_filesystem(dev) != nullptr) return true;
+  const BlockDevice* bd = snapshot.block_device(dev);
+  if (bd == nullptr || !bd->fs_signature) return true;
+  return !bd->fs_signature->empty() && !sysfs_lists_live(*bd->fs_signature);
+}
+
 void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,
                        std::vector<Reason>& out) {
   // Attached mounts first: they are what a user expects to see, and can act on with umount.
@@ -77,6 +87,7 @@ void add_mount_reasons(const Snapshot& snapshot, const Target& t, const ExplainO
       // "pinned by: loop /dev/loop2". (Loop and swap pins never name an attached mount: they get reasons of
       // their own.)
       r.pins = snapshot.pins_keeping(*m);
+      r.suspects = snapshot.suspects_keeping(*m);
       if (r.other_namespace) add_namespace(snapshot, r);
       out.push_back(std::move(r));
     }
@@ -222,9 +233,6 @@ std::vector<std::string> unseen(const Snapshot& snapshot) {
   if (gaps.vanished) out.push_back(std::to_string(gaps.vanished) + " processes exited during the scan");
   if (gaps.namespaces_unlisted)
     out.push_back(std::to_string(gaps.namespaces_unlisted) + " mount namespaces could not be listed");
-  for (const SwapArea& area : snapshot.swaps)
-    if (area.is_file && !area.resolved)
-      out.push_back("the filesystem of swap file " + area.path + " is unknown");
   for (const LoopDevice& loop : snapshot.loops)
     if (loop.backing_dev == DeviceNumber{})
       out.push_back("the filesystem of " + loop.backing_file + ", backing " + node_path(loop.name) +
@@ -240,19 +248,29 @@ Reason unknown_reason(const Snapshot& snapshot) {
   return r;
 }
 
-// The kernel prints a swap file on a lazily detached fs as a path inside that fs ("/swapfile", or relative):
-// no stat can place it, so when nothing else explains a claim, it is the likely holder, said to be a guess.
-std::vector<Reason> unplaced_swap_files(const Snapshot& snapshot) {
-  std::vector<Reason> out;
-  for (const SwapArea& area : snapshot.swaps) {
-    if (!area.is_file || area.resolved) continue;
-    Reason r;
-    r.kind = ReasonKind::SwapFileOnFs;
-    r.file = area.path;
-    r.certain = false;
-    out.push_back(std::move(r));
+// A claim nothing seen explains. Processes with the device open are the likely holders (an exclusive open,
+// as mkfs makes: /proc does not say which open is the exclusive one), and they replace the plain "open"
+// reasons, which would contradict it; otherwise what the scan could not see. Either way, files the scan could
+// not place are suspects when they could be on the device's filesystem.
+Reason unexplained_claim(const Snapshot& snapshot, DeviceNumber dev, std::vector<Reason>& reasons) {
+  Reason r;
+  for (auto it = reasons.begin(); it != reasons.end();) {
+    if (it->kind != ReasonKind::OpenForWriting && it->kind != ReasonKind::OpenedBy) {
+      ++it;
+      continue;
+    }
+    r.pins.insert(r.pins.end(), it->pins.begin(), it->pins.end());
+    it = reasons.erase(it);
   }
-  return out;
+  if (!r.pins.empty()) {
+    std::sort(r.pins.begin(), r.pins.end());
+    r.kind = ReasonKind::ExclusiveOpener;
+    r.certain = false;
+  } else {
+    r = unknown_reason(snapshot);
+  }
+  if (unplaced_could_hold(snapshot, dev)) r.suspects = snapshot.unplaced_pins();
+  return r;
 }
 
 // Does this one reason hold the device? Readers and notes on what the device is do not.
@@ -322,6 +340,8 @@ const char* reason_kind_name(ReasonKind kind) {
       return "open-for-writing";
     case ReasonKind::OpenedBy:
       return "opened-by";
+    case ReasonKind::ExclusiveOpener:
+      return "exclusive-opener";
     case ReasonKind::UnboundLoop:
       return "unbound-loop";
     case ReasonKind::ZeroSize:
@@ -354,12 +374,10 @@ DeviceReport explain_device(const Snapshot& snapshot, const std::string& device,
   report.claim = claim;
   report.reasons = collect(snapshot, device, dev, options, 0);
   bool held = holds_device(report.reasons, options.writers_block);
-  // A claim with nothing to show for it (a writer claims nothing): a swap file on a detached fs is the usual
-  // culprit.
+  // A claim with nothing to show for it (a writer claims nothing).
   if (claim == Claim::Claimed && !holds_device(report.reasons, false)) {
-    std::vector<Reason> why = unplaced_swap_files(snapshot);
-    if (why.empty()) why.push_back(unknown_reason(snapshot));
-    report.reasons.insert(report.reasons.begin(), why.begin(), why.end());
+    Reason why = unexplained_claim(snapshot, dev, report.reasons);
+    report.reasons.insert(report.reasons.begin(), std::move(why));
     held = true;
   }
   std::optional<Reason> empty = empty_device_reason(snapshot, dev);

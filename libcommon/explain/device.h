@@ -25,13 +25,15 @@ enum class ReasonKind {
   OpenForWriting,   // processes have the device node open for writing: no claim, yet mkfs would overwrite
                     // what they write (a VM's raw disk, a dd)
   OpenedBy,         // processes have the device node open for reading only: a note, not a reason
+  ExclusiveOpener,  // claimed, and nothing but processes with the device open explains it: one of them may
+                    // hold the claim (an exclusive open, as mkfs makes; /proc does not say which)
   UnboundLoop,      // a loop device with no backing file: nothing to put a filesystem on
   ZeroSize,         // a device of size 0 (an unset zram, a drive without a medium)
   Unknown,          // claimed, but nothing seen explains it (the scan may have missed it: see unseen)
 };
 
 // The JSON "kind": "mounted", "detached-mount", "swap-partition", "swap-file", "loop-backing", "holder",
-// "partition", "open-for-writing", "opened-by", "unbound-loop", "zero-size", "unknown".
+// "partition", "open-for-writing", "opened-by", "exclusive-opener", "unbound-loop", "zero-size", "unknown".
 const char* reason_kind_name(ReasonKind kind);
 
 // One reason, as data. Which fields are set depends on kind (see the comments).
@@ -46,7 +48,10 @@ struct Reason {
   std::string ns_unit;           // ... the systemd unit or container scope they run in ("docker-ab.scope")
   std::vector<std::string> ns_kept_alive_by;  // ... and, when none is, what keeps it alive ("nsfs mount /x")
   std::vector<std::size_t> pins;  // indexes into Snapshot::pins: Mounted, DetachedPinned, OpenForWriting,
-                                  // OpenedBy
+                                  // OpenedBy, ExclusiveOpener
+  // DetachedPinned with nothing seen pinning it, Unknown: pins the scan could not place (Pin::placed) that
+  // could hold it: they MAY, and are said so.
+  std::vector<std::size_t> suspects;
   std::string file;               // SwapFileOnFs, LoopBackingFile, SwapPartition: the path the kernel shows
   std::string loop;               // LoopBackingFile: "/dev/loop4"
   bool backing_device = false;    // LoopBackingFile: the loop device is backed by the device itself
@@ -57,7 +62,7 @@ struct Reason {
   std::string partition;          // PartitionBusy: "/dev/loop3p1"
   std::vector<Reason> nested;     // PartitionBusy, Holder: why the partition or holder is busy
   std::vector<std::string> unseen;  // Unknown: what the scan could not see
-  bool certain = true;              // false: a likely reason, not a proven one (a relative swap file)
+  bool certain = true;              // false: ExclusiveOpener, which of the openers holds the claim is unknown
 };
 
 // What the exclusive open (open O_EXCL, as mkfs does it) said.

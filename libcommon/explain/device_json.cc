@@ -41,6 +41,7 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
       add_mount_ids(snapshot, r.mount, out);
       out["former-target"] = r.target.empty() ? json(nullptr) : json(r.target);
       out["pinners"] = pinners_of(snapshot, r.pins);
+      out["suspects"] = pinners_of(snapshot, r.suspects);
       break;
     case ReasonKind::SwapPartition:
       out["path"] = r.file;
@@ -69,12 +70,19 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
     case ReasonKind::OpenedBy:
       out["pinners"] = pinners_of(snapshot, r.pins);
       break;
+    case ReasonKind::ExclusiveOpener:
+      // Which of them holds the claim, /proc does not say: every one MAY.
+      out["certain"] = r.certain;
+      out["pinners"] = pinners_of(snapshot, r.pins);
+      out["suspects"] = pinners_of(snapshot, r.suspects);
+      break;
     case ReasonKind::UnboundLoop:
       break;
     case ReasonKind::ZeroSize:
       out["loop-backing-file"] = r.file.empty() ? json(nullptr) : json(r.file);
       break;
     case ReasonKind::Unknown:
+      out["suspects"] = pinners_of(snapshot, r.suspects);
       out["unseen"] = r.unseen;
       break;
   }

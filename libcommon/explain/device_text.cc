@@ -76,15 +76,46 @@ std::string with_article(const std::string& fstype) {
   return (vowel_sound ? "an " : "a ") + printable(fstype);
 }
 
-std::string detached_sentence(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
+// "it may be held by 1234 (ur) io_uring fd 3 (registered file /x)": pins the scan could not place, that
+// could hold it. Empty when there are none.
+std::string suspects_sentence(const Snapshot& snapshot, const std::vector<std::size_t>& suspects) {
+  if (suspects.empty()) return "";
+  std::vector<Pinner> pinners = group_pinners(snapshot.pins_at(suspects));
+  std::string list = describe_pinners(snapshot, pinners, kMaxPinnersShown, kMaxPinnersChars);
+  return std::string(pinners.size() == 1 ? "it may be held by " : "it may be held by one of these: ") + list;
+}
+
+std::vector<std::string> detached_lines(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
   std::vector<const Pin*> pins;
   for (const Reason* r : detached)
     for (const Pin* pin : snapshot.pins_at(r->pins)) pins.push_back(pin);
   const Reason& first = *detached.front();
+  const Mount* m = snapshot.mount(first.mount);
+  if (pins.empty() && m != nullptr && m->kernel_held()) {
+    // Mounted nowhere, and nothing seen holds it: it may not have been a lazy unmount at all.
+    std::vector<std::string> out{"it holds " + with_article(first.fstype) +
+                                 " filesystem that is mounted nowhere, yet still alive: nothing the scan sees "
+                                 "holds it"};
+    if (std::string may = suspects_sentence(snapshot, first.suspects); !may.empty()) out.push_back(may);
+    return out;
+  }
   std::string out = "it holds " + with_article(first.fstype) + " filesystem that was lazily unmounted";
   if (!first.target.empty()) out += " from " + printable(first.target);
-  if (pins.empty()) return out + " and is still alive";
-  return out + " and is still pinned by" + pins_text(snapshot, pins, "findmnt --detached");
+  if (!pins.empty()) return {out + " and is still pinned by" + pins_text(snapshot, pins, "findmnt --detached")};
+  std::vector<std::string> lines{out + " and is still alive"};
+  if (std::string may = suspects_sentence(snapshot, first.suspects); !may.empty()) lines.push_back(may);
+  return lines;
+}
+
+// "it is claimed by an exclusive open (as mkfs makes one), and 1234 (x) fd 4 (read) has it open: it may hold
+// the claim"
+std::string exclusive_opener_sentence(const Snapshot& snapshot, const Reason& r) {
+  std::vector<Pinner> pinners = group_pinners(snapshot.pins_at(r.pins));
+  std::string list = describe_pinners(snapshot, pinners, kMaxPinnersShown, kMaxPinnersChars);
+  std::string out = "it is claimed, and nothing but an exclusive open (as mkfs makes one) explains it: ";
+  if (pinners.size() == 1) return out + list + " has it open and may hold the claim";
+  return out + std::to_string(pinners.size()) + " processes have it open, one of which may hold the claim: " +
+         list;
 }
 
 // "it is held by dm-1 (LUKS crypt-home)", "it is a member of md0 (raid1)".
@@ -122,11 +153,7 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
       out.push_back("it is an active swap area");
       break;
     case ReasonKind::SwapFileOnFs:
-      out.push_back(r.certain
-                        ? "its filesystem holds the active swap file " + printable(r.file)
-                        : "it is probably held by the active swap file " + printable(r.file) +
-                              ", whose filesystem could not be found (after a lazy unmount the kernel shows "
-                              "the path inside that filesystem)");
+      out.push_back("its filesystem holds the active swap file " + printable(r.file));
       break;
     case ReasonKind::LoopBackingFile:
       out.push_back(r.backing_device
@@ -156,8 +183,14 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
                                    : "its size is 0: it is a loop device over " + printable(r.file) +
                                          ", which is empty");
       break;
+    case ReasonKind::ExclusiveOpener:
+      out.push_back(exclusive_opener_sentence(snapshot, r));
+      if (std::string may = suspects_sentence(snapshot, r.suspects); !may.empty())
+        out.push_back("or " + may);
+      break;
     case ReasonKind::Unknown:
       out.push_back(unknown_sentence());
+      if (std::string may = suspects_sentence(snapshot, r.suspects); !may.empty()) out.push_back(may);
       for (const std::string& what : r.unseen) out.push_back("could not see: " + printable(what));
       break;
     default:
@@ -181,7 +214,7 @@ std::vector<std::string> reason_lines(const Snapshot& snapshot, const std::vecto
       if (!mounted_pins.empty())
         out.push_back("pinned by" + pins_text(snapshot, snapshot.pins_at(mounted_pins), "mkfs-guard -J"));
     } else if (!detached.empty() && &r == detached.front()) {
-      out.push_back(detached_sentence(snapshot, detached));
+      for (std::string& line : detached_lines(snapshot, detached)) out.push_back(std::move(line));
     } else if (r.kind != ReasonKind::Mounted && r.kind != ReasonKind::DetachedPinned) {
       add_single(snapshot, r, out);
     }

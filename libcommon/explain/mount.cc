@@ -55,14 +55,24 @@ MountReason mount_reason(MountReasonKind kind, const Mount& m, std::vector<std::
   return r;
 }
 
-// Loop devices and swap files whose backing file lives on one of DEVS: the kernel names no mount for them.
+// Kernel objects whose file lives on one of DEVS, the kernel naming no mount for it (a loop device's or swap
+// file's backing file, an overlay's layer, a binfmt_misc interpreter ...): a reason each, the others' pins
+// together.
 void add_kernel_reasons(const Snapshot& snapshot, const std::set<DeviceNumber>& devs,
                         std::vector<MountReason>& out) {
   std::set<std::string> seen;
+  MountReason objects;
+  objects.kind = MountReasonKind::KernelObject;
   for (std::size_t i = 0; i < snapshot.pins.size(); ++i) {
     const Pin& pin = snapshot.pins[i];
-    if (is_task_pin(pin.kind) || pin.mount != 0 || !devs.count(pin.dev)) continue;
-    if (pin.kind != PinKind::LoopBacking && pin.kind != PinKind::SwapFile) continue;
+    if (is_task_pin(pin.kind) || !devs.count(pin.dev)) continue;
+    // Held by device only, or by the kernel-held mount that stands for it.
+    const Mount* held = pin.mount != 0 ? snapshot.mount(pin.mount) : nullptr;
+    if (pin.mount != 0 && (held == nullptr || !held->kernel_held())) continue;
+    if (pin.kind != PinKind::LoopBacking && pin.kind != PinKind::SwapFile) {
+      objects.pins.push_back(i);
+      continue;
+    }
     if (!seen.insert(pin.holder + "\n" + pin.path).second) continue;
     MountReason r;
     r.kind = pin.kind == PinKind::LoopBacking ? MountReasonKind::LoopBackingFile : MountReasonKind::SwapFile;
@@ -71,6 +81,19 @@ void add_kernel_reasons(const Snapshot& snapshot, const std::set<DeviceNumber>& 
     if (pin.kind == PinKind::LoopBacking) r.loop = pin.holder;
     out.push_back(std::move(r));
   }
+  if (!objects.pins.empty()) out.push_back(std::move(objects));
+}
+
+// What MAY hold a mount or filesystem that nothing seen explains. ATTACHED: of a mount still attached, which
+// a path that resolves nowhere now cannot be on. ALIVE: the filesystem is known to live on (sysfs lists it),
+// so the reason stands even with no suspect: nothing the scan sees holds it.
+void add_suspects(const Snapshot& snapshot, bool attached, bool alive, MountReport& report) {
+  if (!report.reasons.empty()) return;
+  MountReason r;
+  r.kind = MountReasonKind::Suspects;
+  for (std::size_t i : snapshot.unplaced_pins())
+    if (!(attached && snapshot.pins[i].resolves_nowhere)) r.pins.push_back(i);
+  if (!r.pins.empty() || alive) report.reasons.push_back(std::move(r));
 }
 
 // The caller's chain, by pid: its generation (0 the caller itself).
@@ -115,6 +138,9 @@ MountReport explain_busy_mount(const Snapshot& snapshot, const Mount& m, const M
     r.generation = generation;
     report.reasons.push_back(std::move(r));
   }
+  // Held through its filesystem only (a socket bound to a path in it), M being its only mount.
+  for (std::size_t i : snapshot.device_only_pins_of(m))
+    if (!chain.count(snapshot.pins[i].pid)) pins_by_mount[m.key].push_back(i);
   if (auto it = pins_by_mount.find(m.key); it != pins_by_mount.end())
     report.reasons.push_back(mount_reason(MountReasonKind::Pinned, m, it->second));
   for (const Mount* s : subs) {
@@ -133,6 +159,7 @@ MountReport explain_busy_mount(const Snapshot& snapshot, const Mount& m, const M
     add_namespace_owner(snapshot, r);
     report.reasons.push_back(std::move(r));
   }
+  add_suspects(snapshot, true, false, report);
   return report;
 }
 
@@ -164,7 +191,10 @@ MountReport explain_survival(const Snapshot& snapshot, MountKey gone, DeviceNumb
     report.reasons.push_back(std::move(r));
   }
   add_kernel_reasons(snapshot, {dev}, report.reasons);
+  add_suspects(snapshot, false, snapshot.live_filesystem(dev) != nullptr, report);
   return report;
 }
+
+
 
 }  // namespace detach

@@ -23,6 +23,9 @@ enum class MountReasonKind {
                     // container)
   OtherMountHere,   // another mount of the filesystem in the same namespace (a bind mount)
   Detached,         // a lazily detached mount of the filesystem, still pinned
+  KernelObject,     // a kernel object that holds its filesystem (an overlay's layer, a file-backed mount's
+                    // image, a binfmt_misc interpreter, a uprobe): pins has its pins
+  Suspects,         // nothing seen explains it: pins the scan could not place, that MAY hold it
 };
 
 struct MountReason {
@@ -55,13 +58,16 @@ struct MountQuestion {
 };
 
 // Why the kernel refuses to unmount M: the caller's chain inside it, what pins it, its submounts (and their
-// pins), loop devices and swap files on its filesystem, and pinned copies in other namespaces (umount
-// propagates to shared ones). A submount's pinners are named with the submount.
+// pins), loop devices, swap files and other kernel objects on its filesystem, and pinned copies in other
+// namespaces (umount propagates to shared ones). A submount's pinners are named with the submount. When none
+// of these is seen, what the scan could not place that could be on M, as Suspects.
 MountReport explain_busy_mount(const Snapshot& snapshot, const Mount& m, const MountQuestion& question = {});
 
 // What keeps the filesystem DEV alive after mount GONE was unmounted: GONE's own pins when it was lazily
 // detached (and is still in the snapshot), every other mount of the filesystem (in this namespace OWN_NS,
-// in others, detached ones that are pinned), loop devices and swap files on it. Empty: nothing seen keeps it.
+// in others, detached ones that are pinned), loop devices, swap files and other kernel objects on it; when
+// none of these is seen, what the scan could not place, as Suspects. Empty: nothing keeps it that the scan
+// could name or suspect.
 MountReport explain_survival(const Snapshot& snapshot, MountKey gone, DeviceNumber dev,
                              std::uint64_t own_ns_inode);
 

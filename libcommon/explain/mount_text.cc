@@ -173,6 +173,24 @@ void add_submount_lines(const Snapshot& snapshot, const std::vector<const MountR
   if (!subs.empty()) out.push_back("unmount what is mounted inside it first, or all at once with umount -R");
 }
 
+// "it is held by overlay /o (lowerdir, upperdir)": kernel objects on its filesystem. BUSY: for "target is
+// busy", where an overlay's layer is no reason (the overlay holds a private copy of the mount, not this
+// one); empty when nothing is left to say.
+std::string kernel_objects_line(const Snapshot& snapshot, const MountReason& r, bool busy) {
+  std::vector<const Pin*> pins = pins_of(snapshot, r);
+  if (busy) std::erase_if(pins, [](const Pin* p) { return p->kind == PinKind::OverlayLayer; });
+  if (pins.empty()) return "";
+  return "its filesystem is held by " + describe_pins(snapshot, pins, kMaxPinnersShown, kMaxPinnersChars);
+}
+
+// "nothing the scan sees holds it; it may be held by 1234 (x) socket fd 5 (2 files in flight)"
+std::string suspects_line(const Snapshot& snapshot, const MountReason& r, const char* verb) {
+  std::string out = std::string("nothing the scan sees ") + verb + " it";
+  if (r.pins.empty()) return out;
+  return out + "; it may be held by " +
+         describe_pins(snapshot, pins_of(snapshot, r), kMaxPinnersShown, kMaxPinnersChars);
+}
+
 std::string kernel_line(const MountReason& r, const char* on) {
   if (r.kind == MountReasonKind::LoopBackingFile)
     return r.loop + " is backed by " + printable(r.file) + ", a file " + on +
@@ -206,6 +224,12 @@ std::vector<std::string> busy_text(const Snapshot& snapshot, const MountReport& 
         out.push_back("its copy" + in_namespace(snapshot, r) + " is pinned by" +
                       pinners_text(snapshot, pins_of(snapshot, r), "", options) +
                       " (umount propagates to shared copies)");
+        break;
+      case MountReasonKind::KernelObject:
+        if (std::string line = kernel_objects_line(snapshot, r, true); !line.empty()) out.push_back(line);
+        break;
+      case MountReasonKind::Suspects:
+        out.push_back(suspects_line(snapshot, r, "pins"));
         break;
       default:
         break;
@@ -254,6 +278,12 @@ std::vector<std::string> survival_text(const Snapshot& snapshot, const MountRepo
       case MountReasonKind::LoopBackingFile:
       case MountReasonKind::SwapFile:
         elsewhere.push_back(kernel_line(r, "on it"));
+        break;
+      case MountReasonKind::KernelObject:
+        elsewhere.push_back(kernel_objects_line(snapshot, r, false));
+        break;
+      case MountReasonKind::Suspects:
+        elsewhere.push_back(suspects_line(snapshot, r, "holds"));
         break;
       default:
         break;

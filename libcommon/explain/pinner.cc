@@ -94,7 +94,12 @@ json pin_json(const Pin& pin) {
     return fd_json({{pin.fd, pin.fd_last > pin.fd ? pin.fd_last : pin.fd}}, pin.access, pin.path);
   json one = json::object();
   one["kind"] = pin_kind_name(pin.kind);
+  // The ring, socket or link the process holds it through.
+  if (is_task_pin(pin.kind) && !is_proc_link_pin(pin.kind)) one["fd"] = pin.fd;
+  if (!pin.role.empty()) one[pin.kind == PinKind::OverlayLayer ? "layer" : "probe"] = escape_invalid_utf8(pin.role);
+  if (pin.kind == PinKind::FilesInFlight) one["count"] = pin.count;
   one["path"] = text_or_null(pin.path);
+  if (pin.by_former_target) one["matched-by-former-target"] = true;
   return one;
 }
 
@@ -112,10 +117,38 @@ json pins_json(const Pinner& pinner, bool each_pin) {
   return out;
 }
 
+// A kernel pinner's pins in words, for the kinds whose pins say more than the pinner's name: an overlay's
+// layers ("lowerdir, upperdir, workdir"), a binfmt_misc entry's interpreter, a uprobe's file.
+std::string summarize_kernel_pins(const Pinner& pinner) {
+  std::string out;
+  std::vector<std::string> layers;  // several lower layers on one fs read as one "lowerdir"
+  bool by_former_target = false;
+  for (const Pin* pin : pinner.pins) {
+    by_former_target = by_former_target || pin->by_former_target;
+    switch (pin->kind) {
+      case PinKind::OverlayLayer:
+        if (std::find(layers.begin(), layers.end(), pin->role) == layers.end()) {
+          layers.push_back(pin->role);
+          append(out, printable(pin->role));
+        }
+        break;
+      case PinKind::BackingFile:
+      case PinKind::BinfmtInterpreter:
+      case PinKind::Uprobe:
+        append(out, printable(pin->how()));
+        break;
+      default:
+        break;
+    }
+  }
+  if (by_former_target && !out.empty()) out += "; found by the former mount point";
+  return out;
+}
+
 }  // namespace
 
 std::string summarize_pins(const Pinner& pinner) {
-  if (pinner.kind == PinnerKind::Kernel) return "";
+  if (pinner.kind == PinnerKind::Kernel) return summarize_kernel_pins(pinner);
   std::string out;
   bool fds_done = false;
   std::size_t mmaps = 0, mmaps_shown = 0;
@@ -130,7 +163,7 @@ std::string summarize_pins(const Pinner& pinner) {
         append(out, "mmap" + (pin->path.empty() ? "" : " " + printable(pin->path)));
       mmaps_shown = std::min(mmaps, kMaxMmaps);
     } else {
-      append(out, pin->how());
+      append(out, printable(pin->how()));
     }
   }
   if (mmaps > mmaps_shown) out += " and " + std::to_string(mmaps - mmaps_shown) + " more mmaps";
@@ -139,7 +172,7 @@ std::string summarize_pins(const Pinner& pinner) {
 
 std::string pinner_name(const Snapshot& snapshot, const Pinner& pinner) {
   if (pinner.kind != PinnerKind::Kernel) return task_name(snapshot, pinner);
-  std::string out = pin_kind_name(pinner.kernel_kind);
+  std::string out = kernel_pinner_word(pinner.kernel_kind);
   if (!pinner.holder.empty()) out += " " + printable(pinner.holder);
   return out;
 }
@@ -147,7 +180,23 @@ std::string pinner_name(const Snapshot& snapshot, const Pinner& pinner) {
 std::string describe_pinner(const Snapshot& snapshot, const Pinner& pinner) {
   std::string summary = summarize_pins(pinner);
   std::string name = pinner_name(snapshot, pinner);
-  return summary.empty() ? name : name + " " + summary;
+  if (summary.empty()) return name;
+  return pinner.kind == PinnerKind::Kernel ? name + " (" + summary + ")" : name + " " + summary;
+}
+
+const char* kernel_pinner_word(PinKind kind) {
+  switch (kind) {
+    case PinKind::SwapFile:
+      return "swap file";
+    case PinKind::OverlayLayer:
+      return "overlay";
+    case PinKind::BackingFile:
+      return "file-backed mount";
+    case PinKind::BinfmtInterpreter:
+      return "binfmt_misc entry";
+    default:
+      return pin_kind_name(kind);
+  }
 }
 
 std::string describe_pinners(const Snapshot& snapshot, const std::vector<Pinner>& pinners,
@@ -187,6 +236,14 @@ const char* pinner_kind_name(const Pinner& pinner) {
       return "mount";
     case PinKind::NsfsFd:
       return "namespace-holder";
+    case PinKind::OverlayLayer:
+      return "overlay";
+    case PinKind::BackingFile:
+      return "file-backed-mount";
+    case PinKind::BinfmtInterpreter:
+      return "binfmt_misc";
+    case PinKind::Uprobe:
+      return "uprobe";
     default:
       return "kernel";
   }
@@ -206,8 +263,10 @@ json pinner_json(const Snapshot& snapshot, const Pinner& pinner, bool each_pin) 
     out["unit"] = task ? text_or_null(task->unit) : json(nullptr);
   }
   // The HOW column's words, for scripts that print rather than parse.
-  out["how"] = escape_invalid_utf8(pinner.kind == PinnerKind::Kernel ? pinner_name(snapshot, pinner)
+  out["how"] = escape_invalid_utf8(pinner.kind == PinnerKind::Kernel ? describe_pinner(snapshot, pinner)
                                                                      : summarize_pins(pinner));
+  // false: the kernel did not say which filesystem its pins are on; it MAY hold this one (Pin::placed).
+  out["certain"] = certain(pinner);
   out["pins"] = pins_json(pinner, each_pin);
   return out;
 }

@@ -22,7 +22,7 @@ std::string summarize_pins(const Pinner& pinner);
 // "8281 (python3)", "8281/8290 (python3)" for a thread with its own tables, "loop /dev/loop1".
 std::string pinner_name(const Snapshot& snapshot, const Pinner& pinner);
 
-// pinner_name and summarize_pins: "8281 (python3) cwd, fd 3-1002 (read)".
+// pinner_name and summarize_pins: "8281 (python3) cwd, fd 3-1002 (read)", "overlay /o (lowerdir, upperdir)".
 std::string describe_pinner(const Snapshot& snapshot, const Pinner& pinner);
 
 // Pinners joined by ", "; past MAX_PINNERS, or once the text passes MAX_CHARS, the rest as " and N more".
@@ -43,7 +43,12 @@ nlohmann::ordered_json pinner_json(const Snapshot& snapshot, const Pinner& pinne
 nlohmann::ordered_json pinners_json(const Snapshot& snapshot, const std::vector<Pinner>& pinners,
                                     bool each_pin = false);
 
-// "process", "thread", "loop", "swap-file", "mount", "namespace-holder": the JSON kind of a pinner.
+// "process", "thread", "loop", "swap-file", "mount", "namespace-holder", "overlay", "file-backed-mount",
+// "binfmt_misc", "uprobe": the JSON kind of a pinner.
 const char* pinner_kind_name(const Pinner& pinner);
+
+// The word a kernel pinner's name starts with: "loop", "swap file", "mount", "overlay", "file-backed mount",
+// "binfmt_misc entry", "uprobe".
+const char* kernel_pinner_word(PinKind kind);
 
 }  // namespace detach

@@ -181,6 +181,10 @@ std::optional<FdInfo> parse_fdinfo(const std::string& text) {
       info.flags = static_cast<int>(std::strtol(octal.c_str(), nullptr, 8));
     } else if (key == "ino:") {
       in >> info.ino;
+    } else if (key == "scm_fds:") {
+      std::string number;
+      in >> number;
+      info.scm_fds = parse_kernel_u64(number);
     }
     in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
   }

@@ -48,6 +48,9 @@ struct FdInfo {
   std::uint32_t mnt_id = 0;  // old id
   int flags = 0;             // open flags (O_ACCMODE part gives the access)
   std::uint64_t ino = 0;
+  // A unix socket: how many files sent with SCM_RIGHTS wait in its receive queue (Linux 5.19; nullopt
+  // before, and for other fds).
+  std::optional<std::uint64_t> scm_fds;
 };
 std::optional<FdInfo> parse_fdinfo(const std::string& text);
 

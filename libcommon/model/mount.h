@@ -19,8 +19,8 @@ enum class IdKind { Unique, Old };
 using MountKey = std::uint64_t;
 
 // Keys with this bit set name a detached mount known only through a kernel pin (a loop device's or swap
-// file's backing file): the kernel gives no id for it, so it is keyed by its device. Mount ids never reach
-// this bit.
+// file's backing file) or through sysfs (a filesystem alive with no mount anyone sees): the kernel gives no
+// id for it, so it is keyed by its device. Mount ids never reach this bit. Mount::kernel_held() tells.
 inline constexpr MountKey kKernelHeldKeyBit = MountKey{1} << 63;
 
 struct DeviceNumber {
@@ -53,6 +53,14 @@ struct Mount {
   bool unverified = false;               // not attached: but the namespace walk was incomplete (ScanGaps)
   std::optional<long long> detached_at;  // epoch seconds, from the journal
   std::string unprobed;  // detached: why its fs (or device) could not be asked what it is; empty if it was
+
+  // Known only through a kernel pin or sysfs, by its device (kernel_held_key): it has no mount id to show.
+  bool kernel_held() const { return (key & kKernelHeldKeyBit) != 0; }
 };
+
+// The key of the detached mount known only by its device DEV.
+inline MountKey kernel_held_key(DeviceNumber dev) {
+  return kKernelHeldKeyBit | (static_cast<MountKey>(dev.major) << 32) | dev.minor;
+}
 
 }  // namespace detach

@@ -10,6 +10,23 @@ bool is_task_pin(PinKind kind) {
     case PinKind::Exe:
     case PinKind::Fd:
     case PinKind::Mmap:
+    case PinKind::RingFile:
+    case PinKind::BoundSocket:
+    case PinKind::FilesInFlight:
+    case PinKind::BpfLink:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_proc_link_pin(PinKind kind) {
+  switch (kind) {
+    case PinKind::Cwd:
+    case PinKind::Root:
+    case PinKind::Exe:
+    case PinKind::Fd:
+    case PinKind::Mmap:
       return true;
     default:
       return false;
@@ -36,6 +53,22 @@ const char* pin_kind_name(PinKind kind) {
       return "mount";
     case PinKind::NsfsFd:
       return "nsfs";
+    case PinKind::RingFile:
+      return "io_uring-file";
+    case PinKind::BoundSocket:
+      return "bound-socket";
+    case PinKind::FilesInFlight:
+      return "files-in-flight";
+    case PinKind::BpfLink:
+      return "bpf-link";
+    case PinKind::OverlayLayer:
+      return "overlay-layer";
+    case PinKind::BackingFile:
+      return "backing-file";
+    case PinKind::BinfmtInterpreter:
+      return "binfmt-interpreter";
+    case PinKind::Uprobe:
+      return "uprobe";
   }
   return "?";
 }
@@ -55,6 +88,29 @@ const char* access_name(Access access) {
 }
 
 std::string Pin::how() const {
+  const std::string object = " fd " + std::to_string(fd);
+  const std::string where = path.empty() ? "" : " " + path;
+  switch (kind) {
+    case PinKind::RingFile:
+      return "io_uring" + object + " (registered file" + where + ")";
+    case PinKind::BoundSocket:
+      return "socket" + object + " (bound to" + (path.empty() ? " a path" : where) + ")";
+    case PinKind::FilesInFlight:
+      return "socket" + object + " (" + std::to_string(count) + (count == 1 ? " file" : " files") +
+             " in flight)";
+    case PinKind::BpfLink:
+      return "bpf link" + object + " (" + (role.empty() ? "uprobe" : role) + where + ")";
+    case PinKind::OverlayLayer:
+      return role + where;
+    case PinKind::BackingFile:
+      return "backing file" + where;
+    case PinKind::BinfmtInterpreter:
+      return "interpreter" + where;
+    case PinKind::Uprobe:
+      return role.empty() ? "uprobe" + where : role;
+    default:
+      break;
+  }
   std::string out = pin_kind_name(kind);
   switch (kind) {
     case PinKind::Fd:

@@ -19,32 +19,49 @@ int reading_rank(PinKind kind) {
       return 2;
     case PinKind::Fd:
       return 3;
+    case PinKind::RingFile:
+    case PinKind::BoundSocket:
+    case PinKind::FilesInFlight:
+    case PinKind::BpfLink:
+      return 4;  // what it holds through objects it has open, by their fds
     case PinKind::Mmap:
-      return 4;
-    default:
       return 5;
+    default:
+      return 6;
   }
 }
 
 bool reads_before(const Pin* a, const Pin* b) {
-  return std::tuple(reading_rank(a->kind), a->fd, a->path) <
-         std::tuple(reading_rank(b->kind), b->fd, b->path);
+  return std::tuple(reading_rank(a->kind), a->fd, a->role, a->path) <
+         std::tuple(reading_rank(b->kind), b->fd, b->role, b->path);
 }
 
 bool same_pin(const Pin* a, const Pin* b) {
   if (a->kind != b->kind) return false;
-  if (a->kind == PinKind::Fd) return a->fd == b->fd;
-  if (a->kind == PinKind::Mmap) return a->path == b->path && a->dev == b->dev && a->ino == b->ino;
-  return is_task_pin(a->kind) || a->holder == b->holder;
+  switch (a->kind) {
+    case PinKind::Cwd:
+    case PinKind::Root:
+    case PinKind::Exe:
+      return true;
+    case PinKind::Fd:
+      return a->fd == b->fd;
+    case PinKind::Mmap:
+      return a->path == b->path && a->dev == b->dev && a->ino == b->ino;
+    default:
+      // One object (a ring, a socket, a layer) may hold several files: each is a pin of its own.
+      return a->fd == b->fd && a->holder == b->holder && a->role == b->role && a->path == b->path &&
+             a->dev == b->dev && a->ino == b->ino;
+  }
 }
 
 // The key pinners sort and group on: processes (by pid, then tid: 0 for the process itself) before kernel
-// objects (by kind and holder).
-using PinnerKey = std::tuple<bool, pid_t, pid_t, int, std::string>;
+// objects (by kind, holder, and the mount they hold through: two overlays whose mount points are unknown are
+// two pinners).
+using PinnerKey = std::tuple<bool, pid_t, pid_t, int, std::string, MountKey>;
 
 PinnerKey key_of(const Pin& pin) {
-  if (is_task_pin(pin.kind)) return {false, pin.pid, pin.tid == pin.pid ? 0 : pin.tid, 0, {}};
-  return {true, 0, 0, static_cast<int>(pin.kind), pin.holder.empty() ? pin.path : pin.holder};
+  if (is_task_pin(pin.kind)) return {false, pin.pid, pin.tid == pin.pid ? 0 : pin.tid, 0, {}, 0};
+  return {true, 0, 0, static_cast<int>(pin.kind), pin.holder.empty() ? pin.path : pin.holder, pin.via};
 }
 
 }  // namespace
@@ -61,6 +78,7 @@ std::vector<Pinner> group_pinners(const std::vector<const Pin*>& pins) {
       p.kind = PinnerKind::Kernel;
       p.kernel_kind = first.kind;
       p.holder = std::get<4>(key);
+      p.via = first.via;
     } else {
       p.pid = first.pid;
       p.tid = std::get<2>(key);
@@ -71,6 +89,10 @@ std::vector<Pinner> group_pinners(const std::vector<const Pin*>& pins) {
     p.pins = std::move(members);
   }
   return out;
+}
+
+bool certain(const Pinner& pinner) {
+  return std::all_of(pinner.pins.begin(), pinner.pins.end(), [](const Pin* pin) { return pin->placed(); });
 }
 
 std::size_t fd_count(const Pinner& pinner) {

@@ -5,6 +5,12 @@
 
 namespace detach {
 
+bool sysfs_lists_live(const std::string& fstype) {
+  if (fstype == "ext2" || fstype == "ext3" || fstype == "btrfs") return true;
+  return std::any_of(std::begin(kLiveFsDirsByDevice), std::end(kLiveFsDirsByDevice),
+                     [&](const char* dir) { return fstype == dir; });
+}
+
 const Mount* Snapshot::mount(MountKey key) const {
   auto it = mounts.find(key);
   return it == mounts.end() ? nullptr : &it->second;
@@ -73,15 +79,21 @@ std::vector<std::size_t> Snapshot::device_only_pins(DeviceNumber dev) const {
   std::vector<std::size_t> out;
   const Superblock* sb = superblock(dev);
   if (sb == nullptr) return out;
-  for (std::size_t index : sb->kernel_pins)
+  for (std::size_t index : sb->pins)
     if (pins[index].mount == 0) out.push_back(index);
   return out;
 }
 
 std::vector<std::size_t> Snapshot::device_only_pins_of(const Mount& m) const {
   const Superblock* sb = superblock(m.dev);
-  if (m.attached || sb == nullptr || !sb->attached.empty()) return {};
-  return device_only_pins(m.dev);
+  if (sb == nullptr) return {};
+  if (!m.attached) return sb->attached.empty() ? device_only_pins(m.dev) : std::vector<std::size_t>{};
+  // The only mount of its filesystem: what holds the filesystem through a process holds it. (A loop device's
+  // or swap file's backing file is a reason of its own for an attached mount.)
+  if (sb->attached.size() != 1 || !sb->detached.empty()) return {};
+  std::vector<std::size_t> out = device_only_pins(m.dev);
+  std::erase_if(out, [this](std::size_t i) { return !is_task_pin(pins[i].kind); });
+  return out;
 }
 
 std::vector<std::size_t> Snapshot::pins_keeping(const Mount& m) const {
@@ -91,6 +103,24 @@ std::vector<std::size_t> Snapshot::pins_keeping(const Mount& m) const {
   std::vector<std::size_t> device = device_only_pins_of(m);
   out.insert(out.end(), device.begin(), device.end());
   return out;
+}
+
+std::vector<std::size_t> Snapshot::unplaced_pins() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < pins.size(); ++i)
+    if (!pins[i].placed()) out.push_back(i);
+  return out;
+}
+
+std::vector<std::size_t> Snapshot::suspects_keeping(const Mount& m) const {
+  if (m.attached || !pins_keeping(m).empty()) return {};
+  return unplaced_pins();
+}
+
+const LiveFilesystem* Snapshot::live_filesystem(DeviceNumber dev) const {
+  for (const LiveFilesystem& fs : live_filesystems)
+    if (fs.dev == dev) return &fs;
+  return nullptr;
 }
 
 void Snapshot::build_superblocks() {

@@ -54,7 +54,27 @@ struct BlockDevice {
   // Size in 512-byte sectors (sysfs size); nullopt when sysfs did not say. 0: an unbound loop device, an
   // unset zram, a drive without a medium: nothing to put a filesystem on.
   std::optional<std::uint64_t> size_sectors;
+  // The devices a tool asked about: the filesystem type written on it (libblkid: "ext4", "vfat"; "" when none
+  // is), nullopt when it was not read or could not be.
+  std::optional<std::string> fs_signature;
 };
+
+// A filesystem whose superblock the kernel shows alive in sysfs (/sys/fs/ext4/loop3, /sys/fs/xfs/sda1,
+// /sys/fs/btrfs/UUID/devices/NAME), mounted or not: after every mount of it is gone, this is what says it still
+// lives (and why its device is still claimed).
+struct LiveFilesystem {
+  std::string fstype;  // the sysfs directory it is listed under: "ext4" (also ext2 and ext3), "xfs", "btrfs"
+  std::string device;  // block device name: "loop3"
+  DeviceNumber dev;    // its device number
+};
+
+// The sysfs directories (/sys/fs/NAME) whose entries are named after block devices, one per live superblock.
+// btrfs lists its superblocks by UUID, with their devices below.
+inline constexpr const char* kLiveFsDirsByDevice[] = {"ext4", "xfs", "f2fs", "erofs", "gfs2", "nilfs2"};
+
+// Whether a filesystem of type FSTYPE (as blkid names it: "ext2" is mounted by the ext4 driver) would be listed
+// in sysfs while alive: if it is not listed, no filesystem of that type lives on the device.
+bool sysfs_lists_live(const std::string& fstype);
 
 // A process whose /proc entries the scan was refused (EACCES, EPERM): its pins may be missing.
 struct DeniedProcess {
@@ -87,6 +107,7 @@ class Snapshot {
   std::vector<LoopDevice> loops;
   std::vector<SwapArea> swaps;
   std::vector<BlockDevice> block_devices;
+  std::vector<LiveFilesystem> live_filesystems;
   ScanGaps gaps;
 
   const Mount* mount(MountKey key) const;
@@ -103,15 +124,25 @@ class Snapshot {
   std::vector<const Pin*> pins_of(const Superblock& sb) const;
   // Pins by their indexes in `pins` (as reasons and superblocks keep them).
   std::vector<const Pin*> pins_at(const std::vector<std::size_t>& indexes) const;
-  // Kernel pins tied to DEV by its number only (a loop device's or swap file's backing file on it): the
-  // kernel does not say which of the superblock's mounts they hold. Indexes into `pins`.
+  // Pins tied to DEV by its number only (a loop device's or swap file's backing file on it, a socket bound
+  // to a path in it): the kernel does not say which of the superblock's mounts they hold. Indexes into
+  // `pins`.
   std::vector<std::size_t> device_only_pins(DeviceNumber dev) const;
-  // Those of them that keep detached mount M alive: all of them when no attached mount shares M's superblock
-  // (then they can only hold a detached one), none otherwise (they may hold the attached one) or when M is
-  // attached. The one rule for every tool that says what pins a detached mount.
+  // Those of them that keep mount M alive. Detached M: all of them when no attached mount shares M's
+  // superblock (then they can only hold a detached one), none otherwise (they may hold the attached one).
+  // Attached M: those held by a process (a socket bound to a path in it) when M is the only mount of its
+  // superblock; none otherwise. The one rule for every tool that says what pins a mount.
   std::vector<std::size_t> device_only_pins_of(const Mount& m) const;
   // Everything that keeps mount M alive: the pins on it and device_only_pins_of(M). Indexes into `pins`.
   std::vector<std::size_t> pins_keeping(const Mount& m) const;
+  // Pins the scan could not place on any filesystem (Pin::placed): what MAY hold a filesystem nothing else
+  // explains. Indexes into `pins`.
+  std::vector<std::size_t> unplaced_pins() const;
+  // What MAY keep detached mount M alive: the unplaced pins, when nothing placed keeps it (pins_keeping is
+  // empty); none otherwise, or when M is attached. The one rule for every tool that says "may".
+  std::vector<std::size_t> suspects_keeping(const Mount& m) const;
+  // The live filesystem on block device DEV, if sysfs lists one.
+  const LiveFilesystem* live_filesystem(DeviceNumber dev) const;
 
   // Groups mounts and pins by device number into superblocks; the scan calls it last.
   void build_superblocks();

@@ -57,7 +57,7 @@ std::map<MountKey, const Pin*> candidates(const ScanState& state) {
   std::map<MountKey, const Pin*> out;
   std::map<MountKey, bool> any_real_path;
   for (const Pin& pin : state.snapshot.pins) {
-    if (!is_task_pin(pin.kind) || pin.mount == 0 || state.snapshot.mount(pin.mount)) continue;
+    if (!is_proc_link_pin(pin.kind) || pin.mount == 0 || state.snapshot.mount(pin.mount)) continue;
     if (state.internal_mounts.count(pin.mount)) continue;
     if (!looks_internal(pin.path)) any_real_path[pin.mount] = true;
     const Pin*& best = out[pin.mount];
@@ -183,20 +183,28 @@ bool has_mount_on(const Snapshot& snapshot, DeviceNumber dev) {
   return false;
 }
 
-// A loop device or swap file on a detached fs holds its mount through the backing file, but the kernel gives
-// no way to learn that mount's id. Show it anyway, keyed by its device, so nothing that pins is left unsaid.
+// A loop device or swap file on a detached fs holds its mount through the backing file (a bound socket through
+// its path), but the kernel gives no way to learn that mount's id; and a filesystem sysfs shows alive may have
+// no mount anyone can see (every one gone, its holder unseen). Show each anyway, keyed by its device, so
+// nothing that pins is left unsaid.
 std::vector<Mount> kernel_held_mounts(const ScanState& state) {
+  const Snapshot& snapshot = state.snapshot;
   std::vector<Mount> out;
-  for (const Pin& pin : state.snapshot.pins) {
-    if (is_task_pin(pin.kind) || pin.mount != 0 || pin.dev == DeviceNumber{}) continue;
-    if (has_mount_on(state.snapshot, pin.dev)) continue;
-    const MountKey key = kKernelHeldKeyBit | (static_cast<MountKey>(pin.dev.major) << 32) | pin.dev.minor;
-    if (std::any_of(out.begin(), out.end(), [key](const Mount& m) { return m.key == key; })) continue;
+  auto add = [&](DeviceNumber dev) {
+    if (has_mount_on(snapshot, dev)) return;
+    const MountKey key = kernel_held_key(dev);
+    if (std::any_of(out.begin(), out.end(), [key](const Mount& m) { return m.key == key; })) return;
     Mount& m = out.emplace_back();
     m.key = key;
     m.attached = false;
-    m.dev = pin.dev;
-  }
+    // Only a complete walk over the namespaces proves that no namespace has it mounted.
+    m.unverified = !snapshot.gaps.namespaces_complete;
+    m.dev = dev;
+  };
+  for (const Pin& pin : snapshot.pins)
+    if (pin.mount == 0 && pin.dev != DeviceNumber{}) add(pin.dev);
+  for (const LiveFilesystem& fs : snapshot.live_filesystems)
+    if (fs.fstype != "btrfs") add(fs.dev);  // btrfs's superblock has an anonymous number, not its device's
   return out;
 }
 
@@ -220,9 +228,9 @@ void add_kernel_held_mounts(ScanState& state) {
   for (Mount& m : kernel_held_mounts(state)) todo.push_back(Description{std::move(m), nullptr});
   add_described(state, std::move(todo));
   for (Pin& pin : state.snapshot.pins)
-    if (!is_task_pin(pin.kind) && pin.mount == 0)
+    if (pin.mount == 0 && pin.dev != DeviceNumber{})
       for (const auto& [key, m] : state.snapshot.mounts)
-        if ((key & kKernelHeldKeyBit) && m.dev == pin.dev) pin.mount = key;
+        if (m.kernel_held() && m.dev == pin.dev) pin.mount = key;
 }
 
 void join_detach_journal(ScanState& state) {

@@ -19,18 +19,26 @@ namespace detach::scan {
 
 namespace {
 
-std::vector<UniqueFd> make_internal_objects() {
-  std::vector<UniqueFd> fds;
+// One object on each internal mount; the socket and the eventfd name the mounts the census looks at again
+// (sockets, and the anonymous inodes io_uring rings are).
+struct InternalObjects {
+  std::vector<UniqueFd> others;
+  UniqueFd socket;
+  UniqueFd anon_inode;
+};
+
+InternalObjects make_internal_objects() {
+  InternalObjects objects;
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) == 0) {
-    fds.emplace_back(pipe_fds[0]);
-    fds.emplace_back(pipe_fds[1]);
+    objects.others.emplace_back(pipe_fds[0]);
+    objects.others.emplace_back(pipe_fds[1]);
   }
-  fds.emplace_back(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  fds.emplace_back(::eventfd(0, EFD_CLOEXEC));
-  fds.emplace_back(::memfd_create("detach-probe", MFD_CLOEXEC));
-  fds.emplace_back(static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0)));
-  return fds;
+  objects.socket = UniqueFd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  objects.anon_inode = UniqueFd(::eventfd(0, EFD_CLOEXEC));
+  objects.others.emplace_back(::memfd_create("detach-probe", MFD_CLOEXEC));
+  objects.others.emplace_back(static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0)));
+  return objects;
 }
 
 Result<MountRef> mount_of_fd(int fd, bool unique) {
@@ -43,9 +51,18 @@ Result<MountRef> mount_of_fd(int fd, bool unique) {
 void learn_internal_mounts(ScanState& state) {
   if (!state.options.live) return;
   bool unique = state.snapshot.id_kind == IdKind::Unique;
-  for (const UniqueFd& object : make_internal_objects()) {
+  InternalObjects objects = make_internal_objects();
+  for (const UniqueFd& object : objects.others) {
     if (!object) continue;
     if (auto ref = mount_of_fd(object.get(), unique)) state.internal_mounts.insert(ref->mnt_id);
+  }
+  if (auto ref = objects.socket ? mount_of_fd(objects.socket.get(), unique) : fail(EBADF, "socket")) {
+    state.internal_mounts.insert(ref->mnt_id);
+    state.sockfs_mount = ref->mnt_id;
+  }
+  if (auto ref = objects.anon_inode ? mount_of_fd(objects.anon_inode.get(), unique) : fail(EBADF, "eventfd")) {
+    state.internal_mounts.insert(ref->mnt_id);
+    state.anon_inode_mount = ref->mnt_id;
   }
   // Fds on nsfs are namespace handles: they keep a namespace alive with no task in it.
   UniqueFd ns(::open((state.options.proc_root + "/self/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));

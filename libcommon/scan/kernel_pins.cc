@@ -22,12 +22,17 @@ void add_loop_pins(Snapshot& snapshot) {
   }
 }
 
+// A swap file whose filesystem could not be found (after a lazy unmount the kernel prints its path inside
+// that filesystem; or its filesystem did not answer) is an unplaced pin: it may hold any filesystem nothing
+// else explains.
 void add_swap_pins(Snapshot& snapshot) {
   for (const SwapArea& swap : snapshot.swaps) {
-    if (!swap.is_file || !swap.resolved) continue;
+    if (!swap.is_file) continue;
     Pin pin;
     pin.kind = PinKind::SwapFile;
-    pin.dev = swap.dev;
+    if (swap.resolved) pin.dev = swap.dev;
+    // A path that resolved to nothing (not one whose filesystem did not answer): on no attached mount.
+    pin.resolves_nowhere = !swap.resolved && !swap.unresponsive;
     pin.holder = swap.path;
     pin.path = swap.path;
     snapshot.pins.push_back(std::move(pin));

@@ -48,13 +48,20 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
       return on_asked_devices.count(m.key) > 0 || (asked && asked(m));
     };
   }
-  scan::ScanState state{effective, snapshot, {},
-                        {},        0,        std::chrono::steady_clock::now() + options.fs_call_timeout};
+  scan::ScanState state{.options = effective,
+                        .snapshot = snapshot,
+                        .tasks = {},
+                        .internal_mounts = {},
+                        .fs_deadline = std::chrono::steady_clock::now() + options.fs_call_timeout};
   // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
   scan::list_tasks(state);
   scan::list_namespaces(state);
   if (snapshot.namespaces.empty()) return fail(ENOENT, "scan", options.proc_root, "no mount namespace found");
   scan::read_block_devices(state);
+  if (options.kernel_pins) {
+    scan::read_live_filesystems(state);
+    scan::probe_asked_devices(state);
+  }
   if (!options.detail_devices.empty())
     on_asked_devices = scan::mounts_on_stacked_devices(state, options.detail_devices);
   scan::learn_internal_mounts(state);
@@ -66,10 +73,12 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   });
   if (options.task_pins) scan::scan_task_pins(state);
   scan::find_detached_mounts(state);
+  // Former mount points before the census: a path the kernel gave may lead through one.
+  scan::join_detach_journal(state);
+  if (options.kernel_pins) scan::add_object_pins(state);
   kernel.join();
   scan::add_kernel_pins(state, std::move(facts));
   scan::add_kernel_held_mounts(state);
-  scan::join_detach_journal(state);
   scan::describe_namespace_holders(state);
   scan::describe_tasks(state);
   // Last: superblocks are derived from everything above.

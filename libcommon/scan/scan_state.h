@@ -29,6 +29,8 @@ struct ScanState {
   MountKey nsfs_mount = 0;             // fds on it are namespace handles
   // Every call into a filesystem (in bounded children) ends by then: one bound for the whole snapshot.
   std::chrono::steady_clock::time_point fs_deadline{};
+  MountKey sockfs_mount = 0;      // fds on it are sockets
+  MountKey anon_inode_mount = 0;  // fds on it are anonymous inodes: io_uring rings among them
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.
   void note_error(int err);
   // Names a process whose entries were refused (once, kept in pid order).
@@ -82,6 +84,17 @@ struct KernelFacts {
 KernelFacts read_kernel_facts(const ScanOptions& options);
 // The facts into the snapshot, and the kernel pins they make.
 void add_kernel_pins(ScanState& state, KernelFacts facts);
+
+// Pins held through objects a process has open, that its /proc links do not show: files registered with an
+// io_uring ring, unix sockets bound to a path, files in flight in a unix socket's queue (after the task scan:
+// it finds the rings' and sockets' fds).
+void add_object_pins(ScanState& state);
+
+// Filesystems sysfs shows alive (/sys/fs/TYPE/DEVICE), mounted or not (after read_block_devices).
+void read_live_filesystems(ScanState& state);
+
+// The filesystem type written on each device a tool asked about (ScanOptions::detail_devices), bounded.
+void probe_asked_devices(ScanState& state);
 
 // Command, user and unit of every task that holds a detailed pin.
 void describe_tasks(ScanState& state);

@@ -77,7 +77,10 @@ bool extends_range(const Pin& last, const Pin& pin) {
 class PinCollector {
  public:
   PinCollector(const ScanState& state, TaskPins& out)
-      : state_(state), out_(out), unique_(state.snapshot.id_kind == IdKind::Unique) {}
+      : state_(state),
+        out_(out),
+        unique_(state.snapshot.id_kind == IdKind::Unique),
+        object_mounts_{state.nsfs_mount, state.sockfs_mount, state.anon_inode_mount} {}
 
   void scan_fs_links(const TaskDir& task) {
     add_link(task, task.dir.get(), "cwd", PinKind::Cwd, -1);
@@ -104,6 +107,7 @@ class PinCollector {
   const ScanState& state_;
   TaskPins& out_;
   bool unique_;
+  const MountKey object_mounts_[3];  // fds on these are objects of their own, never merged into ranges
   // Mounts no namespace lists whose path this task has shown once: enough to tell a kernel-internal mount
   // ("anon_inode:[x]") from a detached one, without a readlink per fd.
   std::set<MountKey> unlisted_seen_;
@@ -207,8 +211,11 @@ bool PinCollector::make_pin(const TaskDir& task, int dirfd, const char* link, Pi
 
 void PinCollector::push(Pin pin) {
   std::vector<Pin>& pins = out_.pins;
-  if (!state_.options.fd_paths && !pins.empty() && pin.mount != state_.nsfs_mount &&
-      extends_range(pins.back(), pin)) {
+  // Namespace handles, sockets and anonymous inodes stay one pin each: each is an object of its own that a
+  // later step looks at by its inode (a namespace, a bound socket, an io_uring ring).
+  const bool object = std::any_of(
+      std::begin(object_mounts_), std::end(object_mounts_), [&](MountKey key) { return key != 0 && pin.mount == key; });
+  if (!state_.options.fd_paths && !object && !pins.empty() && extends_range(pins.back(), pin)) {
     pins.back().fd_last = pin.fd;
     return;
   }

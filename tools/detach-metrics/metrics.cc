@@ -7,7 +7,9 @@
 #include <map>
 #include <tuple>
 
+#include "explain/pinner.h"
 #include "explain/printable.h"
+#include "model/pinner.h"
 
 namespace detach::metrics {
 namespace {
@@ -39,8 +41,18 @@ std::string device_of(const Snapshot& snapshot, const Mount& m) {
 // The id findmnt --detached shows as UNIQ-ID (the old id when the kernel has no unique ones); empty for a
 // mount known only through a kernel pin, which has none.
 std::string mount_id_of(const Mount& m) {
-  if (m.key & kKernelHeldKeyBit) return "";
+  if (m.kernel_held()) return "";
   return std::to_string(m.unique_id ? m.unique_id : m.old_id);
+}
+
+// How many pinners of each kind keep M alive, or may (its suspects, when nothing placed keeps it).
+std::map<std::pair<std::string, bool>, unsigned> pinners_by_kind(const Snapshot& snapshot, const Mount& m) {
+  std::map<std::pair<std::string, bool>, unsigned> out;
+  std::vector<std::size_t> pins = snapshot.pins_keeping(m);
+  const bool certain = !pins.empty();
+  if (!certain) pins = snapshot.suspects_keeping(m);
+  for (const Pinner& p : group_pinners(snapshot.pins_at(pins))) ++out[{pinner_kind_name(p), certain}];
+  return out;
 }
 
 void render_mounts(std::string& out, const Snapshot& snapshot, long long now) {
@@ -64,6 +76,15 @@ void render_mounts(std::string& out, const Snapshot& snapshot, long long now) {
       "objects (loop devices, swap files, other mounts). target is the former mount point, when recorded.");
   for (const Mount* m : detached)
     sample(out, "detached_mount_pinners", labels_of(*m), count_pinners(snapshot, *m));
+  family(out, "detached_mount_pinners_by_kind",
+         "Pinners keeping a detached mount alive, by kind (process, thread, loop, swap-file, mount, overlay, "
+         "file-backed-mount, binfmt_misc, uprobe, ...). certain=\"false\": nothing seen holds the mount, and "
+         "these are what the scan could not place on any filesystem: they may hold it.");
+  for (const Mount* m : detached)
+    for (const auto& [kind, count] : pinners_by_kind(snapshot, *m))
+      sample(out, "detached_mount_pinners_by_kind",
+             labels_of(*m) + "," + label("kind", kind.first) + "," + label("certain", kind.second ? "true" : "false"),
+             count);
   family(out, "detached_mount_age_seconds",
          "Seconds since the mount was lazily unmounted, from the detach journal; no sample for a detach that "
          "nobody recorded.");

@@ -55,7 +55,9 @@ std::string merged_options(const std::string& vfs, const std::string& fs) {
 }
 
 std::vector<const Pin*> pins_for(const Snapshot& snap, const Mount& m) {
-  return snap.pins_at(snap.pins_keeping(m));
+  std::vector<std::size_t> pins = snap.pins_keeping(m);
+  // Nothing placed keeps it: what may (its pinners say "may").
+  return snap.pins_at(pins.empty() ? snap.suspects_keeping(m) : pins);
 }
 
 bool is_pinner_column(Column col) {
@@ -164,15 +166,20 @@ std::string thread_prefix(const detach::Pinner& pinner) {
   return pinner.kind == detach::PinnerKind::Thread ? "thread " + std::to_string(pinner.tid) + ": " : "";
 }
 
+// A pinner the scan could not place on this filesystem (Pin::placed) MAY hold it, and its cells say so.
+std::string maybe(const detach::Pinner& pinner) {
+  return detach::certain(pinner) ? "" : "may: ";
+}
+
 }  // namespace
 
 std::optional<std::string> pinner_cell(const detach::Pinner& pinner, Column col, const Snapshot& snap) {
   switch (col) {
     case Column::How:
-      if (pinner.kind == detach::PinnerKind::Kernel) return detach::pinner_name(snap, pinner);
-      return thread_prefix(pinner) + detach::summarize_pins(pinner);
+      if (pinner.kind == detach::PinnerKind::Kernel) return maybe(pinner) + detach::describe_pinner(snap, pinner);
+      return maybe(pinner) + thread_prefix(pinner) + detach::summarize_pins(pinner);
     case Column::Pinners:
-      return detach::describe_pinner(snap, pinner);
+      return maybe(pinner) + detach::describe_pinner(snap, pinner);
     case Column::Pins:
       return std::to_string(pin_count(pinner.pins));
     case Column::Pids:
@@ -184,8 +191,8 @@ std::optional<std::string> pinner_cell(const detach::Pinner& pinner, Column col,
 
 std::optional<std::string> pin_cell(const detach::Pinner& pinner, const Pin& pin, Column col,
                                     const Snapshot& snap) {
-  std::string how = pin.how();
-  if (detach::is_task_pin(pin.kind) && pin.kind != detach::PinKind::Mmap && !pin.path.empty())
+  std::string how = (pin.placed() ? "" : "may: ") + pin.how();
+  if (detach::is_proc_link_pin(pin.kind) && pin.kind != detach::PinKind::Mmap && !pin.path.empty())
     how += " " + pin.path;
   switch (col) {
     case Column::How:

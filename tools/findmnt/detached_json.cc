@@ -60,10 +60,6 @@ bool is_filesystem_column(Column col) {
   return col == Column::Source || col == Column::Sources || col == Column::Majmin || col == Column::Fstype;
 }
 
-bool kernel_held(const Mount& m) {
-  return (m.key & detach::kKernelHeldKeyBit) != 0;
-}
-
 json filesystem_json(const Context& ctx, const detach::Snapshot& snap,
                      const std::vector<const Mount*>& mounts) {
   const detach::Superblock* sb = snap.superblock(mounts.front()->dev);
@@ -73,7 +69,7 @@ json filesystem_json(const Context& ctx, const detach::Snapshot& snap,
   for (const Mount* m : mounts) {
     std::vector<const Pin*> own = snap.pins_of(m->key);
     all.insert(all.end(), own.begin(), own.end());
-    if (kernel_held(*m))  // no mount id: its pins are the filesystem's
+    if (m->kernel_held())  // no mount id: its pins are the filesystem's
       device_pins.insert(device_pins.end(), own.begin(), own.end());
     else
       listed.push_back(mount_json(ctx, snap, *m, own));

@@ -15,10 +15,6 @@ using detach::Mount;
 using detach::Pin;
 using detach::output::Line;
 
-bool kernel_held(const Mount& m) {
-  return (m.key & detach::kKernelHeldKeyBit) != 0;
-}
-
 // Fills every column of LINE from CELL (nullopt leaves a cell empty).
 void fill(Line line, const std::vector<Column>& cols,
           const std::function<std::optional<std::string>(Column)>& cell) {
@@ -56,7 +52,7 @@ void DetachedRows::add_superblock(detach::DeviceNumber dev, const std::vector<co
     return cell ? cell : pins_summary_cell(col, all, snap_);
   });
   for (std::size_t k = 0; k < mounts.size(); ++k) {
-    if (kernel_held(*mounts[k]))  // no mount id: its pins are the filesystem's
+    if (mounts[k]->kernel_held())  // no mount id: its pins are the filesystem's
       device_pins.insert(device_pins.end(), own[k].begin(), own[k].end());
     else
       add_pinner_rows(own[k], nullptr, add_mount_row(*mounts[k], own[k], row));

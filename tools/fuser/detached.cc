@@ -15,7 +15,6 @@ namespace {
 
 using detach::Mount;
 using detach::Pin;
-using detach::PinKind;
 
 std::string what_fs(const Mount& m, bool with_source = true) {
   std::string out = m.fstype.empty() ? "filesystem" : m.fstype;
@@ -27,7 +26,7 @@ std::string what_fs(const Mount& m, bool with_source = true) {
 std::string label_of(const Mount& m) {
   if (!m.source.empty()) return m.source;
   // Known only through a loop device or swap file: no mount id, just its device.
-  if (m.key & detach::kKernelHeldKeyBit) return "device " + m.dev.str();
+  if (m.kernel_held()) return "device " + m.dev.str();
   return "mount " + std::to_string(m.key);
 }
 
@@ -61,18 +60,18 @@ Report report_of(const std::string& label, const std::vector<const Mount*>& moun
   r.label = label;
   r.detached = true;
   Uses uses(ctx);
+  std::vector<const Pin*> kernel;
   for (const Mount* m : mounts) {
     add_kernel(r, KernelKind::Detached, detached_words(*m, label != m->source));
     for (std::size_t i : snap.pins_keeping(*m)) {
       const Pin& pin = snap.pins[i];
       if (detach::is_task_pin(pin.kind))
         uses.add_task_pin(pin);
-      else if (pin.kind == PinKind::LoopBacking)
-        add_kernel(r, KernelKind::Loop, pin.holder);
-      else if (pin.kind == PinKind::SwapFile)
-        add_kernel(r, KernelKind::Swap, pin.holder);
+      else
+        kernel.push_back(&pin);
     }
   }
+  add_kernel_pins(r, kernel, snap);
   r.processes = uses.take();
   describe_uses(r.processes);
   order_kernel(r);

@@ -38,6 +38,8 @@ struct Filesystem {
 
   bool holds(const Pin& pin) const {
     if (mounts.count(pin.mount) || (block && pin.rdev == dev)) return true;
+    // Held by its filesystem only (a socket bound to a path in it): the kernel names no mount.
+    if (pin.mount == 0 && pin.dev != DeviceNumber{} && devs.count(pin.dev)) return true;
     return !subvolume.empty() && pin.dev == name_dev && all_mounts.count(pin.mount);
   }
 };
@@ -120,6 +122,7 @@ Report match_filesystem(const Query& q, const MatchContext& ctx, std::vector<std
   Report r;
   r.label = q.label;
   Uses uses(ctx);
+  std::vector<const Pin*> kernel;
   for (const Pin& pin : snap.pins) {
     if (detach::is_task_pin(pin.kind)) {
       if (fs.holds(pin))
@@ -128,11 +131,9 @@ Report match_filesystem(const Query& q, const MatchContext& ctx, std::vector<std
         uses.add_socket(pin);
       continue;
     }
-    const bool on_it = fs.mounts.count(pin.mount) || (pin.mount == 0 && fs.devs.count(pin.dev));
-    if (!on_it) continue;
-    if (pin.kind == PinKind::SwapFile) add_kernel(r, KernelKind::Swap, pin.holder);
-    if (pin.kind == PinKind::LoopBacking) add_kernel(r, KernelKind::Loop, pin.holder);
+    if (fs.mounts.count(pin.mount) || (pin.mount == 0 && fs.devs.count(pin.dev))) kernel.push_back(&pin);
   }
+  add_kernel_pins(r, kernel, snap);
   r.processes = uses.take();
 
   // The mount line: the first of our mounts of it.

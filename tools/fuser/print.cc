@@ -15,9 +15,15 @@ const char* kernel_access(KernelKind kind) {
       return " swap  ";
     case KernelKind::Mount:
     case KernelKind::Detached:
+    case KernelKind::Overlay:
+    case KernelKind::FileBacked:
       return " mount ";
     case KernelKind::Knfsd:
       return " knfsd ";
+    case KernelKind::Binfmt:
+      return " binfmt";
+    case KernelKind::Uprobe:
+      return " uprobe";
     case KernelKind::Loop:
       break;
   }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "explain/pinner.h"
+#include "model/pinner.h"
 #include "scan/recheck.h"
 
 namespace fuser {
@@ -29,6 +31,11 @@ void Uses::add_task_pin(const Pin& pin) {
       return add(pin, kMmap);
     case PinKind::Fd:
       return add(pin, writes(pin) ? kFile | kFileWrite : unsigned{kFile});
+    // A file held through a ring, a socket or a link is a file the process holds open, as psmisc's 'f' says.
+    case PinKind::RingFile:
+    case PinKind::BoundSocket:
+    case PinKind::BpfLink:
+      return add(pin, kFile);
     default:
       return;
   }
@@ -60,6 +67,34 @@ void add_kernel(Report& r, KernelKind kind, const std::string& command) {
     for (const KernelUse& k : r.kernel)
       if (k.kind == kind) return;
   r.kernel.push_back(KernelUse{kind, command});
+}
+
+void add_kernel_pins(Report& r, const std::vector<const Pin*>& pins, const detach::Snapshot& snapshot) {
+  for (const detach::Pinner& p : detach::group_pinners(pins)) {
+    if (p.kind != detach::PinnerKind::Kernel || !detach::certain(p)) continue;
+    switch (p.kernel_kind) {
+      case PinKind::SwapFile:
+        add_kernel(r, KernelKind::Swap, p.holder);
+        break;
+      case PinKind::LoopBacking:
+        add_kernel(r, KernelKind::Loop, p.holder);
+        break;
+      case PinKind::OverlayLayer:
+        add_kernel(r, KernelKind::Overlay, detach::describe_pinner(snapshot, p));
+        break;
+      case PinKind::BackingFile:
+        add_kernel(r, KernelKind::FileBacked, detach::describe_pinner(snapshot, p));
+        break;
+      case PinKind::BinfmtInterpreter:
+        add_kernel(r, KernelKind::Binfmt, detach::describe_pinner(snapshot, p));
+        break;
+      case PinKind::Uprobe:
+        add_kernel(r, KernelKind::Uprobe, detach::describe_pinner(snapshot, p));
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 void order_kernel(Report& r) {

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Where a file lies that the kernel names only by a path, in one of its text files (an io_uring ring's
+// fdinfo, an overlay's options, binfmt_misc entries, uprobe_events): the kernel holds the file itself, not
+// the path, so the path is matched with care. Private to libcommon/scan.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "model/pin.h"
+#include "scan/scan_state.h"
+
+namespace detach::scan {
+
+struct KernelPath {
+  std::string path;     // as the kernel printed it (unescaped)
+  pid_t seen_from = 0;  // resolve it under /proc/PID/root: a process of the namespace it belongs to; 0: ours
+};
+
+struct PathPlace {
+  MountKey mount = 0;  // 0 with dev set: the filesystem is known, not the mount
+  DeviceNumber dev;
+  std::uint64_t ino = 0;
+  // Matched to a lazily detached mount by its former mount point (the journal's): the path leads through
+  // the place that mount left, to the filesystem that was under it then, or nowhere.
+  bool by_former_target = false;
+  std::string error;  // not placed: why ("No such file or directory", "its filesystem did not answer")
+  bool nowhere = false;  // not placed, because the path leads to nothing now (not because a lookup timed out)
+  bool placed() const { return mount != 0 || dev != DeviceNumber{}; }
+};
+
+// Places each of PATHS, in order: a path that resolves now (statx in a bounded child: a lookup may call into
+// a dead FUSE or NFS server) is on the mount it resolves to, unless it leads through the former mount point
+// of a lazily detached mount to the filesystem that was under it (then it is on that detached mount, said
+// so); a path that does not resolve but lies under such a former mount point is on that mount too. Any other
+// path is not placed: what holds it MAY hold any filesystem nothing else explains.
+std::vector<PathPlace> place_kernel_paths(const ScanState& state, const std::vector<KernelPath>& paths);
+
+// PLACE into PIN's mount, dev and ino, and its flag.
+void place_pin(Pin& pin, const PathPlace& place);
+
+}  // namespace detach::scan

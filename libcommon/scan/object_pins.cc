@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Pins a process holds through objects it has open, that no /proc link of it shows: the files registered with
+// its io_uring rings, the paths its unix sockets are bound to, and the files in flight in its sockets' queues.
+// The task scan found the rings' and sockets' fds; each is looked at once more here, only when it can hold
+// something (an anonymous inode that is a ring, a socket the kernel says is bound or has a queue).
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "base/unique_fd.h"
+#include "kernel/io_uring.h"
+#include "kernel/procfs.h"
+#include "kernel/unix_diag.h"
+#include "scan/kernel_paths.h"
+#include "scan/scan_state.h"
+
+namespace detach::scan {
+namespace {
+
+std::string fd_dir(const ScanOptions& options, const Pin& pin) {
+  std::string out = options.proc_root + "/" + std::to_string(pin.pid);
+  if (pin.tid != 0) out += "/task/" + std::to_string(pin.tid);
+  return out;
+}
+
+// A registered file the ring lists, before its path is placed.
+struct RingEntry {
+  Pin pin;
+  KernelPath path;
+};
+
+// The files of every io_uring ring among the fds on the anonymous-inode mount.
+std::vector<RingEntry> ring_entries(ScanState& state) {
+  std::vector<RingEntry> out;
+  const MountKey anon = state.anon_inode_mount;
+  if (anon == 0) return out;
+  for (const Pin& fd : state.snapshot.pins) {
+    if (fd.kind != PinKind::Fd || fd.mount != anon) continue;
+    const std::string dir = fd_dir(state.options, fd);
+    const std::string number = std::to_string(fd.fd);
+    auto link = read_link(dir + "/fd/" + number);
+    if (!link || *link != "anon_inode:[io_uring]") continue;
+    auto text = read_file(dir + "/fdinfo/" + number);
+    if (!text) {
+      state.note_error(text.error().err);
+      continue;
+    }
+    RingFiles ring = parse_ring_files(*text);
+    if (ring.files.size() < ring.count)
+      state.snapshot.gaps.notes.push_back(
+          "io_uring ring fd " + number + " of process " + std::to_string(fd.pid) + " registers " +
+          std::to_string(ring.count) + " files, of which its fdinfo listed " + std::to_string(ring.files.size()) +
+          " (the ring was busy)");
+    for (RingFile& file : ring.files) {
+      RingEntry& e = out.emplace_back();
+      e.pin.kind = PinKind::RingFile;
+      e.pin.pid = fd.pid;
+      e.pin.tid = fd.tid;
+      e.pin.fd = fd.fd;
+      e.pin.detailed = true;
+      e.pin.path = file.path;
+      e.path = KernelPath{std::move(file.path), 0};
+    }
+  }
+  return out;
+}
+
+void add_ring_pins(ScanState& state) {
+  std::vector<RingEntry> entries = ring_entries(state);
+  std::vector<KernelPath> paths;
+  paths.reserve(entries.size());
+  for (const RingEntry& e : entries) paths.push_back(e.path);
+  std::vector<PathPlace> places = place_kernel_paths(state, paths);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    place_pin(entries[i].pin, places[i]);
+    state.snapshot.pins.push_back(std::move(entries[i].pin));
+  }
+}
+
+// The socket fds of the task scan, by socket inode (several fds, in several processes, may share one).
+std::multimap<std::uint64_t, const Pin*> socket_fds(const ScanState& state) {
+  std::multimap<std::uint64_t, const Pin*> out;
+  const MountKey sockfs = state.sockfs_mount;
+  if (sockfs == 0) return out;
+  for (const Pin& pin : state.snapshot.pins)
+    if (pin.kind == PinKind::Fd && pin.mount == sockfs) out.emplace(pin.ino, &pin);
+  return out;
+}
+
+std::uint64_t net_namespace_of(const ScanOptions& options, pid_t pid) {
+  struct stat st {};
+  std::string path = options.proc_root + "/" + std::to_string(pid) + "/ns/net";
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+// Every unix socket the fds lead to: this network namespace's dump first, then one for each other network
+// namespace a socket fd belongs to (a container's).
+std::map<std::uint64_t, UnixDiagSocket> unix_sockets(ScanState& state,
+                                                     const std::multimap<std::uint64_t, const Pin*>& fds) {
+  std::map<std::uint64_t, UnixDiagSocket> out;
+  auto take = [&out](std::vector<UnixDiagSocket> sockets) {
+    for (UnixDiagSocket& s : sockets) out.emplace(s.inode, std::move(s));
+  };
+  auto here = dump_unix_sockets();
+  if (!here) {
+    state.snapshot.gaps.notes.push_back("unix sockets not listed: " + here.error().message());
+    return out;
+  }
+  take(std::move(*here));
+  // Sockets of other network namespaces: one process of each namespace leads to it.
+  std::map<std::uint64_t, pid_t> namespaces;
+  std::set<pid_t> asked;
+  for (const auto& [inode, pin] : fds) {
+    if (out.count(inode) || !asked.insert(pin->pid).second) continue;
+    if (std::uint64_t ns = net_namespace_of(state.options, pin->pid)) namespaces.emplace(ns, pin->pid);
+  }
+  for (const auto& [ns, pid] : namespaces) {
+    std::string path = state.options.proc_root + "/" + std::to_string(pid) + "/ns/net";
+    UniqueFd netns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    auto there = netns ? dump_unix_sockets_in(netns.get()) : fail_errno("open", path);
+    if (!there) {
+      state.snapshot.gaps.notes.push_back("unix sockets of network namespace net:[" + std::to_string(ns) +
+                                          "] not listed: " + there.error().message());
+      continue;
+    }
+    take(std::move(*there));
+  }
+  return out;
+}
+
+Pin socket_pin(PinKind kind, const Pin& fd) {
+  Pin pin;
+  pin.kind = kind;
+  pin.pid = fd.pid;
+  pin.tid = fd.tid;
+  pin.fd = fd.fd;
+  pin.detailed = true;
+  return pin;
+}
+
+void add_socket_pins(ScanState& state) {
+  const std::multimap<std::uint64_t, const Pin*> fds = socket_fds(state);
+  if (fds.empty()) return;
+  const std::map<std::uint64_t, UnixDiagSocket> sockets = unix_sockets(state, fds);
+  std::vector<Pin> found;
+  for (const auto& [inode, fd] : fds) {
+    auto it = sockets.find(inode);
+    if (it == sockets.end()) continue;  // not a unix socket (or one that closed since)
+    const UnixDiagSocket& s = it->second;
+    // A bound socket holds its path's mount: the kernel gives the file's device, not the mount.
+    if (s.bound) {
+      Pin pin = socket_pin(PinKind::BoundSocket, *fd);
+      pin.dev = s.vfs_dev;
+      pin.ino = s.vfs_ino;
+      pin.path = s.name;
+      found.push_back(std::move(pin));
+    }
+    if (!s.may_hold_files_in_flight()) continue;
+    auto text = read_file(fd_dir(state.options, *fd) + "/fdinfo/" + std::to_string(fd->fd));
+    if (!text) {
+      state.note_error(text.error().err);
+      continue;
+    }
+    auto info = parse_fdinfo(*text);
+    if (!info || !info->scm_fds || *info->scm_fds == 0) continue;
+    // Which files, /proc does not say: a pin on no filesystem, that may hold any.
+    Pin pin = socket_pin(PinKind::FilesInFlight, *fd);
+    pin.count = *info->scm_fds;
+    found.push_back(std::move(pin));
+  }
+  for (Pin& pin : found) state.snapshot.pins.push_back(std::move(pin));
+}
+
+}  // namespace
+
+void add_object_pins(ScanState& state) {
+  if (!state.options.live || !state.options.task_pins) return;
+  add_ring_pins(state);
+  add_socket_pins(state);
+}
+
+}  // namespace detach::scan

@@ -185,6 +185,7 @@ std::string format_journal_line(const DetachRecord& r) {
   // Newer fields are left out when empty: such a line reads the same to an older reader.
   if (!r.options.empty()) add_field(line, "options", r.options);
   if (!r.pinners.empty()) add_field(line, "pinners", r.pinners);
+  if (r.unmounted) add_field(line, "what", "unmount");
   line += '\t';
   line += kEndToken;
   line += '\n';
@@ -240,6 +241,8 @@ std::optional<DetachRecord> parse_journal_line(std::string_view line) {
       r.options = value;
     } else if (key == "pinners") {
       r.pinners = value;
+    } else if (key == "what") {
+      r.unmounted = value == "unmount";
     }  // other keys: written by a newer writer of the same version, ignored
     if (!ok) return std::nullopt;
   }
@@ -290,7 +293,7 @@ DetachRecord record_of(const Mount& m, long long detached_at, std::string record
   r.target = m.target;
   r.source = m.source;
   r.fstype = m.fstype;
-  r.options = m.vfs_options;
+  r.options = merged_mount_options(m.vfs_options, m.fs_options);
   r.recorded_by = std::move(recorded_by);
   return r;
 }

@@ -5,7 +5,7 @@
 //
 // On disk: one text line per record, appended, in DIR/journal:
 //   DJ1<TAB>boot=B<TAB>uid=N<TAB>oid=N<TAB>ns=N<TAB>dev=MAJ:MIN<TAB>at=SECS<TAB>by=S<TAB>fstype=S<TAB>
-//   source=S<TAB>target=S<TAB>options=S<TAB>pinners=S<TAB>end<LF>
+//   source=S<TAB>target=S<TAB>options=S<TAB>pinners=S<TAB>what=unmount<TAB>end<LF>
 // "DJ1" is the format version: lines with any other tag are skipped, so a later format can share the file.
 // Values escape every byte below 0x21, from 0x7f up, and the backslash as \ooo (octal, like mountinfo), so
 // any path survives and a line holds no raw tab or newline. The closing "end" token tells a complete line
@@ -44,6 +44,10 @@ struct DetachRecord {
   std::string recorded_by;  // "umount", "findmnt --poll"
   std::string options;      // mount options while attached ("rw,relatime,errors=continue"), when known
   std::string pinners;      // what pinned it at the detach, as people read it ("1234 (sleep) cwd"), if known
+  // A plain umount that left the filesystem alive (its last mount anyone sees gone, the kernel still holding
+  // it: an overlay's private copies of it), not a lazy detach: the mount itself is gone, only its device and
+  // former mount point tell where a path the kernel keeps ("what=unmount"; a detach writes no such field).
+  bool unmounted = false;
   friend bool operator==(const DetachRecord&, const DetachRecord&) = default;
 };
 
@@ -79,7 +83,8 @@ class DetachJournal {
 };
 
 // What the journal keeps of M, detached at DETACHED_AT: M is the mount as it was while attached. Its options
-// are M's per-mount options; the pinners are left for the caller to fill.
+// are all of M's, per-mount and superblock ones (an overlay's layers are among the latter); the pinners are
+// left for the caller to fill.
 DetachRecord record_of(const Mount& m, long long detached_at, std::string recorded_by, std::string boot_id);
 
 // proc_root/sys/kernel/random/boot_id, without its newline.

@@ -52,11 +52,21 @@ struct Mount {
   bool attached = true;                  // false: no namespace lists it (lazily detached, still pinned)
   bool unverified = false;               // not attached: but the namespace walk was incomplete (ScanGaps)
   std::optional<long long> detached_at;  // epoch seconds, from the journal
+  // Detached: every option it had while attached, as the journal recorded them ("rw,relatime,lowerdir=/a,
+  // upperdir=/u,workdir=/w"): what the kernel no longer says of it (an overlay's layers). Empty: not recorded.
+  std::string recorded_options;
+  // Detached: the journal's record of it was made by a plain umount that left its filesystem alive (a
+  // kernel-held mount then: an overlay's private copies of it hold it), not by a lazy detach.
+  bool recorded_as_unmounted = false;
   std::string unprobed;  // detached: why its fs (or device) could not be asked what it is; empty if it was
 
   // Known only through a kernel pin or sysfs, by its device (kernel_held_key): it has no mount id to show.
   bool kernel_held() const { return (key & kKernelHeldKeyBit) != 0; }
 };
+
+// All options of a mount as libmount merges them: the per-mount options VFS, then the superblock's FS without
+// their leading ro/rw ("rw,relatime" and "rw,lowerdir=/a" give "rw,relatime,lowerdir=/a").
+std::string merged_mount_options(const std::string& vfs, const std::string& fs);
 
 // The key of the detached mount known only by its device DEV.
 inline MountKey kernel_held_key(DeviceNumber dev) {

@@ -109,6 +109,9 @@ class Snapshot {
   std::vector<BlockDevice> block_devices;
   std::vector<LiveFilesystem> live_filesystems;
   ScanGaps gaps;
+  // The mount namespace of the process that took the snapshot (0: unknown): the one whose paths a user of the
+  // tool types, so a mount in any other namespace is named with its namespace.
+  std::uint64_t own_ns_inode = 0;
 
   const Mount* mount(MountKey key) const;
   const Task* task(pid_t pid) const;

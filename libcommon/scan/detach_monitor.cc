@@ -80,6 +80,9 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
       // Where it was: a detached mount has lost its mount point and its namespace.
       event.mount.target = before->second.target;
       event.mount.ns_id = before->second.ns_id;
+      // And its options then: the kernel no longer shows an overlay's layers, the journal keeps them.
+      event.mount.vfs_options = before->second.vfs_options;
+      event.mount.fs_options = before->second.fs_options;
     }
     for (const Pin* pin : snapshot->pins_at(snapshot->pins_keeping(*m))) {
       event.keeping.pins.push_back(*pin);

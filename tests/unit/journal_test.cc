@@ -453,6 +453,32 @@ TEST(RecordOf, TakesTheMountsIdentityAndPlace) {
   EXPECT_EQ(r.fstype, "ext4");
   EXPECT_EQ(r.recorded_by, "umount");
   EXPECT_EQ(r.boot_id, kBoot);
+  EXPECT_FALSE(r.unmounted);
+}
+
+// An overlay's layers are superblock options: the record keeps them beside the per-mount ones, as libmount
+// merges the two (the watcher records a detach so).
+TEST(RecordOf, KeepsTheSuperblockOptionsAnOverlaysLayersAreIn) {
+  Mount m;
+  m.unique_id = 2147483701;
+  m.fstype = "overlay";
+  m.vfs_options = "rw,relatime";
+  m.fs_options = "rw,lowerdir=/m/l1:/m/a\\134:b,upperdir=/m/u,workdir=/m/w,uuid=on";
+  DetachRecord r = record_of(m, 1700000124, "findmnt --poll", kBoot);
+  EXPECT_EQ(r.options, "rw,relatime,lowerdir=/m/l1:/m/a\\134:b,upperdir=/m/u,workdir=/m/w,uuid=on");
+}
+
+// A plain umount that its filesystem outlived is told apart from a lazy detach ("what=unmount"), and a line
+// without the field (every older one) is a detach.
+TEST_F(JournalTest, APlainUmountRecordSaysSoAndRoundTrips) {
+  DetachRecord unmounted = Record(2147483655, "/mnt/layers");
+  unmounted.unmounted = true;
+  DetachRecord detached = Record(2147483656, "/mnt/data");
+  ASSERT_TRUE(journal().append(unmounted));
+  ASSERT_TRUE(journal().append(detached));
+  EXPECT_EQ(Read(), (std::vector<DetachRecord>{unmounted, detached}));
+  EXPECT_NE(Contents().find("\twhat=unmount\tend\n"), std::string::npos) << Contents();
+  EXPECT_EQ(CountLines(Contents()), 2u);
 }
 
 }  // namespace

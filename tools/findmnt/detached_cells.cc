@@ -45,15 +45,6 @@ constexpr std::size_t kPinnersInSummary = 3;
 
 }  // namespace
 
-std::string merged_options(const std::string& vfs, const std::string& fs) {
-  std::string rest = fs;
-  if (!vfs.empty() && (rest.starts_with("ro") || rest.starts_with("rw")) &&
-      (rest.size() == 2 || rest[2] == ','))
-    rest.erase(0, rest.size() == 2 ? 2 : 3);
-  if (vfs.empty() || rest.empty()) return vfs + rest;
-  return vfs + "," + rest;
-}
-
 std::vector<const Pin*> pins_for(const Snapshot& snap, const Mount& m) {
   std::vector<std::size_t> pins = snap.pins_keeping(m);
   // Nothing placed keeps it: what may (its pinners say "may").
@@ -114,7 +105,7 @@ std::optional<std::string> mount_cell(const Mount& m, Column col, const Config& 
     case Column::Fsroot:
       return nonempty(m.root);
     case Column::Options:
-      return nonempty(merged_options(m.vfs_options, m.fs_options));
+      return nonempty(detach::merged_mount_options(m.vfs_options, m.fs_options));
     case Column::VfsOptions:
       return nonempty(m.vfs_options);
     case Column::FsOptions:
@@ -231,7 +222,7 @@ bool detached_matches(const Mount& m, const Context& ctx, const Snapshot* snap) 
   if (f.uniq_id && m.unique_id != *f.uniq_id) return false;
   if (f.fstype && !mnt_match_fstype(m.fstype.c_str(), f.fstype->c_str())) return false;
   if (f.options &&
-      !mnt_match_options(merged_options(m.vfs_options, m.fs_options).c_str(), f.options->c_str()))
+      !mnt_match_options(detach::merged_mount_options(m.vfs_options, m.fs_options).c_str(), f.options->c_str()))
     return false;
   if (f.majmin && m.dev.to_dev() != *f.majmin) return false;
   if (f.source && !same_device(m, *f.source)) return false;

@@ -38,9 +38,6 @@ std::optional<std::string> pin_cell(const detach::Pinner& pinner, const detach::
 // A superblock row of the tree: the filesystem, whatever mount of it is shown below.
 std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column col, const Config& cfg);
 
-// "OPTIONS" as libmount merges them: the per-mount options, then the superblock's without their ro/rw.
-std::string merged_options(const std::string& vfs, const std::string& fs);
-
 // The source a user names may be a symlink (/dev/disk/by-label/x) of the device the snapshot knows.
 bool same_device(const detach::Mount& m, const std::string& source);
 

@@ -233,39 +233,86 @@ void add_kernel_held_mounts(ScanState& state) {
         if (m.kernel_held() && m.dev == pin.dev) pin.mount = key;
 }
 
-void join_detach_journal(ScanState& state) {
+namespace {
+
+// This boot's records of the journal, then the caller's own not yet journaled (the newest).
+std::vector<DetachRecord> detach_records(ScanState& state) {
   const ScanOptions& options = state.options;
   Snapshot& snapshot = state.snapshot;
-  if (options.journal_dir.empty()) return;
-  // Only a unique id can match a record (old ids are reused): without such a mount, leave the file alone.
+  std::vector<DetachRecord> out;
+  if (!options.journal_dir.empty()) {
+    DetachJournal journal(options.journal_dir);
+    auto records = journal.read({});
+    if (!records) {
+      snapshot.gaps.notes.push_back("journal of detaches not read: " + records.error().message());
+    } else if (!records->empty()) {
+      auto boot = current_boot_id(options.proc_root);
+      if (!boot) {
+        snapshot.gaps.notes.push_back("journal of detaches not joined: " + boot.error().message());
+      } else {
+        std::erase_if(*records, [&](const DetachRecord& r) { return r.boot_id != *boot; });
+        out = std::move(*records);
+      }
+    }
+  }
+  out.insert(out.end(), options.just_unmounted.begin(), options.just_unmounted.end());
+  return out;
+}
+
+void join_record(Mount& m, const DetachRecord& r) {
+  if (m.target.empty()) m.target = r.target;
+  // What the kernel no longer says of a detached mount without a device (tmpfs, overlay): its source.
+  if (m.source.empty()) m.source = r.source;
+  if (m.fstype.empty()) m.fstype = r.fstype;
+  if (r.ns_id != 0) m.ns_id = r.ns_id;
+  if (r.detached_at != 0) m.detached_at = r.detached_at;
+  m.recorded_options = r.options;
+  m.recorded_as_unmounted = r.unmounted;
+}
+
+// The sysfs directory a filesystem of type FSTYPE is listed under while alive: ext2 and ext3 under ext4.
+std::string sysfs_type(const std::string& fstype) {
+  return fstype == "ext2" || fstype == "ext3" ? "ext4" : fstype;
+}
+
+// A filesystem alive with no mount anyone sees, on the device a record names: that record says where its
+// last mount was (a lazy detach, or a plain umount the kernel outlived). The newest record of the device
+// whose mount the snapshot does not have otherwise, and of the type sysfs lists it as.
+const DetachRecord* record_of_device(const Snapshot& snapshot, const Mount& held,
+                                     const std::vector<DetachRecord>& records) {
+  const LiveFilesystem* live = snapshot.live_filesystem(held.dev);
+  const DetachRecord* best = nullptr;
+  for (const DetachRecord& r : records) {
+    if (r.dev != held.dev || r.target.empty()) continue;
+    if (r.unique_id != 0 && snapshot.mount(r.unique_id) != nullptr) continue;
+    if (live != nullptr && !r.fstype.empty() && sysfs_type(r.fstype) != live->fstype) continue;
+    if (best == nullptr || r.detached_at >= best->detached_at) best = &r;
+  }
+  return best;
+}
+
+}  // namespace
+
+void join_detach_journal(ScanState& state) {
+  Snapshot& snapshot = state.snapshot;
+  // Only a unique id can match a record (old ids are reused), or the device of a filesystem no mount of is
+  // seen: without such a mount, leave the file alone.
   bool any = false;
-  for (const auto& [key, m] : snapshot.mounts) any = any || (!m.attached && m.unique_id != 0);
+  for (const auto& [key, m] : snapshot.mounts)
+    any = any || (!m.attached && (m.unique_id != 0 || m.kernel_held()));
   if (!any) return;
-  DetachJournal journal(options.journal_dir);
-  auto records = journal.read({});
-  if (!records) {
-    snapshot.gaps.notes.push_back("journal of detaches not read: " + records.error().message());
-    return;
-  }
-  if (records->empty()) return;
-  auto boot = current_boot_id(options.proc_root);
-  if (!boot) {
-    snapshot.gaps.notes.push_back("journal of detaches not joined: " + boot.error().message());
-    return;
-  }
-  std::erase_if(*records, [&](const DetachRecord& r) { return r.boot_id != *boot; });
-  auto newest = newest_by_unique_id(*records);
+  const std::vector<DetachRecord> records = detach_records(state);
+  if (records.empty()) return;
+  auto newest = newest_by_unique_id(records);
   for (auto& [key, m] : snapshot.mounts) {
-    if (m.attached || m.unique_id == 0) continue;
+    if (m.attached) continue;
+    if (m.kernel_held()) {
+      if (const DetachRecord* r = record_of_device(snapshot, m, records)) join_record(m, *r);
+      continue;
+    }
+    if (m.unique_id == 0) continue;
     auto it = newest.find(m.unique_id);
-    if (it == newest.end()) continue;
-    const DetachRecord& r = it->second;
-    if (m.target.empty()) m.target = r.target;
-    // What the kernel no longer says of a detached mount without a device (tmpfs, overlay): its source.
-    if (m.source.empty()) m.source = r.source;
-    if (m.fstype.empty()) m.fstype = r.fstype;
-    if (r.ns_id != 0) m.ns_id = r.ns_id;
-    if (r.detached_at != 0) m.detached_at = r.detached_at;
+    if (it != newest.end()) join_record(m, it->second);
   }
 }
 

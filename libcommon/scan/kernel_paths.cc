@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <cstdint>
 #include <map>
 
 #include "scan/path_lookup.h"
@@ -16,14 +17,23 @@ bool is_under(const std::string& path, const std::string& dir) {
   return path.size() == dir.size() || dir == "/" || path[dir.size()] == '/';
 }
 
-// The lazily detached mount whose journaled former mount point holds PATH, the deepest one.
-const Mount* detached_holding(const Snapshot& snapshot, const std::string& path) {
+// The lazily detached (or kernel-held) mount whose journaled former mount point holds PATH, the deepest one,
+// in namespace NS_ID when both are known.
+const Mount* detached_holding(const Snapshot& snapshot, const KernelPath& kp) {
   const Mount* best = nullptr;
-  for (const auto& [key, m] : snapshot.mounts)
-    if (!m.attached && !m.unverified && is_under(path, m.target) &&
-        (best == nullptr || m.target.size() > best->target.size()))
-      best = &m;
+  for (const auto& [key, m] : snapshot.mounts) {
+    if (m.attached || m.unverified || !is_under(kp.path, m.target)) continue;
+    if (kp.ns_id != 0 && m.ns_id != 0 && kp.ns_id != m.ns_id) continue;
+    if (best == nullptr || m.target.size() > best->target.size()) best = &m;
+  }
   return best;
+}
+
+PathPlace unplaced(std::string why, bool nowhere) {
+  PathPlace p;
+  p.error = std::move(why);
+  p.nowhere = nowhere;
+  return p;
 }
 
 std::chrono::milliseconds time_left(const ScanState& state) {
@@ -41,19 +51,25 @@ PathPlace on_former_target(const Mount& m) {
   return p;
 }
 
-PathPlace place_one(const ScanState& state, const std::string& path, const Result<PathFacts>& facts) {
+PathPlace place_one(const ScanState& state, const KernelPath& kp, const Result<PathFacts>& facts) {
   const Snapshot& snapshot = state.snapshot;
-  const Mount* former = detached_holding(snapshot, path);
+  if (kp.as_given && (kp.path.empty() || kp.path[0] != '/'))
+    return unplaced("a relative path, to a directory the kernel does not show", false);
+  const Mount* former = detached_holding(snapshot, kp);
+  if (kp.no_lookup) return former != nullptr ? on_former_target(*former) : unplaced(kp.no_lookup_why, false);
   if (!facts || facts->stat_error != 0) {
     if (former != nullptr) return on_former_target(*former);
-    PathPlace p;
     int err = facts ? facts->stat_error : facts.error().err;
-    p.error = err == ETIMEDOUT ? "its filesystem did not answer in time" : std::strerror(err);
-    p.nowhere = err == ENOENT || err == ENOTDIR;
-    return p;
+    return unplaced(err == ETIMEDOUT ? "its filesystem did not answer in time" : std::strerror(err),
+                    err == ENOENT || err == ENOTDIR);
+  }
+  const bool same_family = facts->mnt_id_unique == (snapshot.id_kind == IdKind::Unique);
+  // Mounted over since the holder took the file: the path leads elsewhere now.
+  if (kp.made_before != 0 && facts->mnt_id_unique && facts->mnt_id >= kp.made_before) {
+    if (former != nullptr) return on_former_target(*former);
+    return unplaced("it leads to a mount made after the one that holds it", false);
   }
   PathPlace p;
-  const bool same_family = facts->mnt_id_unique == (snapshot.id_kind == IdKind::Unique);
   p.mount = same_family ? facts->mnt_id : 0;
   p.dev = facts->dev;
   p.ino = facts->ino;
@@ -77,6 +93,10 @@ std::vector<PathPlace> place_kernel_paths(const ScanState& state, const std::vec
   std::vector<std::size_t> lookup_of(paths.size());
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const KernelPath& kp = paths[i];
+    if (kp.no_lookup) {
+      lookup_of[i] = SIZE_MAX;
+      continue;
+    }
     std::string lookup = kp.seen_from != 0
                              ? state.options.proc_root + "/" + std::to_string(kp.seen_from) + "/root" + kp.path
                              : kp.path;
@@ -95,7 +115,9 @@ std::vector<PathPlace> place_kernel_paths(const ScanState& state, const std::vec
   std::vector<Result<PathFacts>> facts_of(lookups.size(), fail(ENOENT, "stat"));
   std::vector<Result<PathFacts>> found = stat_paths_bounded(asked, StatSync::Cached, time_left(state));
   for (std::size_t k = 0; k < absolute.size(); ++k) facts_of[absolute[k]] = std::move(found[k]);
-  for (std::size_t i = 0; i < paths.size(); ++i) out[i] = place_one(state, paths[i].path, facts_of[lookup_of[i]]);
+  const Result<PathFacts> not_asked = fail(ENOENT, "stat");
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    out[i] = place_one(state, paths[i], lookup_of[i] == SIZE_MAX ? not_asked : facts_of[lookup_of[i]]);
   return out;
 }
 

@@ -62,7 +62,7 @@ std::vector<RingEntry> ring_entries(ScanState& state) {
       e.pin.fd = fd.fd;
       e.pin.detailed = true;
       e.pin.path = file.path;
-      e.path = KernelPath{std::move(file.path), 0};
+      e.path.path = std::move(file.path);
     }
   }
   return out;

@@ -39,6 +39,7 @@ void ScanState::note_denied(pid_t pid) {
 Result<Snapshot> take_snapshot(const ScanOptions& options) {
   Snapshot snapshot;
   snapshot.gaps.unprivileged = ::geteuid() != 0;
+  if (options.live) snapshot.own_ns_inode = caller_mount_namespace(options.proc_root);
   // Mounts of the devices asked about, and of their partitions and holders, get pin details: the filter
   // learns which mounts those are once namespaces and block devices are read, before the pin scan asks it.
   std::set<MountKey> on_asked_devices;
@@ -73,9 +74,15 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   });
   if (options.task_pins) scan::scan_task_pins(state);
   scan::find_detached_mounts(state);
+  // Filesystems alive with no mount seen, so that the journal's record of their device gives them their
+  // former mount point.
+  scan::add_kernel_held_mounts(state);
   // Former mount points before the census: a path the kernel gave may lead through one.
   scan::join_detach_journal(state);
-  if (options.kernel_pins) scan::add_object_pins(state);
+  if (options.kernel_pins) {
+    scan::add_object_pins(state);
+    scan::add_mount_file_pins(state);
+  }
   kernel.join();
   scan::add_kernel_pins(state, std::move(facts));
   scan::add_kernel_held_mounts(state);

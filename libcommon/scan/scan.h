@@ -81,6 +81,9 @@ struct ScanOptions {
   // Where the journal of lazy detaches is read from, to give detached mounts their former mount point,
   // namespace and time. Empty: not read. Read as given for fixture scans too, with the boot id of proc_root.
   std::string journal_dir = kDefaultJournalDir;
+  // Detaches and unmounts the caller has just made and not journaled yet (umount explains before it
+  // records): joined as the journal's newest records are, whether or not the journal is read.
+  std::vector<DetachRecord> just_unmounted;
 };
 
 Result<Snapshot> take_snapshot(const ScanOptions& options);

@@ -60,8 +60,10 @@ void scan_task_pins(ScanState& state);
 // Pins whose mount no namespace lists become detached mounts, described from the pin itself.
 void find_detached_mounts(ScanState& state);
 
-// A loop device or swap file backed by a file on a filesystem no mount is known of: a detached mount only
-// the kernel holds, keyed by its device (after add_kernel_pins).
+// A filesystem sysfs shows alive, or a loop device or swap file backed by a file on a filesystem, no mount is
+// known of: a detached mount only the kernel holds, keyed by its device. Made once before the journal is
+// joined (its record of the device tells where such a filesystem was mounted last) and again after
+// add_kernel_pins, for the devices of the pins found since.
 void add_kernel_held_mounts(ScanState& state);
 
 // Former mount point, namespace and time of detached mounts, from the journal of this boot's detaches.
@@ -89,6 +91,11 @@ void add_kernel_pins(ScanState& state, KernelFacts facts);
 // io_uring ring, unix sockets bound to a path, files in flight in a unix socket's queue (after the task scan:
 // it finds the rings' and sockets' fds).
 void add_object_pins(ScanState& state);
+
+// Pins a mount holds on other filesystems, that only its options or source state: an overlay's layers (by
+// device only), a file-backed mount's image file (after the journal is joined: a path may lead through a
+// former mount point).
+void add_mount_file_pins(ScanState& state);
 
 // Filesystems sysfs shows alive (/sys/fs/TYPE/DEVICE), mounted or not (after read_block_devices).
 void read_live_filesystems(ScanState& state);

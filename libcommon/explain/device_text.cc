@@ -93,15 +93,31 @@ std::vector<std::string> detached_lines(const Snapshot& snapshot, const std::vec
   const Mount* m = snapshot.mount(first.mount);
   if (pins.empty() && m != nullptr && m->kernel_held()) {
     // Mounted nowhere, and nothing seen holds it: it may not have been a lazy unmount at all.
-    std::vector<std::string> out{"it holds " + with_article(first.fstype) +
-                                 " filesystem that is mounted nowhere, yet still alive: nothing the scan sees "
-                                 "holds it"};
+    const std::string where =
+        first.target.empty() ? "is mounted nowhere"
+                              : std::string(m->recorded_as_unmounted ? "was unmounted" : "was lazily unmounted") +
+                                    " from " + printable(first.target);
+    std::vector<std::string> out{"it holds " + with_article(first.fstype) + " filesystem that " + where +
+                                 (first.target.empty() ? ", yet still alive" : ", yet is still alive") +
+                                 ": nothing the scan sees holds it"};
     if (std::string may = suspects_sentence(snapshot, first.suspects); !may.empty()) out.push_back(may);
     return out;
   }
-  std::string out = "it holds " + with_article(first.fstype) + " filesystem that was lazily unmounted";
+  // Known only by its device: where its last mount was, when the journal says (a lazy detach, or a plain
+  // umount the kernel outlived), else nothing.
+  const bool kernel_held = m != nullptr && m->kernel_held();
+  std::string out = "it holds " + with_article(first.fstype) + " filesystem that ";
+  if (kernel_held && first.target.empty())
+    out += "is mounted nowhere";
+  else
+    out += m != nullptr && m->recorded_as_unmounted ? "was unmounted" : "was lazily unmounted";
   if (!first.target.empty()) out += " from " + printable(first.target);
-  if (!pins.empty()) return {out + " and is still pinned by" + pins_text(snapshot, pins, "findmnt --detached")};
+  // Kernel objects hold it (an overlay's layers, a file-backed mount's image); processes pin it.
+  const bool only_kernel =
+      std::none_of(pins.begin(), pins.end(), [](const Pin* p) { return is_task_pin(p->kind); });
+  if (!pins.empty())
+    return {out + (only_kernel ? " and is still held by" : " and is still pinned by") +
+            pins_text(snapshot, pins, "findmnt --detached")};
   std::vector<std::string> lines{out + " and is still alive"};
   if (std::string may = suspects_sentence(snapshot, first.suspects); !may.empty()) lines.push_back(may);
   return lines;

@@ -243,9 +243,10 @@ namespace {
 
 // After the umount there is nothing left for umount to wait on: what waits for a detached filesystem's end
 // now is mkfs-guard --wait on its device (a filesystem without one just ends with its last pinner).
-std::string wait_hint(const Snapshot& snapshot, const MountReport& report, const MountReason& own) {
+std::string wait_hint(const Snapshot& snapshot, const MountReport& report, const MountReason* own) {
   std::string device;
-  if (const Mount* m = snapshot.mount(own.mount); m != nullptr && m->source.rfind("/dev/", 0) == 0)
+  if (const Mount* m = own != nullptr ? snapshot.mount(own->mount) : nullptr;
+      m != nullptr && m->source.rfind("/dev/", 0) == 0)
     device = m->source;
   for (const BlockDevice& b : snapshot.block_devices)
     if (device.empty() && b.dev == report.dev) device = device_node_path(b.name);
@@ -305,8 +306,8 @@ std::vector<std::string> survival_text(const Snapshot& snapshot, const MountRepo
   else if (options.waiting)
     out.push_back(own != nullptr ? "waiting for its end (findmnt --detached shows it)"
                                  : "waiting for its end");
-  else if (own != nullptr)
-    out.push_back("findmnt --detached shows it" + wait_hint(snapshot, report, *own));
+  else if (own != nullptr || when == Survival::AfterLazyUmount)
+    out.push_back("findmnt --detached shows it" + wait_hint(snapshot, report, own));
   else
     out.push_back("losetup -d, mkfs and the like would race with it; umount --wait waits for such an end");
   return out;

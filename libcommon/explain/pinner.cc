@@ -145,6 +145,52 @@ std::string summarize_kernel_pins(const Pinner& pinner) {
   return out;
 }
 
+// Processes named in the words about the mount a kernel pinner holds through: enough to act on.
+constexpr std::size_t kMaxHolderPinners = 3;
+
+// The mount a kernel object holds through (an overlay, a file-backed mount), when the snapshot has it.
+const Mount* held_through(const Snapshot& snapshot, const Pinner& pinner) {
+  if (pinner.kind != PinnerKind::Kernel || pinner.via == 0) return nullptr;
+  return snapshot.mount(pinner.via);
+}
+
+// " in mount namespace mnt:[4026532187] of docker-ab12.scope": where a mount in a namespace other than the
+// snapshot's own is, and whose that namespace is (the unit or container scope of its first process, else the
+// process); empty for the snapshot's own namespace, or when that is unknown.
+std::string namespace_words(const Snapshot& snapshot, const Mount& m) {
+  if (!m.attached || m.ns_inode == 0 || snapshot.own_ns_inode == 0 || m.ns_inode == snapshot.own_ns_inode)
+    return "";
+  std::string out = " in mount namespace mnt:[" + std::to_string(m.ns_inode) + "]";
+  for (const Namespace& ns : snapshot.namespaces) {
+    if (ns.inode != m.ns_inode || ns.tasks.empty()) continue;
+    const pid_t first = *std::min_element(ns.tasks.begin(), ns.tasks.end());
+    const Task* task = snapshot.task(first);
+    if (task != nullptr && !task->unit.empty()) return out + " of " + printable(task->unit);
+    out += " of process " + std::to_string(first);
+    if (task != nullptr) out += " (" + printable(task->command) + ")";
+  }
+  return out;
+}
+
+// The processes that keep a lazily detached mount M alive, in words ("1234 (bash) cwd"): through them the
+// user reaches what a kernel object holding through M holds. Kernel objects on M are left out (they would
+// lead on and on).
+std::string process_pinners_of(const Snapshot& snapshot, const Mount& m) {
+  std::vector<const Pin*> pins = snapshot.pins_at(snapshot.pins_keeping(m));
+  std::erase_if(pins, [](const Pin* p) { return !is_task_pin(p->kind); });
+  return describe_pins(snapshot, pins, kMaxHolderPinners);
+}
+
+// "lazily unmounted, pinned by 1234 (bash) cwd": the state of the mount a kernel object holds through, when
+// it is no longer attached; empty while it is.
+std::string held_through_state(const Snapshot& snapshot, const Pinner& pinner) {
+  const Mount* m = held_through(snapshot, pinner);
+  if (m == nullptr || m->attached) return "";
+  std::string out = m->kernel_held() ? "no mount of it is left" : "lazily unmounted";
+  if (std::string pinners = process_pinners_of(snapshot, *m); !pinners.empty()) out += ", pinned by " + pinners;
+  return out;
+}
+
 }  // namespace
 
 std::string summarize_pins(const Pinner& pinner) {
@@ -173,13 +219,20 @@ std::string summarize_pins(const Pinner& pinner) {
 std::string pinner_name(const Snapshot& snapshot, const Pinner& pinner) {
   if (pinner.kind != PinnerKind::Kernel) return task_name(snapshot, pinner);
   std::string out = kernel_pinner_word(pinner.kernel_kind);
-  if (!pinner.holder.empty()) out += " " + printable(pinner.holder);
+  const Mount* via = held_through(snapshot, pinner);
+  if (!pinner.holder.empty())
+    out += " " + printable(pinner.holder);
+  else if (via != nullptr && via->unique_id != 0)
+    out += " mount " + std::to_string(via->unique_id) + " (mount point not recorded)";
+  if (via != nullptr) out += namespace_words(snapshot, *via);
   return out;
 }
 
 std::string describe_pinner(const Snapshot& snapshot, const Pinner& pinner) {
   std::string summary = summarize_pins(pinner);
   std::string name = pinner_name(snapshot, pinner);
+  if (std::string state = held_through_state(snapshot, pinner); !state.empty())
+    summary = summary.empty() ? state : state + "; " + summary;
   if (summary.empty()) return name;
   return pinner.kind == PinnerKind::Kernel ? name + " (" + summary + ")" : name + " " + summary;
 }
@@ -249,11 +302,36 @@ const char* pinner_kind_name(const Pinner& pinner) {
   }
 }
 
+namespace {
+
+// The mount a kernel object holds through (an overlay, a file-backed mount): where it is, whether it is still
+// attached, and, once detached, the processes that keep it (the ones to end for the object to go).
+json held_through_json(const Snapshot& snapshot, const Mount& m) {
+  json out = json::object();
+  out["uniq-id"] = m.unique_id != 0 ? json(m.unique_id) : json(nullptr);
+  out["target"] = text_or_null(m.target);
+  out["attached"] = m.attached;
+  const bool elsewhere = m.attached && m.ns_inode != 0 && snapshot.own_ns_inode != 0 &&
+                         m.ns_inode != snapshot.own_ns_inode;
+  out["namespace"] = elsewhere ? json(m.ns_inode) : json(nullptr);
+  json pinners = json::array();
+  if (!m.attached) {
+    std::vector<const Pin*> pins = snapshot.pins_at(snapshot.pins_keeping(m));
+    std::erase_if(pins, [](const Pin* p) { return !is_task_pin(p->kind); });
+    for (const Pinner& p : group_pinners(pins)) pinners.push_back(pinner_json(snapshot, p));
+  }
+  out["pinners"] = std::move(pinners);
+  return out;
+}
+
+}  // namespace
+
 json pinner_json(const Snapshot& snapshot, const Pinner& pinner, bool each_pin) {
   json out = json::object();
   out["kind"] = pinner_kind_name(pinner);
   if (pinner.kind == PinnerKind::Kernel) {
     out["holder"] = text_or_null(pinner.holder);
+    if (const Mount* via = held_through(snapshot, pinner)) out["held-through"] = held_through_json(snapshot, *via);
   } else {
     const Task* task = snapshot.task(pinner.pid);
     out["pid"] = pinner.pid;

@@ -55,6 +55,7 @@ enum class Column {
   How,
   Namespace,
   DetachedAt,
+  Layers,
 };
 
 // When a column may be asked for.
@@ -170,6 +171,10 @@ inline constexpr std::array kColumns{
                Scope::Detached},
     ColumnSpec{Column::DetachedAt,
                {"DETACHED", 25, 0, JsonType::String, "when it was detached, when recorded [--detached only]"},
+               Scope::Detached},
+    ColumnSpec{Column::Layers,
+               {"LAYERS", 0.30, fl::kWrap, JsonType::String,
+                "an overlay's lowerdir, upperdir and workdir [--detached only]"},
                Scope::Detached},
 };
 

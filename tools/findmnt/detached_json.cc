@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "detached_cells.h"
+#include "detached_layers.h"
 #include "explain/pinner.h"
 #include "explain/printable.h"
 
@@ -48,6 +49,10 @@ json mount_json(const Context& ctx, const detach::Snapshot& snap, const Mount& m
   json out = json::object();
   for (Column col : ctx.cfg.columns) {
     if (is_pinner_column(col) || col == Column::Action || col == Column::OldTarget) continue;
+    if (col == Column::Layers) {
+      add_layers_json(out, snap, m);
+      continue;
+    }
     auto cell = mount_cell(m, col, ctx.cfg);
     if (!cell) cell = pins_summary_cell(col, pins, snap);
     out[json_key(col)] = typed(col, cell, ctx.cfg);

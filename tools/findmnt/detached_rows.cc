@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "detached_cells.h"
+#include "detached_layers.h"
 #include "explain/printable.h"
 #include "model/pinner.h"
 
@@ -63,6 +64,7 @@ void DetachedRows::add_superblock(detach::DeviceNumber dev, const std::vector<co
 Line DetachedRows::add_mount_row(const Mount& m, const std::vector<const Pin*>& pins, Line parent) {
   Line line = out_.new_line(parent);
   fill(line, ctx_.cfg.columns, [&](Column col) {
+    if (col == Column::Layers) return layers_cell(snap_, m);
     auto cell = mount_cell(m, col, ctx_.cfg);
     return cell ? cell : pins_summary_cell(col, pins, snap_);
   });
@@ -81,7 +83,10 @@ void DetachedRows::add_list_rows(const Mount& m) {
 // A row per pinner (or per pin); in a list (M set) each row also carries its mount's cells.
 void DetachedRows::add_pinner_rows(const std::vector<const Pin*>& pins, const Mount* m, Line parent) {
   const std::vector<Column>& cols = ctx_.cfg.columns;
-  auto mount_part = [&](Column col) { return m ? mount_cell(*m, col, ctx_.cfg) : std::nullopt; };
+  auto mount_part = [&](Column col) -> std::optional<std::string> {
+    if (m == nullptr) return std::nullopt;
+    return col == Column::Layers ? layers_cell(snap_, *m) : mount_cell(*m, col, ctx_.cfg);
+  };
   for (const detach::Pinner& pinner : detach::group_pinners(pins)) {
     if (!ctx_.cfg.per_pin) {
       fill(out_.new_line(parent), cols, [&](Column col) {

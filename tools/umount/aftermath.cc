@@ -175,11 +175,36 @@ void Aftermath::explain_busy(const Capture& cap) {
   std::fputs(text.c_str(), stderr);
 }
 
+namespace {
+
+// What the journal keeps of the umount CAP was about, made now. UNMOUNTED: a plain umount (its filesystem
+// outlived it), not a lazy detach.
+detach::DetachRecord record_of_umount(const Capture& cap, bool unmounted) {
+  detach::DetachRecord r;
+  r.unique_id = cap.id.unique_id;
+  r.old_id = cap.id.old_id;
+  r.ns_id = cap.id.ns_id;
+  r.dev = cap.id.dev;
+  r.detached_at = now_seconds();
+  r.target = cap.target;
+  r.source = cap.source;
+  r.fstype = cap.fstype;
+  r.options = cap.options;
+  r.recorded_by = "umount";
+  r.unmounted = unmounted;
+  return r;
+}
+
+}  // namespace
+
 Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
   const bool verbose = mnt_context_is_verbose(ctx_.get()) == 1;
   const bool waiting = cfg_.wait && when != detach::Survival::WaitTimedOut;
   auto told = as_caller([&]() -> Result<std::string> {
-    auto snapshot = detach::take_snapshot(scan_options(cap, false));
+    detach::ScanOptions options = scan_options(cap, false);
+    // Not journaled yet: where it was tells where a path the kernel keeps in it lies now.
+    options.just_unmounted = {record_of_umount(cap, when == detach::Survival::AfterPlainUmount)};
+    auto snapshot = detach::take_snapshot(options);
     if (!snapshot) return tl::unexpected(snapshot.error());
     detach::MountKey key = key_of(*snapshot, cap);
     detach::MountReport report = detach::explain_survival(*snapshot, key, cap.id.dev, cap.id.ns_inode);
@@ -200,28 +225,19 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
   return out;
 }
 
-void Aftermath::record_detach(const Capture& cap, const std::string& pinners) {
+void Aftermath::record_umount(const Capture& cap, const std::string& pinners, bool unmounted) {
   auto boot = detach::current_boot_id();
   detach::Status done = boot ? detach::Status() : detach::Status(tl::unexpected(boot.error()));
   if (boot) {
-    detach::DetachRecord r;
+    detach::DetachRecord r = record_of_umount(cap, unmounted);
     r.boot_id = *boot;
-    r.unique_id = cap.id.unique_id;
-    r.old_id = cap.id.old_id;
-    r.ns_id = cap.id.ns_id;
-    r.dev = cap.id.dev;
-    r.detached_at = now_seconds();
-    r.target = cap.target;
-    r.source = cap.source;
-    r.fstype = cap.fstype;
-    r.options = cap.options;
     r.pinners = pinners;
-    r.recorded_by = "umount";
     done = detach::DetachJournal().append(r);
   }
   // The journal only helps later questions: it never makes umount fail, and says so only when asked.
   if (!done && mnt_context_is_verbose(ctx_.get()))
-    cli::warnx("warning: the detach of " + cap.target + " is not recorded: " + done.error().message());
+    cli::warnx("warning: the " + std::string(unmounted ? "umount" : "detach") + " of " + cap.target +
+               " is not recorded: " + done.error().message());
 }
 
 void Aftermath::after_success(const Capture& cap) {
@@ -236,7 +252,7 @@ void Aftermath::after_success(const Capture& cap) {
   const bool gone = ended(cap);
   if (lazy) {
     Told told = gone ? Told{} : survey(cap, detach::Survival::AfterLazyUmount);
-    record_detach(cap, told.pinners);
+    record_umount(cap, told.pinners, false);
     if (!cfg_.quiet) print_lines(cap.target, told.lines);
   } else if (!gone) {
     // Another mount of it in this namespace: it lives on where the user sees it, nothing to say or wait for.
@@ -247,6 +263,8 @@ void Aftermath::after_success(const Capture& cap) {
       return;
     }
     Told told = survey(cap, detach::Survival::AfterPlainUmount);
+    // Its filesystem outlived it (an overlay's private copies of it hold it): where it was is kept too.
+    record_umount(cap, {}, true);
     if (!cfg_.quiet) print_lines(cap.target, told.lines);
   }
   if (cfg_.wait && !gone && cap.watch) waiting_.push_back(cap);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What our umount adds around libmount's: before a umount it notes the mount (its ids, and a watch on its
 // filesystem that pins nothing); after a "target is busy" it says why; after a umount that worked it records
-// a lazy detach in the journal, says what keeps the filesystem alive, and with --wait waits for its end.
+// a lazy detach (or a plain umount its filesystem outlived) in the journal, says what keeps the filesystem alive, and with --wait waits for its end.
 // Nothing here changes what libmount does or what it prints.
 #pragma once
 
@@ -45,7 +45,10 @@ class Aftermath {
     std::vector<std::string> lines;  // what to say
   };
   Told survey(const Capture& cap, detach::Survival when);
-  void record_detach(const Capture& cap, const std::string& pinners);
+  // Records the umount CAP was about in the journal: a lazy detach, or (UNMOUNTED) a plain umount whose
+  // filesystem lives on, so that a path the kernel keeps under its former mount point (an overlay's layer)
+  // is matched to its device later.
+  void record_umount(const Capture& cap, const std::string& pinners, bool unmounted);
   bool ended(const Capture& cap);
 
   Context& ctx_;

@@ -111,7 +111,9 @@ void note_detached_filesystem(const Query& q, const std::set<detach::MountKey>& 
   }
   if (!attached && !detached.empty()) {
     const Mount& m = *detached.front();
-    notes.push_back(q.label + ": its filesystem is mounted nowhere: it was lazily unmounted" +
+    // A plain umount that the filesystem outlived (an overlay's layers on it) is no lazy unmount.
+    notes.push_back(q.label + ": its filesystem is mounted nowhere: it was " +
+                    (m.recorded_as_unmounted ? "unmounted" : "lazily unmounted") +
                     (m.target.empty() ? "" : " from " + m.target) +
                     " and is still in use (fuser --detached -v " + q.label + " tells how)");
   }

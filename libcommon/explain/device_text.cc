@@ -94,9 +94,10 @@ std::vector<std::string> detached_lines(const Snapshot& snapshot, const std::vec
   if (pins.empty() && m != nullptr && m->kernel_held()) {
     // Mounted nowhere, and nothing seen holds it: it may not have been a lazy unmount at all.
     const std::string where =
-        first.target.empty() ? "is mounted nowhere"
-                              : std::string(m->recorded_as_unmounted ? "was unmounted" : "was lazily unmounted") +
-                                    " from " + printable(first.target);
+        first.target.empty()
+            ? "is mounted nowhere"
+            : std::string(m->recorded_as_unmounted ? "was unmounted" : "was lazily unmounted") + " from " +
+                  printable(first.target);
     std::vector<std::string> out{"it holds " + with_article(first.fstype) + " filesystem that " + where +
                                  (first.target.empty() ? ", yet still alive" : ", yet is still alive") +
                                  ": nothing the scan sees holds it"};

@@ -186,8 +186,9 @@ std::string process_pinners_of(const Snapshot& snapshot, const Mount& m) {
 std::string held_through_state(const Snapshot& snapshot, const Pinner& pinner) {
   const Mount* m = held_through(snapshot, pinner);
   if (m == nullptr || m->attached) return "";
-  std::string out = m->kernel_held() ? "no mount of it is left" : "lazily unmounted";
-  if (std::string pinners = process_pinners_of(snapshot, *m); !pinners.empty()) out += ", pinned by " + pinners;
+  std::string out = "lazily unmounted";
+  if (std::string pinners = process_pinners_of(snapshot, *m); !pinners.empty())
+    out += ", pinned by " + pinners;
   return out;
 }
 
@@ -311,8 +312,8 @@ json held_through_json(const Snapshot& snapshot, const Mount& m) {
   out["uniq-id"] = m.unique_id != 0 ? json(m.unique_id) : json(nullptr);
   out["target"] = text_or_null(m.target);
   out["attached"] = m.attached;
-  const bool elsewhere = m.attached && m.ns_inode != 0 && snapshot.own_ns_inode != 0 &&
-                         m.ns_inode != snapshot.own_ns_inode;
+  const bool elsewhere =
+      m.attached && m.ns_inode != 0 && snapshot.own_ns_inode != 0 && m.ns_inode != snapshot.own_ns_inode;
   out["namespace"] = elsewhere ? json(m.ns_inode) : json(nullptr);
   json pinners = json::array();
   if (!m.attached) {
@@ -331,7 +332,8 @@ json pinner_json(const Snapshot& snapshot, const Pinner& pinner, bool each_pin) 
   out["kind"] = pinner_kind_name(pinner);
   if (pinner.kind == PinnerKind::Kernel) {
     out["holder"] = text_or_null(pinner.holder);
-    if (const Mount* via = held_through(snapshot, pinner)) out["held-through"] = held_through_json(snapshot, *via);
+    if (const Mount* via = held_through(snapshot, pinner))
+      out["held-through"] = held_through_json(snapshot, *via);
   } else {
     const Task* task = snapshot.task(pinner.pid);
     out["pid"] = pinner.pid;

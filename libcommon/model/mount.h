@@ -53,7 +53,8 @@ struct Mount {
   bool unverified = false;               // not attached: but the namespace walk was incomplete (ScanGaps)
   std::optional<long long> detached_at;  // epoch seconds, from the journal
   // Detached: every option it had while attached, as the journal recorded them ("rw,relatime,lowerdir=/a,
-  // upperdir=/u,workdir=/w"): what the kernel no longer says of it (an overlay's layers). Empty: not recorded.
+  // upperdir=/u,workdir=/w"): what the kernel no longer says of it (an overlay's layers). Empty: not
+  // recorded.
   std::string recorded_options;
   // Detached: the journal's record of it was made by a plain umount that left its filesystem alive (a
   // kernel-held mount then: an overlay's private copies of it hold it), not by a lazy detach.

@@ -83,6 +83,20 @@ void add_namespace_tasks(const ScanState& state, std::set<pid_t>& pids) {
   }
 }
 
+// The first task (by pid) of each other namespace a kernel object's mount is attached in (an overlay in a
+// container): its unit names that namespace where the object is named.
+void add_holder_namespace_tasks(const ScanState& state, std::set<pid_t>& pids) {
+  const Snapshot& snapshot = state.snapshot;
+  std::set<std::uint64_t> inodes;
+  for (const Pin& pin : snapshot.pins)
+    if (const Mount* m = pin.via != 0 ? snapshot.mount(pin.via) : nullptr;
+        m != nullptr && m->attached && m->ns_inode != snapshot.own_ns_inode)
+      inodes.insert(m->ns_inode);
+  for (const Namespace& ns : snapshot.namespaces)
+    if (inodes.count(ns.inode) && !ns.tasks.empty())
+      pids.insert(*std::min_element(ns.tasks.begin(), ns.tasks.end()));
+}
+
 }  // namespace
 
 void describe_tasks(ScanState& state) {
@@ -90,6 +104,7 @@ void describe_tasks(ScanState& state) {
   for (const Pin& pin : state.snapshot.pins)
     if (is_task_pin(pin.kind) && shown(state.snapshot, pin)) pids.insert(pin.pid);
   if (state.options.describe_namespace_tasks) add_namespace_tasks(state, pids);
+  add_holder_namespace_tasks(state, pids);
   UserNames users;
   for (pid_t pid : pids) {
     Task task = read_task(state.options.proc_root, pid, users);

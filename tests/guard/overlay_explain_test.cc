@@ -53,15 +53,16 @@ class OverlayExplain : public Explain {
   }
 };
 
-// Given an overlay at /o whose layers hold /dev/loop3 after a plain umount of /mnt/m, mkfs-guard says where the
-// filesystem was unmounted from and that the overlay holds it, with its layers.
+// Given an overlay at /o whose layers hold /dev/loop3 after a plain umount of /mnt/m, mkfs-guard says where
+// the filesystem was unmounted from and that the overlay holds it, with its layers.
 TEST_F(OverlayExplain, MkfsGuardNamesTheOverlayThatHoldsAnUnmountedFilesystem) {
   AddUnmountedM();
   AddOverlay("/o", true);
   DeviceReport report = Ask("/dev/loop3", kLoop3);
-  EXPECT_EQ(Text(report),
-            "/dev/loop3 is busy: it holds an ext4 filesystem that was unmounted from /mnt/m and is still held "
-            "by: overlay /o (lowerdir, upperdir, workdir; found by the former mount point)\n");
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it holds an ext4 filesystem that was unmounted from /mnt/m and is still held "
+      "by: overlay /o (lowerdir, upperdir, workdir; found by the former mount point)\n");
 }
 
 // Given the same, umount (after its plain umount of /mnt/m) says the filesystem lives on, held by the
@@ -69,12 +70,13 @@ TEST_F(OverlayExplain, MkfsGuardNamesTheOverlayThatHoldsAnUnmountedFilesystem) {
 TEST_F(OverlayExplain, UmountSaysTheOverlayHoldsItsFilesystemAfterAPlainUmount) {
   AddUnmountedM();
   AddOverlay("/o", true);
-  EXPECT_EQ(Survival(Survival::AfterPlainUmount),
-            (std::vector<std::string>{
-                "unmounted, but its filesystem lives on",
-                "its filesystem is held by overlay /o (lowerdir, upperdir, workdir; found by the former mount "
-                "point)",
-                "losetup -d, mkfs and the like would race with it; umount --wait waits for such an end"}));
+  EXPECT_EQ(
+      Survival(Survival::AfterPlainUmount),
+      (std::vector<std::string>{
+          "unmounted, but its filesystem lives on",
+          "its filesystem is held by overlay /o (lowerdir, upperdir, workdir; found by the former mount "
+          "point)",
+          "losetup -d, mkfs and the like would race with it; umount --wait waits for such an end"}));
 }
 
 // Given the overlay in another mount namespace, it is named with that namespace and the unit of its first
@@ -87,9 +89,10 @@ TEST_F(OverlayExplain, AnOverlayInAnotherNamespaceIsNamedWithItsNamespaceAndUnit
   snapshot_.build_superblocks();
   std::vector<Pinner> pinners = group_pinners(snapshot_.pins_of(kernel_held_key(kLoop3)));
   ASSERT_EQ(pinners.size(), 1u);
-  EXPECT_EQ(describe_pinner(snapshot_, pinners[0]),
-            "overlay /var/lib/docker/overlay2/x/merged in mount namespace mnt:[4026532290] of docker-ab12.scope "
-            "(lowerdir, upperdir, workdir; found by the former mount point)");
+  EXPECT_EQ(
+      describe_pinner(snapshot_, pinners[0]),
+      "overlay /var/lib/docker/overlay2/x/merged in mount namespace mnt:[4026532290] of docker-ab12.scope "
+      "(lowerdir, upperdir, workdir; found by the former mount point)");
 }
 
 // Given the overlay lazily unmounted and pinned by a shell's cwd, the overlay's words say so and name the
@@ -99,10 +102,11 @@ TEST_F(OverlayExplain, ALazilyUnmountedOverlayNamesWhatPinsIt) {
   AddOverlay("/o", false);
   AddPin(PinKind::Cwd, kOverlay, 1240);
   DeviceReport report = Ask("/dev/loop3", kLoop3);
-  EXPECT_EQ(Text(report),
-            "/dev/loop3 is busy: it holds an ext4 filesystem that was unmounted from /mnt/m and is still held "
-            "by: overlay /o (lazily unmounted, pinned by 1240 (bash) cwd; lowerdir, upperdir, workdir; found by "
-            "the former mount point)\n");
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it holds an ext4 filesystem that was unmounted from /mnt/m and is still held "
+      "by: overlay /o (lazily unmounted, pinned by 1240 (bash) cwd; lowerdir, upperdir, workdir; found by "
+      "the former mount point)\n");
   std::vector<Pinner> pinners = group_pinners(snapshot_.pins_of(kernel_held_key(kLoop3)));
   ASSERT_EQ(pinners.size(), 1u);
   json j = pinner_json(snapshot_, pinners[0]);
@@ -115,8 +119,8 @@ TEST_F(OverlayExplain, ALazilyUnmountedOverlayNamesWhatPinsIt) {
                                           "matched-by-former-target":true})"));
 }
 
-// Given an overlay's layer on an attached mount, the overlay holds a private copy of the mount, not the mount:
-// no reason for "target is busy".
+// Given an overlay's layer on an attached mount, the overlay holds a private copy of the mount, not the
+// mount: no reason for "target is busy".
 TEST_F(OverlayExplain, AnOverlaysLayerIsNoReasonForTargetIsBusy) {
   Mount& m = AddMount(200, kLoop3, "/mnt/m", "ext4", "/dev/loop3", true);
   AddMount(kOverlay, kOverlayDev, "/o", "overlay", "overlay", true);

@@ -43,9 +43,9 @@ class ErofsImageOnALoopFs : public ::testing::Test {
 TEST_F(ErofsImageOnALoopFs, UmountSaysTheImagePinsIt) {
   const RunResult r = RunCommand({Umount(), fs_->mountpoint()});
   EXPECT_EQ(r.exit_code, 32) << r.Describe();
-  EXPECT_EQ(Lines(r.err), (std::vector<std::string>{"umount: " + fs_->mountpoint() + ": target is busy.",
-                                                    kIndent + fs_->mountpoint() + " is pinned by " +
-                                                        ErofsWords("")}))
+  EXPECT_EQ(Lines(r.err),
+            (std::vector<std::string>{"umount: " + fs_->mountpoint() + ": target is busy.",
+                                      kIndent + fs_->mountpoint() + " is pinned by " + ErofsWords("")}))
       << r.Describe();
 }
 
@@ -58,7 +58,8 @@ TEST_F(ErofsImageOnALoopFs, LazyUmountSaysTheErofsMountKeepsItsFilesystem) {
             (std::vector<std::string>{
                 "umount: " + fs_->mountpoint() + ": lazily unmounted, but its filesystem lives on",
                 kIndent + "its filesystem is held by " + ErofsWords("; found by the former mount point"),
-                kIndent + "findmnt --detached shows it; mkfs-guard --wait " + fs_->device() + " waits for its end"}))
+                kIndent + "findmnt --detached shows it; mkfs-guard --wait " + fs_->device() +
+                    " waits for its end"}))
       << r.Describe();
 }
 
@@ -75,8 +76,9 @@ TEST_F(ErofsImageOnALoopFs, FindmntAndMkfsGuardNameTheErofsMount) {
 
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out), fs_->device() + " is busy: it holds an ext4 filesystem that was lazily unmounted from " +
-                                      fs_->mountpoint() + " and is still held by: " + words)
+  EXPECT_EQ(FirstLine(guard.out),
+            fs_->device() + " is busy: it holds an ext4 filesystem that was lazily unmounted from " +
+                fs_->mountpoint() + " and is still held by: " + words)
       << guard.Describe();
   EXPECT_THAT(guard.out, Not(HasSubstr("may be held"))) << guard.Describe();
 

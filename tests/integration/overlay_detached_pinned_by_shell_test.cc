@@ -57,7 +57,8 @@ class OverlayDetachedAndPinned : public ::testing::Test {
 // journal) and M's filesystem, held by the overlay.
 TEST_F(OverlayDetachedAndPinned, FindmntListsTheOverlayWithItsLayersAndLinksItToTheDevice) {
   UnmountBoth();
-  const RunResult r = RunCommand({Findmnt(), "--detached", "-J", "-l", "-o", "UNIQ-ID,SOURCE,FSTYPE,TARGET,LAYERS,PINNERS"});
+  const RunResult r =
+      RunCommand({Findmnt(), "--detached", "-J", "-l", "-o", "UNIQ-ID,SOURCE,FSTYPE,TARGET,LAYERS,PINNERS"});
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   std::optional<nlohmann::json> doc = ParseJson(r.out);
   ASSERT_TRUE(doc.has_value());
@@ -80,8 +81,8 @@ TEST_F(OverlayDetachedAndPinned, FindmntListsTheOverlayWithItsLayersAndLinksItTo
   EXPECT_EQ(PinnersOf(*device), OverlayWords());
 
   const RunResult text = RunCommand({Findmnt(), "--detached", "-l", "-n", "-o", "UNIQ-ID,LAYERS"});
-  EXPECT_THAT(text.out, HasSubstr(std::to_string(overlay_id_) + " lowerdir=" + fs_->File("lower") + ",upperdir=" +
-                                  fs_->File("upper") + ",workdir=" + fs_->File("work")))
+  EXPECT_THAT(text.out, HasSubstr(std::to_string(overlay_id_) + " lowerdir=" + fs_->File("lower") +
+                                  ",upperdir=" + fs_->File("upper") + ",workdir=" + fs_->File("work")))
       << text.Describe();
 }
 
@@ -91,7 +92,8 @@ TEST_F(OverlayDetachedAndPinned, MkfsGuardLeadsToTheProcessInTheOverlay) {
   UnmountBoth();
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out), fs_->device() + " is busy: it holds an ext4 filesystem that was unmounted from " +
+  EXPECT_EQ(FirstLine(guard.out), fs_->device() +
+                                      " is busy: it holds an ext4 filesystem that was unmounted from " +
                                       fs_->mountpoint() + " and is still held by: " + OverlayWords())
       << guard.Describe();
   EXPECT_THAT(guard.out, Not(HasSubstr("may be held"))) << guard.Describe();
@@ -137,14 +139,15 @@ TEST_F(OverlayDetachedAndPinned, EndingTheProcessFreesTheDevice) {
 }
 
 // Given the overlay lazily unmounted by umount2() directly (nobody journaled its options), its layers are
-// unknown: findmnt --detached says so, and mkfs-guard names no overlay as holding M's device (it cannot know),
-// nor guesses one.
+// unknown: findmnt --detached says so, and mkfs-guard names no overlay as holding M's device (it cannot
+// know), nor guesses one.
 TEST_F(OverlayDetachedAndPinned, UnrecordedOverlayHasUnknownLayersAndIsNotGuessed) {
   overlay_->Detach();
   const RunResult plain = RunCommand({Umount(), "-q", fs_->mountpoint()});
   ASSERT_EQ(plain.exit_code, 0) << plain.Describe();
   const RunResult r = RunCommand({Findmnt(), "--detached", "-l", "-n", "-o", "UNIQ-ID,FSTYPE,LAYERS"});
-  EXPECT_THAT(r.out, HasSubstr(std::to_string(overlay_id_) + " overlay unknown (not recorded)")) << r.Describe();
+  EXPECT_THAT(r.out, HasSubstr(std::to_string(overlay_id_) + " overlay unknown (not recorded)"))
+      << r.Describe();
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
   EXPECT_THAT(guard.out, Not(HasSubstr("overlay " + merged_))) << guard.Describe();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// An overlay whose lowerdir, upperdir and workdir lie on a loop-mounted ext4 M, mounted at O. The overlay holds
-// private copies of M's mount, so a plain umount of M succeeds and M's filesystem lives on, its device
+// An overlay whose lowerdir, upperdir and workdir lie on a loop-mounted ext4 M, mounted at O. The overlay
+// holds private copies of M's mount, so a plain umount of M succeeds and M's filesystem lives on, its device
 // claimed, with no mount of it anywhere. Our umount says the overlay keeps it (and journals where M was), and
 // every tool names the overlay and its layers: mkfs-guard (text and -J), findmnt --detached, fuser -v.
 #include <sys/mount.h>
@@ -40,16 +40,17 @@ class OverlayLayersOutliveAPlainUmount : public ::testing::Test {
   RunResult unmounted_;
 };
 
-// Given the overlay, a plain umount of M succeeds (exit 0, as util-linux's) and says that the filesystem lives
-// on, held by the overlay: not silently, as util-linux's does.
+// Given the overlay, a plain umount of M succeeds (exit 0, as util-linux's) and says that the filesystem
+// lives on, held by the overlay: not silently, as util-linux's does.
 TEST_F(OverlayLayersOutliveAPlainUmount, UmountSaysTheOverlayHoldsItsFilesystem) {
   EXPECT_EQ(unmounted_.exit_code, 0) << unmounted_.Describe();
   EXPECT_FALSE(Mounted(fs_->mountpoint()));
-  EXPECT_EQ(Lines(unmounted_.err),
-            (std::vector<std::string>{
-                "umount: " + fs_->mountpoint() + ": unmounted, but its filesystem lives on",
-                kIndent + "its filesystem is held by " + OverlayWords(),
-                kIndent + "losetup -d, mkfs and the like would race with it; umount --wait waits for such an end"}))
+  EXPECT_EQ(
+      Lines(unmounted_.err),
+      (std::vector<std::string>{
+          "umount: " + fs_->mountpoint() + ": unmounted, but its filesystem lives on",
+          kIndent + "its filesystem is held by " + OverlayWords(),
+          kIndent + "losetup -d, mkfs and the like would race with it; umount --wait waits for such an end"}))
       << unmounted_.Describe();
   // Journaled as a plain umount, not as a lazy detach, with its place and device.
   std::vector<detach::DetachRecord> records = UmountRecords();
@@ -64,15 +65,16 @@ TEST_F(OverlayLayersOutliveAPlainUmount, MkfsGuardNamesTheOverlay) {
   ASSERT_EQ(unmounted_.exit_code, 0) << unmounted_.Describe();
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out), fs_->device() + " is busy: it holds an ext4 filesystem that was unmounted from " +
+  EXPECT_EQ(FirstLine(guard.out), fs_->device() +
+                                      " is busy: it holds an ext4 filesystem that was unmounted from " +
                                       fs_->mountpoint() + " and is still held by: " + OverlayWords())
       << guard.Describe();
   EXPECT_THAT(guard.out, Not(HasSubstr("may be held"))) << guard.Describe();
   EXPECT_THAT(guard.out, Not(HasSubstr("probably"))) << guard.Describe();
 }
 
-// Given the same, mkfs-guard -J gives the overlay as a pinner of kind "overlay", its layers as pins with their
-// paths, and the overlay's mount as what it holds through.
+// Given the same, mkfs-guard -J gives the overlay as a pinner of kind "overlay", its layers as pins with
+// their paths, and the overlay's mount as what it holds through.
 TEST_F(OverlayLayersOutliveAPlainUmount, MkfsGuardJsonGivesTheOverlayAndItsLayers) {
   ASSERT_EQ(unmounted_.exit_code, 0) << unmounted_.Describe();
   const RunResult guard = RunCommand({MkfsGuard(), "-J", fs_->device()});
@@ -92,9 +94,11 @@ TEST_F(OverlayLayersOutliveAPlainUmount, MkfsGuardJsonGivesTheOverlayAndItsLayer
   EXPECT_EQ(Text(pinners[0]["held-through"], "target"), merged_);
   EXPECT_EQ(pinners[0]["held-through"]["attached"], true);
   std::vector<std::string> layers;
-  for (const nlohmann::json& pin : pinners[0]["pins"]) layers.push_back(Text(pin, "layer") + " " + Text(pin, "path"));
-  EXPECT_EQ(layers, (std::vector<std::string>{"lowerdir " + fs_->File("lower"), "upperdir " + fs_->File("upper"),
-                                              "workdir " + fs_->File("work")}));
+  for (const nlohmann::json& pin : pinners[0]["pins"])
+    layers.push_back(Text(pin, "layer") + " " + Text(pin, "path"));
+  EXPECT_EQ(layers,
+            (std::vector<std::string>{"lowerdir " + fs_->File("lower"), "upperdir " + fs_->File("upper"),
+                                      "workdir " + fs_->File("work")}));
 }
 
 // Given the same, findmnt --detached lists the filesystem (it has no mount anyone sees) where M was, held by

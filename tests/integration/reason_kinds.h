@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The kinds of a `mkfs-guard -J` document's reasons, in order: one assertion says which reasons there are, and
-// so that there is no other (no guess, no wrong device).
+// The kinds of a `mkfs-guard -J` document's reasons, in order: one assertion says which reasons there are,
+// and so that there is no other (no guess, no wrong device).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -15,7 +15,8 @@ namespace {
 // "role path" per layer, for one EXPECT_EQ over the whole list.
 std::vector<std::string> layers(const std::string& options) {
   std::vector<std::string> out;
-  for (const OverlayLayerOption& layer : parse_overlay_options(options)) out.push_back(layer.role + " " + layer.path);
+  for (const OverlayLayerOption& layer : parse_overlay_options(options))
+    out.push_back(layer.role + " " + layer.path);
   return out;
 }
 
@@ -47,8 +48,9 @@ TEST(ParseOverlayOptions, GivenAnEscapedCommaInUpperdirWeShouldDropTheOverlaysBa
 
 // libmount's mountinfo parser (the fallback of kernels without listmount) has decoded \ooo already.
 TEST(ParseOverlayOptions, GivenOptionsLibmountUnmangledWeShouldGetTheSameLayers) {
-  EXPECT_EQ(layers("rw,lowerdir=/m/l1:/m/a\\:b:/m/c\\,d,upperdir=/m/u\\,x,workdir=/m/w"),
-            (Layers{"lowerdir /m/l1", "lowerdir /m/a:b", "lowerdir /m/c,d", "upperdir /m/u,x", "workdir /m/w"}));
+  EXPECT_EQ(
+      layers("rw,lowerdir=/m/l1:/m/a\\:b:/m/c\\,d,upperdir=/m/u\\,x,workdir=/m/w"),
+      (Layers{"lowerdir /m/l1", "lowerdir /m/a:b", "lowerdir /m/c,d", "upperdir /m/u,x", "workdir /m/w"}));
 }
 
 TEST(ParseOverlayOptions, GivenRelativeLayersWeShouldKeepThemRelative) {
@@ -86,7 +88,8 @@ TEST(ParseOverlayOptions, GivenTheMeasuredMountinfoWeShouldGetEveryOverlaysLayer
   for (const Mount& m : *mounts) got.push_back(layers(m.fs_options));
   EXPECT_EQ(got[0], (Layers{"lowerdir /tmp/ovm/m/l1", "lowerdir /tmp/ovm/m/a:b", "lowerdir /tmp/ovm/m/c,d",
                             "upperdir /tmp/ovm/m/u", "workdir /tmp/ovm/m/w"}));
-  EXPECT_EQ(got[1], (Layers{"lowerdir /tmp/ovm/m/sp ace", "lowerdir /tmp/ovm/m/l1", "datadir /tmp/ovm/m/data"}));
+  EXPECT_EQ(got[1],
+            (Layers{"lowerdir /tmp/ovm/m/sp ace", "lowerdir /tmp/ovm/m/l1", "datadir /tmp/ovm/m/data"}));
   EXPECT_EQ(got[2], (Layers{"lowerdir /tmp/ovm/m/l1", "lowerdir /tmp/ovm/m/a:b", "datadir /tmp/ovm/m/data"}));
   EXPECT_EQ(got[3], (Layers{"lowerdir l1", "lowerdir l2", "upperdir u", "workdir w"}));
   EXPECT_EQ(got[4], (Layers{"lowerdir /tmp/ovm/m/l4", "upperdir /tmp/ovm/m/u,x", "workdir /tmp/ovm/m/w"}));

@@ -221,8 +221,8 @@ bool detached_matches(const Mount& m, const Context& ctx, const Snapshot* snap) 
   if (f.id && m.old_id != static_cast<std::uint32_t>(*f.id)) return false;
   if (f.uniq_id && m.unique_id != *f.uniq_id) return false;
   if (f.fstype && !mnt_match_fstype(m.fstype.c_str(), f.fstype->c_str())) return false;
-  if (f.options &&
-      !mnt_match_options(detach::merged_mount_options(m.vfs_options, m.fs_options).c_str(), f.options->c_str()))
+  if (f.options && !mnt_match_options(detach::merged_mount_options(m.vfs_options, m.fs_options).c_str(),
+                                      f.options->c_str()))
     return false;
   if (f.majmin && m.dev.to_dev() != *f.majmin) return false;
   if (f.source && !same_device(m, *f.source)) return false;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// An overlay's layers in findmnt --detached (LAYERS, and -J's lowerdir, datadir, upperdir, workdir and merged):
-// the view of an overlay that outlived its lazy detach, which the kernel no longer shows anywhere. They come
-// from the census's layer pins of the mount (its options while attached, or the journal's record of them).
+// An overlay's layers in findmnt --detached (LAYERS, and -J's lowerdir, datadir, upperdir, workdir and
+// merged): the view of an overlay that outlived its lazy detach, which the kernel no longer shows anywhere.
+// They come from the census's layer pins of the mount (its options while attached, or the journal's record of
+// them).
 #pragma once
 
 #include <optional>
@@ -15,8 +16,8 @@
 namespace findmnt {
 
 struct OverlayLayers {
-  bool overlay = false;  // the mount is an overlay
-  bool known = false;    // its layers are known (else: lazily detached, its options never recorded)
+  bool overlay = false;            // the mount is an overlay
+  bool known = false;              // its layers are known (else: lazily detached, its options never recorded)
   std::vector<std::string> lower;  // top first
   std::vector<std::string> data;   // data-only lower layers
   std::string upper, work;         // empty: none (a read-only overlay)

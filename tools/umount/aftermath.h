@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What our umount adds around libmount's: before a umount it notes the mount (its ids, and a watch on its
 // filesystem that pins nothing); after a "target is busy" it says why; after a umount that worked it records
-// a lazy detach (or a plain umount its filesystem outlived) in the journal, says what keeps the filesystem alive, and with --wait waits for its end.
-// Nothing here changes what libmount does or what it prints.
+// a lazy detach (or a plain umount its filesystem outlived) in the journal, says what keeps the filesystem
+// alive, and with --wait waits for its end. Nothing here changes what libmount does or what it prints.
 #pragma once
 
 #include <optional>

@@ -307,7 +307,10 @@ void join_detach_journal(ScanState& state) {
   for (auto& [key, m] : snapshot.mounts) {
     if (m.attached) continue;
     if (m.kernel_held()) {
-      if (const DetachRecord* r = record_of_device(snapshot, m, records)) join_record(m, *r);
+      if (const DetachRecord* r = record_of_device(snapshot, m, records)) {
+        join_record(m, *r);
+        state.recorded_ids[key] = r->unique_id;
+      }
       continue;
     }
     if (m.unique_id == 0) continue;

@@ -19,11 +19,15 @@ bool is_under(const std::string& path, const std::string& dir) {
 
 // The lazily detached (or kernel-held) mount whose journaled former mount point holds PATH, the deepest one,
 // in namespace NS_ID when both are known.
-const Mount* detached_holding(const Snapshot& snapshot, const KernelPath& kp) {
+const Mount* detached_holding(const ScanState& state, const KernelPath& kp) {
   const Mount* best = nullptr;
-  for (const auto& [key, m] : snapshot.mounts) {
+  for (const auto& [key, m] : state.snapshot.mounts) {
     if (m.attached || m.unverified || !is_under(kp.path, m.target)) continue;
     if (kp.ns_id != 0 && m.ns_id != 0 && kp.ns_id != m.ns_id) continue;
+    // A mount made after the holder took the file is not where the file is.
+    auto recorded = state.recorded_ids.find(key);
+    const std::uint64_t id = recorded != state.recorded_ids.end() ? recorded->second : m.unique_id;
+    if (kp.made_before != 0 && id >= kp.made_before) continue;
     if (best == nullptr || m.target.size() > best->target.size()) best = &m;
   }
   return best;
@@ -55,7 +59,7 @@ PathPlace place_one(const ScanState& state, const KernelPath& kp, const Result<P
   const Snapshot& snapshot = state.snapshot;
   if (kp.as_given && (kp.path.empty() || kp.path[0] != '/'))
     return unplaced("a relative path, to a directory the kernel does not show", false);
-  const Mount* former = detached_holding(snapshot, kp);
+  const Mount* former = detached_holding(state, kp);
   if (kp.no_lookup) return former != nullptr ? on_former_target(*former) : unplaced(kp.no_lookup_why, false);
   if (!facts || facts->stat_error != 0) {
     if (former != nullptr) return on_former_target(*former);

@@ -31,6 +31,9 @@ struct ScanState {
   std::chrono::steady_clock::time_point fs_deadline{};
   MountKey sockfs_mount = 0;      // fds on it are sockets
   MountKey anon_inode_mount = 0;  // fds on it are anonymous inodes: io_uring rings among them
+  // Mounts known only by their device (kernel-held) that the journal gave a former mount point: the unique id
+  // of the mount the record is of. A file held since before that mount was made cannot be on it.
+  std::map<MountKey, std::uint64_t> recorded_ids;
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.
   void note_error(int err);
   // Names a process whose entries were refused (once, kept in pid order).

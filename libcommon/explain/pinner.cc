@@ -175,10 +175,10 @@ std::string namespace_words(const Snapshot& snapshot, const Mount& m) {
 // The processes that keep a lazily detached mount M alive, in words ("1234 (bash) cwd"): through them the
 // user reaches what a kernel object holding through M holds. Kernel objects on M are left out (they would
 // lead on and on).
-std::string process_pinners_of(const Snapshot& snapshot, const Mount& m) {
+std::vector<const Pin*> process_pins_keeping(const Snapshot& snapshot, const Mount& m) {
   std::vector<const Pin*> pins = snapshot.pins_at(snapshot.pins_keeping(m));
   std::erase_if(pins, [](const Pin* p) { return !is_task_pin(p->kind); });
-  return describe_pins(snapshot, pins, kMaxHolderPinners);
+  return pins;
 }
 
 // "lazily unmounted, pinned by 1234 (bash) cwd": the state of the mount a kernel object holds through, when
@@ -187,8 +187,27 @@ std::string held_through_state(const Snapshot& snapshot, const Pinner& pinner) {
   const Mount* m = held_through(snapshot, pinner);
   if (m == nullptr || m->attached) return "";
   std::string out = "lazily unmounted";
-  if (std::string pinners = process_pinners_of(snapshot, *m); !pinners.empty())
+  if (std::string pinners = describe_pins(snapshot, process_pins_keeping(snapshot, *m), kMaxHolderPinners);
+      !pinners.empty())
     out += ", pinned by " + pinners;
+  return out;
+}
+
+// The mount a kernel object holds through (an overlay, a file-backed mount): where it is, whether it is still
+// attached, and, once detached, the processes that keep it (the ones to end for the object to go).
+json held_through_json(const Snapshot& snapshot, const Mount& m) {
+  json out = json::object();
+  out["uniq-id"] = m.unique_id != 0 ? json(m.unique_id) : json(nullptr);
+  out["target"] = text_or_null(m.target);
+  out["attached"] = m.attached;
+  const bool elsewhere =
+      m.attached && m.ns_inode != 0 && snapshot.own_ns_inode != 0 && m.ns_inode != snapshot.own_ns_inode;
+  out["namespace"] = elsewhere ? json(m.ns_inode) : json(nullptr);
+  json pinners = json::array();
+  if (!m.attached)
+    for (const Pinner& p : group_pinners(process_pins_keeping(snapshot, m)))
+      pinners.push_back(pinner_json(snapshot, p));
+  out["pinners"] = std::move(pinners);
   return out;
 }
 
@@ -302,30 +321,6 @@ const char* pinner_kind_name(const Pinner& pinner) {
       return "kernel";
   }
 }
-
-namespace {
-
-// The mount a kernel object holds through (an overlay, a file-backed mount): where it is, whether it is still
-// attached, and, once detached, the processes that keep it (the ones to end for the object to go).
-json held_through_json(const Snapshot& snapshot, const Mount& m) {
-  json out = json::object();
-  out["uniq-id"] = m.unique_id != 0 ? json(m.unique_id) : json(nullptr);
-  out["target"] = text_or_null(m.target);
-  out["attached"] = m.attached;
-  const bool elsewhere =
-      m.attached && m.ns_inode != 0 && snapshot.own_ns_inode != 0 && m.ns_inode != snapshot.own_ns_inode;
-  out["namespace"] = elsewhere ? json(m.ns_inode) : json(nullptr);
-  json pinners = json::array();
-  if (!m.attached) {
-    std::vector<const Pin*> pins = snapshot.pins_at(snapshot.pins_keeping(m));
-    std::erase_if(pins, [](const Pin* p) { return !is_task_pin(p->kind); });
-    for (const Pinner& p : group_pinners(pins)) pinners.push_back(pinner_json(snapshot, p));
-  }
-  out["pinners"] = std::move(pinners);
-  return out;
-}
-
-}  // namespace
 
 json pinner_json(const Snapshot& snapshot, const Pinner& pinner, bool each_pin) {
   json out = json::object();

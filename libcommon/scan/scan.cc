@@ -75,7 +75,10 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   scan::find_detached_mounts(state);
   // Former mount points before the census: a path the kernel gave may lead through one.
   scan::join_detach_journal(state);
-  if (options.kernel_pins) scan::add_object_pins(state);
+  if (options.kernel_pins) {
+    scan::add_object_pins(state);
+    scan::add_probe_pins(state);
+  }
   kernel.join();
   scan::add_kernel_pins(state, std::move(facts));
   scan::add_kernel_held_mounts(state);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,14 @@ struct ScanOptions {
   // Where the journal of lazy detaches is read from, to give detached mounts their former mount point,
   // namespace and time. Empty: not read. Read as given for fixture scans too, with the boot id of proc_root.
   std::string journal_dir = kDefaultJournalDir;
+  // A lazy detach the caller itself just made and has not journaled yet (umount -l, before its record): a
+  // path the kernel gave that lies under its former mount point is matched as the journal's would be.
+  struct Detach {
+    DeviceNumber dev;
+    std::string target;
+    std::uint64_t ns_id = 0;  // the namespace it was detached from, 0 when unknown
+  };
+  std::optional<Detach> just_detached;
 };
 
 Result<Snapshot> take_snapshot(const ScanOptions& options);

@@ -179,7 +179,12 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
   const bool verbose = mnt_context_is_verbose(ctx_.get()) == 1;
   const bool waiting = cfg_.wait && when != detach::Survival::WaitTimedOut;
   auto told = as_caller([&]() -> Result<std::string> {
-    auto snapshot = detach::take_snapshot(scan_options(cap, false));
+    detach::ScanOptions options = scan_options(cap, false);
+    // The detach is journaled after this look (its record names what it finds): until then, paths the kernel
+    // gives under the former mount point are matched by what umount knows of it.
+    if (when == detach::Survival::AfterLazyUmount)
+      options.just_detached = detach::ScanOptions::Detach{cap.id.dev, cap.target, cap.id.ns_id};
+    auto snapshot = detach::take_snapshot(options);
     if (!snapshot) return tl::unexpected(snapshot.error());
     detach::MountKey key = key_of(*snapshot, cap);
     detach::MountReport report = detach::explain_survival(*snapshot, key, cap.id.dev, cap.id.ns_inode);

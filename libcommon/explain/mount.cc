@@ -176,6 +176,10 @@ MountReport explain_survival(const Snapshot& snapshot, MountKey gone, DeviceNumb
   for (const auto& [key, other] : snapshot.mounts) {
     if (key == gone || other.dev != dev || other.unverified) continue;
     std::vector<std::size_t> pins = pins_on(snapshot, key);
+    // The mount only the kernel holds stands for the filesystem itself: its kernel objects are said below
+    // (add_kernel_reasons), not as "another mount of it".
+    if (other.kernel_held())
+      std::erase_if(pins, [&](std::size_t i) { return !is_task_pin(snapshot.pins[i].kind); });
     if (!other.attached) {
       // A detached mount nothing pins is on its way out (the scan found it through a pin that just went).
       if (!pins.empty()) report.reasons.push_back(mount_reason(MountReasonKind::Detached, other, pins));
@@ -194,7 +198,5 @@ MountReport explain_survival(const Snapshot& snapshot, MountKey gone, DeviceNumb
   add_suspects(snapshot, false, snapshot.live_filesystem(dev) != nullptr, report);
   return report;
 }
-
-
 
 }  // namespace detach

@@ -176,6 +176,10 @@ MountReport explain_survival(const Snapshot& snapshot, MountKey gone, DeviceNumb
   for (const auto& [key, other] : snapshot.mounts) {
     if (key == gone || other.dev != dev || other.unverified) continue;
     std::vector<std::size_t> pins = pins_on(snapshot, key);
+    // The mount only the kernel holds stands for the filesystem itself: its kernel objects are said below
+    // (add_kernel_reasons), not as "another mount of it".
+    if (other.kernel_held())
+      std::erase_if(pins, [&](std::size_t i) { return !is_task_pin(snapshot.pins[i].kind); });
     if (!other.attached) {
       // A mount only the kernel holds stands for the filesystem itself: its kernel objects are said below as
       // holding the filesystem (add_kernel_reasons), not as pinning another mount of it.

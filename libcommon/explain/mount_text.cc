@@ -5,6 +5,7 @@
 #include <array>
 #include <string_view>
 
+#include "explain/kernel_advice.h"
 #include "explain/pinner.h"
 #include "explain/printable.h"
 #include "model/device_name.h"
@@ -183,6 +184,12 @@ std::string kernel_objects_line(const Snapshot& snapshot, const MountReason& r, 
   return "its filesystem is held by " + describe_pins(snapshot, pins, kMaxPinnersShown, kMaxPinnersChars);
 }
 
+// What to do about the kernel objects among R's pins (a binfmt_misc entry, a uprobe event), a line each.
+void add_advice(const Snapshot& snapshot, const MountReason& r, std::vector<std::string>& out) {
+  std::vector<std::string> lines = kernel_object_advice(snapshot, pins_of(snapshot, r));
+  out.insert(out.end(), lines.begin(), lines.end());
+}
+
 // "nothing the scan sees holds it; it may be held by 1234 (x) socket fd 5 (2 files in flight)"
 std::string suspects_line(const Snapshot& snapshot, const MountReason& r, const char* verb) {
   std::string out = std::string("nothing the scan sees ") + verb + " it";
@@ -215,6 +222,7 @@ std::vector<std::string> busy_text(const Snapshot& snapshot, const MountReport& 
         out.push_back(target + " is pinned by" +
                       pinners_text(snapshot, pins_of(snapshot, r), "fuser -vm " + target, options));
         add_pinner_details(snapshot, pins_of(snapshot, r), options, out);
+        add_advice(snapshot, r, out);
         break;
       case MountReasonKind::LoopBackingFile:
       case MountReasonKind::SwapFile:
@@ -226,7 +234,10 @@ std::vector<std::string> busy_text(const Snapshot& snapshot, const MountReport& 
                       " (umount propagates to shared copies)");
         break;
       case MountReasonKind::KernelObject:
-        if (std::string line = kernel_objects_line(snapshot, r, true); !line.empty()) out.push_back(line);
+        if (std::string line = kernel_objects_line(snapshot, r, true); !line.empty()) {
+          out.push_back(line);
+          add_advice(snapshot, r, out);
+        }
         break;
       case MountReasonKind::Suspects:
         out.push_back(suspects_line(snapshot, r, "pins"));
@@ -272,9 +283,15 @@ std::vector<std::string> survival_text(const Snapshot& snapshot, const MountRepo
         elsewhere.push_back("it is still mounted at " + printable(r.target) + in_namespace(snapshot, r));
         break;
       case MountReasonKind::Detached:
-        elsewhere.push_back("another lazily unmounted mount of it" +
-                            (r.target.empty() ? std::string() : " (from " + printable(r.target) + ")") +
-                            " is pinned by" + pinners_text(snapshot, pins_of(snapshot, r), "", options));
+        // The mount only the kernel holds is the filesystem itself, no other mount of it.
+        if (const Mount* m = snapshot.mount(r.mount); m != nullptr && m->kernel_held())
+          elsewhere.push_back("its filesystem is pinned by" +
+                              pinners_text(snapshot, pins_of(snapshot, r), "", options));
+        else
+          elsewhere.push_back("another lazily unmounted mount of it" +
+                              (r.target.empty() ? std::string() : " (from " + printable(r.target) + ")") +
+                              " is pinned by" + pinners_text(snapshot, pins_of(snapshot, r), "", options));
+        add_advice(snapshot, r, elsewhere);
         break;
       case MountReasonKind::LoopBackingFile:
       case MountReasonKind::SwapFile:
@@ -282,6 +299,7 @@ std::vector<std::string> survival_text(const Snapshot& snapshot, const MountRepo
         break;
       case MountReasonKind::KernelObject:
         elsewhere.push_back(kernel_objects_line(snapshot, r, false));
+        add_advice(snapshot, r, elsewhere);
         break;
       case MountReasonKind::Suspects:
         elsewhere.push_back(suspects_line(snapshot, r, "holds"));
@@ -298,7 +316,10 @@ std::vector<std::string> survival_text(const Snapshot& snapshot, const MountRepo
   if (own != nullptr)
     first += ", pinned by" + pinners_text(snapshot, pins_of(snapshot, *own), "findmnt --detached", options);
   out.push_back(first);
-  if (own != nullptr) add_pinner_details(snapshot, pins_of(snapshot, *own), options, out);
+  if (own != nullptr) {
+    add_pinner_details(snapshot, pins_of(snapshot, *own), options, out);
+    add_advice(snapshot, *own, out);
+  }
   out.insert(out.end(), elsewhere.begin(), elsewhere.end());
   if (when == Survival::WaitTimedOut)
     out.push_back(own != nullptr ? "findmnt --detached shows it"

@@ -2,6 +2,7 @@
 #include "explain/pinner.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "explain/printable.h"
 
@@ -89,6 +90,27 @@ json fd_json(const std::vector<FdRange>& ranges, Access access, const std::strin
   return one;
 }
 
+// What a kernel pin's role is, as its JSON key: an overlay's layer, a binfmt_misc entry's instance (its mount
+// point), a probe's definition or kind.
+const char* role_key(PinKind kind) {
+  switch (kind) {
+    case PinKind::OverlayLayer:
+      return "layer";
+    case PinKind::BinfmtInterpreter:
+      return "instance";
+    default:
+      return "probe";
+  }
+}
+
+// A BPF link's id (kept as its holder's text), null when it is none.
+json link_id(const std::string& holder) {
+  std::uint32_t id = 0;
+  auto [end, ec] = std::from_chars(holder.data(), holder.data() + holder.size(), id);
+  return ec == std::errc() && end == holder.data() + holder.size() && !holder.empty() ? json(id)
+                                                                                      : json(nullptr);
+}
+
 json pin_json(const Pin& pin) {
   if (pin.kind == PinKind::Fd)
     return fd_json({{pin.fd, pin.fd_last > pin.fd ? pin.fd_last : pin.fd}}, pin.access, pin.path);
@@ -96,7 +118,9 @@ json pin_json(const Pin& pin) {
   one["kind"] = pin_kind_name(pin.kind);
   // The ring, socket or link the process holds it through.
   if (is_task_pin(pin.kind) && !is_proc_link_pin(pin.kind)) one["fd"] = pin.fd;
-  if (!pin.role.empty()) one[pin.kind == PinKind::OverlayLayer ? "layer" : "probe"] = escape_invalid_utf8(pin.role);
+  if (!pin.role.empty()) one[role_key(pin.kind)] = escape_invalid_utf8(pin.role);
+  if (pin.kind == PinKind::BpfLink || pin.kind == PinKind::KernelBpfLink)
+    one["link-id"] = link_id(pin.holder);
   if (pin.kind == PinKind::FilesInFlight) one["count"] = pin.count;
   one["path"] = text_or_null(pin.path);
   if (pin.by_former_target) one["matched-by-former-target"] = true;
@@ -135,6 +159,7 @@ std::string summarize_kernel_pins(const Pinner& pinner) {
       case PinKind::BackingFile:
       case PinKind::BinfmtInterpreter:
       case PinKind::Uprobe:
+      case PinKind::KernelBpfLink:
         append(out, printable(pin->how()));
         break;
       default:
@@ -267,6 +292,8 @@ const char* kernel_pinner_word(PinKind kind) {
       return "file-backed mount";
     case PinKind::BinfmtInterpreter:
       return "binfmt_misc entry";
+    case PinKind::KernelBpfLink:
+      return "BPF link";
     default:
       return pin_kind_name(kind);
   }
@@ -317,6 +344,8 @@ const char* pinner_kind_name(const Pinner& pinner) {
       return "binfmt_misc";
     case PinKind::Uprobe:
       return "uprobe";
+    case PinKind::KernelBpfLink:
+      return "bpf-link";
     default:
       return "kernel";
   }

@@ -106,3 +106,45 @@ inline constexpr unsigned long long kFanMntAttach = 0x01000000ULL;
 inline constexpr unsigned long long kFanMntDetach = 0x02000000ULL;
 
 }  // namespace detach::uapi
+
+namespace detach::uapi {
+
+// bpf(2) link info (BPF_OBJ_GET_INFO_BY_FD on a link) past Linux 6.1: what a uprobe link says of its file.
+// perf_event links describe their probe since 6.6, uprobe_multi links (6.6) their file since 6.8; an older
+// kernel leaves these parts zero, or refuses a non-zero part it does not know (E2BIG).
+inline constexpr __u32 kBpfLinkTypePerfEvent = 7;
+inline constexpr __u32 kBpfLinkTypeUprobeMulti = 12;
+inline constexpr __u32 kBpfPerfEventUprobe = 1;  // enum bpf_perf_event_type
+inline constexpr __u32 kBpfPerfEventUretprobe = 2;
+inline constexpr __u32 kBpfFUprobeMultiReturn = 1;  // uprobe_multi.flags: return probes
+
+// struct bpf_link_info, its head and the two parts read here (include/uapi/linux/bpf.h, 6.8 on).
+struct BpfLinkInfo {
+  __u32 type;
+  __u32 id;
+  __u32 prog_id;
+  union {
+    struct {
+      __aligned_u64 path;  // in: buffer; the file's d_path is written there
+      __aligned_u64 offsets;
+      __aligned_u64 ref_ctr_offsets;
+      __aligned_u64 cookies;
+      __u32 path_size;  // in: buffer size; out: the path's size, its NUL included
+      __u32 count;      // out: how many offsets
+      __u32 flags;      // kBpfFUprobeMultiReturn
+      __u32 pid;        // the one process it fires in (as this process numbers it), 0: every process
+    } uprobe_multi;
+    struct {
+      __u32 type;  // kBpfPerfEventUprobe, kBpfPerfEventUretprobe, or another kind of perf event
+      __u32 pad;
+      __aligned_u64 file_name;  // in: buffer; the path given at the probe's creation is written there
+      __u32 name_len;           // in: buffer size; out: the name's size, its NUL included
+      __u32 offset;
+      __u64 cookie;
+      __u64 ref_ctr_offset;
+    } perf_event;
+  };
+} __attribute__((aligned(8)));
+static_assert(sizeof(BpfLinkInfo) == 64);
+
+}  // namespace detach::uapi

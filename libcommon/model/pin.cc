@@ -69,6 +69,8 @@ const char* pin_kind_name(PinKind kind) {
       return "binfmt-interpreter";
     case PinKind::Uprobe:
       return "uprobe";
+    case PinKind::KernelBpfLink:
+      return "bpf-link";
   }
   return "?";
 }
@@ -87,6 +89,18 @@ const char* access_name(Access access) {
   return "";
 }
 
+namespace {
+
+// "probe /bin/x:0x1234", "return probe /bin/x:0x1234": a uprobe's definition ("p:uprobes/x /bin/x:0x1234")
+// without the event's name, which names its pinner.
+std::string uprobe_how(const std::string& definition, const std::string& where) {
+  std::size_t blank = definition.find(' ');
+  if (definition.size() < 2 || definition[1] != ':' || blank == std::string::npos) return "uprobe" + where;
+  return (definition[0] == 'r' ? "return probe " : "probe ") + definition.substr(blank + 1);
+}
+
+}  // namespace
+
 std::string Pin::how() const {
   const std::string object = " fd " + std::to_string(fd);
   const std::string where = path.empty() ? "" : " " + path;
@@ -99,7 +113,10 @@ std::string Pin::how() const {
       return "socket" + object + " (" + std::to_string(count) + (count == 1 ? " file" : " files") +
              " in flight)";
     case PinKind::BpfLink:
-      return "bpf link" + object + " (" + (role.empty() ? "uprobe" : role) + where + ")";
+      return "bpf link" + (holder.empty() ? "" : " " + holder) + object + " (" +
+             (role.empty() ? "uprobe" : role) + where + ")";
+    case PinKind::KernelBpfLink:
+      return (role.empty() ? "uprobe" : role) + where + "; no process holds it";
     case PinKind::OverlayLayer:
       return role + where;
     case PinKind::BackingFile:
@@ -107,7 +124,7 @@ std::string Pin::how() const {
     case PinKind::BinfmtInterpreter:
       return "interpreter" + where;
     case PinKind::Uprobe:
-      return role.empty() ? "uprobe" + where : role;
+      return uprobe_how(role, where);
     default:
       break;
   }

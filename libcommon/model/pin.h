@@ -24,7 +24,7 @@ enum class PinKind {
   BoundSocket,    // an AF_UNIX socket bound to a path on the fs (sock_diag gives the bound inode's device)
   FilesInFlight,  // files sent with SCM_RIGHTS waiting in a unix socket's queue (count): which ones, /proc
                   // does not say
-  BpfLink,        // a BPF uprobe link on a file of the fs
+  BpfLink,        // a BPF uprobe link on a file of the fs (holder: the link id)
   // held by the kernel
   LoopBacking,        // a loop device whose backing file lives on the fs
   SwapFile,           // an active swap file on the fs
@@ -34,6 +34,8 @@ enum class PinKind {
   BackingFile,        // a filesystem mounted from an image file on the fs, without a loop device (erofs)
   BinfmtInterpreter,  // a binfmt_misc entry with flag F: the kernel holds its interpreter open
   Uprobe,             // a uprobe event (tracefs uprobe_events) on a file of the fs
+  KernelBpfLink,      // a BPF uprobe link on a file of the fs that no process the scan read holds an fd of:
+                      // pinned in a bpffs, or held by a process it could not read (holder: the link id)
 };
 
 // Held by a task (pid is set): what a process can drop by closing or exiting.
@@ -61,10 +63,12 @@ struct Pin {
   // readlink() of the pin; for a detached mount it is relative to the detached root and is not a host path.
   std::string path;
   // kernel pins: what holds it ("/dev/loop1", the swap file path, the other mount's target, the overlay's
-  // mount point, the binfmt_misc entry, the uprobe event)
+  // mount point, the binfmt_misc entry, the uprobe event "uprobes/NAME"); BpfLink, KernelBpfLink: the link id
   std::string holder;
-  // OverlayLayer: "lowerdir", "upperdir", "workdir", "datadir"; Uprobe, BpfLink: the probe ("p:uprobes/x
-  // /bin/x:0x1234", "uprobe_multi"); BinfmtInterpreter: the binfmt_misc instance's mount point
+  // OverlayLayer: "lowerdir", "upperdir", "workdir", "datadir"; Uprobe: the probe as one writes it to
+  // uprobe_events ("p:uprobes/x /bin/x:0x1234"); BpfLink, KernelBpfLink: the kind of link ("uprobe",
+  // "uretprobe", "uprobe_multi", "uretprobe_multi"); BinfmtInterpreter: the mount point of the binfmt_misc
+  // instance it is an entry of, as its mount namespace sees it
   std::string role;
   // OverlayLayer, BackingFile: the mount that holds the fs (the overlay, the erofs mount), when known
   MountKey via = 0;

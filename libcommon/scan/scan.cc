@@ -82,6 +82,7 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   if (options.kernel_pins) {
     scan::add_object_pins(state);
     scan::add_mount_file_pins(state);
+    scan::add_probe_pins(state);
   }
   kernel.join();
   scan::add_kernel_pins(state, std::move(facts));

@@ -100,6 +100,10 @@ void add_object_pins(ScanState& state);
 // former mount point).
 void add_mount_file_pins(ScanState& state);
 
+// Pins the kernel holds for probes and handlers of executables: binfmt_misc interpreters (flag F), uprobe
+// events, BPF uprobe links and who holds them (after the task scan: a link's holder is found by its fd).
+void add_probe_pins(ScanState& state);
+
 // Filesystems sysfs shows alive (/sys/fs/TYPE/DEVICE), mounted or not (after read_block_devices).
 void read_live_filesystems(ScanState& state);
 

@@ -21,9 +21,11 @@ const char* kernel_access(KernelKind kind) {
     case KernelKind::Knfsd:
       return " knfsd ";
     case KernelKind::Binfmt:
-      return " binfmt";
+      return " binfmt ";
     case KernelKind::Uprobe:
-      return " uprobe";
+      return " uprobe ";
+    case KernelKind::BpfLink:
+      return " bpf   ";
     case KernelKind::Loop:
       break;
   }

@@ -61,7 +61,7 @@ struct ProcessUse {
 };
 
 // psmisc's "kernel" pseudo-processes, and ours: what holds a name other than a process.
-enum class KernelKind { Swap, Mount, Knfsd, Loop, Detached, Overlay, FileBacked, Binfmt, Uprobe };
+enum class KernelKind { Swap, Mount, Knfsd, Loop, Detached, Overlay, FileBacked, Binfmt, Uprobe, BpfLink };
 
 struct KernelUse {
   KernelKind kind;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "explain/pinner.h"
+#include "explain/printable.h"
 #include "model/pinner.h"
 #include "scan/recheck.h"
 
@@ -69,6 +70,16 @@ void add_kernel(Report& r, KernelKind kind, const std::string& command) {
   r.kernel.push_back(KernelUse{kind, command});
 }
 
+namespace {
+
+// "qemu-arm (interpreter /m/qemu-arm)": a kernel object's name and its pins in words.
+std::string kernel_object(const detach::Pinner& p) {
+  std::string summary = detach::summarize_pins(p);
+  return detach::printable(p.holder) + (summary.empty() ? "" : " (" + summary + ")");
+}
+
+}  // namespace
+
 void add_kernel_pins(Report& r, const std::vector<const Pin*>& pins, const detach::Snapshot& snapshot) {
   for (const detach::Pinner& p : detach::group_pinners(pins)) {
     if (p.kind != detach::PinnerKind::Kernel || !detach::certain(p)) continue;
@@ -85,11 +96,15 @@ void add_kernel_pins(Report& r, const std::vector<const Pin*>& pins, const detac
       case PinKind::BackingFile:
         add_kernel(r, KernelKind::FileBacked, detach::describe_pinner(snapshot, p));
         break;
+      // The ACCESS column names the kind ("binfmt", "uprobe", "bpf"): the command is the object itself.
       case PinKind::BinfmtInterpreter:
-        add_kernel(r, KernelKind::Binfmt, detach::describe_pinner(snapshot, p));
+        add_kernel(r, KernelKind::Binfmt, kernel_object(p));
         break;
       case PinKind::Uprobe:
-        add_kernel(r, KernelKind::Uprobe, detach::describe_pinner(snapshot, p));
+        add_kernel(r, KernelKind::Uprobe, kernel_object(p));
+        break;
+      case PinKind::KernelBpfLink:
+        add_kernel(r, KernelKind::BpfLink, "link " + kernel_object(p));
         break;
       default:
         break;

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Pins the kernel holds for probes and for handlers of executables, that no /proc link shows: the interpreter
+// of a binfmt_misc entry with flag F (every binfmt_misc instance a mount table shows), the file of a uprobe
+// event (tracefs uprobe_events, wherever tracefs is mounted), and the file of a BPF link of uprobe kind (held
+// by the process that has the link's fd, or by the kernel alone). The kernel names each file by a path:
+// place_kernel_paths matches them with care, and what it cannot place MAY hold a filesystem, said so.
+#include <fcntl.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <optional>
+
+#include "base/packed_strings.h"
+#include "base/unique_fd.h"
+#include "kernel/binfmt_misc.h"
+#include "kernel/bounded.h"
+#include "kernel/bpf_links.h"
+#include "kernel/procfs.h"
+#include "kernel/statx.h"
+#include "kernel/uprobe_events.h"
+#include "scan/kernel_paths.h"
+#include "scan/scan_state.h"
+
+namespace detach::scan {
+namespace {
+
+// A mount of binfmt_misc or tracefs, as the scan can reach it: through its mount point in our namespace, or
+// under /proc/PID/root for a process of its own namespace.
+struct Reachable {
+  std::string dir;          // the path to open
+  std::string mount_point;  // its mount point as its namespace sees it
+  pid_t seen_from = 0;      // 0: our namespace
+  MountKey key = 0;         // opened, it must be this very mount (not one mounted over it, not a chroot's)
+};
+
+// What to read from one of the mounts of one instance (the first of them that is reachable and is itself).
+struct ReadRequest {
+  enum class What { BinfmtEntries, UprobeEvents } what = What::BinfmtEntries;
+  std::vector<Reachable> mounts;
+};
+
+struct ReadResult {
+  int used = -1;      // index into the request's mounts; -1: none could be read
+  std::string error;  // why not
+  std::string text;   // uprobe_events, or the packed entry files
+};
+
+// The mounts of type FSTYPE attached in any namespace, by superblock (one instance each), each with the ways
+// to reach it: ours first.
+std::map<DeviceNumber, std::vector<Reachable>> reachable_mounts(const ScanState& state,
+                                                                const std::string& fstype,
+                                                                std::uint64_t own_ns) {
+  std::map<std::uint64_t, pid_t> task_of_ns;
+  for (const TaskRef& t : state.tasks) task_of_ns.emplace(t.ns_inode, t.pid);
+  std::map<DeviceNumber, std::vector<Reachable>> out;
+  for (const auto& [key, m] : state.snapshot.mounts) {
+    if (!m.attached || m.fstype != fstype || m.target.empty() || m.target[0] != '/') continue;
+    std::vector<Reachable>& ways = out[m.dev];
+    if (m.ns_inode == own_ns && own_ns != 0) {
+      ways.insert(ways.begin(), Reachable{m.target, m.target, 0, key});
+      continue;
+    }
+    auto task = task_of_ns.find(m.ns_inode);
+    if (task == task_of_ns.end()) continue;
+    std::string root = state.options.proc_root + "/" + std::to_string(task->second) + "/root";
+    ways.push_back(Reachable{root + m.target, m.target, task->second, key});
+  }
+  std::erase_if(out, [](const auto& entry) { return entry.second.empty(); });
+  return out;
+}
+
+// In the bounded child: the first mount of REQUEST that opens as itself, read.
+ReadResult read_one(const ReadRequest& request, bool unique_ids) {
+  ReadResult out;
+  for (std::size_t i = 0; i < request.mounts.size(); ++i) {
+    const Reachable& r = request.mounts[i];
+    UniqueFd dir(::open(r.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) {
+      out.error = fail_errno("open", r.dir).value().message();
+      continue;
+    }
+    auto ref = mount_ref_at(dir.get(), "", unique_ids, AT_EMPTY_PATH);
+    if (ref && ref->unique == unique_ids && ref->mnt_id != r.key) {
+      out.error = r.dir + " is not the mount the mount table lists there";
+      continue;
+    }
+    if (request.what == ReadRequest::What::UprobeEvents) {
+      auto text = read_file_at(dir.get(), "uprobe_events");
+      if (!text) {
+        out.error = text.error().message();
+        continue;
+      }
+      out.text = std::move(*text);
+    } else {
+      auto files = read_binfmt_files(dir.get());
+      if (!files) {
+        out.error = files.error().message();
+        continue;
+      }
+      std::vector<std::string> flat;
+      for (BinfmtFile& f : *files) {
+        flat.push_back(std::move(f.name));
+        flat.push_back(std::move(f.text));
+      }
+      out.text = pack_strings(flat);
+    }
+    out.used = static_cast<int>(i);
+    out.error.clear();
+    return out;
+  }
+  return out;
+}
+
+// Every request read in one killable child: the way to a mount point in another namespace may pass through a
+// filesystem that does not answer.
+std::vector<ReadResult> read_bounded(const ScanState& state, const std::vector<ReadRequest>& requests) {
+  std::vector<ReadResult> out(requests.size());
+  if (requests.empty()) return out;
+  const bool unique_ids = state.snapshot.id_kind == IdKind::Unique;
+  auto wire = run_bounded(
+      [&requests, unique_ids]() -> Result<std::string> {
+        std::vector<std::string> fields;
+        for (const ReadRequest& request : requests) {
+          ReadResult r = read_one(request, unique_ids);
+          fields.push_back(std::to_string(r.used));
+          fields.push_back(std::move(r.error));
+          fields.push_back(std::move(r.text));
+        }
+        return pack_strings(fields);
+      },
+      std::max(std::chrono::duration_cast<std::chrono::milliseconds>(state.fs_deadline -
+                                                                     std::chrono::steady_clock::now()),
+               std::chrono::milliseconds(200)));
+  std::optional<std::vector<std::string>> fields;
+  if (wire) fields = unpack_strings(*wire);
+  if (!fields || fields->size() != 3 * requests.size()) {
+    const std::string why = wire ? "garbled answer from the reading child" : wire.error().message();
+    for (ReadResult& r : out) r.error = why;
+    return out;
+  }
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    out[i].used = std::atoi((*fields)[3 * i].c_str());
+    out[i].error = std::move((*fields)[3 * i + 1]);
+    out[i].text = std::move((*fields)[3 * i + 2]);
+    if (out[i].used >= static_cast<int>(requests[i].mounts.size())) out[i].used = -1;
+  }
+  return out;
+}
+
+// A pin of the census, before its path is placed.
+struct Found {
+  Pin pin;
+  KernelPath path;
+};
+
+void add_binfmt_pins(ScanState& state, const ReadRequest& request, const ReadResult& result,
+                     std::vector<Found>& out) {
+  if (result.used < 0) {
+    state.snapshot.gaps.notes.push_back("binfmt_misc entries at " + request.mounts.front().mount_point +
+                                        " not read: " + result.error);
+    return;
+  }
+  const Reachable& where = request.mounts[static_cast<std::size_t>(result.used)];
+  auto flat = unpack_strings(result.text);
+  if (!flat) return;
+  unsigned malformed = 0;
+  for (std::size_t i = 0; i + 1 < flat->size(); i += 2) {
+    std::optional<BinfmtEntry> entry = parse_binfmt_entry((*flat)[i + 1]);
+    if (!entry) {
+      ++malformed;
+      continue;
+    }
+    // Without F the kernel opens the interpreter at each exec, and holds nothing in between.
+    if (!entry->open_file) continue;
+    Found& f = out.emplace_back();
+    f.pin.kind = PinKind::BinfmtInterpreter;
+    f.pin.holder = (*flat)[i];
+    f.pin.role = where.mount_point;
+    f.pin.path = entry->interpreter;
+    f.pin.detailed = true;
+    f.path = KernelPath{entry->interpreter, where.seen_from};
+  }
+  if (malformed > 0)
+    state.snapshot.gaps.notes.push_back(std::to_string(malformed) + " binfmt_misc entries at " +
+                                        where.mount_point + " could not be read as entries");
+}
+
+void add_uprobe_pins(ScanState& state, const ReadRequest& request, const ReadResult& result,
+                     std::vector<Found>& out) {
+  if (result.used < 0) {
+    state.snapshot.gaps.notes.push_back("uprobe events not read: " + result.error);
+    return;
+  }
+  const Reachable& where = request.mounts[static_cast<std::size_t>(result.used)];
+  std::size_t skipped = 0;
+  for (UprobeEvent& e : parse_uprobe_events(result.text, &skipped)) {
+    Found& f = out.emplace_back();
+    f.pin.kind = PinKind::Uprobe;
+    f.pin.holder = e.name();
+    f.pin.role = e.definition();
+    f.pin.path = e.path;
+    f.pin.detailed = true;
+    f.path = KernelPath{std::move(e.path), where.seen_from};
+  }
+  if (skipped > 0)
+    state.snapshot.gaps.notes.push_back(std::to_string(skipped) + " lines of " + where.mount_point +
+                                        "/uprobe_events could not be read as uprobe events");
+}
+
+// A process's fd on a bpf link.
+struct LinkFd {
+  pid_t pid = 0;
+  pid_t tid = 0;
+  int fd = -1;
+};
+
+// The fds of bpf links among the task scan's fds on the anonymous-inode mount, by link id.
+std::multimap<std::uint32_t, LinkFd> link_fds(ScanState& state) {
+  std::multimap<std::uint32_t, LinkFd> out;
+  const MountKey anon = state.anon_inode_mount;
+  if (anon == 0) return out;
+  for (const Pin& pin : state.snapshot.pins) {
+    if (pin.kind != PinKind::Fd || pin.mount != anon) continue;
+    std::string dir = state.options.proc_root + "/" + std::to_string(pin.pid);
+    if (pin.tid != 0) dir += "/task/" + std::to_string(pin.tid);
+    // A range pin stands for like fds: each may be a link of its own.
+    for (int fd = pin.fd; fd <= std::max(pin.fd, pin.fd_last); ++fd) {
+      const std::string number = std::to_string(fd);
+      auto link = read_link(dir + "/fd/" + number);
+      if (!link || *link != "anon_inode:bpf_link") continue;
+      auto text = read_file(dir + "/fdinfo/" + number);
+      if (!text) {
+        state.note_error(text.error().err);
+        continue;
+      }
+      if (auto id = parse_bpf_link_id(*text)) out.emplace(*id, LinkFd{pin.pid, pin.tid, fd});
+    }
+  }
+  return out;
+}
+
+void add_bpf_link_pins(ScanState& state, std::uint64_t own_ns, std::vector<Found>& out) {
+  BpfUprobeLinks links = read_bpf_uprobe_links();
+  ScanGaps& gaps = state.snapshot.gaps;
+  if (links.error)
+    gaps.notes.push_back("BPF links not read: " + links.error->message() +
+                         (links.error->err == EPERM ? " (it needs CAP_SYS_ADMIN)" : ""));
+  if (links.undescribed > 0)
+    gaps.notes.push_back(
+        std::to_string(links.undescribed) +
+        " BPF perf-event links this kernel does not describe (before 6.6): any of them may be a "
+        "uprobe");
+  if (links.unreadable > 0)
+    gaps.notes.push_back(std::to_string(links.unreadable) + " BPF links could not be read");
+  if (links.links.empty()) return;
+  std::map<pid_t, std::uint64_t> ns_of;
+  for (const TaskRef& t : state.tasks) ns_of.emplace(t.pid, t.ns_inode);
+  const std::multimap<std::uint32_t, LinkFd> fds = link_fds(state);
+  for (BpfUprobeLink& link : links.links) {
+    Pin pin;
+    pin.holder = std::to_string(link.id);
+    pin.role = bpf_probe_kind_name(link.kind);
+    pin.path = link.path;
+    pin.detailed = true;
+    auto [first, last] = fds.equal_range(link.id);
+    if (first == last) {
+      pin.kind = PinKind::KernelBpfLink;
+      out.push_back(Found{pin, KernelPath{link.path, 0}});
+      continue;
+    }
+    for (auto it = first; it != last; ++it) {
+      const LinkFd& fd = it->second;
+      Found& f = out.emplace_back(Found{pin, {}});
+      f.pin.kind = PinKind::BpfLink;
+      f.pin.pid = fd.pid;
+      f.pin.tid = fd.tid;
+      f.pin.fd = fd.fd;
+      // The path is the holder's view of it (as given, or the kernel's d_path from a root that holder shares
+      // when it is in our namespace).
+      auto ns = ns_of.find(fd.pid);
+      const bool elsewhere = ns != ns_of.end() && ns->second != own_ns;
+      f.path = KernelPath{link.path, elsewhere ? fd.pid : 0};
+    }
+  }
+}
+
+}  // namespace
+
+void add_probe_pins(ScanState& state) {
+  if (!state.options.live) return;
+  const std::uint64_t own_ns = caller_mount_namespace(state.options.proc_root);
+  std::vector<ReadRequest> requests;
+  for (auto& [dev, mounts] : reachable_mounts(state, "binfmt_misc", own_ns))
+    requests.push_back(ReadRequest{ReadRequest::What::BinfmtEntries, std::move(mounts)});
+  // uprobe_events is one file for the whole system: any tracefs mount shows it.
+  std::vector<Reachable> tracefs;
+  for (auto& [dev, mounts] : reachable_mounts(state, "tracefs", own_ns))
+    tracefs.insert(tracefs.end(), mounts.begin(), mounts.end());
+  std::stable_partition(tracefs.begin(), tracefs.end(), [](const Reachable& r) { return r.seen_from == 0; });
+  if (!tracefs.empty())
+    requests.push_back(ReadRequest{ReadRequest::What::UprobeEvents, std::move(tracefs)});
+  else
+    state.snapshot.gaps.notes.push_back(
+        "uprobe events not read: tracefs is mounted in no mount namespace the scan sees");
+
+  std::vector<Found> found;
+  std::vector<ReadResult> results = read_bounded(state, requests);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (requests[i].what == ReadRequest::What::BinfmtEntries)
+      add_binfmt_pins(state, requests[i], results[i], found);
+    else
+      add_uprobe_pins(state, requests[i], results[i], found);
+  }
+  // Who holds a link is known from the task scan's fds only.
+  if (state.options.task_pins) add_bpf_link_pins(state, own_ns, found);
+
+  std::vector<KernelPath> paths;
+  paths.reserve(found.size());
+  for (const Found& f : found) paths.push_back(f.path);
+  std::vector<PathPlace> places = place_kernel_paths(state, paths);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    place_pin(found[i].pin, places[i]);
+    state.snapshot.pins.push_back(std::move(found[i].pin));
+  }
+}
+
+}  // namespace detach::scan

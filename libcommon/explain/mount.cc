@@ -195,6 +195,4 @@ MountReport explain_survival(const Snapshot& snapshot, MountKey gone, DeviceNumb
   return report;
 }
 
-
-
 }  // namespace detach

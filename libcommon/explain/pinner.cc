@@ -96,7 +96,8 @@ json pin_json(const Pin& pin) {
   one["kind"] = pin_kind_name(pin.kind);
   // The ring, socket or link the process holds it through.
   if (is_task_pin(pin.kind) && !is_proc_link_pin(pin.kind)) one["fd"] = pin.fd;
-  if (!pin.role.empty()) one[pin.kind == PinKind::OverlayLayer ? "layer" : "probe"] = escape_invalid_utf8(pin.role);
+  if (!pin.role.empty())
+    one[pin.kind == PinKind::OverlayLayer ? "layer" : "probe"] = escape_invalid_utf8(pin.role);
   if (pin.kind == PinKind::FilesInFlight) one["count"] = pin.count;
   one["path"] = text_or_null(pin.path);
   if (pin.by_former_target) one["matched-by-former-target"] = true;

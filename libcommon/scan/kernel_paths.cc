@@ -27,8 +27,8 @@ const Mount* detached_holding(const Snapshot& snapshot, const std::string& path)
 }
 
 std::chrono::milliseconds time_left(const ScanState& state) {
-  auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(state.fs_deadline - std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(state.fs_deadline -
+                                                                    std::chrono::steady_clock::now());
   // Paths are looked up after the scan's other bounded calls: give them a moment of their own.
   return std::max(left, std::chrono::milliseconds(200));
 }
@@ -60,8 +60,8 @@ PathPlace place_one(const ScanState& state, const std::string& path, const Resul
   // It resolved to the filesystem that was under a detached mount's former mount point: at the time the
   // kernel took the file, that mount was likely in the way.
   const Mount* now = snapshot.mount(p.mount);
-  if (former != nullptr && now != nullptr && now->key != former->key && is_under(former->target, now->target) &&
-      now->target != former->target)
+  if (former != nullptr && now != nullptr && now->key != former->key &&
+      is_under(former->target, now->target) && now->target != former->target)
     return on_former_target(*former);
   return p;
 }
@@ -77,9 +77,9 @@ std::vector<PathPlace> place_kernel_paths(const ScanState& state, const std::vec
   std::vector<std::size_t> lookup_of(paths.size());
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const KernelPath& kp = paths[i];
-    std::string lookup = kp.seen_from != 0
-                             ? state.options.proc_root + "/" + std::to_string(kp.seen_from) + "/root" + kp.path
-                             : kp.path;
+    std::string lookup =
+        kp.seen_from != 0 ? state.options.proc_root + "/" + std::to_string(kp.seen_from) + "/root" + kp.path
+                          : kp.path;
     auto [it, added] = index.emplace(lookup, lookups.size());
     if (added) lookups.push_back(lookup);
     lookup_of[i] = it->second;
@@ -95,7 +95,8 @@ std::vector<PathPlace> place_kernel_paths(const ScanState& state, const std::vec
   std::vector<Result<PathFacts>> facts_of(lookups.size(), fail(ENOENT, "stat"));
   std::vector<Result<PathFacts>> found = stat_paths_bounded(asked, StatSync::Cached, time_left(state));
   for (std::size_t k = 0; k < absolute.size(); ++k) facts_of[absolute[k]] = std::move(found[k]);
-  for (std::size_t i = 0; i < paths.size(); ++i) out[i] = place_one(state, paths[i].path, facts_of[lookup_of[i]]);
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    out[i] = place_one(state, paths[i].path, facts_of[lookup_of[i]]);
   return out;
 }
 

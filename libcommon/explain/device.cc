@@ -60,9 +60,9 @@ void add_namespace(const Snapshot& snapshot, Reason& r) {
   if (!owner.units.empty()) r.ns_unit = owner.units.front();
 }
 
-// Whether a file the scan could not place may be on a filesystem of device DEV: yes when sysfs shows one alive
-// there, or when what is written on it is unknown or of a type sysfs does not list; no when nothing is written
-// on it, or a type sysfs would list alive and does not.
+// Whether a file the scan could not place may be on a filesystem of device DEV: yes when sysfs shows one
+// alive there, or when what is written on it is unknown or of a type sysfs does not list; no when nothing is
+// written on it, or a type sysfs would list alive and does not.
 bool unplaced_could_hold(const Snapshot& snapshot, DeviceNumber dev) {
   if (snapshot.live_filesystem(dev) != nullptr) return true;
   const BlockDevice* bd = snapshot.block_device(dev);

@@ -52,15 +52,15 @@ struct Reason {
   // DetachedPinned with nothing seen pinning it, Unknown: pins the scan could not place (Pin::placed) that
   // could hold it: they MAY, and are said so.
   std::vector<std::size_t> suspects;
-  std::string file;               // SwapFileOnFs, LoopBackingFile, SwapPartition: the path the kernel shows
-  std::string loop;               // LoopBackingFile: "/dev/loop4"
-  bool backing_device = false;    // LoopBackingFile: the loop device is backed by the device itself
-  std::string holder;             // Holder: "dm-0", "md0"
-  std::string holder_type;        // Holder: "luks", "dm-crypt", "lvm", "multipath", "device-mapper", "md", ""
-  std::string dm_name;            // Holder: device-mapper name
-  std::string md_level;           // Holder: md level ("raid1")
-  std::string partition;          // PartitionBusy: "/dev/loop3p1"
-  std::vector<Reason> nested;     // PartitionBusy, Holder: why the partition or holder is busy
+  std::string file;             // SwapFileOnFs, LoopBackingFile, SwapPartition: the path the kernel shows
+  std::string loop;             // LoopBackingFile: "/dev/loop4"
+  bool backing_device = false;  // LoopBackingFile: the loop device is backed by the device itself
+  std::string holder;           // Holder: "dm-0", "md0"
+  std::string holder_type;      // Holder: "luks", "dm-crypt", "lvm", "multipath", "device-mapper", "md", ""
+  std::string dm_name;          // Holder: device-mapper name
+  std::string md_level;         // Holder: md level ("raid1")
+  std::string partition;        // PartitionBusy: "/dev/loop3p1"
+  std::vector<Reason> nested;   // PartitionBusy, Holder: why the partition or holder is busy
   std::vector<std::string> unseen;  // Unknown: what the scan could not see
   bool certain = true;              // false: ExclusiveOpener, which of the openers holds the claim is unknown
 };

@@ -85,7 +85,8 @@ std::string suspects_sentence(const Snapshot& snapshot, const std::vector<std::s
   return std::string(pinners.size() == 1 ? "it may be held by " : "it may be held by one of these: ") + list;
 }
 
-std::vector<std::string> detached_lines(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
+std::vector<std::string> detached_lines(const Snapshot& snapshot,
+                                        const std::vector<const Reason*>& detached) {
   std::vector<const Pin*> pins;
   for (const Reason* r : detached)
     for (const Pin* pin : snapshot.pins_at(r->pins)) pins.push_back(pin);
@@ -129,10 +130,12 @@ std::vector<std::string> detached_lines(const Snapshot& snapshot, const std::vec
 std::string exclusive_opener_sentence(const Snapshot& snapshot, const Reason& r) {
   std::vector<Pinner> pinners = group_pinners(snapshot.pins_at(r.pins));
   std::string list = describe_pinners(snapshot, pinners, kMaxPinnersShown, kMaxPinnersChars);
-  std::string out = "it is claimed, and nothing but an exclusive open (as mkfs makes one) explains it: ";
+  std::string out =
+      "it is claimed, and of what the scan sees only an exclusive open (as mkfs makes one) can explain "
+      "that: ";
   if (pinners.size() == 1) return out + list + " has it open and may hold the claim";
-  return out + std::to_string(pinners.size()) + " processes have it open, one of which may hold the claim: " +
-         list;
+  return out + std::to_string(pinners.size()) +
+         " processes have it open, one of which may hold the claim: " + list;
 }
 
 // "it is held by dm-1 (LUKS crypt-home)", "it is a member of md0 (raid1)".
@@ -202,8 +205,7 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
       break;
     case ReasonKind::ExclusiveOpener:
       out.push_back(exclusive_opener_sentence(snapshot, r));
-      if (std::string may = suspects_sentence(snapshot, r.suspects); !may.empty())
-        out.push_back("or " + may);
+      if (std::string may = suspects_sentence(snapshot, r.suspects); !may.empty()) out.push_back("or " + may);
       break;
     case ReasonKind::Unknown:
       out.push_back(unknown_sentence());

@@ -18,8 +18,8 @@ struct RingFile {
 };
 
 struct RingFiles {
-  bool is_ring = false;      // the text has a "UserFiles:" line
-  std::uint64_t count = 0;   // what that line says: how many slots hold a file
+  bool is_ring = false;         // the text has a "UserFiles:" line
+  std::uint64_t count = 0;      // what that line says: how many slots hold a file
   std::vector<RingFile> files;  // the slots the text lists; fewer than count when the ring was busy
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // AF_UNIX sockets as the kernel's sock_diag netlink interface lists them (one network namespace per dump):
-// for a socket bound to a path, the device and inode of the socket file (UNIX_DIAG_VFS: the bound socket holds
-// that path, and so its mount); and how much waits in its receive queue (UNIX_DIAG_RQLEN), which tells the
-// sockets that may hold files in flight from those that cannot.
+// for a socket bound to a path, the device and inode of the socket file (UNIX_DIAG_VFS: the bound socket
+// holds that path, and so its mount); and how much waits in its receive queue (UNIX_DIAG_RQLEN), which tells
+// the sockets that may hold files in flight from those that cannot.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,7 @@ struct UnixDiagSocket {
   bool bound = false;       // UNIX_DIAG_VFS came: the two fields below hold
   DeviceNumber vfs_dev;     // the filesystem of the socket file
   std::uint64_t vfs_ino = 0;
-  bool has_rqueue = false;  // UNIX_DIAG_RQLEN came
+  bool has_rqueue = false;   // UNIX_DIAG_RQLEN came
   std::uint32_t rqueue = 0;  // bytes queued (pending connections for a listening socket)
   std::string name;          // the bound path as given to bind(), "@..." for an abstract one
   // Whether files sent with SCM_RIGHTS may wait in its queue: a stream socket with nothing queued has none

@@ -20,18 +20,18 @@ enum class PinKind {
   Fd,
   Mmap,
   // held by a task through a kernel object it holds open (fd: that object's descriptor)
-  RingFile,       // a file registered with an io_uring ring (IORING_REGISTER_FILES); path from the ring's fdinfo
+  RingFile,  // a file registered with an io_uring ring (IORING_REGISTER_FILES); path from the ring's fdinfo
   BoundSocket,    // an AF_UNIX socket bound to a path on the fs (sock_diag gives the bound inode's device)
   FilesInFlight,  // files sent with SCM_RIGHTS waiting in a unix socket's queue (count): which ones, /proc
                   // does not say
   BpfLink,        // a BPF uprobe link on a file of the fs (holder: the link id)
   // held by the kernel
-  LoopBacking,        // a loop device whose backing file lives on the fs
-  SwapFile,           // an active swap file on the fs
-  OtherMount,         // another mount of the same superblock (bind mount, copy in another namespace)
-  NsfsFd,             // an nsfs fd or bind mount that keeps a task-less mount namespace alive
-  OverlayLayer,       // an overlay mount whose layer (role: lowerdir, upperdir, workdir, datadir) is on the fs
-  BackingFile,        // a filesystem mounted from an image file on the fs, without a loop device (erofs)
+  LoopBacking,   // a loop device whose backing file lives on the fs
+  SwapFile,      // an active swap file on the fs
+  OtherMount,    // another mount of the same superblock (bind mount, copy in another namespace)
+  NsfsFd,        // an nsfs fd or bind mount that keeps a task-less mount namespace alive
+  OverlayLayer,  // an overlay mount whose layer (role: lowerdir, upperdir, workdir, datadir) is on the fs
+  BackingFile,   // a filesystem mounted from an image file on the fs, without a loop device (erofs)
   BinfmtInterpreter,  // a binfmt_misc entry with flag F: the kernel holds its interpreter open
   Uprobe,             // a uprobe event (tracefs uprobe_events) on a file of the fs
   KernelBpfLink,      // a BPF uprobe link on a file of the fs that no process the scan read holds an fd of:
@@ -57,7 +57,7 @@ struct Pin {
   pid_t tid = 0;          // task pins: the thread, when the thread has its own fs or fd table; else 0
   int fd = -1;  // Fd: the descriptor number (the first of a range); RingFile, BoundSocket, FilesInFlight,
                 // BpfLink: the descriptor of the ring, socket or link
-  int fd_last = -1;       // PinKind::Fd: the last descriptor of a range of like fds; -1: just `fd`
+  int fd_last = -1;  // PinKind::Fd: the last descriptor of a range of like fds; -1: just `fd`
   Access access = Access::Unknown;
   bool detailed = false;  // the scan read what a view prints of it (access mode; path where it matters)
   // readlink() of the pin; for a detached mount it is relative to the detached root and is not a host path.

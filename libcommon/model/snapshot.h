@@ -60,8 +60,8 @@ struct BlockDevice {
 };
 
 // A filesystem whose superblock the kernel shows alive in sysfs (/sys/fs/ext4/loop3, /sys/fs/xfs/sda1,
-// /sys/fs/btrfs/UUID/devices/NAME), mounted or not: after every mount of it is gone, this is what says it still
-// lives (and why its device is still claimed).
+// /sys/fs/btrfs/UUID/devices/NAME), mounted or not: after every mount of it is gone, this is what says it
+// still lives (and why its device is still claimed).
 struct LiveFilesystem {
   std::string fstype;  // the sysfs directory it is listed under: "ext4" (also ext2 and ext3), "xfs", "btrfs"
   std::string device;  // block device name: "loop3"
@@ -72,8 +72,8 @@ struct LiveFilesystem {
 // btrfs lists its superblocks by UUID, with their devices below.
 inline constexpr const char* kLiveFsDirsByDevice[] = {"ext4", "xfs", "f2fs", "erofs", "gfs2", "nilfs2"};
 
-// Whether a filesystem of type FSTYPE (as blkid names it: "ext2" is mounted by the ext4 driver) would be listed
-// in sysfs while alive: if it is not listed, no filesystem of that type lives on the device.
+// Whether a filesystem of type FSTYPE (as blkid names it: "ext2" is mounted by the ext4 driver) would be
+// listed in sysfs while alive: if it is not listed, no filesystem of that type lives on the device.
 bool sysfs_lists_live(const std::string& fstype);
 
 // A process whose /proc entries the scan was refused (EACCES, EPERM): its pins may be missing.

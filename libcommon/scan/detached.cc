@@ -183,10 +183,10 @@ bool has_mount_on(const Snapshot& snapshot, DeviceNumber dev) {
   return false;
 }
 
-// A loop device or swap file on a detached fs holds its mount through the backing file (a bound socket through
-// its path), but the kernel gives no way to learn that mount's id; and a filesystem sysfs shows alive may have
-// no mount anyone can see (every one gone, its holder unseen). Show each anyway, keyed by its device, so
-// nothing that pins is left unsaid.
+// A loop device or swap file on a detached fs holds its mount through the backing file (a bound socket
+// through its path), but the kernel gives no way to learn that mount's id; and a filesystem sysfs shows alive
+// may have no mount anyone can see (every one gone, its holder unseen). Show each anyway, keyed by its
+// device, so nothing that pins is left unsaid.
 std::vector<Mount> kernel_held_mounts(const ScanState& state) {
   const Snapshot& snapshot = state.snapshot;
   std::vector<Mount> out;

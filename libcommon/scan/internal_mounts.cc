@@ -60,7 +60,8 @@ void learn_internal_mounts(ScanState& state) {
     state.internal_mounts.insert(ref->mnt_id);
     state.sockfs_mount = ref->mnt_id;
   }
-  if (auto ref = objects.anon_inode ? mount_of_fd(objects.anon_inode.get(), unique) : fail(EBADF, "eventfd")) {
+  if (auto ref =
+          objects.anon_inode ? mount_of_fd(objects.anon_inode.get(), unique) : fail(EBADF, "eventfd")) {
     state.internal_mounts.insert(ref->mnt_id);
     state.anon_inode_mount = ref->mnt_id;
   }

@@ -41,8 +41,8 @@ PathPlace unplaced(std::string why, bool nowhere) {
 }
 
 std::chrono::milliseconds time_left(const ScanState& state) {
-  auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(state.fs_deadline - std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(state.fs_deadline -
+                                                                    std::chrono::steady_clock::now());
   // Paths are looked up after the scan's other bounded calls: give them a moment of their own.
   return std::max(left, std::chrono::milliseconds(200));
 }
@@ -80,8 +80,8 @@ PathPlace place_one(const ScanState& state, const KernelPath& kp, const Result<P
   // It resolved to the filesystem that was under a detached mount's former mount point: at the time the
   // kernel took the file, that mount was likely in the way.
   const Mount* now = snapshot.mount(p.mount);
-  if (former != nullptr && now != nullptr && now->key != former->key && is_under(former->target, now->target) &&
-      now->target != former->target)
+  if (former != nullptr && now != nullptr && now->key != former->key &&
+      is_under(former->target, now->target) && now->target != former->target)
     return on_former_target(*former);
   return p;
 }

@@ -42,7 +42,7 @@ struct PathPlace {
   // Matched to a lazily detached mount by its former mount point (the journal's): the path leads through
   // the place that mount left, to the filesystem that was under it then, or nowhere.
   bool by_former_target = false;
-  std::string error;  // not placed: why ("No such file or directory", "its filesystem did not answer")
+  std::string error;     // not placed: why ("No such file or directory", "its filesystem did not answer")
   bool nowhere = false;  // not placed, because the path leads to nothing now (not because a lookup timed out)
   bool placed() const { return mount != 0 || dev != DeviceNumber{}; }
 };

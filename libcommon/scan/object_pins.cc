@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Pins a process holds through objects it has open, that no /proc link of it shows: the files registered with
-// its io_uring rings, the paths its unix sockets are bound to, and the files in flight in its sockets' queues.
-// The task scan found the rings' and sockets' fds; each is looked at once more here, only when it can hold
-// something (an anonymous inode that is a ring, a socket the kernel says is bound or has a queue).
+// its io_uring rings, the paths its unix sockets are bound to, and the files in flight in its sockets'
+// queues. The task scan found the rings' and sockets' fds; each is looked at once more here, only when it can
+// hold something (an anonymous inode that is a ring, a socket the kernel says is bound or has a queue).
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -50,10 +50,10 @@ std::vector<RingEntry> ring_entries(ScanState& state) {
     }
     RingFiles ring = parse_ring_files(*text);
     if (ring.files.size() < ring.count)
-      state.snapshot.gaps.notes.push_back(
-          "io_uring ring fd " + number + " of process " + std::to_string(fd.pid) + " registers " +
-          std::to_string(ring.count) + " files, of which its fdinfo listed " + std::to_string(ring.files.size()) +
-          " (the ring was busy)");
+      state.snapshot.gaps.notes.push_back("io_uring ring fd " + number + " of process " +
+                                          std::to_string(fd.pid) + " registers " +
+                                          std::to_string(ring.count) + " files, of which its fdinfo listed " +
+                                          std::to_string(ring.files.size()) + " (the ring was busy)");
     for (RingFile& file : ring.files) {
       RingEntry& e = out.emplace_back();
       e.pin.kind = PinKind::RingFile;

@@ -213,8 +213,8 @@ void PinCollector::push(Pin pin) {
   std::vector<Pin>& pins = out_.pins;
   // Namespace handles, sockets and anonymous inodes stay one pin each: each is an object of its own that a
   // later step looks at by its inode (a namespace, a bound socket, an io_uring ring).
-  const bool object = std::any_of(
-      std::begin(object_mounts_), std::end(object_mounts_), [&](MountKey key) { return key != 0 && pin.mount == key; });
+  const bool object = std::any_of(std::begin(object_mounts_), std::end(object_mounts_),
+                                  [&](MountKey key) { return key != 0 && pin.mount == key; });
   if (!state_.options.fd_paths && !object && !pins.empty() && extends_range(pins.back(), pin)) {
     pins.back().fd_last = pin.fd;
     return;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// "Why is DEVICE busy?" where the kernel holds it through what /proc/PID does not show: the pins of the census
-// (io_uring files, sockets, overlays ...), named as people name them; and, where the kernel does not say
-// which filesystem a pin is on, the suspects, said to be "may", never as certain.
+// "Why is DEVICE busy?" where the kernel holds it through what /proc/PID does not show: the pins of the
+// census (io_uring files, sockets, overlays ...), named as people name them; and, where the kernel does not
+// say which filesystem a pin is on, the suspects, said to be "may", never as certain.
 #include <string>
 
 #include <gtest/gtest.h>
@@ -52,10 +52,11 @@ TEST_F(CensusExplain, AFilesystemMountedNowhereNamesTheUnplacedRingFileAsASuspec
   EXPECT_EQ(report.reasons[0].kind, ReasonKind::DetachedPinned);
   EXPECT_TRUE(report.reasons[0].pins.empty());
   EXPECT_EQ(report.reasons[0].suspects.size(), 1u);
-  EXPECT_EQ(Text(report),
-            "/dev/loop3 is busy: it holds an ext4 filesystem that is mounted nowhere, yet still alive: nothing "
-            "the scan sees holds it\n"
-            "it may be held by 1300 (ur) io_uring fd 3 (registered file /ringfile)\n");
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it holds an ext4 filesystem that is mounted nowhere, yet still alive: nothing "
+      "the scan sees holds it\n"
+      "it may be held by 1300 (ur) io_uring fd 3 (registered file /ringfile)\n");
   json j = to_json(snapshot_, report);
   EXPECT_EQ(j["reasons"][0]["pinners"], json::array());
   EXPECT_EQ(j["reasons"][0]["suspects"][0]["certain"], false);
@@ -91,10 +92,11 @@ TEST_F(CensusExplain, AClaimNothingElseExplainsNamesTheOpenersAsMayHoldingIt) {
   EXPECT_EQ(report.reasons[0].kind, ReasonKind::ExclusiveOpener);
   EXPECT_FALSE(report.reasons[0].certain);
   EXPECT_TRUE(report.reasons[0].suspects.empty());
-  EXPECT_EQ(Text(report),
-            "/dev/loop3 is busy: it is claimed, and nothing but an exclusive open (as mkfs makes one) explains "
-            "it: 2 processes have it open, one of which may hold the claim: 1234 (sleep) fd 4 (read), 1240 "
-            "(bash) fd 3 (read)\n");
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop3 is busy: it is claimed, and of what the scan sees only an exclusive open (as mkfs makes "
+      "one) can explain that: 2 processes have it open, one of which may hold the claim: 1234 (sleep) fd 4 "
+      "(read), 1240 (bash) fd 3 (read)\n");
   EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["kind"], "exclusive-opener");
 }
 
@@ -113,8 +115,8 @@ TEST_F(CensusExplain, UnplacedPinsAreSuspectsOnlyWhereAFilesystemCouldLive) {
   EXPECT_EQ(vfat.reasons[0].suspects.size(), 1u);
 }
 
-// Given an overlay whose layers lie on the filesystem of a mount that was plainly unmounted, umount should say
-// the filesystem lives on, held by the overlay (by its mount point and layers).
+// Given an overlay whose layers lie on the filesystem of a mount that was plainly unmounted, umount should
+// say the filesystem lives on, held by the overlay (by its mount point and layers).
 TEST_F(CensusExplain, APlainUmountLeftAFilesystemHeldByAnOverlay) {
   AddMountedNowhere(kLoop3, "loop3");
   for (const char* role : {"lowerdir", "upperdir", "workdir"}) {
@@ -140,7 +142,8 @@ TEST_F(CensusExplain, ABusyMountNothingPinsNamesFilesInFlightAsSuspects) {
   MountReport report = explain_busy_mount(snapshot_, snapshot_.mounts.at(50));
   std::vector<std::string> lines = busy_text(snapshot_, report, {});
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_EQ(lines[0], "nothing the scan sees pins it; it may be held by 1240 (bash) socket fd 5 (2 files in flight)");
+  EXPECT_EQ(lines[0],
+            "nothing the scan sees pins it; it may be held by 1240 (bash) socket fd 5 (2 files in flight)");
 }
 
 // Pinners of the census read as people name them, in words and as data.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The explain tests' fixture: a hand-built snapshot with the root fs attached, and the question "why is DEVICE
-// busy?" asked on it.
+// The explain tests' fixture: a hand-built snapshot with the root fs attached, and the question "why is
+// DEVICE busy?" asked on it.
 #pragma once
 
 #include <string>

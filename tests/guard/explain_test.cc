@@ -34,9 +34,10 @@ TEST_F(Explain, LazyUmountAsJson) {
       json::parse(R"json({"device":"/dev/loop3","busy":true,"status":"busy","claimed":true,"reasons":[
     {"kind":"detached-mount","fstype":"ext2","id":null,"uniq-id":100,"former-target":null,"pinners":[
       {"kind":"process","pid":1234,"tid":null,"command":"sleep","user":"root","unit":"session-1.scope",
-       "how":"cwd","pins":[{"kind":"cwd","path":null}]},
+       "how":"cwd","certain":true,"pins":[{"kind":"cwd","path":null}]},
       {"kind":"process","pid":1240,"tid":null,"command":"bash","user":"root","unit":"session-1.scope",
-       "how":"fd 7 (write)","pins":[{"kind":"fd","fds":[[7,7]],"access":"write","path":null}]}]}]})json");
+       "how":"fd 7 (write)","certain":true,"pins":[{"kind":"fd","fds":[[7,7]],"access":"write","path":null}]}],
+     "suspects":[]}]})json");
   EXPECT_EQ(to_json(snapshot_, Ask("/dev/loop3", kLoop3)), expected);
 }
 
@@ -266,15 +267,15 @@ TEST_F(Explain, ReaderOfTheDeviceNodeIsANote) {
 
 // Given a reader of a partition only, we should not call the whole disk busy.
 TEST_F(Explain, ReaderOfAPartitionLeavesTheDiskFree) {
-  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {"loop3p1"}, "", "", "", "", 2048});
-  snapshot_.block_devices.push_back(BlockDevice{"loop3p1", {259, 9}, {}, {}, "loop3", "", "", "", 1024});
+  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {"loop3p1"}, "", "", "", "", 2048, {}});
+  snapshot_.block_devices.push_back(BlockDevice{"loop3p1", {259, 9}, {}, {}, "loop3", "", "", "", 1024, {}});
   AddPin(PinKind::Fd, 1, 1234, 4, Access::Read).rdev = {259, 9};
   EXPECT_FALSE(Ask("/dev/loop3", kLoop3, false).busy);
 }
 
 // Given an unbound loop device (size 0, not in the bound list), we should say what it is, not "free".
 TEST_F(Explain, UnboundLoopDeviceCannotBeFormatted) {
-  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {}, "", "", "", "", 0});
+  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {}, "", "", "", "", 0, {}});
   DeviceReport report = Ask("/dev/loop3", kLoop3, false);
   EXPECT_EQ(report.status, DeviceStatus::Unusable);
   EXPECT_FALSE(report.busy);
@@ -288,11 +289,11 @@ TEST_F(Explain, UnboundLoopDeviceCannotBeFormatted) {
 // Given a device of size 0 that is no loop device (an unset zram), or a loop device over an empty file, we
 // should say its size is 0.
 TEST_F(Explain, ZeroSizeDeviceCannotBeFormatted) {
-  snapshot_.block_devices.push_back(BlockDevice{"zram0", {252, 0}, {}, {}, "", "", "", "", 0});
+  snapshot_.block_devices.push_back(BlockDevice{"zram0", {252, 0}, {}, {}, "", "", "", "", 0, {}});
   EXPECT_EQ(
       Text(Ask("/dev/zram0", {252, 0}, false)),
       "/dev/zram0 cannot be formatted: its size is 0 (an unset zram device, a drive without a medium)\n");
-  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {}, "", "", "", "", 0});
+  snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {}, "", "", "", "", 0, {}});
   snapshot_.loops.push_back(LoopDevice{"loop3", kLoop3, "/srv/empty.img", {}, 0, false});
   EXPECT_EQ(
       Text(Ask("/dev/loop3", kLoop3, false)),
@@ -354,7 +355,7 @@ TEST_F(Explain, OnlyDetachedMountsCanBeWaitedFor) {
 // Given a check, we should list what it looked at (-v).
 TEST_F(Explain, ChecksMadeNameTheClaimAndWhatWasScanned) {
   snapshot_.block_devices.push_back(
-      BlockDevice{"loop3", kLoop3, {"dm-0"}, {"loop3p1"}, "", "", "", "", 2048});
+      BlockDevice{"loop3", kLoop3, {"dm-0"}, {"loop3p1"}, "", "", "", "", 2048, {}});
   Namespace& ns = snapshot_.namespaces.emplace_back();
   ns.tasks = {1, 2, 3};
   std::vector<std::string> checks = checks_made(snapshot_, Ask("/dev/loop3", kLoop3, false));
@@ -364,17 +365,19 @@ TEST_F(Explain, ChecksMadeNameTheClaimAndWhatWasScanned) {
   EXPECT_EQ(checks[4], "sysfs loop3: partitions loop3p1; holders dm-0; size 2048 sectors");
 }
 
-// Given a claimed device that is only seen open, we should not blame the plain opener for the claim.
-TEST_F(Explain, ClaimedAndOpenSaysTheClaimIsUnexplained) {
+// Given a claimed device that is only seen open, we should name the opener as what may hold the claim (an
+// exclusive open; /proc does not say which open is one), never as certain, in one line.
+TEST_F(Explain, ClaimedAndOpenNamesTheOpenerAsMayHoldingTheClaim) {
   AddTask(777, "qemu");
   AddPin(PinKind::Fd, 1, 777, 5, Access::ReadWrite).rdev = kLoop3;
   DeviceReport report = Ask("/dev/loop3", kLoop3, true);
-  ASSERT_EQ(report.reasons.size(), 2u);
-  EXPECT_EQ(report.reasons[0].kind, ReasonKind::Unknown);
+  ASSERT_EQ(report.reasons.size(), 1u);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::ExclusiveOpener);
+  EXPECT_FALSE(report.reasons[0].certain);
   EXPECT_EQ(
       Text(report),
-      "/dev/loop3 is busy: it is claimed, but no mount, swap area, loop device, holder or open file explains "
-      "it\nit is open for writing in: 777 (qemu) fd 5 (read/write)\n");
+      "/dev/loop3 is busy: it is claimed, and of what the scan sees only an exclusive open (as mkfs makes "
+      "one) can explain that: 777 (qemu) fd 5 (read/write) has it open and may hold the claim\n");
 }
 
 // Given a claim nothing explains, we should say so and list what the scan could not see.
@@ -393,21 +396,20 @@ TEST_F(Explain, ClaimedWithoutReasonSaysWhatWasNotSeen) {
   EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["unseen"].size(), 2u);
 }
 
-// Given a claim and a swap file the kernel shows relative (its fs lazily detached), we should name it as the
-// likely holder, and say it is a guess.
-TEST_F(Explain, RelativeSwapFileIsTheLikelyHolderOfAnUnexplainedClaim) {
+// Given a claim nothing explains and a swap file the kernel shows relative (its fs lazily detached, so the
+// scan could not place it), we should name the swap file as what may hold it: a suspect, never a guess.
+TEST_F(Explain, RelativeSwapFileIsASuspectOfAnUnexplainedClaim) {
   snapshot_.swaps.push_back(SwapArea{"swapfile", true, {}, false});
+  AddKernelPin(PinKind::SwapFile, {}, "swapfile", "swapfile").resolves_nowhere = true;
   DeviceReport report = Ask("/dev/loop3", kLoop3);
   ASSERT_EQ(report.reasons.size(), 1u);
-  EXPECT_EQ(report.reasons[0].kind, ReasonKind::SwapFileOnFs);
-  EXPECT_FALSE(report.reasons[0].certain);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::Unknown);
+  EXPECT_EQ(report.reasons[0].suspects.size(), 1u);
   EXPECT_EQ(Text(report),
-            "/dev/loop3 is busy: it is probably held by the active swap file swapfile, whose filesystem "
-            "could not be "
-            "found (after a lazy unmount the kernel shows the path inside that filesystem)\n");
-  EXPECT_EQ(to_json(snapshot_, report)["reasons"][0],
-            json::parse(R"json({"kind":"swap-file","file":"swapfile","certain":false})json"));
-  EXPECT_FALSE(Ask("/dev/loop3", kLoop3, false).busy);  // no claim, no guess
+            "/dev/loop3 is busy: it is claimed, but no mount, swap area, loop device, holder or open file "
+            "explains it\nit may be held by swap file swapfile\n");
+  EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["suspects"][0]["kind"], "swap-file");
+  EXPECT_FALSE(Ask("/dev/loop3", kLoop3, false).busy);  // no claim, no suspect
 }
 
 // Given a loop device backed by a file on a detached fs, we should list it among the pins that keep it alive.

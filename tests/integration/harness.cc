@@ -673,6 +673,20 @@ std::vector<nlohmann::json> RowsForSource(const nlohmann::json& doc, const std::
   return rows;
 }
 
+nlohmann::json PinnerOf(const nlohmann::json& row, pid_t pid, const std::string& key) {
+  if (!row.contains(key) || !row[key].is_array()) return nullptr;
+  for (const nlohmann::json& p : row[key])
+    if (Number(p, "pid") == pid) return p;
+  return nullptr;
+}
+
+std::string SuspectsLine(const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("it may be held by ")) return line;
+  return "";
+}
+
 std::vector<std::string> PinnerEntries(const nlohmann::json& row) {
   std::vector<std::string> entries;
   if (!row.contains("pinners") || !row["pinners"].is_array()) return entries;

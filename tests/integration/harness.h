@@ -307,6 +307,10 @@ std::vector<nlohmann::json> RowsForSource(const nlohmann::json& doc, const std::
 // The pinners of a mount object of `findmnt --detached -J` (or of a mkfs-guard reason), each as the PINNERS
 // column names it: "PID (COMMAND) HOW", "PID/TID (COMMAND) HOW" or a kernel pinner's name.
 std::vector<std::string> PinnerEntries(const nlohmann::json& row);
+// The pinner object of process PID in ROW's array KEY ("pinners", "suspects"); null when there is none.
+nlohmann::json PinnerOf(const nlohmann::json& row, pid_t pid, const std::string& key = "pinners");
+// The line mkfs-guard prints for what may hold a device ("it may be held by ..."), or "" when there is none.
+std::string SuspectsLine(const std::string& text);
 // PinnerEntries joined with ", ".
 std::string PinnersOf(const nlohmann::json& row);
 // The UNIQ-ID cell of a row as a number (a number in JSON, or a string of digits).

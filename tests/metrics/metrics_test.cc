@@ -51,6 +51,34 @@ Snapshot detached_loop2() {
   return s;
 }
 
+// Given a filesystem alive that no mount shows and nothing placed holds, and a socket with files in flight
+// that the scan could not place: its pinners by kind are that socket's process, certain="false".
+TEST(Render, AFilesystemNothingPlacedHoldsCountsItsSuspectsAsNotCertain) {
+  Snapshot s;
+  s.id_kind = IdKind::Unique;
+  Mount orphan;
+  orphan.dev = {7, 5};
+  orphan.key = kernel_held_key(orphan.dev);
+  orphan.attached = false;
+  orphan.source = "/dev/loop5";
+  orphan.fstype = "ext4";
+  s.mounts[orphan.key] = orphan;
+  Pin flight = task_pin(PinKind::FilesInFlight, 4100, 0, 0, 5);
+  flight.count = 2;
+  s.pins.push_back(flight);
+  s.build_superblocks();
+  const std::string out = render(s, 4600);
+  EXPECT_NE(out.find("detach_utils_detached_mount_pinners_by_kind{mount_id=\"\",device=\"/dev/loop5\","
+                     "fstype=\"ext4\",target=\"\",kind=\"process\",certain=\"false\"} 1\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(
+      out.find("detach_utils_detached_mount_pinners{mount_id=\"\",device=\"/dev/loop5\",fstype=\"ext4\","
+               "target=\"\"} 0\n"),
+      std::string::npos)
+      << out;
+}
+
 TEST(CountPinners, AProcessIsOnePinnerHoweverManyFilesItHolds) {
   Snapshot s = detached_loop2();
   // 32043's cwd and 32047's 40 fds; 32043's cwd in the attached mount is not the detached one's.
@@ -84,6 +112,13 @@ TEST(Render, ADetachedPinnedMountGivesEveryFamily) {
       "# TYPE detach_utils_detached_mount_pinners gauge\n"
       "detach_utils_detached_mount_pinners{mount_id=\"2147501204\",device=\"/dev/loop2\",fstype=\"ext2\","
       "target=\"/mnt/data\"} 2\n"
+      "# HELP detach_utils_detached_mount_pinners_by_kind Pinners keeping a detached mount alive, by kind "
+      "(process, thread, loop, swap-file, mount, overlay, file-backed-mount, binfmt_misc, uprobe, ...). "
+      "certain=\"false\": nothing seen holds the mount, and these are what the scan could not place on any "
+      "filesystem: they may hold it.\n"
+      "# TYPE detach_utils_detached_mount_pinners_by_kind gauge\n"
+      "detach_utils_detached_mount_pinners_by_kind{mount_id=\"2147501204\",device=\"/dev/loop2\","
+      "fstype=\"ext2\",target=\"/mnt/data\",kind=\"process\",certain=\"true\"} 2\n"
       "# HELP detach_utils_detached_mount_age_seconds Seconds since the mount was lazily unmounted, from the "
       "detach journal; no sample for a detach that nobody recorded.\n"
       "# TYPE detach_utils_detached_mount_age_seconds gauge\n"

@@ -160,7 +160,8 @@ class UnixDiagReply {
 
 TEST(ParseUnixDiag, GivenABoundSocketWeShouldGetItsFilesDeviceInTheKernelsEncoding) {
   // MKDEV(7, 3) as the kernel keeps it: major << 20 | minor.
-  std::string reply = UnixDiagReply().socket(624359).vfs((7U << 20) | 3U, 12).rqlen(0).name("mb/sock").done().bytes();
+  std::string reply =
+      UnixDiagReply().socket(624359).vfs((7U << 20) | 3U, 12).rqlen(0).name("mb/sock").done().bytes();
   bool done = false;
   std::vector<UnixDiagSocket> sockets = parse_unix_diag(reply, done);
   EXPECT_TRUE(done);

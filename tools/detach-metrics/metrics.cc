@@ -83,7 +83,8 @@ void render_mounts(std::string& out, const Snapshot& snapshot, long long now) {
   for (const Mount* m : detached)
     for (const auto& [kind, count] : pinners_by_kind(snapshot, *m))
       sample(out, "detached_mount_pinners_by_kind",
-             labels_of(*m) + "," + label("kind", kind.first) + "," + label("certain", kind.second ? "true" : "false"),
+             labels_of(*m) + "," + label("kind", kind.first) + "," +
+                 label("certain", kind.second ? "true" : "false"),
              count);
   family(out, "detached_mount_age_seconds",
          "Seconds since the mount was lazily unmounted, from the detach journal; no sample for a detach that "

@@ -167,7 +167,8 @@ std::string maybe(const detach::Pinner& pinner) {
 std::optional<std::string> pinner_cell(const detach::Pinner& pinner, Column col, const Snapshot& snap) {
   switch (col) {
     case Column::How:
-      if (pinner.kind == detach::PinnerKind::Kernel) return maybe(pinner) + detach::describe_pinner(snap, pinner);
+      if (pinner.kind == detach::PinnerKind::Kernel)
+        return maybe(pinner) + detach::describe_pinner(snap, pinner);
       return maybe(pinner) + thread_prefix(pinner) + detach::summarize_pins(pinner);
     case Column::Pinners:
       return maybe(pinner) + detach::describe_pinner(snap, pinner);

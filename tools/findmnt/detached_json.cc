@@ -79,6 +79,8 @@ json filesystem_json(const Context& ctx, const detach::Snapshot& snap,
     else
       listed.push_back(mount_json(ctx, snap, *m, own));
   }
+  // Nothing placed keeps the filesystem: what may (each pinner says "certain": false).
+  if (all.empty()) all = device_pins = snap.pins_at(snap.suspects_keeping(*mounts.front()));
   json out = json::object();
   // Only what a filesystem has (the rest belongs to its mounts), each always there, null when unknown.
   for (Column col : ctx.cfg.columns) {

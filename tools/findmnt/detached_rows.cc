@@ -47,6 +47,8 @@ void DetachedRows::add_superblock(detach::DeviceNumber dev, const std::vector<co
     own.push_back(snap_.pins_of(m->key));
     all.insert(all.end(), own.back().begin(), own.back().end());
   }
+  // Nothing placed keeps the filesystem: what may (its pinners say "may").
+  if (all.empty()) all = device_pins = snap_.pins_at(snap_.suspects_keeping(*mounts.front()));
   Line row = out_.new_line();
   fill(row, ctx_.cfg.columns, [&](Column col) {
     auto cell = superblock_cell(*sb, col, ctx_.cfg);

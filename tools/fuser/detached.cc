@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 
 #include "explain/pinner.h"
@@ -54,6 +55,24 @@ void describe_uses(std::vector<ProcessUse>& uses) {
   }
 }
 
+// "LABEL: nothing the scan sees holds it; it may be held by ...": what the scan could not place, for mounts
+// nothing placed keeps alive. fuser names what holds a name, so these are a note, never a row (nor a kill).
+void note_suspects(const std::string& label, const std::vector<const Mount*>& mounts, const MatchContext& ctx,
+                   std::vector<std::string>& notes) {
+  const detach::Snapshot& snap = ctx.snapshot;
+  std::vector<std::size_t> suspects;
+  for (const Mount* m : mounts) {
+    if (!snap.pins_keeping(*m).empty()) return;
+    std::vector<std::size_t> more = snap.suspects_keeping(*m);
+    suspects.insert(suspects.end(), more.begin(), more.end());
+  }
+  std::sort(suspects.begin(), suspects.end());
+  suspects.erase(std::unique(suspects.begin(), suspects.end()), suspects.end());
+  if (mounts.empty() || suspects.empty()) return;
+  notes.push_back(label + ": nothing the scan sees holds it; it may be held by " +
+                  detach::describe_pins(snap, snap.pins_at(suspects)));
+}
+
 Report report_of(const std::string& label, const std::vector<const Mount*>& mounts, const MatchContext& ctx) {
   const detach::Snapshot& snap = ctx.snapshot;
   Report r;
@@ -85,17 +104,21 @@ std::string detached_words(const Mount& m, bool with_source) {
   return m.target.empty() ? what + "; mount point not recorded)" : m.target + " " + what + ")";
 }
 
-std::vector<Report> match_detached(const Query& q, const MatchContext& ctx) {
+std::vector<Report> match_detached(const Query& q, const MatchContext& ctx, std::vector<std::string>& notes) {
   std::vector<Report> out;
   const std::vector<const Mount*> detached = ctx.snapshot.detached_mounts();
   if (q.all) {
-    for (const Mount* m : detached) out.push_back(report_of(label_of(*m), {m}, ctx));
+    for (const Mount* m : detached) {
+      out.push_back(report_of(label_of(*m), {m}, ctx));
+      note_suspects(label_of(*m), {m}, ctx, notes);
+    }
     return out;
   }
   std::vector<const Mount*> named;
   for (const Mount* m : detached)
     if (matches_name(*m, q)) named.push_back(m);
   out.push_back(report_of(q.label, named, ctx));
+  note_suspects(q.label, named, ctx, notes);
   return out;
 }
 

@@ -18,8 +18,8 @@ namespace fuser {
 std::string detached_words(const detach::Mount& m, bool with_source);
 
 // Q is a Detached query: every detached mount (one report each) or those of a device or former mount point
-// (one report).
-std::vector<Report> match_detached(const Query& q, const MatchContext& ctx);
+// (one report). For mounts nothing placed keeps alive, a note of what may (the scan could not place it).
+std::vector<Report> match_detached(const Query& q, const MatchContext& ctx, std::vector<std::string>& notes);
 
 // For a -m query whose filesystem is MOUNTS: that it is mounted nowhere but lazily detached and still used,
 // or that a detached filesystem was mounted at the name's path (which now shows what is under it).

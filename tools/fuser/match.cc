@@ -284,7 +284,7 @@ std::vector<Report> match_queries(const std::vector<Query>& queries, const Match
         out.push_back(match_sockets(q, ctx));
         break;
       case QueryKind::Detached:
-        for (Report& r : match_detached(q, ctx)) out.push_back(std::move(r));
+        for (Report& r : match_detached(q, ctx, notes)) out.push_back(std::move(r));
         break;
       case QueryKind::None: {
         Report r;

@@ -40,7 +40,8 @@ void add_kernel(Report& r, KernelKind kind, const std::string& command);
 // A row for each kernel object among PINS (loop devices, swap files, overlays, file-backed mounts,
 // binfmt_misc entries, uprobes), named as the explanations name them; what the scan could not place is left
 // out (fuser names what holds a name, not what may).
-void add_kernel_pins(Report& r, const std::vector<const detach::Pin*>& pins, const detach::Snapshot& snapshot);
+void add_kernel_pins(Report& r, const std::vector<const detach::Pin*>& pins,
+                     const detach::Snapshot& snapshot);
 
 // psmisc prepends its kernel lines as it finds them (knfsd, mounts, swaps): swap, mount, knfsd, then ours.
 void order_kernel(Report& r);

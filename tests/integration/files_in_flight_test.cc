@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A file of the filesystem sent over a unix socket with SCM_RIGHTS and never received, its sender's fd
+// closed: the message in the receiving socket's queue holds the file, and no /proc link shows it. The
+// socket's fdinfo says only how many files wait there (scm_fds), not which: its holder MAY hold the
+// filesystem, and the tools say exactly that.
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "harness.h"
+
+namespace itest {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A fork of this binary that sends FILE over one end of a socket pair to the other and closes everything but
+// the receiving end. Ready value: the receiving end's fd.
+ChildProcess SpawnFileInFlight(const std::string& file) {
+  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) ready.Fail("socketpair");
+    const int fd = open(file.c_str(), O_RDONLY);
+    if (fd < 0) ready.Fail("open " + file);
+    char byte = 'x';
+    iovec iov{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    if (sendmsg(pair[0], &msg, 0) != 1) ready.Fail("sendmsg");
+    close(fd);
+    close(pair[0]);
+    SetCommOrFail(ready, "pin-flight");
+    ready.Signal(pair[1]);
+    PauseForever();
+  });
+}
+
+class FilesInFlight : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD", "UMOUNT", "FUSER");
+    fs_.emplace("ext4");
+    WriteFile(fs_->File("sent"), "in flight\n");
+    sender_.emplace(SpawnFileInFlight(fs_->File("sent")));
+  }
+  std::string Entry() const {
+    return PinEntry(sender_->pid(), "pin-flight",
+                    "socket fd " + std::to_string(sender_->ready_value()) + " (1 file in flight)");
+  }
+
+  std::optional<LoopFs> fs_;
+  std::optional<ChildProcess> sender_;
+};
+
+// Given the file in flight on a mounted fs, umount fails, and with nothing else seen pinning the mount it
+// names the socket as what may.
+TEST_F(FilesInFlight, UmountNamesTheSocketAsWhatMayPinIt) {
+  const RunResult umount = RunCommand({Umount(), fs_->mountpoint()});
+  EXPECT_EQ(umount.exit_code, 32) << umount.Describe();
+  EXPECT_THAT(umount.err, HasSubstr("nothing the scan sees pins it; it may be held by "))
+      << umount.Describe();
+  EXPECT_THAT(umount.err, HasSubstr(Entry())) << umount.Describe();
+}
+
+// Given it lazily unmounted: the filesystem lives on mounted nowhere; findmnt --detached, mkfs-guard and
+// fuser name the socket as what may hold it, and none of them as certain.
+TEST_F(FilesInFlight, TheDetachedFilesystemNamesTheSocketAsMay) {
+  fs_->mount().Detach();
+  ASSERT_FALSE(DeviceIsFree(fs_->device()));
+  const DetachedListing listing = ListDetached();
+  const std::vector<nlohmann::json> rows = listing.RowsFor(fs_->device());
+  ASSERT_EQ(rows.size(), 1u) << listing.run.Describe();
+  const nlohmann::json pinner = PinnerOf(rows[0], sender_->pid());
+  ASSERT_FALSE(pinner.is_null()) << rows[0].dump();
+  EXPECT_EQ(pinner["certain"], false);
+  EXPECT_EQ(pinner["pins"][0]["count"], 1);
+
+  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
+  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+  EXPECT_THAT(SuspectsLine(guard.out), HasSubstr(Entry())) << guard.Describe();
+
+  const RunResult fuser = RunCommand({Fuser(), "--detached", "-v", fs_->device()});
+  EXPECT_THAT(fuser.err, HasSubstr(": nothing the scan sees holds it; it may be held by "))
+      << fuser.Describe();
+  EXPECT_THAT(fuser.err, HasSubstr(Entry())) << fuser.Describe();
+}
+
+}  // namespace
+}  // namespace itest

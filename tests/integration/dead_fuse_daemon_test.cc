@@ -43,10 +43,8 @@ class DeadFuseDaemon : public ::testing::Test {
     // asks a loop device for its backing file would hang on the stopped daemon unless it is bounded.
     fuse_loop_.emplace(mountpoint + "/hello", /*read_only=*/true);
     unrelated_.emplace("ext2", 64, /*mount_now=*/false);
+    // From here on, a stat inside waits on the daemon: it lets the kernel cache nothing (fuse_hello.cc).
     fuse_->Stop();
-    // The kernel caches the file's attributes for libfuse's attr_timeout (1 s): past it, a stat goes to the
-    // daemon and waits.
-    std::this_thread::sleep_for(1500ms);
   }
 
   std::string ExpectedPinners() const {

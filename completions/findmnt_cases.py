@@ -14,15 +14,39 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import lazy_detach  # noqa: E402
 
 
-def values(binary, *args):
-    """What the tool reports, as the completions read it: raw cells, \\xNN decoded."""
-    out = subprocess.run([binary, *args], capture_output=True, text=True).stdout
-    cells = set()
+def cells(out):
+    """The cells of raw output, as the completions read them: \\xNN decoded."""
+    found = set()
     for line in out.splitlines():
         for cell in line.split(" "):
             if cell:
-                cells.add(cell.encode().decode("unicode_escape").encode("latin-1").decode("utf-8", "replace"))
-    return cells
+                found.add(cell.encode().decode("unicode_escape").encode("latin-1").decode("utf-8", "replace"))
+    return found
+
+
+def values(binary, *args):
+    """What the tool reports, as the completions read it."""
+    return cells(subprocess.run([binary, *args], capture_output=True, text=True).stdout)
+
+
+def complete_recording(t, words, s, binary):
+    """The completion of WORDS, and the cells of what findmnt printed for it meanwhile: a findmnt first on
+    PATH that runs BINARY and keeps a copy of its output."""
+    bin_dir, told = os.path.join(s.work, "bin"), os.path.join(s.work, "told")
+    os.makedirs(bin_dir, exist_ok=True)
+    wrapper = os.path.join(bin_dir, "findmnt")
+    with open(wrapper, "w") as f:
+        f.write('#!/bin/sh\n"%s" "$@" | tee -a "%s"\n' % (os.path.abspath(binary), told))
+    os.chmod(wrapper, 0o755)
+    open(told, "w").close()
+    path = t.sh.env["PATH"]
+    t.sh.env["PATH"] = bin_dir + ":" + path
+    try:
+        got = t.complete(words)
+    finally:
+        t.sh.env["PATH"] = path
+    with open(told, errors="replace") as f:
+        return got, cells(f.read())
 
 
 def accepted(binary, *args):
@@ -84,9 +108,11 @@ def detached(t, shell, binary):
         s.journaled_detach(binary)
         recorded = lazy_detach.wait_until(lambda: s.mnt in values(binary, "--detached", "-rno", "TARGET"))
         uniq = values(binary, "--detached", "-rn", "-o", "UNIQ-ID", "-T", s.mnt)
-        got = t.complete(["--detached", "-S", "/dev/loop"])
-        t.check("%s: %s" % (shell, descriptions[0]), s.loop in got and set(got) <= values(
-            binary, "--detached", "-rno", "SOURCE"), got)
+        # Offered: what findmnt told the completion, in that very call (detached mounts of tests beside this one
+        # come and go between any two calls).
+        got, told = complete_recording(t, ["--detached", "-S", "/dev/loop"], s, binary)
+        t.check("%s: %s" % (shell, descriptions[0]), s.loop in got and set(got) <= told,
+                "offered %s, findmnt told it %s" % (got, sorted(told)))
         got, attached = t.complete(["--detached", "-T", s.work + "/"]), t.complete(["-T", s.work + "/"])
         t.check("%s: %s" % (shell, descriptions[1]), recorded and got == [s.mnt] and s.mnt not in attached,
                 "with --detached: %s, without: %s\n%s" % (got, attached, s.watch_record()))

@@ -36,7 +36,11 @@ tap_cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
-  for p in "${loops[@]}"; do losetup -d "$p" 2>/dev/null; done
+  # Only while bound to the image it was made on: a loop device let go (umount -d, autoclear) may be another
+  # test's by now, under the same name.
+  for p in "${loops[@]}"; do
+    [ "$(losetup -n -O BACK-FILE "${p%%=*}" 2>/dev/null)" = "${p#*=}" ] && losetup -d "${p%%=*}" 2>/dev/null
+  done
   if [ -n "$work" ]; then
     # Its mounts go with the namespace, but rm cannot remove a mount point while they are there.
     awk -v w="$work/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
@@ -52,7 +56,7 @@ tap_new_loop() {
     echo "Bail out! no free loop device"
     exit 1
   }
-  loops+=("$dev")
+  loops+=("$dev=$(realpath "$2")")
   printf -v "$1" %s "$dev"
 }
 

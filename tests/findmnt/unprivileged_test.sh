@@ -63,20 +63,24 @@ other_eacces_lines() { cat "$work/$1.out" "$work/$1.err" | grep -vE '^mkfs-guard
 never_free() { ! cat "$work/$1.out" "$work/$1.err" | grep -q ' is free'; }
 
 echo "1..59"
+# As nobody, no walk over every mount namespace is complete (root's are closed to it), so no mount is known to
+# be detached: nothing is listed and findmnt exits 1, as util-linux's findmnt does when it finds nothing, and
+# the mount nobody's own sleep pins is named as one only root can tell about.
 run list "$FINDMNT" --detached
-check "findmnt --detached: exit 0 when it lists something, 1 when not (util-linux's)" \
-  test "$(rc list)" = "$([ -s "$work/list.out" ] && echo 0 || echo 1)"
+check "findmnt --detached: lists nothing (nothing on stdout), exit 1 (util-linux's when nothing is found)" \
+  test "$(rc list):$(wc -c <"$work/list.out")" = 1:0
 check "findmnt --detached: one line says how many processes it could not read, and that root sees more" \
   test "$(grep -cE '^findmnt: could not read [0-9]+ process(es)? \(permission denied\).*\(root sees more\)$' "$work/list.err")" = 1
 check "findmnt --detached: no stack of EACCES lines (one at most), two lines of warning at most" \
   test "$(eacces_lines list.err):$(($(lines list.err) <= 2))" = "1:1"
 check "findmnt --detached: root's pinner, which nobody cannot read, is never named" \
   bash -c "! grep -qw '$root_pid' '$work/list.out'"
-check "findmnt --detached: nobody's own pinner is listed, or the mount it pins is said to be unverifiable" \
-  bash -c "grep -qw '$nobody_pid' '$work/list.out' || grep -q 'only root can tell' '$work/list.err'"
+unverifiable='^(findmnt|fuser): [0-9]+ mounts? pinned by processes (is|are) in no mount namespace this user can list: attached elsewhere or detached, only root can tell$'
+check "findmnt --detached: the mount nobody's own pinner pins is said to be one only root can tell about" \
+  grep -qE "$unverifiable" "$work/list.err"
 run json "$FINDMNT" --detached -J
-check "findmnt --detached -J: valid JSON or nothing" \
-  bash -c "[ ! -s '$work/json.out' ] || python3 -m json.tool '$work/json.out' >/dev/null"
+check "findmnt --detached -J: nothing on stdout (no document), exit 1, the same warnings" \
+  test "$(rc json):$(wc -c <"$work/json.out"):$(grep -cE "$unverifiable" "$work/json.err")" = 1:0:1
 
 run poll "$FINDMNT" --detached --poll -w 500
 check "findmnt --detached --poll -w 500: exit 0 at the timeout, as util-linux's --poll" test "$(rc poll)" = 0
@@ -112,24 +116,23 @@ run fuser-private-ref /usr/bin/fuser "$work/private/x"
 check "fuser on a path nobody cannot stat: psmisc's message and exit code (1)" \
   bash -c "[ $(rc fuser-private) = 1 ] && [ \"\$(cat '$work/fuser-private.err')\" = \"\$(cat '$work/fuser-private-ref.err')\" ]"
 # Whether a mount nobody's own namespace does not show is detached, only a walk of every namespace (root's)
-# tells: nobody's pinner is named (exit 0), or nothing is and that mount is said unverifiable (exit 1).
-named_or_unverifiable() {
-  if [ "$(rc "$1")" = 0 ]; then grep -qw "$nobody_pid" "$work/$1.out"; else
-    [ "$(rc "$1")" = 1 ] && grep -q 'only root can tell' "$work/$1.err"
-  fi
+# tells: as findmnt, nothing is named (exit 1, as psmisc's fuser when it finds nobody) and that mount is said
+# to be one only root can tell about.
+unverifiable_only() {
+  [ "$(rc "$1")" = 1 ] && [ ! -s "$work/$1.out" ] && grep -qE "$unverifiable" "$work/$1.err"
 }
 # The line of processes it could not read may name root's sleep among them: as unreadable, not as a pinner.
 root_never_a_pinner() { ! { cat "$work/$1.out"; fuser_rest "$1"; } | grep -qw "$root_pid"; }
 for args in "-v" "$loop"; do
-  name=fuser-det${args//[^v]/}
+  name=fuser-det-$([ "$args" = -v ] && echo v || echo dev)
   run "$name" "$FUSER" --detached $args
-  check "fuser --detached $args as nobody: nobody's pinner named (exit 0), or the mount said unverifiable (exit 1)" \
-    named_or_unverifiable "$name"
+  check "fuser --detached $args as nobody: nothing named, exit 1, the mount said to be one only root can tell about" \
+    unverifiable_only "$name"
   check "fuser --detached $args as nobody: root's pinner never named as one" root_never_a_pinner "$name"
   check "fuser --detached $args as nobody: one line of what it could not read, no other EACCES line" \
     test "$(fuser_gap "$name"):$(fuser_rest "$name" | grep -ci 'permission denied')" = 1:0
 done
-sed 's/^/# fuser --detached -v as nobody: /' "$work/fuser-detv.out" "$work/fuser-detv.err"
+sed 's/^/# fuser --detached -v as nobody: /' "$work/fuser-det-v.out" "$work/fuser-det-v.err"
 # -k last on the tmpfs: it may end nobody's own sleep only; root's lives on (KILL: a slip shows as a death).
 run fuser-k "$FUSER" -k -m "$work/att"
 gone() { [ ! -d "/proc/$1" ] || [ "$(awk '/^State/ { print $2 }' "/proc/$1/status")" = Z ]; }
@@ -170,23 +173,32 @@ for form in plain setuid; do
     check "umount ${how:+$how }as nobody ($form): root's tmpfs still mounted" mounted
   done
 done
+# Nobody may not open the device (so its claim cannot be checked), but nobody's own sleep is a pinner it can
+# read: the device is busy (1), and mkfs-guard says so.
 for form in node loop; do
   target=$work/node
   [ $form = loop ] && target=$loop
   run "guard-$form" "$MKFS_GUARD" "$target"
-  check "mkfs-guard on a device nobody may open ($form): busy (1) or error (4), never free, no crash" \
-    bash -c "case $(rc "guard-$form") in 1|4) exit 0;; *) exit 1;; esac"
+  check "mkfs-guard on a device nobody may open ($form): busy (1), for nobody's own pinner" \
+    bash -c "[ $(rc "guard-$form") = 1 ] && grep -qE '^$target is busy: .* pinned by: $nobody_pid \(sleep\) cwd$' '$work/guard-$form.out'"
   check "mkfs-guard ($form): one line counts the processes it could not read, that root sees more" \
     test "$(gap_lines "guard-$form")" = 1
   check "mkfs-guard ($form): one other EACCES line at most" test "$(other_eacces_lines "guard-$form")" -le 1
 done
 run guard-json "$MKFS_GUARD" -J "$work/node"
-check "mkfs-guard -J as nobody: valid JSON or nothing on stdout" \
-  bash -c "[ ! -s '$work/guard-json.out' ] || python3 -m json.tool '$work/guard-json.out' >/dev/null"
-check "mkfs-guard as nobody: says what the snapshot shows and that the claim was not checked, or that it could not check" \
-  grep -qE "^$work/node (is busy: .*|could not be checked: .*)" "$work/guard-node.out"
-check "mkfs-guard as nobody: a busy answer says the claim was not checked" \
-  bash -c "! grep -q ' is busy: ' '$work/guard-node.out' || grep -q 'the claim was not checked' '$work/guard-node.out'"
+guard_json_busy() { # busy (1) as JSON: status busy, the claim unknown (null), nobody's sleep a detached mount's pinner
+  [ "$(rc guard-json)" = 1 ] && python3 - "$work/guard-json.out" "$nobody_pid" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+pinners = [p.get("pid") for r in doc["reasons"] if r.get("kind") == "detached-mount" for p in r.get("pinners", [])]
+sys.exit(0 if doc["status"] == "busy" and doc["claimed"] is None and pinners == [int(sys.argv[2])] else 1)
+PY
+}
+check "mkfs-guard -J as nobody: exit 1, a JSON document: busy, the claim unknown, nobody's sleep the pinner" \
+  guard_json_busy
+check "mkfs-guard as nobody: says what the snapshot shows (busy)" grep -qE "^$work/node is busy: " "$work/guard-node.out"
+check "mkfs-guard as nobody: its busy answer says the claim was not checked" \
+  grep -qx '(the claim was not checked: open: Permission denied)' "$work/guard-node.out"
 sed 's/^/# mkfs-guard as nobody: /' "$work/guard-node.out" "$work/guard-node.err"
 
 # Wrapping a mkfs as nobody: the device cannot be checked, so the mkfs (a marker script) is never run: 124 or
@@ -195,27 +207,31 @@ printf '#!/bin/sh\ntouch %s/marker\n' "$work" >"$work/mkfs.marker"
 chmod 755 "$work/mkfs.marker"
 chmod 777 "$work"
 run wrap-marker "$MKFS_GUARD" -- "$work/mkfs.marker" "$work/node"
-check "mkfs-guard -- MKFS NODE as nobody: exit 124 or 125, the command not run" \
-  bash -c "case $(rc wrap-marker) in 124|125) [ ! -e '$work/marker' ];; *) exit 1;; esac"
+check "mkfs-guard -- MKFS NODE as nobody: busy, exit 124, the command not run" \
+  bash -c "[ $(rc wrap-marker) = 124 ] && [ ! -e '$work/marker' ]"
 check "mkfs-guard -- MKFS NODE as nobody: never 'free'" never_free wrap-marker
 uuid=$(blkid -p -s UUID -o value "$loop")
 run wrap-ext2 "$MKFS_GUARD" -- mkfs.ext2 -q -F "$work/node"
-check "mkfs-guard -- mkfs.ext2 NODE as nobody: exit 124 or 125, the filesystem as it was" \
-  bash -c "case $(rc wrap-ext2) in 124|125) [ \"\$(blkid -p -s UUID -o value '$loop')\" = '$uuid' ];; *) exit 1;; esac"
+check "mkfs-guard -- mkfs.ext2 NODE as nobody: busy, exit 124, the filesystem as it was" \
+  bash -c "[ $(rc wrap-ext2) = 124 ] && [ \"\$(blkid -p -s UUID -o value '$loop')\" = '$uuid' ]"
 check "mkfs-guard -- mkfs.ext2 NODE as nobody: never 'free'" never_free wrap-ext2
 check "mkfs-guard -- mkfs.ext2 NODE as nobody: one line of what it could not read, one other EACCES at most" \
   test "$(gap_lines wrap-ext2):$(($(other_eacces_lines wrap-ext2) <= 1))" = 1:1
 sed 's/^/# mkfs-guard -- mkfs.ext2 as nobody: /' "$work/wrap-ext2.out" "$work/wrap-ext2.err"
 
-# --wait as nobody: it ends (within its limit, no hang), busy (1) or error (4), never "free".
+# --wait as nobody: it ends at its limit (no hang), still busy (1): nobody's sleep pins the filesystem.
 run wait "$MKFS_GUARD" --wait=2 "$work/node"
-check "mkfs-guard --wait=2 NODE as nobody: ends with 1 or 4" bash -c "case $(rc wait) in 1|4) exit 0;; *) exit 1;; esac"
+check "mkfs-guard --wait=2 NODE as nobody: ends busy (1)" test "$(rc wait)" = 1
 check "mkfs-guard --wait=2 NODE as nobody: never 'free'" never_free wait
 
 # --kill as nobody, last (it may end nobody's own pinner): root's pinner lives on and was never signalled
-# (SIGSTOP would leave it stopped: the signal is KILL, so a slip shows as a dead process); never "free".
+# (SIGSTOP would leave it stopped: the signal is KILL, so a slip shows as a dead process); never "free". Once
+# nobody's sleep is gone, nothing nobody can see uses the device and nobody may not open it: it could not be
+# checked (4), while root's sleep still pins it.
 run kill "$MKFS_GUARD" --kill=KILL --yes --wait=2 "$loop"
-check "mkfs-guard --kill=KILL --yes as nobody: ends with 1 or 4" bash -c "case $(rc kill) in 1|4) exit 0;; *) exit 1;; esac"
+check "mkfs-guard --kill=KILL --yes as nobody: nobody's pinner ended, then the device could not be checked (4)" \
+  bash -c "[ $(rc kill) = 4 ] && grep -qx 'mkfs-guard: sent SIGKILL to $nobody_pid (sleep) cwd' '$work/kill.err' &&
+    grep -qx '$loop could not be checked: .*' '$work/kill.out'"
 check "mkfs-guard --kill as nobody: root's pinner is alive (sleeping, not a zombie)" \
   grep -q '^State:[[:space:]]*S' "/proc/$root_pid/status"
 check "mkfs-guard --kill as nobody: root's pinner is never named as signalled" \

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A minimal FUSE filesystem for the dead-daemon test: "/" holds one file, "hello". Run in the foreground,
-// single-threaded: itest-fuse-hello -f -s MOUNTPOINT
+// single-threaded: itest-fuse-hello -f -s MOUNTPOINT. The kernel caches nothing it says (attributes, names,
+// missing names): once the daemon is stopped, the next stat or lookup inside waits on it, with no cache to
+// outlast first.
 #define FUSE_USE_VERSION 31
 #include <fcntl.h>
 #include <fuse.h>
@@ -54,8 +56,16 @@ int Read(const char* path, char* buf, size_t size, off_t offset, fuse_file_info*
 
 }  // namespace
 
+void* Init(fuse_conn_info*, fuse_config* config) {
+  config->attr_timeout = 0;
+  config->entry_timeout = 0;
+  config->negative_timeout = 0;
+  return nullptr;
+}
+
 int main(int argc, char* argv[]) {
   fuse_operations operations{};
+  operations.init = Init;
   operations.getattr = GetAttr;
   operations.readdir = ReadDir;
   operations.open = Open;

@@ -2,8 +2,6 @@
 // `umount -d -l --wait` of a filesystem on a loop device: libmount frees the loop device (LOOP_CLR_FD) while
 // the filesystem still holds it, which only marks it autoclear; --wait returns once the filesystem ended and
 // the loop device is really detached.
-#include <sys/stat.h>
-
 #include "umount_test_util.h"
 
 namespace itest {
@@ -27,9 +25,13 @@ class DetachLoopAndWait : public ::testing::Test {
     mount_.reset();
     if (Bound()) RunCommand({"losetup", "-d", loop_});
   }
+  // Bound to our image still: once let go, its number may be bound at once to another test's image (which
+  // TearDown must then leave alone).
   bool Bound() const {
-    struct stat st {};
-    return !loop_.empty() && stat(("/sys/block/" + loop_.substr(5) + "/loop/backing_file").c_str(), &st) == 0;
+    if (loop_.empty()) return false;
+    std::string backing = ReadFile("/sys/block/" + loop_.substr(5) + "/loop/backing_file");
+    if (!backing.empty() && backing.back() == '\n') backing.pop_back();
+    return backing == image_;
   }
   TempDir dir_;
   std::string image_, loop_;

@@ -109,7 +109,7 @@ class LazyDetach:
         self.work = tempfile.mkdtemp(prefix="detach-test.")
         self.mnt = os.path.join(self.work, "mnt")
         os.mkdir(self.mnt)
-        image = os.path.join(self.work, "fs.img")
+        image = self.image = os.path.join(self.work, "fs.img")
         with open(image, "wb") as f:
             f.truncate(64 << 20)
         subprocess.run(["mkfs." + self.fstype, "-q", "-F", image], check=True)
@@ -203,7 +203,9 @@ class LazyDetach:
                 mounted = [line.split()[4] for line in f if line.split()[4].startswith(self.work + "/")]
             for m in sorted(mounted, reverse=True):
                 subprocess.run(["umount", "-l", m], check=False)
-        if self.loop:
+        # Only while bound to our image: a loop device let go may be another test's by now, under the same name.
+        if self.loop and subprocess.run(["losetup", "-n", "-O", "BACK-FILE", self.loop], capture_output=True,
+                                        text=True).stdout.strip() == self.image:
             subprocess.run(["losetup", "-d", self.loop], check=False)
         if self.work:
             shutil.rmtree(self.work, ignore_errors=True)

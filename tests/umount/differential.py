@@ -31,6 +31,23 @@ def sh(*argv, check=True):
     return subprocess.run(argv, check=check, capture_output=True, text=True).stdout.strip()
 
 
+def mount_id(target):
+    """The mount id (mountinfo's first field) of the mount on TARGET, the top one."""
+    found = None
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            if fields[4].replace("\\040", " ") == target:
+                found = int(fields[0])
+    return found
+
+
+def wait_until(predicate, seconds):
+    deadline = time.time() + seconds
+    while not predicate() and time.time() < deadline:
+        time.sleep(0.02)
+
+
 class Env:
     """One case's setup: a directory under the work root, its loop devices, mounts and pinners."""
 
@@ -38,6 +55,7 @@ class Env:
         self.work = tempfile.mkdtemp(prefix="c.", dir=root)
         os.chmod(self.work, 0o755)  # the setuid cases run as nobody
         self.loops, self.pinners = [], []
+        self.last_id = 0
 
     def fs(self, name, fstype="ext2", mb=16):
         image = os.path.join(self.work, name + ".img")
@@ -54,8 +72,27 @@ class Env:
         return path
 
     def mount(self, source, name, *options):
+        """Mounts SOURCE on WORK/NAME with a mount id above those of the case's earlier mounts, as on a quiet
+        machine. umount -R takes a mount's children in the order of their ids (libmount), and the kernel hands
+        out the lowest free id: one that another test freed a moment before would order this case's mounts one
+        way in our run and another in util-linux's. So a mount that gets a lower id is undone, a spare tmpfs
+        holds that id, and the mount is made again; the spares go once it has a higher one."""
         target = self.dir(name)
-        sh("mount", *options, source, target)
+        spares = []
+        try:
+            while True:
+                sh("mount", *options, source, target)
+                got = mount_id(target)
+                if got > self.last_id or len(spares) == 1000:
+                    break
+                sh("umount", target)
+                spares.append(self.dir(".spare%d" % len(spares)))
+                sh("mount", "-t", "tmpfs", "spare", spares[-1])
+        finally:
+            for spare in reversed(spares):
+                sh("umount", spare, check=False)
+                os.rmdir(spare)
+        self.last_id = max(self.last_id, got)
         return target
 
     def pin(self, cwd):
@@ -75,7 +112,25 @@ class Env:
             time.sleep(0.01)
         return p.pid
 
+    @staticmethod
+    def loop_attr(loop, name):
+        try:
+            with open("/sys/block/%s/loop/%s" % (os.path.basename(loop), name)) as f:
+                return f.read().strip()
+        except OSError:
+            return None  # not bound
+
+    def bound(self, loop, image):
+        """Whether LOOP is still bound to IMAGE: once let go, its number may be bound at once to another test's
+        image."""
+        return self.loop_attr(loop, "backing_file") == image
+
     def effect(self):
+        # A loop device that umount -d lets go (LOOP_CLR_FD) while another process has it open is marked
+        # autoclear and detached at that close: every scan of our tools, in a test beside this one, opens each
+        # bound loop device for a moment. Its end is waited for, as any event.
+        wait_until(lambda: not any(self.bound(loop, image) and self.loop_attr(loop, "autoclear") == "1"
+                                   for loop, image in self.loops), 10)
         mounts = []
         with open("/proc/self/mountinfo") as f:
             for line in f:
@@ -84,8 +139,7 @@ class Env:
                 target = fields[4].replace("\\040", " ")
                 if target == self.work or target.startswith(self.work + "/"):
                     mounts.append((target, fields[sep + 2], fields[sep + 1], fields[5]))
-        bound = [loop for loop, image in self.loops
-                 if os.path.exists("/sys/block/%s/loop/backing_file" % os.path.basename(loop))]
+        bound = [loop for loop, image in self.loops if self.bound(loop, image)]
         return sorted(mounts), bound
 
     def normalise(self, data):

@@ -78,18 +78,17 @@ std::string util_linux_version_line() {
 }
 
 std::string cformat(const char* format, ...) {
+  // Twice through the arguments: once to size the string, once to fill it.
   va_list ap;
   va_start(ap, format);
-  va_list again;
-  va_copy(again, ap);
   const int size = std::vsnprintf(nullptr, 0, format, ap);
   va_end(ap);
   std::string out;
-  if (size > 0) {
-    out.resize(static_cast<std::size_t>(size));
-    std::vsnprintf(out.data(), out.size() + 1, format, again);
-  }
-  va_end(again);
+  if (size <= 0) return out;
+  out.resize(static_cast<std::size_t>(size));
+  va_start(ap, format);
+  std::vsnprintf(out.data(), out.size() + 1, format, ap);
+  va_end(ap);
   return out;
 }
 

@@ -15,6 +15,8 @@ namespace findmnt {
 namespace {
 
 // util-linux 2.38.1's option lines, each one msgid of its catalog, byte for byte; "\n" is a blank line.
+// Some span two lines (adjacent literals), as util-linux writes them.
+// NOLINTBEGIN(bugprone-suspicious-missing-comma)
 constexpr const char* kUpstreamOptions[] = {
     " -s, --fstab            search in static table of filesystems\n",
     " -m, --mtab             search in table of mounted filesystems\n"
@@ -65,6 +67,7 @@ constexpr const char* kUpstreamOptions[] = {
     "     --verbose          print more details\n",
     "     --vfs-all          print all VFS options\n",
 };
+// NOLINTEND(bugprone-suspicious-missing-comma)
 
 // Ours (and upstream's later releases, in other words): after util-linux's, before -h and -V.
 constexpr const char* kNewerOptions[] = {

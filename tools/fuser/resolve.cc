@@ -206,7 +206,8 @@ void find_inet_sockets(std::vector<Query>& queries, const Options& options, cons
     if (!sockets) {
       // psmisc names a missing IPv4 table and says nothing of an IPv6 one (no IPv6 in the kernel).
       if (!v6) {
-        const std::string file = proc_root + "/net/" + name;
+        std::string file = proc_root;
+        file += "/net/" + name;
         o.err(cli::cformat(cli::psmisc("Cannot open protocol file \"%s\": %s\n"), file.c_str(),
                            std::strerror(sockets.error().err)));
       }

@@ -13,6 +13,8 @@ namespace umount_tool {
 namespace {
 
 // util-linux 2.38.1's option lines, each one msgid of its catalog, byte for byte.
+// Some span two lines (adjacent literals), as util-linux writes them.
+// NOLINTBEGIN(bugprone-suspicious-missing-comma)
 constexpr const char* kUpstreamOptions[] = {
     " -a, --all               unmount all filesystems\n",
     " -A, --all-targets       unmount all mountpoints for the given device in the\n"
@@ -32,6 +34,7 @@ constexpr const char* kUpstreamOptions[] = {
     " -q, --quiet             suppress 'not mounted' error messages\n",
     " -N, --namespace <ns>    perform umount in another namespace\n",
 };
+// NOLINTEND(bugprone-suspicious-missing-comma)
 
 }  // namespace
 

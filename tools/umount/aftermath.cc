@@ -280,7 +280,8 @@ int Aftermath::finish_waiting() {
     const std::string after = seconds_text(*cfg_.wait_timeout);
     if (lines.empty())
       lines.push_back(detach::trf("gave up waiting after {0}: its filesystem lives on", after));
-    // libcommon's line does not know how long we waited (English only, until it takes the time: issue 21).
+    // libcommon's line does not know how long we waited, so the time is put into its English words; once
+    // survival_text takes the time and says it in its own (translated) line, this goes (issue 21, stage 2).
     const std::string gave_up = "gave up waiting";
     if (lines.front().starts_with(gave_up) && !lines.front().starts_with(gave_up + " after"))
       lines.front().insert(gave_up.size(), " after " + after);

@@ -7,22 +7,28 @@ name normalised) and the exit code exactly. Fixture tab files are written at tes
 (\\040 and \\012 escapes, tabs, very long lines, 10,000 entries, missing fields, garbage lines). Output is TAP,
 so meson counts every invocation as a case.
 
-usage: differential.py OURS REFERENCE VERSION
+usage: differential.py OURS REFERENCE VERSION [LOCPATH PODIR LOCALE...]
 
 VERSION is detach-utils' release: our --version line is util-linux's with " (detach-utils VERSION)" added, the
-one difference the comparison expects.
+one difference the comparison expects. With LOCALEs (compiled under LOCPATH; our catalogs in PODIR), a subset
+of the cases runs in each of them instead, LC_ALL=LOCALE for both binaries (util-linux's catalogs from
+util-linux-locales): every message, help text and column description the two share must be the same bytes in
+every language util-linux translates (locale_cases says which cases: one per message and form of output).
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 OURS, REF, VERSION = sys.argv[1], sys.argv[2], sys.argv[3]
+LOCPATH, PODIR, LOCALES = (sys.argv[4], sys.argv[5], sys.argv[6:]) if len(sys.argv) > 6 else (None, None, [])
 LIVE = "#live"  # marks a case on the live mount table
 
-# Lines our --help adds for options and columns util-linux 2.38 lacks; everything else must match.
-HELP_EXTENSIONS = ("--kernel=<method>", "--id <num>", "--uniq-id <num>", "--detached", "--list-columns",
-                   "UNIQ-ID  mount 64-bit ID", "[--detached only]")
+# Lines our --help adds for options and columns util-linux 2.38 lacks (in any language: the option and column
+# names are not translated); everything else must match.
+HELP_EXTENSIONS = ("     --kernel=", "     --id ", "     --uniq-id ", "--detached", "--list-columns",
+                   "     UNIQ-ID  ")
 
 
 def fixtures(d):
@@ -173,25 +179,47 @@ def cases(f):
     return out
 
 
+def locale_cases(f):
+    """The cases run in every locale: each message findmnt and util-linux share (theirs through their
+    catalog), the help, the column descriptions, verify's reports and its plural summary, and the table forms
+    whose bytes depend on the locale (tree characters, JSON, raw)."""
+    fixture = [
+        "-F " + f["mountinfo"], "-F " + f["mountinfo"] + " -J", "-F " + f["mountinfo"] + " -r",
+        "-F " + f["mountinfo"] + " -P", "-s -F " + f["fstab.hostile"], "-F " + f["mountinfo.broken"],
+        "-F /nonexistent/file", "-s -F " + f["fstab"] + " -x", "-s -F " + f["fstab"] + " -x --verbose",
+        "-x -F " + f["fstab.hostile"], "-x -F " + f["empty"], "-x -F " + f["fstab"] + " /boot",
+    ]
+    errors = ["--bogus", "--ascii=1", "-o", "-J -P", "-d x", "-w x", "-w 99999999999", "-N x", "-o BOGUS",
+              "-o TARGET,bogus,SOURCE", "--poll=bogus", "-oACTION", "-T / /dev/sda", "-F a -F b -p",
+              "-s -p -w 1 -F /nonexistent", "--li=x", "-l >/dev/full", "--help >/dev/full", "-x -p",
+              "-V", "--help"]
+    return [(a, {}) for a in fixture + errors] + [(LIVE + " -l -o TARGET,SIZE,USED,AVAIL,USE% -T /dev", {}),
+                                                  (LIVE + " -D -T /dev", {})]
+
+
 def run(binary, args, env):
     full_env = dict(os.environ)
     full_env.pop("COLUMNS", None)
+    if "LC_ALL" in env:
+        full_env.pop("LANGUAGE", None)  # it would choose the messages' language instead
     full_env.update(env)
     try:
         p = subprocess.run("exec " + binary + " " + args, shell=True, capture_output=True, env=full_env,
                            stdin=subprocess.DEVNULL, timeout=60)
     except subprocess.TimeoutExpired:
         return b"", b"(timed out)", -1
-    # getopt_long names argv[0] as given; util-linux's own messages use the short name
-    err = p.stderr.replace(binary.encode() + b":", b"findmnt:")
-    err = err.replace(os.path.basename(binary).encode() + b":", b"findmnt:")
+    # getopt_long names argv[0] as given; util-linux's own messages use the short name. Either is followed by
+    # a colon, full width in some languages (zh_CN: "：").
+    colon = rb"(?=:|\xef\xbc\x9a)"
+    err = re.sub(re.escape(binary.encode()) + colon, b"findmnt", p.stderr)
+    err = re.sub(re.escape(os.path.basename(binary).encode()) + colon, b"findmnt", err)
     return p.stdout, err, p.returncode
 
 
 def with_our_version(ref):
-    """REF's result as ours should be: a --version line names our release after util-linux's."""
+    """REF's result as ours should be: a --version line (in any language) names our release after util-linux's."""
     out = ref[0]
-    if out.startswith(b"findmnt from util-linux ") and out.endswith(b"\n") and out.count(b"\n") == 1:
+    if out.startswith(b"findmnt") and b" util-linux 2.38.1" in out and out.endswith(b"\n") and out.count(b"\n") == 1:
         out = out[:-1] + b" (detach-utils " + VERSION.encode() + b")\n"
     return (out,) + ref[1:]
 
@@ -200,10 +228,22 @@ def filter_help(text):
     return b"\n".join(l for l in text.split(b"\n") if not any(x.encode() in l for x in HELP_EXTENSIONS))
 
 
+def in_locales(cases):
+    """CASES run in each of LOCALES (LC_ALL; LOCPATH has them; our catalogs from PODIR)."""
+    out = []
+    for locale in LOCALES:
+        env = {"LC_ALL": locale, "LOCPATH": LOCPATH, "DETACH_UTILS_LOCALEDIR": PODIR}
+        out += [(args, dict(e, **env)) for args, e in cases]
+    return out
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="findmnt-diff-") as d:
-        all_cases = cases(fixtures(d))
-        all_cases += [("--help", {}), ("-h", {}), ("--he", {})]
+        if LOCALES:
+            all_cases = in_locales(locale_cases(fixtures(d)))
+        else:
+            all_cases = cases(fixtures(d))
+            all_cases += [("--help", {}), ("-h", {}), ("--he", {})]
         print("1..%d" % len(all_cases))
         failed = 0
         for n, (args, env) in enumerate(all_cases, 1):
@@ -214,9 +254,10 @@ def main():
             # at a fixture's targets, which change while anything writes: once more.
             if (live or "-D" in args.split()) and ours != ref:
                 ours, ref = run(OURS, args, env), with_our_version(run(REF, args, env))
-            if ours[0].startswith(b"\nUsage:\n"):
+            if ours[0].startswith(b"\nUsage:\n") or args.split()[:1] in (["--help"], ["-h"], ["--he"]):  # any language
                 ours = (filter_help(ours[0]),) + ours[1:]
-            label = (" ".join("%s=%s" % kv for kv in env.items()) + " findmnt " + args.replace(d + "/", "")).strip()
+            shown = {k: v for k, v in env.items() if k not in ("LOCPATH", "DETACH_UTILS_LOCALEDIR")}
+            label = (" ".join("%s=%s" % kv for kv in shown.items()) + " findmnt " + args.replace(d + "/", "")).strip()
             if ours == ref:
                 print("ok %d - %s" % (n, label))
                 continue

@@ -12,7 +12,12 @@ only the test's own processes, so psmisc's pid order (ascending, as /proc lists 
 no case can see, or kill, anything the test did not start; ports are its own. Its mounts, loop device (autoclear)
 and swap file are undone on exit, its processes killed by pid. Output is TAP, one case per invocation.
 
-usage: differential.py OURS REFERENCE    (FUSER_DIFF_SHOW=1: also print psmisc's answer to each case)
+With LOCALEs (compiled under LOCPATH; our catalogs in PODIR), the cases of locale_cases run in each of them
+instead, LC_ALL=LOCALE for both (psmisc's own catalogs): every message and usage text the two share must be
+the same bytes in every language psmisc translates, our --detached lines (translated) aside.
+
+usage: differential.py OURS REFERENCE [LOCPATH PODIR LOCALE...]
+       (FUSER_DIFF_SHOW=1: also print psmisc's answer to each case)
 """
 import ctypes
 import fcntl
@@ -32,7 +37,12 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from tap import Tap, skip_all_or_fail  # noqa: E402
 
 OURS, REF = os.path.abspath(sys.argv[1]), sys.argv[2]
-EXTENSION_LINES = (b"fuser --detached", b"--detached  ", b"alive (all, or those of a device or former mount point)")
+LOCPATH, PODIR, LOCALES = (sys.argv[3], sys.argv[4], sys.argv[5:]) if len(sys.argv) > 5 else (None, None, [])
+# Our usage's lines: the --detached synopsis and the option (its continuation lines follow it, indented to the
+# help column). The option names are not translated.
+SYNOPSIS_LINE, OPTION_LINE = b"fuser --detached", b"  --detached  "
+HELP_COLUMN = b" " * 24
+ENV = {}  # the language of the cases run now (LC_ALL, LOCPATH, DETACH_UTILS_LOCALEDIR)
 PORT = 5555  # TCP 5555, UDP 5556, TCP6 5557, UDP6 5558; the namespace's own loopback
 
 
@@ -205,8 +215,12 @@ def comm(pid):
 
 
 def run(binary, args, stdin=b""):
-    p = subprocess.run([binary] + args, input=stdin, capture_output=True, timeout=60, cwd=WORKDIR[0])
-    err = p.stderr.replace(binary.encode() + b":", b"fuser:").replace(binary.encode() + b" -l", b"fuser -l")
+    env = dict(os.environ, **ENV)
+    if ENV:
+        env.pop("LANGUAGE", None)  # it would choose the messages' language instead of LC_ALL
+    p = subprocess.run([binary] + args, input=stdin, capture_output=True, timeout=60, cwd=WORKDIR[0], env=env)
+    # argv[0] as given, followed by a colon (full width in some languages: zh_CN "：") or by " -l"
+    err = re.sub(re.escape(binary.encode()) + rb"(?=:|\xef\xbc\x9a| -l)", b"fuser", p.stderr)
     return p.stdout, err, p.returncode
 
 
@@ -215,8 +229,11 @@ WORKDIR = ["/"]
 
 def normalise_ours(out):
     stdout, stderr, rc = out
-    lines = stderr.split(b"\n")
-    lines = [line for line in lines if not any(x in line for x in EXTENSION_LINES)]
+    lines, in_option = [], False
+    for line in stderr.split(b"\n"):
+        in_option = OPTION_LINE in line or (in_option and line.startswith(HELP_COLUMN))
+        if not in_option and SYNOPSIS_LINE not in line:
+            lines.append(line)
     stderr = b"\n".join(lines)
     stderr = re.sub(rb"^(fuser \(PSmisc\) 23\.6) \(detach-utils [^)]*\)$", rb"\1", stderr, flags=re.M)
     return stdout, stderr, rc
@@ -276,6 +293,18 @@ def cases(s):
         ["-s", "-15", f], ["-s", "-0", f],
     ]
     return out
+
+
+def locale_cases(s):
+    """The cases run in every locale: one for each message and text psmisc translates that fuser shares."""
+    t, m, dev = s.t, s.m, s.dev
+    f = os.path.join(t, "f")
+    return [
+        [], ["-x"], ["--bogus"], ["-n"], ["-n", "bogus", f], ["-m", "%d/tcp" % PORT], ["-a", "-s", f],
+        ["-4", "-6", f], ["-BOGUS", f], ["--help"], ["-V"], ["-l"], ["/nonexistent-fuser"], [f + "/below"],
+        ["-M", os.path.join(t, "d")], ["bogusport/tcp"], ["-v", f], ["-vu", f], ["-u", f], ["-vm", dev],
+        ["-vm", m], ["-av", os.path.join(t, "g")], ["-v", "%d/tcp" % PORT],
+    ]
 
 
 def kill_cases(s):
@@ -342,7 +371,7 @@ def ended(procs):
 
 
 def run_kill_case(s, t, args, count, writers, stdin):
-    label = "fuser " + " ".join(args).replace(s.work + "/", "")
+    label = ("LC_ALL=%s " % ENV["LC_ALL"] if ENV else "") + "fuser " + " ".join(args).replace(s.work + "/", "")
     results = []
     for binary in (REF, OURS):
         procs = victims(s, count, writers)
@@ -380,6 +409,9 @@ def main():
     os.chdir("/")
     s = Scenario()
     try:
+        if LOCALES:
+            run_locale_cases(s, t)
+            return t.finish()
         WORKDIR[0] = s.t  # relative names are relative to the tmpfs
         relative = [["f"], ["-v", "d"], ["./f"], ["d/../f"], ["-m", "."], ["-vm", "."], ["-M", "."], ["x/file"],
                     ["f/file"], ["-a", "nonexistent-fuser"]]
@@ -398,6 +430,22 @@ def main():
     finally:
         s.close()
     return t.finish()
+
+
+def run_locale_cases(s, t):
+    for locale in LOCALES:
+        ENV.clear()
+        ENV.update({"LC_ALL": locale, "LOCPATH": LOCPATH, "DETACH_UTILS_LOCALEDIR": PODIR})
+        for args in locale_cases(s):
+            ours, ref = normalise_ours(run(OURS, args)), run(REF, args)
+            t.check("LC_ALL=%s fuser %s" % (locale, " ".join(args).replace(s.work + "/", "")), ours == ref,
+                    describe(ours, ref))
+        # -i's question, and the answers the locale reads (rpmatch)
+        for args, count, writers, stdin in kill_cases(s):
+            if "-ki" in args and stdin:
+                run_kill_case(s, t, args, count, writers, stdin)
+                break
+    ENV.clear()
 
 
 def describe(ours, ref):

@@ -30,6 +30,25 @@ TEST(Usage, MessageThenUsage) {
   EXPECT_EQ(usage_text("").rfind("Usage: ", 0), 0u);
 }
 
+// Given psmisc's synopsis as a translation indents it (zh_CN: six spaces under "用法："), we should put our
+// --detached line before its "fuser -l" line, indented as that line is.
+TEST(Usage, DetachedSynopsisFollowsTheTranslationsIndent) {
+  const std::string zh = "用法：fuser [-a|-s]\n            NAME...\n      fuser -l\n      fuser -V\n说明。\n";
+  EXPECT_EQ(with_detached_synopsis(zh),
+            "用法：fuser [-a|-s]\n            NAME...\n      fuser --detached [-kiuvw] [-SIGNAL] [NAME...]\n"
+            "      fuser -l\n      fuser -V\n说明。\n");
+}
+
+// Given a translation with no "fuser -l" line of its own (nl: "of:  fuser [-l|-V]"), we should put our line
+// before that one, and given none at all, after the first line: never lose it.
+TEST(Usage, DetachedSynopsisWithoutAnLLine) {
+  EXPECT_EQ(with_detached_synopsis("Gebruik: fuser NAAM...\n     of:  fuser [-l|-V]\n"),
+            "Gebruik: fuser NAAM...\n          fuser --detached [-kiuvw] [-SIGNAL] [NAME...]\n"
+            "     of:  fuser [-l|-V]\n");
+  EXPECT_EQ(with_detached_synopsis("X: fuser NAME...\nText.\n"),
+            "X: fuser NAME...\n       fuser --detached [-kiuvw] [-SIGNAL] [NAME...]\nText.\n");
+}
+
 // Given -V, we should keep psmisc's first words (scripts read them) and name this package after them.
 TEST(Usage, VersionKeepsPsmiscsWords) {
   const std::string text = version_text();

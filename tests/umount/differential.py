@@ -13,8 +13,14 @@ comparison (so util-linux's part is compared byte for byte) and checked on their
 Output is TAP: one case per setup. Needs root; it re-runs itself in its own mount namespace with its own /run
 (utab, the detach journal) and /etc/fstab.
 
-usage: differential.py OURS REFERENCE
+With LOCALEs (compiled under LOCPATH; our catalogs in PODIR), the cases of LOCALE_CASES run in each of them
+instead (LC_ALL=LOCALE for both; util-linux's catalogs from util-linux-locales): util-linux's part of every
+message, usage and help text must be the same bytes in every language it translates. Our additions are cut as
+in English (after the translated "target is busy."), and not checked: the English cases check their words.
+
+usage: differential.py OURS REFERENCE [LOCPATH PODIR LOCALE...]
 """
+import gettext
 import os
 import re
 import shutil
@@ -24,6 +30,7 @@ import tempfile
 import time
 
 OURS, REF = os.path.abspath(sys.argv[1]), sys.argv[2]
+LOCPATH, PODIR, LOCALES = (sys.argv[3], sys.argv[4], sys.argv[5:]) if len(sys.argv) > 5 else (None, None, [])
 NOBODY = 65534
 
 
@@ -251,8 +258,9 @@ def user_mounts(env):
 
 # ---- what our umount adds, and how each case checks it ----
 
-def split_additions(err):
-    """(util-linux's part, our additions): lines indented below a message, and the first line of a report."""
+def split_additions(err, busy="target is busy"):
+    """(util-linux's part, our additions): lines indented below a message, and the first line of a report.
+    BUSY: libmount's "target is busy" in the language of the run."""
     kept, added = [], []
     after_message = False
     for line in err.split("\n"):
@@ -263,7 +271,7 @@ def split_additions(err):
         elif line.startswith("        ") and after_message:
             added.append(line)
         else:
-            after_message = line.endswith("target is busy.")
+            after_message = line.endswith(busy + ".")
             kept.append(line)
     return "\n".join(kept), "\n".join(added)
 
@@ -364,8 +372,14 @@ CASES = [
     ("--help >/dev/full", nothing, ["--help", ">/dev/full"], expect_nothing, None),
 ]
 
-# Lines our --help adds; -V names detach-utils after util-linux's own words.
-HELP_EXTENSION = "     --wait[=<secs>]     return only when the filesystem is really gone\n"
+# Cases run in every locale: one for each message and text util-linux translates that umount shares (-V
+# aside: its line names detach-utils instead of libmount's features, compared in English).
+LOCALE_CASES = ("success -v", "not mounted", "not found", "target is busy", "-R not mounted", "-A not mounted",
+                "-a -t ext3 -O ro -v", "-N a bad namespace", "no arguments", "unknown option", "a value to a flag",
+                "-A -a", "-h", "--help >/dev/full", "-a with an argument")
+
+# The line our --help adds (its option column is not translated); -V names detach-utils after util-linux's words.
+HELP_EXTENSION = re.compile(r"(?m)^     --wait\[=.*\n")
 VERSION_PREFIX = "umount from util-linux 2.38.1 ("
 
 
@@ -382,6 +396,22 @@ def as_user(uid, env=None):
     return {"preexec_fn": drop, "env": base, "cwd": "/", "stdin": subprocess.DEVNULL}
 
 
+def locale_env(locale):
+    """The environment of a run in LOCALE (None: C)."""
+    if locale is None:
+        return None
+    return {"LC_ALL": locale, "LOCPATH": LOCPATH, "DETACH_UTILS_LOCALEDIR": PODIR}
+
+
+def busy_words(locale):
+    """libmount's "target is busy" in LOCALE's language, from util-linux's catalog (as libmount finds it)."""
+    if locale is None:
+        return "target is busy"
+    lang = locale.split(".")[0]
+    return gettext.translation("util-linux", "/usr/share/locale", [lang, lang.split("_")[0]],
+                               fallback=True).gettext("target is busy")
+
+
 def run(binary, args, user, env=None, timeout=120):
     """BINARY run as umount with ARGS, as USER (and ENV): (stdout, stderr, exit code)."""
     redirect = None
@@ -392,13 +422,13 @@ def run(binary, args, user, env=None, timeout=120):
     return (p.stdout or b"").decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), p.returncode
 
 
-def one(root, binary, case):
+def one(root, binary, case, locale=None):
     name, setup, args, check, user = case
     env = Env(root)
     try:
         names = setup(env)
         argv = [a.replace("WORKDIR", env.work).format(**names) for a in args]
-        out, err, rc = run(binary, argv, user)
+        out, err, rc = run(binary, argv, user, locale_env(locale))
         time.sleep(0.05)  # a plain umount's last reference may go from another task's work: let it
         mounts, bound = env.effect()
         effect = env.normalise(repr((mounts, bound)))
@@ -450,33 +480,37 @@ def main():
     if isinstance(root, int):
         return root
     ours = setuid_copy(root)
-    print("1..%d" % len(CASES))
+    runs = [(case, None) for case in CASES]
+    if LOCALES:
+        runs = [(case, locale) for locale in LOCALES for case in CASES if case[0] in LOCALE_CASES]
+    print("1..%d" % len(runs))
     failed = 0
     try:
-        for n, case in enumerate(CASES, 1):
-            mine, ref = one(root, ours, case), one(root, REF, case)
+        for n, (case, locale) in enumerate(runs, 1):
+            mine, ref = one(root, ours, case, locale), one(root, REF, case, locale)
             out, err, rc, effect = mine
             notes = []
-            if out.startswith("\nUsage:\n"):
-                out = out.replace(HELP_EXTENSION, "")
+            if case[2][:1] == ["-h"] or out.startswith("\nUsage:\n"):
+                out = HELP_EXTENSION.sub("", out)
             if case[2] == ["-V"] and out.startswith(VERSION_PREFIX) and ref[0].startswith(VERSION_PREFIX):
                 if not out.startswith(VERSION_PREFIX + "detach-utils "):
                     notes.append("-V does not name detach-utils: %r" % out)
                 out = ref[0]
-            kept, added = split_additions(err)
+            kept, added = split_additions(err, busy_words(locale))
             if (out, kept, rc, effect) != ref[:1] + (ref[1], ref[2], ref[3]):
                 for what, a, b in zip(("stdout", "stderr", "exit", "effect"), (out, kept, rc, effect), ref):
                     if a != b:
                         notes.append("%s differs:\n  ours: %r\n  ref:  %r" % (what, a, b))
-            if not case[3](added):
+            if locale is None and not case[3](added):
                 notes.append("our additions are not what they should be: %r" % added)
+            label = case[0] if locale is None else "LC_ALL=%s %s" % (locale, case[0])
             if notes:
                 failed += 1
-                print("not ok %d - %s" % (n, case[0]))
+                print("not ok %d - %s" % (n, label))
                 for note in notes:
                     print("# " + note.replace("\n", "\n# "))
             else:
-                print("ok %d - %s" % (n, case[0]))
+                print("ok %d - %s" % (n, label))
             sys.stdout.flush()
     finally:
         leave_private_world(root)

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "base/i18n.h"
+
 namespace cli {
 namespace {
 
@@ -38,9 +40,9 @@ std::string UtilLinuxFormatter::make_help(const CLI::App* app, std::string name,
   for (const CLI::Option* o : options) width = std::max(width, option_names(*o).size() + 2);
 
   std::ostringstream out;
-  out << "\nUsage:\n";
+  out << detach::tr("\nUsage:\n");
   for (const std::string& line : usage_) out << " " << name << " " << line << "\n";
-  out << "\n" << description_ << "\n\nOptions:\n";
+  out << "\n" << description_ << "\n" << detach::tr("\nOptions:\n");
   bool closing = false;
   for (const CLI::Option* o : options) {
     bool last_group = o == app->get_help_ptr() || o == app->get_version_ptr();
@@ -55,8 +57,12 @@ std::string UtilLinuxFormatter::make_help(const CLI::App* app, std::string name,
 
 std::optional<std::string> unknown_option_message(const std::string& arg) {
   if (arg.size() < 2 || arg[0] != '-') return std::nullopt;
-  if (arg[1] == '-') return "unrecognized option '" + arg + "'";
-  return "invalid option -- '" + arg.substr(1, 1) + "'";
+  if (arg[1] == '-') return detach::trf("unrecognized option '{0}'", arg);
+  return invalid_option_message(arg.substr(1, 1));
+}
+
+std::string invalid_option_message(const std::string& letter) {
+  return detach::trf("invalid option -- '{0}'", letter);
 }
 
 }  // namespace cli

@@ -30,7 +30,10 @@ class UtilLinuxFormatter : public CLI::FormatterBase {
 std::string option_names(const CLI::Option& option);
 
 // What glibc's getopt_long says of an argument CLI11 left over (allow_extras) that looks like an option:
-// "unrecognized option '--bogus'", "invalid option -- 'x'"; nullopt for anything else.
+// "unrecognized option '--bogus'", "invalid option -- 'x'"; nullopt for anything else. In our catalogs, in
+// glibc's words.
 std::optional<std::string> unknown_option_message(const std::string& arg);
+// "invalid option -- 'x'" for LETTER.
+std::string invalid_option_message(const std::string& letter);
 
 }  // namespace cli

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "cli/i18n.h"
+
 namespace cli {
 namespace {
 // Written once in main before anything runs; read-only afterwards.
@@ -42,7 +44,8 @@ void warn(const std::string& message, int err) {
 }
 
 void try_help() {
-  std::fprintf(stderr, "Try '%s --help' for more information.\n", program_name().c_str());
+  std::fputs(cformat(shared("Try '%s --help' for more information.\n"), program_name().c_str()).c_str(),
+             stderr);
 }
 
 }  // namespace cli

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/diag.h"
+#include "cli/i18n.h"
 
 namespace cli {
 namespace {
@@ -95,8 +96,8 @@ GetoptOutcome parse_getopt(const GetoptTables& tables, const std::vector<std::st
     std::optional<std::string> value = optarg ? std::optional<std::string>(optarg) : std::nullopt;
     const LongOption* spec = long_of(tables.longs(), code);
     if (value && spec != nullptr && spec->arg == Arg::None) {  // `--li=x`: a legacy abbreviation with a value
-      std::fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n", program_path().c_str(),
-                   std::string(spec->name).c_str());
+      std::fprintf(stderr, libc("%s: option '%s%s' doesn't allow an argument\n"), program_path().c_str(),
+                   "--", std::string(spec->name).c_str());
       try_help();
       out.exit_code = usage_code;
       return out;
@@ -123,7 +124,7 @@ bool ExclusiveCheck::conflicts(int code, std::span<const LongOption> longs) {
       if (seen_[g] == 0) {
         seen_[g] = code;
       } else if (seen_[g] != code) {
-        std::string msg = program_name() + ": mutually exclusive arguments:";
+        std::string msg = cformat(shared("%s: mutually exclusive arguments:"), program_name().c_str());
         for (int other : group) {
           if (const LongOption* spec = long_of(longs, other))
             msg += " --" + std::string(spec->name);

@@ -7,7 +7,10 @@
 #include <string>
 
 #include "base/file_write.h"
+#include "base/i18n.h"
 #include "base/stdout.h"
+#include "cli/diag.h"
+#include "cli/i18n.h"
 #include "metrics.h"
 #include "options.h"
 #include "scan/scan.h"
@@ -22,7 +25,7 @@ bool write_out(const Options& options, const std::string& text) {
   if (options.output.empty())
     return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && detach::stdout_flushed();
   detach::Status done = detach::replace_file(options.output, text, 0644);
-  if (!done) std::fprintf(stderr, "detach-metrics: %s\n", done.error().message().c_str());
+  if (!done) cli::warnx(done.error().message());
   return static_cast<bool>(done);
 }
 
@@ -34,6 +37,9 @@ long long now_seconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Errors in the user's language (po/); the metrics themselves are never translated.
+  cli::init_i18n(cli::Upstream::None);
+  cli::set_program_name("detach-metrics", "detach-metrics");
   // Parse the command line.
   Options options;
   if (std::optional<int> code = detach::metrics::parse_command_line(argc, argv, options))
@@ -47,13 +53,12 @@ int main(int argc, char** argv) {
 
   // Write the metrics, or, when the scan failed, a file that says so (the old one would look current).
   if (!snapshot) {
-    std::fprintf(stderr, "detach-metrics: cannot take a snapshot of the system: %s\n",
-                 snapshot.error().message().c_str());
+    cli::warnx(detach::trf("cannot take a snapshot of the system: {0}", snapshot.error().message()));
     write_out(options, detach::metrics::render_failed_scan(now));
     return kExitError;
   }
   if (!write_out(options, detach::metrics::render(*snapshot, now))) {
-    if (options.output.empty()) std::fprintf(stderr, "detach-metrics: write error\n");
+    if (options.output.empty()) cli::warnx(cli::shared("write error"));
     return kExitError;
   }
   return kExitOk;

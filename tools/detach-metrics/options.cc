@@ -5,22 +5,23 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/i18n.h"
 #include "base/version.h"
+#include "cli/diag.h"
 
 namespace detach::metrics {
 
 std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
-  CLI::App app(
-      "Write the state of lazily unmounted mounts (detached, pinned, how long ago, by whom) as Prometheus\n"
-      "metrics for node-exporter's textfile collector.",
-      "detach-metrics");
+  CLI::App app(tr("Write the state of lazily unmounted mounts (detached, pinned, how long ago, by whom) as "
+                  "Prometheus\nmetrics for node-exporter's textfile collector."),
+               "detach-metrics");
   app.footer(
-      "Exit status: 0 written, 1 the scan or the write failed, 2 usage error.\n"
-      "Example:\n"
-      "  detach-metrics --output /var/lib/prometheus/node-exporter/detach_utils.prom");
+      tr("Exit status: 0 written, 1 the scan or the write failed, 2 usage error.\n"
+         "Example:\n"
+         "  detach-metrics --output /var/lib/prometheus/node-exporter/detach_utils.prom"));
   app.set_version_flag("-V,--version", version_line("detach-metrics"));
   app.add_option("-o,--output", options.output,
-                 "write to this file, atomically (a temp file renamed over it), instead of stdout");
+                 tr("write to this file, atomically (a temp file renamed over it), instead of stdout"));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -28,7 +29,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "detach-metrics: %s\nTry 'detach-metrics --help' for more information.\n", e.what());
+    // CLI11's own words (English only), then util-linux's hint in ours.
+    cli::warnx(e.what());
+    cli::try_help();
     return kExitUsage;
   }
   return std::nullopt;

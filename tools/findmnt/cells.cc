@@ -8,6 +8,8 @@
 #include <clocale>
 #include <cstring>
 
+#include "cli/i18n.h"
+
 namespace findmnt {
 namespace {
 
@@ -214,15 +216,15 @@ CellText tabdiff_cell_text(libmnt_fs* old_fs, libmnt_fs* new_fs, int change, Col
     case Column::Action:
       switch (change) {
         case MNT_TABDIFF_MOUNT:
-          return str("mount");
+          return str(cli::ul("mount"));
         case MNT_TABDIFF_UMOUNT:
-          return str("umount");
+          return str(cli::ul("umount"));
         case MNT_TABDIFF_REMOUNT:
-          return str("remount");
+          return str(cli::ul("remount"));
         case MNT_TABDIFF_MOVE:
-          return str("move");
+          return str(cli::ul("move"));
         default:
-          return str("unknown");
+          return str(cli::ul("unknown"));
       }
     case Column::OldOptions:
       if (old_fs && (change == MNT_TABDIFF_REMOUNT || change == MNT_TABDIFF_UMOUNT))

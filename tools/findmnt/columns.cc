@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "columns.h"
 
+#include "cli/i18n.h"
 #include "list_parse.h"
 
 namespace findmnt {
@@ -24,7 +25,7 @@ std::optional<std::string> parse_column_list(std::string_view list, std::vector<
   std::string message;
   auto to_id = [&](std::string_view name, std::string_view rest) -> std::optional<int> {
     if (auto col = column_by_name(name)) return static_cast<int>(*col);
-    message = "unknown column: " + std::string(rest);
+    message = cli::cformat(cli::ul("unknown column: %s"), std::string(rest).c_str());
     return std::nullopt;
   };
   std::size_t room = columns.size() < kMaxColumns ? kMaxColumns - columns.size() : 0;
@@ -32,6 +33,11 @@ std::optional<std::string> parse_column_list(std::string_view list, std::vector<
   if (!ids) return message;
   for (int id : *ids) columns.push_back(static_cast<Column>(id));
   return std::nullopt;
+}
+
+const char* column_help(const ColumnSpec& spec) {
+  const bool upstream = spec.scope == Scope::Always || spec.scope == Scope::Poll;
+  return upstream ? cli::ul(spec.info.help.data()) : detach::tr(spec.info.help.data());
 }
 
 detach::output::JsonType json_type(Column column, bool bytes) {

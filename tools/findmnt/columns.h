@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // findmnt's columns: one constexpr table drives -o, --output-all, --help, --list-columns and the JSON types.
-// Rows 0..26 are util-linux 2.38's, in its order (--help lists them so); newer and detached-only ones follow.
+// Rows 0..26 are util-linux 2.38's, in its order (--help lists them so), with its descriptions (msgids of its
+// catalog); newer and detached-only ones follow, their descriptions marked for ours (N_).
 #pragma once
 
 #include <array>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/i18n.h"
 #include "output/columns.h"
 
 namespace findmnt {
@@ -138,39 +140,45 @@ inline constexpr std::array kColumns{
                Scope::Always},
     ColumnSpec{Column::UniqId,
                {"UNIQ-ID", 10, fl::kRight, JsonType::Number,
-                "mount 64-bit ID (requires --kernel=listmount or --detached)"},
+                detach::N_("mount 64-bit ID (requires --kernel=listmount or --detached)")},
                Scope::Newer},
     ColumnSpec{Column::Pinners,
-               {"PINNERS", 0.40, 0, JsonType::String, "what keeps a detached mount alive [--detached only]"},
+               {"PINNERS", 0.40, 0, JsonType::String,
+                detach::N_("what keeps a detached mount alive [--detached only]")},
                Scope::Detached},
     ColumnSpec{Column::Pins,
-               {"PINS", 4, fl::kRight, JsonType::Number, "number of pins [--detached only]"},
+               {"PINS", 4, fl::kRight, JsonType::Number, detach::N_("number of pins [--detached only]")},
                Scope::Detached},
     ColumnSpec{Column::Pids,
-               {"PIDS", 0.10, 0, JsonType::String, "pinning processes, comma-separated [--detached only]"},
-               Scope::Detached},
-    ColumnSpec{Column::Pid,
-               {"PID", 5, fl::kRight, JsonType::Number, "process ID of a pinner [--detached only]"},
-               Scope::Detached},
-    ColumnSpec{Column::Command,
-               {"COMMAND", 0.10, fl::kTrunc, JsonType::String, "command of a pinner [--detached only]"},
-               Scope::Detached},
-    ColumnSpec{Column::User,
-               {"USER", 0.10, 0, JsonType::String, "owner of a pinner [--detached only]"},
+               {"PIDS", 0.10, 0, JsonType::String,
+                detach::N_("pinning processes, comma-separated [--detached only]")},
                Scope::Detached},
     ColumnSpec{
-        Column::Unit,
-        {"UNIT", 0.10, fl::kTrunc, JsonType::String, "systemd unit or scope of a pinner [--detached only]"},
+        Column::Pid,
+        {"PID", 5, fl::kRight, JsonType::Number, detach::N_("process ID of a pinner [--detached only]")},
         Scope::Detached},
-    ColumnSpec{Column::How,
-               {"HOW", 0.20, 0, JsonType::String, "how a pinner holds the mount [--detached only]"},
+    ColumnSpec{
+        Column::Command,
+        {"COMMAND", 0.10, fl::kTrunc, JsonType::String, detach::N_("command of a pinner [--detached only]")},
+        Scope::Detached},
+    ColumnSpec{Column::User,
+               {"USER", 0.10, 0, JsonType::String, detach::N_("owner of a pinner [--detached only]")},
                Scope::Detached},
+    ColumnSpec{Column::Unit,
+               {"UNIT", 0.10, fl::kTrunc, JsonType::String,
+                detach::N_("systemd unit or scope of a pinner [--detached only]")},
+               Scope::Detached},
+    ColumnSpec{
+        Column::How,
+        {"HOW", 0.20, 0, JsonType::String, detach::N_("how a pinner holds the mount [--detached only]")},
+        Scope::Detached},
     ColumnSpec{Column::Namespace,
                {"NAMESPACE", 10, fl::kRight, JsonType::Number,
-                "mount namespace ID it was detached from, when recorded [--detached only]"},
+                detach::N_("mount namespace ID it was detached from, when recorded [--detached only]")},
                Scope::Detached},
     ColumnSpec{Column::DetachedAt,
-               {"DETACHED", 25, 0, JsonType::String, "when it was detached, when recorded [--detached only]"},
+               {"DETACHED", 25, 0, JsonType::String,
+                detach::N_("when it was detached, when recorded [--detached only]")},
                Scope::Detached},
     ColumnSpec{Column::Layers,
                {"LAYERS", 0.30, fl::kWrap, JsonType::String,
@@ -197,6 +205,10 @@ std::optional<Column> column_by_name(std::string_view name);
 // string_add_to_idarray does). On an unknown name returns util-linux's message, which quotes the list from
 // the bad name to its end ("unknown column: bad,SOURCE").
 std::optional<std::string> parse_column_list(std::string_view list, std::vector<Column>& columns);
+
+// The description --help and --list-columns give: util-linux's columns in its words (its catalog), the newer
+// ones in ours.
+const char* column_help(const ColumnSpec& spec);
 
 // JSON type of a column: sizes are numbers only in bytes (-b).
 detach::output::JsonType json_type(Column column, bool bytes);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/i18n.h"
 #include "cli/diag.h"
 #include "detached_cells.h"
 #include "detached_json.h"
@@ -36,11 +37,13 @@ bool has_filter(const Context& ctx) {
 void warn_gaps(const Context& ctx, const Snapshot& snap, int listed) {
   if (!listed && has_filter(ctx)) return;
   if (std::string denied = detach::denied_processes_text(snap.gaps); !denied.empty()) {
-    const bool one = snap.gaps.denied_processes.size() == 1;
-    std::string why =
-        listed ? (one ? "; it may pin these filesystems too" : "; they may pin these filesystems too")
-               : (one ? "; what only it pins is not listed" : "; what only they pin is not listed");
-    cli::warnx(denied + why + detach::root_sees_more(snap.gaps));
+    const std::size_t n = snap.gaps.denied_processes.size();
+    const std::string more = detach::root_sees_more(snap.gaps);
+    // TRANSLATORS: {0} says which processes could not be read, {1} is empty or says that root sees more.
+    cli::warnx(listed ? detach::trnf("{0}; it may pin these filesystems too{1}",
+                                     "{0}; they may pin these filesystems too{1}", n, denied, more)
+                      : detach::trnf("{0}; what only it pins is not listed{1}",
+                                     "{0}; what only they pin is not listed{1}", n, denied, more));
   }
   if (std::string unverified = detach::unverified_mounts_text(snap); !unverified.empty())
     cli::warnx(unverified);
@@ -50,8 +53,10 @@ void warn_gaps(const Context& ctx, const Snapshot& snap, int listed) {
 void warn_unprobed(const std::vector<const Mount*>& mounts) {
   for (const Mount* m : mounts)
     if (!m->unprobed.empty())
-      cli::warnx("detached mount " + std::to_string(m->key) +
-                 (m->fstype.empty() ? "" : " (" + m->fstype + ")") + " could not be probed: " + m->unprobed);
+      cli::warnx(m->fstype.empty()
+                     ? detach::trf("detached mount {0} could not be probed: {1}", m->key, m->unprobed)
+                     : detach::trf("detached mount {0} ({1}) could not be probed: {2}", m->key, m->fstype,
+                                   m->unprobed));
 }
 
 detach::ScanOptions listing_options(const Context& ctx) {
@@ -105,11 +110,17 @@ void hint_detached_holders(const Context& ctx) {
   if (!snap) return;
   for (const Mount* m : snap->detached_mounts()) {
     if (!hit(*m)) continue;
-    std::string fs = m->fstype.empty() ? "" : " " + m->fstype;
-    cli::warnx((f.source ? *f.source : m->dev.str()) + " is not mounted, but a lazily unmounted" + fs +
-               " filesystem on it is still pinned by " +
-               detach::describe_pins(*snap, pins_for(*snap, *m), kHintPinners, kHintChars) +
-               " (see findmnt --detached)");
+    const std::string device = f.source ? *f.source : m->dev.str();
+    const std::string pinners = detach::describe_pins(*snap, pins_for(*snap, *m), kHintPinners, kHintChars);
+    // TRANSLATORS: {1} is a filesystem type (ext4), {2} names the pinners ("2 (sleep) cwd, 3 (vim) fd 4").
+    cli::warnx(
+        m->fstype.empty()
+            ? detach::trf("{0} is not mounted, but a lazily unmounted filesystem on it is still pinned "
+                          "by {1} (see findmnt --detached)",
+                          device, pinners)
+            : detach::trf("{0} is not mounted, but a lazily unmounted {1} filesystem on it is still "
+                          "pinned by {2} (see findmnt --detached)",
+                          device, m->fstype, pinners));
     return;
   }
 }
@@ -118,7 +129,8 @@ int run_detached(Context& ctx) {
   if (ctx.cfg.task_tid) {
     auto ns = detach::task_mount_namespace("/proc", *ctx.cfg.task_tid);
     if (!ns) {
-      cli::warn("cannot open /proc/" + std::to_string(*ctx.cfg.task_tid) + "/ns/mnt", ns.error().err);
+      cli::warn(detach::trf("cannot open {0}", "/proc/" + std::to_string(*ctx.cfg.task_tid) + "/ns/mnt"),
+                ns.error().err);
       return EXIT_FAILURE;
     }
     ctx.task_ns = *ns;
@@ -126,7 +138,7 @@ int run_detached(Context& ctx) {
   if (ctx.cfg.poll) return poll_detached(ctx);
   detach::Result<Snapshot> snap = detach::take_snapshot(listing_options(ctx));
   if (!snap) {
-    cli::warnx("cannot take a snapshot of the system: " + snap.error().message());
+    cli::warnx(detach::trf("cannot take a snapshot of the system: {0}", snap.error().message()));
     return EXIT_FAILURE;
   }
   std::vector<const Mount*> mounts = matching(ctx, *snap);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/i18n.h"
 #include "cli/diag.h"
 #include "detached.h"
 #include "detached_cells.h"
@@ -76,9 +77,9 @@ class DetachRecorder {
   void disable(const detach::Error& e) {
     enabled_ = false;
     if (e.err == EACCES || e.err == EPERM)
-      cli::warnx("warning: detaches are not recorded in the journal: only root may write it");
+      cli::warnx(detach::tr("warning: detaches are not recorded in the journal: only root may write it"));
     else
-      cli::warnx("warning: detaches are not recorded in the journal: " + e.message());
+      cli::warnx(detach::trf("warning: detaches are not recorded in the journal: {0}", e.message()));
   }
 
   detach::DetachJournal journal_;
@@ -98,20 +99,22 @@ int poll_detached(Context& ctx) {
   options.detail_pins_of = [](const detach::Mount&) { return false; };
   auto monitor = detach::DetachMonitor::start(options, std::chrono::milliseconds(1000));
   if (!monitor) {
-    cli::warnx("cannot watch mounts: " + monitor.error().message());
+    cli::warnx(detach::trf("cannot watch mounts: {0}", monitor.error().message()));
     return EXIT_FAILURE;
   }
   if (!monitor->uses_fanotify())
-    cli::warnx("watching detaches needs fanotify mount events (Linux 6.15): polling every second instead");
+    cli::warnx(detach::tr(
+        "watching detaches needs fanotify mount events (Linux 6.15): polling every second instead"));
   if (!monitor->sees_every_namespace())
-    cli::warnx("warning: watching only the mount namespaces this user can list: root sees them all");
+    cli::warnx(
+        detach::tr("warning: watching only the mount namespaces this user can list: root sees them all"));
   std::optional<detach::output::Table> out = make_output_table(ctx);
   if (!out) return EXIT_FAILURE;
   DetachRecorder recorder;
   for (;;) {
     auto events = monitor->next(std::chrono::milliseconds(ctx.cfg.timeout));
     if (!events) {
-      cli::warnx("cannot watch mounts: " + events.error().message());
+      cli::warnx(detach::trf("cannot watch mounts: {0}", events.error().message()));
       return EXIT_FAILURE;
     }
     if (events->empty()) return EXIT_SUCCESS;  // -w expired

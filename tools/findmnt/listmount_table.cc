@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "base/i18n.h"
 #include "cli/diag.h"
 #include "scan/mount_namespace.h"
 
@@ -41,7 +42,7 @@ std::string mountinfo_line(const detach::Mount& m, std::uint32_t parent_old_id) 
 MntTable load_listmount_table(Context& ctx) {
   auto listed = detach::list_own_mounts();
   if (!listed) {
-    cli::warn("failed to fetch mount nodes", listed.error().err);
+    cli::warn(detach::tr("failed to fetch mount nodes"), listed.error().err);
     return nullptr;
   }
   const std::vector<detach::Mount>& mounts = *listed;
@@ -55,7 +56,7 @@ MntTable load_listmount_table(Context& ctx) {
   MntTable tb(mnt_new_table());
   File f(fmemopen(text.data(), text.size(), "r"));
   if (!tb || !f || mnt_table_parse_stream(tb.get(), f.get(), "listmount") != 0) {
-    cli::warn("failed to fetch mount nodes", errno);
+    cli::warn(detach::tr("failed to fetch mount nodes"), errno);
     return nullptr;
   }
   mnt_table_set_userdata(tb.get(), &ctx);

@@ -2,7 +2,6 @@
 // findmnt: util-linux 2.38.1's findmnt, plus --detached (lazily unmounted filesystems that are still pinned).
 #include <unistd.h>
 #include <cerrno>
-#include <clocale>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -10,6 +9,7 @@
 
 #include "cli/closestream.h"
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "detached.h"
 #include "options.h"
 #include "run.h"
@@ -17,8 +17,8 @@
 #include "usage.h"
 
 int main(int argc, char* argv[]) {
-  // The locale decides the tree characters and size decimals, as in util-linux.
-  std::setlocale(LC_ALL, "");
+  // The locale decides the language, the tree characters and size decimals, as in util-linux.
+  cli::init_i18n(cli::Upstream::UtilLinux);
   cli::set_program_name(argv[0], "findmnt");
 
   // Parse the command line; --help, --version and bad options end here.

@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/i18n.h"
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "explain/printable.h"
 #include "getopt_tables.h"
 #include "list_parse.h"
@@ -83,7 +85,7 @@ std::optional<Stop> parse_poll_actions(const std::string& list, Config& cfg) {
     for (char c : name) lower += detach::output::ascii_lower(c);
     int id = poll_action_id(lower);
     if (id < 0) {
-      cli::warnx("unknown action: " + detach::printable(std::string(rest)));
+      cli::warnx(cli::cformat(cli::ul("unknown action: %s"), detach::printable(std::string(rest)).c_str()));
       return std::nullopt;
     }
     return id;
@@ -227,7 +229,8 @@ std::optional<Stop> apply_value_option(const OptToken& tok, Config& cfg) {
       else if (value == "backward")
         cfg.direction = Direction::Backward;
       else
-        return cli::warnx("unknown direction '" + detach::printable(value) + "'"), Stop{EXIT_FAILURE};
+        return cli::warnx(cli::cformat(cli::ul("unknown direction '%s'"), detach::printable(value).c_str())),
+               Stop{EXIT_FAILURE};
       break;
     case Opt::TabFile:
       cfg.tabfiles.push_back(value);
@@ -253,11 +256,11 @@ std::optional<Stop> apply_value_option(const OptToken& tok, Config& cfg) {
       else if (value == "listmount")
         cfg.kernel_method = KernelMethod::Listmount;
       else
-        return cli::warnx("invalid --kernel argument"), Stop{EXIT_FAILURE};
+        return cli::warnx(detach::tr("invalid --kernel argument")), Stop{EXIT_FAILURE};
       break;
     case Opt::Task: {
       auto tid = parse_u32(value);
-      if (!tid) return number_error("invalid TID argument", value, tid.error());
+      if (!tid) return number_error(cli::ul("invalid TID argument"), value, tid.error());
       cfg.tabtype = TabType::Kernel;
       cfg.task_tid = *tid;
       cfg.tabfiles.push_back("/proc/" + std::to_string(*tid) + "/mountinfo");
@@ -273,19 +276,19 @@ std::optional<Stop> apply_value_option(const OptToken& tok, Config& cfg) {
       break;
     case Opt::Timeout: {
       auto ms = parse_s32(value);
-      if (!ms) return number_error("invalid timeout argument", value, ms.error());
+      if (!ms) return number_error(cli::ul("invalid timeout argument"), value, ms.error());
       cfg.timeout = *ms;
       break;
     }
     case Opt::Id: {
       auto id = parse_s32(value);
-      if (!id) return number_error("invalid id argument", value, id.error());
+      if (!id) return number_error(detach::tr("invalid id argument"), value, id.error());
       cfg.match.id = *id;
       break;
     }
     case Opt::UniqId: {
       auto id = parse_u64(value);
-      if (!id) return number_error("invalid uniq-id argument", value, id.error());
+      if (!id) return number_error(detach::tr("invalid uniq-id argument"), value, id.error());
       cfg.match.uniq_id = *id;
       break;
     }

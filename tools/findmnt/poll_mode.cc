@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "match.h"
 #include "render.h"
 #include "tables.h"
@@ -55,16 +56,16 @@ int add_changes(Context& ctx, libmnt_tabdiff* diff, libmnt_iter* itr, Renderer& 
 
 bool poll_table(Context& ctx, MntTable tb, const std::string& tabfile, detach::output::Table& out) {
   MntTable tb_new(mnt_new_table());
-  if (!tb_new) return cli::warn("failed to initialize libmount table", errno), false;
+  if (!tb_new) return cli::warn(cli::ul("failed to initialize libmount table"), errno), false;
   MntIter itr = new_iter(ctx.direction());
-  if (!itr) return cli::warn("failed to initialize libmount iterator", errno), false;
+  if (!itr) return cli::warn(cli::ul("failed to initialize libmount iterator"), errno), false;
   MntTabdiff diff(mnt_new_tabdiff());
-  if (!diff) return cli::warn("failed to initialize libmount tabdiff", errno), false;
+  if (!diff) return cli::warn(cli::ul("failed to initialize libmount tabdiff"), errno), false;
   // the cache only slows change detection down
   mnt_table_set_cache(tb.get(), nullptr);
   mnt_table_set_cache(tb_new.get(), nullptr);
   File f(std::fopen(tabfile.c_str(), "r"));
-  if (!f) return cli::warn("cannot open " + tabfile, errno), false;
+  if (!f) return cli::warn(cli::cformat(cli::ul("cannot open %s"), tabfile.c_str()), errno), false;
   mnt_table_set_parser_errcb(tb_new.get(), on_parse_error);
   mnt_table_set_userdata(tb_new.get(), &ctx);
   pollfd fds[1] = {{fileno(f.get()), POLLPRI, 0}};
@@ -72,7 +73,7 @@ bool poll_table(Context& ctx, MntTable tb, const std::string& tabfile, detach::o
   for (;;) {
     int n = ::poll(fds, 1, ctx.cfg.timeout);
     if (n == 0) break;  // timeout
-    if (n < 0) return cli::warn("poll() failed", errno), false;
+    if (n < 0) return cli::warn(cli::ul("poll() failed"), errno), false;
     std::rewind(f.get());
     int rc = mnt_table_parse_stream(tb_new.get(), f.get(), tabfile.c_str());
     if (!rc) rc = mnt_diff_tables(diff.get(), tb.get(), tb_new.get());

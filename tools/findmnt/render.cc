@@ -3,8 +3,10 @@
 
 #include <cstdlib>
 
+#include "base/i18n.h"
 #include "cells.h"
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "match.h"
 
 namespace findmnt {
@@ -16,7 +18,7 @@ std::optional<Table> make_output_table(const Context& ctx) {
   const Config& cfg = ctx.cfg;
   Table table;
   if (!table.valid()) {
-    cli::warn("failed to allocate output table", errno);
+    cli::warn(cli::ul("failed to allocate output table"), errno);
     return std::nullopt;
   }
   table.set_style({.raw = cfg.raw,
@@ -33,11 +35,12 @@ std::optional<Table> make_output_table(const Context& ctx) {
     if (!cfg.tree) flags &= ~fl::kTree;
     if (cfg.notruncate) flags &= ~fl::kTrunc;
     if (!cfg.poll && spec.scope == Scope::Poll) {
-      cli::warnx(std::string(spec.info.name) + " column is requested, but --poll is not enabled");
+      cli::warnx(cli::cformat(cli::ul("%s column is requested, but --poll is not enabled"),
+                              std::string(spec.info.name).c_str()));
       return std::nullopt;
     }
     if (!cfg.detached && spec.scope == Scope::Detached) {
-      cli::warnx(std::string(spec.info.name) + " column is requested, but --detached is not enabled");
+      cli::warnx(detach::trf("{0} column is requested, but --detached is not enabled", spec.info.name));
       return std::nullopt;
     }
     // A detached mount's pinners hang under it; the first column draws that tree.
@@ -46,7 +49,7 @@ std::optional<Table> make_output_table(const Context& ctx) {
                   ? table.add_column(spec.info.name, spec.info.width_hint, flags, json_type(col, cfg.bytes))
                   : table.add_column(spec.info.name, spec.info.width_hint, flags);
     if (!ok) {
-      cli::warn("failed to allocate output column", errno);
+      cli::warn(cli::ul("failed to allocate output column"), errno);
       return std::nullopt;
     }
   }
@@ -56,7 +59,7 @@ std::optional<Table> make_output_table(const Context& ctx) {
 Line Renderer::add_line(libmnt_fs* fs, Line parent) {
   Line line = out_.new_line(parent);
   if (!line.valid()) {
-    cli::warn("failed to allocate output line", errno);
+    cli::warn(cli::ul("failed to allocate output line"), errno);
     std::exit(EXIT_FAILURE);
   }
   const std::vector<Column>& columns = ctx_.cfg.columns;
@@ -109,7 +112,7 @@ bool Renderer::add_tree(libmnt_table* tb) {
 bool Renderer::add_matching(libmnt_table* tb) {
   MntIter itr = new_iter(ctx_.direction());
   if (!itr) {
-    cli::warn("failed to initialize libmount iterator", errno);
+    cli::warn(cli::ul("failed to initialize libmount iterator"), errno);
     return false;
   }
   int nlines = 0;

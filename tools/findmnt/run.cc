@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "detached.h"
 #include "listmount_table.h"
 #include "match.h"
@@ -39,7 +40,7 @@ bool setup_cache(Context& ctx, libmnt_table* tb, TabType tabtype) {
   if (ctx.cfg.nocache) return true;
   ctx.cache.reset(mnt_new_cache());
   if (!ctx.cache) {
-    cli::warn("failed to initialize libmount cache", errno);
+    cli::warn(cli::ul("failed to initialize libmount cache"), errno);
     return false;
   }
   mnt_table_set_cache(tb, ctx.cache.get());

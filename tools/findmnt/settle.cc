@@ -3,7 +3,9 @@
 
 #include <cstdlib>
 
+#include "base/i18n.h"
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "explain/printable.h"
 #include "match.h"
 #include "options.h"
@@ -53,9 +55,9 @@ std::optional<int> apply_positionals(Config& cfg) {
   std::vector<std::string>& pos = cfg.positionals;
   // util-linux checks the source and target texts only: `-S 8:1 /dev/sda` passes (MAJ:MIN is another field)
   if (!pos.empty() && (cfg.match.source || cfg.match.target)) {
-    cli::warnx(
+    cli::warnx(cli::ul(
         "options --target and --source can't be used together with command line element that is not an "
-        "option");
+        "option"));
     return EXIT_FAILURE;
   }
   if (pos.size() > 0) apply_source_positional(pos[0], cfg);
@@ -76,7 +78,7 @@ std::optional<int> settle_view(Config& cfg) {
 
 std::optional<int> settle_config(Config& cfg) {
   if (cfg.per_pin && !cfg.detached) {
-    cli::warnx("--per-pin requires --detached");
+    cli::warnx(detach::tr("--per-pin requires --detached"));
     return EXIT_FAILURE;
   }
   // --detached's default columns depend on the view (pinner rows in a tree, a PINNERS cell in a list), so its
@@ -94,12 +96,12 @@ std::optional<int> settle_config(Config& cfg) {
   }
   if (cfg.tabtype == TabType::Unset) cfg.tabtype = cfg.verify ? TabType::Fstab : TabType::Kernel;
   if (cfg.poll && cfg.tabfiles.size() > 1) {
-    cli::warnx("--poll accepts only one file, but more specified by --tab-file");
+    cli::warnx(cli::ul("--poll accepts only one file, but more specified by --tab-file"));
     return EXIT_FAILURE;
   }
   if (!cfg.tabfiles.empty() && cfg.tabtype == TabType::Kernel &&
       cfg.kernel_method == KernelMethod::Listmount) {
-    cli::warnx("options --kernel=listmount and --tab-file or --task can't be used together");
+    cli::warnx(detach::tr("options --kernel=listmount and --tab-file or --task can't be used together"));
     return EXIT_FAILURE;
   }
   if (!cfg.detached)

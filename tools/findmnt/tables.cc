@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "cli/diag.h"
+#include "cli/i18n.h"
 
 namespace findmnt {
 namespace {
@@ -33,8 +34,8 @@ int parse_one(libmnt_table* tb, TabType type, const char*& path) {
 
 int on_parse_error(libmnt_table* tb, const char* filename, int line) {
   auto* ctx = static_cast<Context*>(mnt_table_get_userdata(tb));
-  cli::warnx(std::string(filename ? filename : "(null)") + ": parse error at line " + std::to_string(line) +
-             " -- ignored");
+  cli::warnx(
+      cli::cformat(cli::ul("%s: parse error at line %d -- ignored"), filename ? filename : "(null)", line));
   ++ctx->parse_errors;
   return 1;  // ignore the line and go on, as findmnt does
 }
@@ -42,7 +43,7 @@ int on_parse_error(libmnt_table* tb, const char* filename, int line) {
 MntTable load_table(Context& ctx, TabType type) {
   MntTable tb(mnt_new_table());
   if (!tb) {
-    cli::warn("failed to initialize libmount table", errno);
+    cli::warn(cli::ul("failed to initialize libmount table"), errno);
     return nullptr;
   }
   mnt_table_set_parser_errcb(tb.get(), on_parse_error);
@@ -55,7 +56,7 @@ MntTable load_table(Context& ctx, TabType type) {
     int rc = parse_one(tb.get(), type, path);
     if (rc) {
       int err = errno ? errno : -rc;
-      cli::warn(std::string("can't read ") + (path ? path : "(null)"), err);
+      cli::warn(cli::cformat(cli::ul("can't read %s"), path ? path : "(null)"), err);
       return nullptr;
     }
   }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "match.h"
 
 namespace findmnt {
@@ -52,7 +53,9 @@ class Verifier {
   std::vector<std::string> filesystems_;
 };
 
+// FMT may use %m: errno as it was when msg() was called.
 void Verifier::msg(char type, const char* fmt, ...) {
+  const int err = errno;
   if (type == 'W') ++nwarnings;
   if (type == 'E') ++nerrors;
   if (type == ' ' && !ctx_.cfg.verbose) return;
@@ -64,6 +67,7 @@ void Verifier::msg(char type, const char* fmt, ...) {
   std::printf("   [%c] ", type);
   va_list ap;
   va_start(ap, fmt);
+  errno = err;
   std::vprintf(fmt, ap);  // NOLINT(clang-analyzer-valist.Uninitialized): va_start is right above
   va_end(ap);
   std::putchar('\n');
@@ -90,7 +94,7 @@ void Verifier::verify_order() {
   if (!tgt) return;
   std::string target = tgt;
   MntIter itr = new_iter(MNT_ITER_FORWARD);
-  if (!itr) return cli::warn("failed to initialize libmount iterator", errno);
+  if (!itr) return cli::warn(cli::ul("failed to initialize libmount iterator"), errno);
   mnt_table_set_iter(tb_, itr.get(), fs_);
   libmnt_fs* next = nullptr;
   if (mnt_table_next_fs(tb_, itr.get(), &next) != 0) return;
@@ -100,40 +104,42 @@ void Verifier::verify_order() {
     std::size_t len = std::strlen(n_tgt);
     if (std::strncmp(n_tgt, target.c_str(), len) != 0) continue;
     if (target.size() == len)
-      msg('W', "target specified more than once");
+      msg('W', cli::ul("target specified more than once"));
     else if (target[len] == '/')
-      msg('E', "wrong order: %s specified before %s", target.c_str(), n_tgt);
+      msg('E', cli::ul("wrong order: %s specified before %s"), target.c_str(), n_tgt);
   }
 }
 
 void Verifier::verify_target() {
   const char* tgt = mnt_fs_get_target(fs_);
-  if (!tgt) return msg('E', "undefined target (fs_file)");
+  if (!tgt) return msg('E', cli::ul("undefined target (fs_file)"));
   if (!ctx_.cfg.nocache) {
     const char* cn = mnt_resolve_target(tgt, ctx_.cache.get());
     if (!cn) return;
-    if (std::strcmp(cn, tgt) != 0) msg('W', "non-canonical target path (real: %s)", cn);
+    if (std::strcmp(cn, tgt) != 0) msg('W', cli::ul("non-canonical target path (real: %s)"), cn);
     tgt = cn;
   }
   struct stat sb {};
   // util-linux tests mnt_fs_get_option() == 1, which means "option absent": kept as is for identical output.
   if (stat(tgt, &sb) != 0) {
-    const char* reason = std::strerror(errno);
-    if (!has_option("noauto"))
-      msg('E', "unreachable on boot required target: %s", reason);
+    const int err = errno;
+    const bool noauto = has_option("noauto");
+    errno = err;  // for msg()'s %m
+    if (!noauto)
+      msg('E', cli::ul("unreachable on boot required target: %m"));
     else
-      msg('W', "unreachable target: %s", reason);
+      msg('W', cli::ul("unreachable target: %m"));
   } else if (!S_ISDIR(sb.st_mode) && !has_option("bind")) {
-    msg('E', "target is not a directory");
+    msg('E', cli::ul("target is not a directory"));
   } else {
-    msg(' ', "target exists");
+    msg(' ', cli::ul("target exists"));
   }
 }
 
 void Verifier::verify_options() {
-  if (const char* o = mnt_fs_get_vfs_options(fs_)) msg(' ', "VFS options: %s", o);
-  if (const char* o = mnt_fs_get_fs_options(fs_)) msg(' ', "FS options: %s", o);
-  if (const char* o = mnt_fs_get_user_options(fs_)) msg(' ', "userspace options: %s", o);
+  if (const char* o = mnt_fs_get_vfs_options(fs_)) msg(' ', cli::ul("VFS options: %s"), o);
+  if (const char* o = mnt_fs_get_fs_options(fs_)) msg(' ', cli::ul("FS options: %s"), o);
+  if (const char* o = mnt_fs_get_user_options(fs_)) msg(' ', cli::ul("userspace options: %s"), o);
 }
 
 void Verifier::verify_source() {
@@ -142,36 +148,36 @@ void Verifier::verify_source() {
   if (!src) {
     const char* tag = nullptr;
     const char* val = nullptr;
-    if (mnt_fs_get_tag(fs_, &tag, &val) != 0) return msg('E', "undefined source (fs_spec)");
+    if (mnt_fs_get_tag(fs_, &tag, &val) != 0) return msg('E', cli::ul("undefined source (fs_spec)"));
     src = ctx_.cfg.nocache ? nullptr : mnt_resolve_tag(tag, val, ctx_.cache.get());
     if (!src) {
       if (!has_option("noauto"))
-        msg('E', "unreachable on boot required source: %s=%s", tag, val);
+        msg('E', cli::ul("unreachable on boot required source: %s=%s"), tag, val);
       else
-        msg('W', "unreachable: %s=%s", tag, val);
+        msg('W', cli::ul("unreachable: %s=%s"), tag, val);
       return;
     }
-    msg(' ', "%s=%s translated to %s", tag, val, src);
+    msg(' ', cli::ul("%s=%s translated to %s"), tag, val, src);
   } else {
     char* t = nullptr;
     char* v = nullptr;
     bool is_tag = blkid_parse_tag_string(src, &t, &v) == 0;
     std::free(t);
     std::free(v);
-    if (is_tag && stat(src, &sb) != 0) return msg('E', "unsupported source tag: %s", src);
+    if (is_tag && stat(src, &sb) != 0) return msg('E', cli::ul("unsupported source tag: %s"), src);
   }
   // util-linux's "isbind" is true when the option is present (get_option() == 0)
   const bool isbind = has_option("bind");
   if (mnt_fs_is_pseudofs(fs_) || mnt_fs_is_netfs(fs_))
-    msg(' ', "do not check %s source (pseudo/net)", src);
+    msg(' ', cli::ul("do not check %s source (pseudo/net)"), src);
   else if (stat(src, &sb) != 0)
-    msg('W', "unreachable source: %s: %s", src, std::strerror(errno));
+    msg('W', cli::ul("unreachable source: %s: %m"), src);
   else if ((S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode)) && !isbind)
-    msg('W', "non-bind mount source %s is a directory or regular file", src);
+    msg('W', cli::ul("non-bind mount source %s is a directory or regular file"), src);
   else if (!S_ISBLK(sb.st_mode) && !isbind)
-    msg('W', "source %s is not a block device", src);
+    msg('W', cli::ul("source %s is not a block device"), src);
   else
-    msg(' ', "source %s exists", src);
+    msg(' ', cli::ul("source %s exists"), src);
 }
 
 void Verifier::verify_swaparea() {
@@ -179,13 +185,13 @@ void Verifier::verify_swaparea() {
   std::size_t argsz = 0;
   if (mnt_fs_get_option(fs_, "discard", &arg, &argsz) == 0 && arg && std::strncmp(arg, "once", argsz) != 0 &&
       std::strncmp(arg, "pages", argsz) != 0)
-    msg('E', "unsupported swaparea discard policy: %s", arg);
+    msg('E', cli::ul("unsupported swaparea discard policy: %s"), arg);
   if (mnt_fs_get_option(fs_, "pri", &arg, &argsz) == 0 && arg) {
     char* p = arg;
     if (*p == '-') ++p;
     for (; p < arg + argsz; ++p)
       if (!std::isdigit(static_cast<unsigned char>(*p))) {
-        msg('E', "failed to parse swaparea priority option");
+        msg('E', cli::ul("failed to parse swaparea priority option"));
         break;
       }
   }
@@ -228,41 +234,41 @@ void Verifier::verify_fstype() {
   char* src = mnt_resolve_spec(mnt_fs_get_source(fs_), ctx_.cache.get());
   if (!src) return;
   if (mnt_fs_is_pseudofs(fs_) || mnt_fs_is_netfs(fs_))
-    return msg(' ', "do not check %s FS type (pseudo/net)", src);
+    return msg(' ', cli::ul("do not check %s FS type (pseudo/net)"), src);
   const char* type = mnt_fs_get_fstype(fs_);
   bool isauto = false, isswap = false;
   if (type) {
     bool none = std::strcmp(type, "none") == 0;
     if (none && !has_option("bind") && !has_option("move"))
-      return msg('W', "\"none\" FS type is recommended for bind or move oprations only");
+      return msg('W', cli::ul("\"none\" FS type is recommended for bind or move oprations only"));
     isauto = std::strcmp(type, "auto") == 0;
     isswap = std::strcmp(type, "swap") == 0;
     if (std::strcmp(type, "xfs") == 0 || std::strcmp(type, "btrfs") == 0) no_fsck_ = true;
     if (!isswap && !isauto && !none && !supported(type))
-      msg('W', "%s seems unsupported by the current kernel", type);
+      msg('W', cli::ul("%s seems unsupported by the current kernel"), type);
   }
   int ambi = 0;
   errno = 0;
   char* realtype = mnt_get_fstype(src, &ambi, ctx_.cache.get());
   if (!realtype) {
-    const char* reason = errno ? std::strerror(errno) : "reason uknown";
-    msg(isauto ? 'E' : 'W', "cannot detect on-disk filesystem type (%s)", reason);
+    const char* reason = errno ? std::strerror(errno) : cli::ul("reason unknown");
+    msg(isauto ? 'E' : 'W', cli::ul("cannot detect on-disk filesystem type (%s)"), reason);
     return;
   }
   isswap = std::strcmp(realtype, "swap") == 0;
   no_fsck_ = std::strcmp(realtype, "xfs") == 0 || std::strcmp(realtype, "btrfs") == 0;
   if (type && !isauto && std::strcmp(type, realtype) != 0)
-    return msg('E', "%s does not match with on-disk %s", type, realtype);
+    return msg('E', cli::ul("%s does not match with on-disk %s"), type, realtype);
   if (!isswap && !supported(realtype))
-    return msg('E', "on-disk %s seems unsupported by the current kernel", realtype);
-  msg(' ', "FS type is %s", realtype);
+    return msg('E', cli::ul("on-disk %s seems unsupported by the current kernel"), realtype);
+  msg(' ', cli::ul("FS type is %s"), realtype);
 }
 
 void Verifier::verify_passno() {
   int passno = mnt_fs_get_passno(fs_);
   const char* tgt = mnt_fs_get_target(fs_);
   if (tgt && std::strcmp("/", tgt) == 0 && passno != 1 && !no_fsck_)
-    msg('W', "recommended root FS passno is 1 (current is %d)", passno);
+    msg('W', cli::ul("recommended root FS passno is 1 (current is %d)"), passno);
 }
 
 // systemd keeps the fstab it loaded: an edit without daemon-reload is not in effect yet.
@@ -274,20 +280,21 @@ void Verifier::check_systemd_reload() {
   bool older = a.st_mtim.tv_sec < b.st_mtim.tv_sec ||
                (a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec < b.st_mtim.tv_nsec);
   if (older)
-    msg('W',
-        "your fstab has been modified, but systemd still uses the old version;\n"
-        "       use 'systemctl daemon-reload' to reload");
+    msg('W', cli::ul("your fstab has been modified, but systemd still uses the old version;\n"
+                     "       use 'systemctl daemon-reload' to reload"));
 }
 
 void print_summary(int parse_errors, int nerrors, int nwarnings) {
   if (!nerrors && !parse_errors && !nwarnings) {
-    std::printf("Success, no errors or warnings detected\n");
+    std::fputs(cli::ul("Success, no errors or warnings detected\n"), stdout);
     return;
   }
   std::fflush(stdout);
-  std::fprintf(stderr, "\n%d parse error%s", parse_errors, parse_errors == 1 ? "" : "s");
-  std::fprintf(stderr, ", %d error%s", nerrors, nerrors == 1 ? "" : "s");
-  std::fprintf(stderr, ", %d warning%s\n", nwarnings, nwarnings == 1 ? "" : "s");
+  std::fputc('\n', stderr);
+  std::fprintf(stderr, cli::uln("%d parse error", "%d parse errors", parse_errors), parse_errors);
+  std::fprintf(stderr, cli::uln(", %d error", ", %d errors", nerrors), nerrors);
+  std::fprintf(stderr, cli::uln(", %d warning", ", %d warnings", nwarnings), nwarnings);
+  std::fputc('\n', stderr);
 }
 
 }  // namespace
@@ -297,7 +304,7 @@ int verify_table(Context& ctx, libmnt_table* tb) {
   const bool check_order = is_listall_mode(ctx.cfg, ctx.match);
   MntIter itr = new_iter(MNT_ITER_FORWARD);
   if (!itr) {
-    cli::warn("failed to initialize libmount iterator", errno);
+    cli::warn(cli::ul("failed to initialize libmount iterator"), errno);
   } else {
     vfy.load_known_filesystems();
     while (libmnt_fs* fs = next_fs(tb, itr.get(), ctx)) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "cli/i18n.h"
 #include "cli/signals.h"
 
 namespace fuser {
@@ -75,7 +76,9 @@ class Parser {
 
   void long_word(const std::string& arg) {
     std::optional<char> letter = long_option(std::string_view(arg).substr(2));
-    if (!letter) return stop(Stop::Usage, program_ + ": Invalid option " + arg);
+    if (!letter)  // psmisc translates this one (with argv[0] as given), not the one of a bad letter below
+      return stop(Stop::Usage, cli::without_newline(cli::cformat(cli::psmisc("%s: Invalid option %s\n"),
+                                                                 program_.c_str(), arg.c_str())));
     if (*letter == kDetached) {
       detached_ = true;
       return;
@@ -163,7 +166,8 @@ class Parser {
 
   // -n SPACE: the next word, wherever -n stood in its own.
   void name_space() {
-    if (++index_ >= args_.size()) return stop(Stop::Usage, "Namespace option requires an argument.");
+    if (++index_ >= args_.size())
+      return stop(Stop::Usage, cli::psmisc("Namespace option requires an argument."));
     const std::string& value = args_[index_];
     if (value == "tcp")
       space_ = Space::Tcp;
@@ -172,7 +176,7 @@ class Parser {
     else if (value == "file")
       space_ = Space::File;
     else
-      stop(Stop::Usage, "Invalid namespace name");
+      stop(Stop::Usage, cli::psmisc("Invalid namespace name"));
   }
 
   void name(const std::string& arg) {
@@ -192,7 +196,7 @@ class Parser {
       }
     }
     if ((mount_ || out_.options.ismountpoint) && n.space != Space::File)
-      return stop(Stop::Usage, "You can only use files with mountpoint options");
+      return stop(Stop::Usage, cli::psmisc("You can only use files with mountpoint options"));
     n.mount = mount_;
     n.sync_stat = sync_stat_;
     n.ipv4_only = out_.options.ipv4_only;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "base/i18n.h"
 #include "explain/pinner.h"
 #include "model/pinner.h"
 #include "scan/devices.h"
@@ -18,7 +19,7 @@ using detach::Mount;
 using detach::Pin;
 
 std::string what_fs(const Mount& m, bool with_source = true) {
-  std::string out = m.fstype.empty() ? "filesystem" : m.fstype;
+  std::string out = m.fstype.empty() ? detach::tr("filesystem") : m.fstype;
   if (with_source && !m.source.empty()) out += " " + m.source;
   return out;
 }
@@ -48,7 +49,7 @@ void describe_uses(std::vector<ProcessUse>& uses) {
     std::string how;
     for (const detach::Pinner& p : detach::group_pinners(use.pins)) {
       if (!how.empty()) how += "; ";
-      if (p.kind == detach::PinnerKind::Thread) how += "thread " + std::to_string(p.tid) + ": ";
+      if (p.kind == detach::PinnerKind::Thread) how += detach::trf("thread {0}: ", p.tid);
       how += detach::summarize_pins(p);
     }
     use.how = how;
@@ -100,8 +101,9 @@ Report report_of(const std::string& label, const std::vector<const Mount*>& moun
 }  // namespace
 
 std::string detached_words(const Mount& m, bool with_source) {
-  const std::string what = "(" + what_fs(m, with_source) + ", detached";
-  return m.target.empty() ? what + "; mount point not recorded)" : m.target + " " + what + ")";
+  // TRANSLATORS: {0} is the filesystem's type and source ("ext4 /dev/sdb"), {1} where it was mounted.
+  return m.target.empty() ? detach::trf("({0}, detached; mount point not recorded)", what_fs(m, with_source))
+                          : detach::trf("{1} ({0}, detached)", what_fs(m, with_source), m.target);
 }
 
 std::vector<Report> match_detached(const Query& q, const MatchContext& ctx, std::vector<std::string>& notes) {
@@ -135,17 +137,33 @@ void note_detached_filesystem(const Query& q, const std::set<detach::MountKey>& 
   if (!attached && !detached.empty()) {
     const Mount& m = *detached.front();
     // A plain umount that the filesystem outlived (an overlay's layers on it) is no lazy unmount.
-    notes.push_back(q.label + ": its filesystem is mounted nowhere: it was " +
-                    (m.recorded_as_unmounted ? "unmounted" : "lazily unmounted") +
-                    (m.target.empty() ? "" : " from " + m.target) +
-                    " and is still in use (fuser --detached -v " + q.label + " tells how)");
+    if (m.recorded_as_unmounted)
+      notes.push_back(
+          m.target.empty()
+              ? detach::trf("{0}: its filesystem is mounted nowhere: it was unmounted and is still in use "
+                            "(fuser --detached -v {0} tells how)",
+                            q.label)
+              : detach::trf("{0}: its filesystem is mounted nowhere: it was unmounted from {1} and is still in "
+                            "use (fuser --detached -v {0} tells how)",
+                            q.label, m.target));
+    else
+    notes.push_back(
+        m.target.empty()
+            ? detach::trf("{0}: its filesystem is mounted nowhere: it was lazily unmounted and is "
+                          "still in use (fuser --detached -v {0} tells how)",
+                          q.label)
+            : detach::trf("{0}: its filesystem is mounted nowhere: it was lazily unmounted from {1} "
+                          "and is still in use (fuser --detached -v {0} tells how)",
+                          q.label, m.target));
   }
   for (const Mount* m : snap.detached_mounts()) {
     if (mounts.count(m->key) || m->target.empty() || m->target != q.path) continue;
-    notes.push_back(q.path + ": the " + what_fs(*m) +
-                    " once mounted here was lazily unmounted and is still in use; the processes listed use " +
-                    "what is mounted at " + q.path + " now (fuser --detached -v " + q.path +
-                    " lists the others)");
+    // TRANSLATORS: {1} is the filesystem's type and source ("ext4 /dev/sdb").
+    notes.push_back(
+        detach::trf("{0}: the {1} once mounted here was lazily unmounted and is still in use; the "
+                    "processes listed use what is mounted at {0} now (fuser --detached -v {0} lists "
+                    "the others)",
+                    q.path, what_fs(*m)));
   }
 }
 

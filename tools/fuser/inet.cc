@@ -9,6 +9,8 @@
 #include <cstring>
 #include <memory>
 
+#include "cli/i18n.h"
+
 namespace fuser {
 namespace {
 
@@ -66,7 +68,8 @@ Resolved resolve_inet(const InetParts& parts, bool ipv4_only, bool ipv6_only) {
   if (parts.local_port) {
     addrinfo* found = nullptr;
     if (int rc = getaddrinfo(nullptr, parts.local_port->c_str(), &hints, &found); rc != 0) {
-      out.error = "Cannot resolve local port " + *parts.local_port + ": " + gai_strerror(rc);
+      out.error = cli::cformat(cli::psmisc("Cannot resolve local port %s: %s\n"), parts.local_port->c_str(),
+                               gai_strerror(rc));
       return out;
     }
     AddrInfo owner(found, freeaddrinfo);
@@ -76,7 +79,7 @@ Resolved resolve_inet(const InetParts& parts, bool ipv4_only, bool ipv6_only) {
     } else if (found->ai_family == AF_INET6) {
       local_port = ntohs(reinterpret_cast<const sockaddr_in6*>(found->ai_addr)->sin6_port);
     } else {
-      out.error = "Unknown local port AF " + std::to_string(found->ai_family);
+      out.error = cli::cformat(cli::psmisc("Unknown local port AF %d\n"), found->ai_family);
       return out;
     }
   }

@@ -37,7 +37,7 @@ struct Connection {
 
 struct Resolved {
   std::vector<Connection> connections;
-  std::string error;  // psmisc's message when the local port did not resolve; empty otherwise
+  std::string error;  // psmisc's message (a line) when the local port did not resolve; empty otherwise
 };
 
 // getaddrinfo() as psmisc calls it: the local port first (an unknown one is an error), then the remote host

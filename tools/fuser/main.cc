@@ -3,7 +3,6 @@
 // sockets and filesystems, and with -k ends them.
 #include <pwd.h>
 
-#include <clocale>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -11,8 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "base/i18n.h"
 #include "cli/closestream.h"
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "command_line.h"
 #include "explain/gaps.h"
 #include "kill.h"
@@ -47,7 +48,8 @@ int act_on_stop(const CommandLine& cl, Output& o) {
       o.err(version_text());
       return 0;
     case Stop::UnknownSignal:
-      o.err(cl.message + ": unknown signal; " + cli::program_path() + " -l lists signals.\n");
+      o.err(cli::cformat(cli::psmisc("%s: unknown signal; %s -l lists signals.\n"), cl.message.c_str(),
+                         cli::program_path().c_str()));
       return kFailure;
     case Stop::Usage:
     case Stop::None:
@@ -59,15 +61,15 @@ int act_on_stop(const CommandLine& cl, Output& o) {
 // What psmisc checks of the whole line once it is read, in its order; a usage error's exit code.
 std::optional<int> check_line(CommandLine& cl, std::vector<Query>& queries, const OwnMounts& own, Output& o) {
   Options& opts = cl.options;
-  if (queries.empty() && !opts.all_detached) return usage(o, "No process specification given");
+  if (queries.empty() && !opts.all_detached) return usage(o, cli::psmisc("No process specification given"));
   if (opts.ismountpoint) keep_mount_points(queries, own, o);
   if (opts.silent) {
     opts.verbose = false;
     opts.user = false;
-    if (opts.all) return usage(o, "all option cannot be used with silent option.");
+    if (opts.all) return usage(o, cli::psmisc("all option cannot be used with silent option."));
   }
   if (opts.ipv4_only && opts.ipv6_only)
-    return usage(o, "You cannot search for only IPv4 and only IPv6 sockets at the same time");
+    return usage(o, cli::psmisc("You cannot search for only IPv4 and only IPv6 sockets at the same time"));
   return std::nullopt;
 }
 
@@ -133,7 +135,7 @@ int print_and_kill(const std::vector<Report>& reports, const Options& opts, deta
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::setlocale(LC_ALL, "");  // as psmisc: -i's yes/no and the messages' language
+  cli::init_i18n(cli::Upstream::Psmisc);  // as psmisc: -i's yes/no and the messages' language
   cli::set_program_name(argv[0], "fuser");
   StdOutput o;
 
@@ -165,7 +167,7 @@ int main(int argc, char** argv) {
   const detach::ScanOptions scan = scan_options_for(queries, opts, own);
   detach::Result<detach::Snapshot> snapshot = detach::take_snapshot(scan);
   if (!snapshot) {
-    cli::warnx("cannot look at the system: " + snapshot.error().message());
+    cli::warnx(detach::trf("cannot look at the system: {0}", snapshot.error().message()));
     return kFailure;
   }
 

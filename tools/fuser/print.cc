@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "cli/i18n.h"
+
 namespace fuser {
 namespace {
 
@@ -97,7 +99,8 @@ void Printer::print(const Report& r) {
   std::size_t len = 0;
   if (shown) {
     if (!header_ && verbose) {
-      out_.err(std::string(kNameField, ' ') + " USER        PID ACCESS COMMAND\n");
+      out_.err(cli::cformat(cli::psmisc("%*s USER        PID ACCESS COMMAND\n"), static_cast<int>(kNameField),
+                            ""));
       header_ = true;
     }
     out_.err(r.label + ":");
@@ -127,7 +130,7 @@ void Printer::entry(const Report& r, std::size_t i, std::size_t& len, bool first
     len = 0;
   }
   if ((verbose || first) && len < kNameField) out_.err(std::string(kNameField - len, ' '));
-  if (verbose) out_.err(padded_user(user.empty() ? "(unknown)" : user));
+  if (verbose) out_.err(padded_user(user.empty() ? cli::psmisc("(unknown)") : user));
   if (k) {
     out_.out("kernel");
   } else {
@@ -139,7 +142,7 @@ void Printer::entry(const Report& r, std::size_t i, std::size_t& len, bool first
     out_.err(k ? kernel_access(k->kind) : access_columns(p->access));
   else
     out_.err(access_letters(p->access));
-  if (options_.user) out_.err(user.empty() ? padded_user("(unknown)") : "(" + user + ")");
+  if (options_.user) out_.err(user.empty() ? padded_user(cli::psmisc("(unknown)")) : "(" + user + ")");
   if (verbose) {
     std::string command = k ? k->command : who.command.empty() ? "???" : psmisc_command(who.command);
     if (p != nullptr && !p->how.empty()) command += ": " + p->how;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <map>
 
+#include "base/i18n.h"
+#include "cli/i18n.h"
 #include "scan/network.h"
 
 namespace fuser {
@@ -48,14 +50,21 @@ void resolve_unanswered(Query& q, const OwnMounts& own, Output& o) {
   }
   const detach::Mount* m = own.containing(q.path);
   if (m == nullptr) {
-    o.err("Cannot stat " + q.arg.text + ": its filesystem did not answer in time\n");
+    o.err(cli::cformat(cli::psmisc("Cannot stat %s: %s\n"), q.arg.text.c_str(),
+                       detach::tr("its filesystem did not answer in time")));
     return;
   }
   q.timed_out = true;
   q.own_mount = m->key;
   q.kind = q.arg.mount ? QueryKind::Filesystem : QueryKind::Path;
-  o.err("fuser: " + q.arg.text + ": its filesystem did not answer in time; matched by " +
-        (q.arg.mount ? "the mount at " : "its path on the mount at ") + m->target + "\n");
+  o.err("fuser: " +
+        (q.arg.mount
+             ? detach::trf("{0}: its filesystem did not answer in time; matched by the mount at {1}",
+                           q.arg.text, m->target)
+             : detach::trf(
+                   "{0}: its filesystem did not answer in time; matched by its path on the mount at {1}",
+                   q.arg.text, m->target)) +
+        "\n");
 }
 
 void resolve_file(Query& q, Result<PathFacts> facts, const OwnMounts& own, Output& o) {
@@ -76,9 +85,10 @@ void resolve_file(Query& q, Result<PathFacts> facts, const OwnMounts& own, Outpu
   }
   if (!q.stat_ok) {
     if (q.facts.stat_error == ENOENT)
-      o.err("Specified filename " + q.label + " does not exist.\n");
+      o.err(cli::cformat(cli::psmisc("Specified filename %s does not exist.\n"), q.label.c_str()));
     else
-      o.err("Cannot stat " + q.label + ": " + std::strerror(q.facts.stat_error) + "\n");
+      o.err(cli::cformat(cli::psmisc("Cannot stat %s: %s\n"), q.label.c_str(),
+                         std::strerror(q.facts.stat_error)));
     return;
   }
   if (const detach::Mount* m = own.by_key(q.facts.mnt_id)) q.own_mount = m->key;
@@ -89,7 +99,7 @@ void resolve_inet_name(Query& q, Output& o) {
   q.label = q.arg.text + (q.arg.space == Space::Tcp ? "/tcp" : "/udp");
   q.kind = QueryKind::Sockets;
   Resolved r = resolve_inet(split_inet_name(q.label), q.arg.ipv4_only, q.arg.ipv6_only);
-  if (!r.error.empty()) o.err(r.error + "\n");
+  if (!r.error.empty()) o.err(r.error);
   q.connections = std::move(r.connections);
 }
 
@@ -123,7 +133,7 @@ void keep_mount_points(std::vector<Query>& queries, const OwnMounts& own, Output
     if (q.arg.space == Space::File) {
       while (q.label.size() > 1 && q.label.back() == '/') q.label.pop_back();
       if (!own.is_mount_point(q.label)) {
-        o.err("Specified filename " + q.label + " is not a mountpoint.\n");
+        o.err(cli::cformat(cli::psmisc("Specified filename %s is not a mountpoint.\n"), q.label.c_str()));
         continue;
       }
     }
@@ -196,9 +206,10 @@ void find_inet_sockets(std::vector<Query>& queries, const Options& options, cons
     if (!sockets) {
       // psmisc names a missing IPv4 table and says nothing of an IPv6 one (no IPv6 in the kernel).
       if (!v6) {
-        std::string message = "Cannot open protocol file \"" + proc_root;
-        message += "/net/" + name + "\": " + std::strerror(sockets.error().err) + "\n";
-        o.err(message);
+        std::string file = proc_root;
+        file += "/net/" + name;
+        o.err(cli::cformat(cli::psmisc("Cannot open protocol file \"%s\": %s\n"), file.c_str(),
+                           std::strerror(sockets.error().err)));
       }
       continue;
     }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 
 #include "base/unique_fd.h"
 
@@ -28,7 +29,8 @@ Answer ask_on_terminal(const std::string& question) {
   }
   line.erase(std::remove_if(line.begin(), line.end(), [](unsigned char ch) { return std::isspace(ch); }),
              line.end());
-  return line == "y" || line == "yes" ? Answer::Yes : Answer::No;
+  // y, yes, or the locale's own yes (rpmatch: "是", "はい").
+  return line == "y" || line == "yes" || ::rpmatch(line.c_str()) == 1 ? Answer::Yes : Answer::No;
 }
 
 }  // namespace detach::guard

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <set>
 
+#include "base/i18n.h"
 #include "explain/pinner.h"
 #include "explain/printable.h"
 #include "model/pinner.h"
@@ -69,10 +70,10 @@ Result<Target> resolve_target(const std::string& name, const std::string& role) 
 std::string target_error_message(const std::string& given, const Error& error) {
   // Echoed through printable(): a newline or escape sequence in an argument makes no second line.
   const std::string name = printable(given);
-  if (error.err == ETIMEDOUT) return "cannot look up " + name + ": its filesystem does not answer";
-  if (error.err == EINVAL) return name + ": not a device path or tag";
-  if (error.err != 0) return "cannot open " + name + ": " + std::strerror(error.err);
-  return "cannot check " + name + ": " + error.message();
+  if (error.err == ETIMEDOUT) return trf("cannot look up {0}: its filesystem does not answer", name);
+  if (error.err == EINVAL) return trf("{0}: not a device path or tag", name);
+  if (error.err != 0) return trf("cannot open {0}: {1}", name, std::strerror(error.err));
+  return trf("cannot check {0}: {1}", name, error.message());
 }
 
 Result<Check> check_targets(const std::vector<Target>& targets, const CheckSettings& settings) {
@@ -135,10 +136,10 @@ KillPlan plan_kill(const Check& check) {
     if (pinner.kind == PinnerKind::Kernel) continue;  // a loop device or swap file: nothing to end
     std::string line = describe_pinner(check.snapshot, pinner);
     if (pinner.pid == self || pinner.pid == parent || pinner.pid == 1) {
-      const char* who = pinner.pid == self     ? "mkfs-guard itself"
-                        : pinner.pid == parent ? "the parent of mkfs-guard"
-                                               : "init";
-      plan.refused.push_back(line + ": " + who);
+      // TRANSLATORS: {0} names a process and how it pins the filesystem: "12 (bash) cwd".
+      plan.refused.push_back(pinner.pid == self     ? trf("{0}: mkfs-guard itself", line)
+                             : pinner.pid == parent ? trf("{0}: the parent of mkfs-guard", line)
+                                                    : trf("{0}: init", line));
       continue;
     }
     if (!planned.insert(pinner.pid).second) {

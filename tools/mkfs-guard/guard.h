@@ -19,7 +19,9 @@ namespace detach::guard {
 // A device to check, as the user or the mkfs command named it.
 struct Target {
   DeviceNode node;
-  std::string role;  // "" (checking), "target", "journal device", "log device", "realtime device", "device"
+  // "" (checking), "target", "journal device", "log device", "realtime device", "device": in English (shown
+  // through tr(), po/ has them).
+  std::string role;
 };
 
 // NAME resolved (a path outside /dev is looked up bounded in time): ENOENT, ENOTBLK, ETIMEDOUT ...

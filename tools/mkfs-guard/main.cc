@@ -3,12 +3,14 @@
 // mkfs only on devices checked free.
 #include "cli/closestream.h"
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "exit_codes.h"
 #include "options.h"
 #include "run.h"
 
 int main(int argc, char** argv) {
   using namespace detach::guard;
+  cli::init_i18n(cli::Upstream::None);  // the user's language (po/)
   cli::set_program_name(argc > 0 ? argv[0] : nullptr, "mkfs-guard");
   // Parse the command line: devices, or a mkfs command after --.
   ParsedCommandLine parsed = parse_command_line(argc, argv);

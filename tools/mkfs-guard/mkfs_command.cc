@@ -5,6 +5,8 @@
 #include <cstring>
 #include <optional>
 
+#include "base/i18n.h"
+
 namespace detach::guard {
 namespace {
 
@@ -41,15 +43,15 @@ const std::vector<MkfsSpec>& specs() {
        "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:",
        {},
        false,
-       {{'J', {"device"}, "journal device"}},
+       {{'J', {"device"}, N_("journal device")}},
        0},
       {{"mkfs.xfs"},
        "b:c:d:i:l:L:m:n:KNp:qr:s:CfV",
        {},
        false,
        {{'d', {"name"}, "target"},
-        {'l', {"logdev", "name"}, "log device"},
-        {'r', {"rtdev", "name"}, "realtime device"}},
+        {'l', {"logdev", "name"}, N_("log device")},
+        {'r', {"rtdev", "name"}, N_("realtime device")}},
        0},
       {{"mkfs.btrfs"},
        "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq",
@@ -216,17 +218,17 @@ MkfsDevices parse(const MkfsSpec& spec, const std::vector<std::string>& args, Mk
       continue;
     }
     if (arg[1] == '-') {
-      if (spec.long_options.empty()) return unknown(out, args, "unknown option '" + arg + "'");
+      if (spec.long_options.empty()) return unknown(out, args, trf("unknown option '{0}'", arg));
       std::size_t eq = arg.find('=');
       const LongOption* opt = long_option(spec, arg.substr(2, eq == std::string::npos ? eq : eq - 2));
-      if (opt == nullptr) return unknown(out, args, "unknown option '" + arg + "'");
+      if (opt == nullptr) return unknown(out, args, trf("unknown option '{0}'", arg));
       if (opt->arg == ArgKind::None && eq != std::string::npos)
-        return unknown(out, args, "option '" + arg + "' takes no value");
+        return unknown(out, args, trf("option '{0}' takes no value", arg));
       std::string value;
       if (eq != std::string::npos) {
         value = arg.substr(eq + 1);
       } else if (opt->arg == ArgKind::Required) {
-        if (i + 1 >= args.size()) return unknown(out, args, "option '" + arg + "' needs a value");
+        if (i + 1 >= args.size()) return unknown(out, args, trf("option '{0}' needs a value", arg));
         value = args[++i];
       }
       take_value(opt->letter, value);
@@ -234,15 +236,14 @@ MkfsDevices parse(const MkfsSpec& spec, const std::vector<std::string>& args, Mk
     }
     for (std::size_t c = 1; c < arg.size(); ++c) {
       std::optional<ArgKind> kind = short_option(spec.short_options, arg[c]);
-      if (!kind) return unknown(out, args, std::string("unknown option -- '") + arg[c] + "'");
+      if (!kind) return unknown(out, args, trf("unknown option -- '{0}'", arg[c]));
       if (*kind == ArgKind::None) {
         take_value(arg[c], {});
         continue;
       }
       std::string value = arg.substr(c + 1);
       if (value.empty() && *kind == ArgKind::Required) {
-        if (i + 1 >= args.size())
-          return unknown(out, args, std::string("option -- '") + arg[c] + "' needs a value");
+        if (i + 1 >= args.size()) return unknown(out, args, trf("option -- '{0}' needs a value", arg[c]));
         value = args[++i];
       }
       take_value(arg[c], value);
@@ -287,7 +288,7 @@ MkfsDevices mkfs_devices(const std::vector<std::string>& command) {
   if (base_name(args[0]) == "mkfs") args = unwrap_mkfs_front_end(args);
   out.program = base_name(args[0]);
   const MkfsSpec* spec = spec_for(out.program);
-  if (spec == nullptr) return unknown(out, args, out.program + " is not a mkfs that mkfs-guard knows");
+  if (spec == nullptr) return unknown(out, args, trf("{0} is not a mkfs that mkfs-guard knows", out.program));
   return parse(*spec, args, out);
 }
 

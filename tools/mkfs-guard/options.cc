@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/i18n.h"
 #include "base/version.h"
 #include "cli/cli11_usage.h"
 #include "cli/diag.h"
@@ -20,17 +21,17 @@ namespace detach::guard {
 namespace {
 
 constexpr const char* kDescription =
-    "Tell whether block devices are free for mkfs, and if not, why: mounts (attached, or lazily\n"
-    "unmounted and still pinned), swap areas, loop devices, holders, partitions, processes.\n"
-    "With a mkfs command after --, check every device it takes and run it only when all are free.";
+    N_("Tell whether block devices are free for mkfs, and if not, why: mounts (attached, or lazily\n"
+       "unmounted and still pinned), swap areas, loop devices, holders, partitions, processes.\n"
+       "With a mkfs command after --, check every device it takes and run it only when all are free.");
 
 constexpr const char* kFooter =
-    "Exit status, checking devices: 0 all free, 1 one is busy or unusable, 2 bad arguments or\n"
-    "no such device, 4 other errors.\n"
-    "Exit status, running a mkfs: its own status, or 124 a device is busy (mkfs not run),\n"
-    "125 bad arguments or other errors (mkfs not run), 126 mkfs could not be run, 127 mkfs not found.\n"
-    "\n"
-    "For more details see mkfs-guard(8).";
+    N_("Exit status, checking devices: 0 all free, 1 one is busy or unusable, 2 bad arguments or\n"
+       "no such device, 4 other errors.\n"
+       "Exit status, running a mkfs: its own status, or 124 a device is busy (mkfs not run),\n"
+       "125 bad arguments or other errors (mkfs not run), 126 mkfs could not be run, 127 mkfs not found.\n"
+       "\n"
+       "For more details see mkfs-guard(8).");
 
 // What CLI11 gives a value-less --wait or --kill (add_flag with a string): no value was written.
 constexpr const char* kFlagWithoutValue = "true";
@@ -62,7 +63,7 @@ std::optional<unsigned> parse_seconds(const std::string& text) {
 std::optional<std::string> made_up_word(const std::vector<std::string>& words, char** first, char** last) {
   for (const std::string& word : words)
     if (std::find(first, last, word) == last)
-      return "invalid option -- '" + word.substr(std::min<std::size_t>(1, word.size()), 1) + "'";
+      return cli::invalid_option_message(word.substr(std::min<std::size_t>(1, word.size()), 1));
   return std::nullopt;
 }
 
@@ -83,13 +84,13 @@ std::optional<std::string> take_values(const std::optional<std::string>& wait,
     options.wait = true;
     if (*wait != kFlagWithoutValue) {
       std::optional<unsigned> seconds = parse_seconds(*wait);
-      if (!seconds) return "invalid --wait argument: '" + *wait + "'";
+      if (!seconds) return trf("invalid --wait argument: '{0}'", *wait);
       options.wait_limit = std::chrono::seconds(*seconds);
     }
   }
   if (kill) {
     options.kill_signal = *kill == kFlagWithoutValue ? std::optional<int>(SIGTERM) : parse_signal(*kill);
-    if (!options.kill_signal) return "invalid --kill argument: '" + *kill + "'";
+    if (!options.kill_signal) return trf("invalid --kill argument: '{0}'", *kill);
   }
   return std::nullopt;
 }
@@ -115,21 +116,23 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
   std::optional<std::string> wait, kill;
   CLI::App app("", cli::program_name().empty() ? "mkfs-guard" : cli::program_name());
   app.formatter(std::make_shared<cli::UtilLinuxFormatter>(
-      std::vector<std::string>{"[options] <device>...", "[options] -- <mkfs command>"}, kDescription,
-      kFooter));
+      std::vector<std::string>{tr("[options] <device>..."), tr("[options] -- <mkfs command>")},
+      tr(kDescription), tr(kFooter)));
   app.allow_extras();
-  app.set_help_flag("-h,--help", "display this help");
-  app.set_version_flag("-V,--version", version_line("mkfs-guard"), "display version");
-  app.add_flag("-J,--json", options.json, "explain as JSON");
-  app.add_flag("-q,--quiet", options.quiet, "print nothing: the exit status tells");
-  app.add_flag("-v,--verbose", options.verbose, "also say what was checked");
-  app.add_flag("-f,--force", options.force, "a device only open for writing (not claimed) counts as free");
-  app.add_flag("--wait", wait, "wait until lazily unmounted filesystems on the devices are gone")
+  app.set_help_flag("-h,--help", tr("display this help"));
+  app.set_version_flag("-V,--version", version_line("mkfs-guard"), tr("display version"));
+  app.add_flag("-J,--json", options.json, tr("explain as JSON"));
+  app.add_flag("-q,--quiet", options.quiet, tr("print nothing: the exit status tells"));
+  app.add_flag("-v,--verbose", options.verbose, tr("also say what was checked"));
+  app.add_flag("-f,--force", options.force,
+               tr("a device only open for writing (not claimed) counts as free"));
+  app.add_flag("--wait", wait, tr("wait until lazily unmounted filesystems on the devices are gone"))
       ->option_text("[=<seconds>]");
-  app.add_flag("--kill", kill, "end the processes pinning lazily unmounted filesystems (SIGTERM), then wait")
+  app.add_flag("--kill", kill,
+               tr("end the processes pinning lazily unmounted filesystems (SIGTERM), then wait"))
       ->option_text("[=<signal>]");
-  app.add_flag("-y,--yes", options.yes, "with --kill, do not ask");
-  app.add_option("device", options.devices, "the block devices to check");
+  app.add_flag("-y,--yes", options.yes, tr("with --kill, do not ask"));
+  app.add_option("device", options.devices, tr("the block devices to check"));
 
   const std::size_t split = find_separator(argc, argv);
   const bool wrapping = split < static_cast<std::size_t>(argc);
@@ -151,12 +154,12 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
   if (std::optional<std::string> message = take_values(wait, kill, options))
     return usage_error(*message, wrapping);
 
-  if (wrapping && options.command.empty()) return usage_error("no command after --", wrapping);
+  if (wrapping && options.command.empty()) return usage_error(tr("no command after --"), wrapping);
   if (wrapping && !options.devices.empty())
-    return usage_error("give either devices or a command after --, not both", wrapping);
-  if (!wrapping && options.devices.empty()) return usage_error("no device specified", wrapping);
+    return usage_error(tr("give either devices or a command after --, not both"), wrapping);
+  if (!wrapping && options.devices.empty()) return usage_error(tr("no device specified"), wrapping);
   if (options.json && options.quiet)
-    return usage_error("mutually exclusive arguments: --json --quiet", wrapping);
+    return usage_error(tr("mutually exclusive arguments: --json --quiet"), wrapping);
   return {options, 0};
 }
 

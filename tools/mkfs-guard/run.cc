@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "ask.h"
+#include "base/i18n.h"
 #include "cli/closestream.h"
 #include "cli/diag.h"
 #include "exit_codes.h"
@@ -32,7 +33,8 @@ constexpr std::chrono::hours kNoLimit{24 * 365};
 
 std::string with_role(const DeviceReport& report, const Target& target) {
   if (target.role.empty() || target.role == "target") return report.device;
-  return report.device + " (" + target.role + ")";
+  // TRANSLATORS: a device and its role in a mkfs command: "/dev/sdc (log device)".
+  return trf("{0} ({1})", report.device, tr(target.role.c_str()));
 }
 
 // The reports (only those not free, wrapping a mkfs: a free device is no news, mkfs speaks next), as text
@@ -58,7 +60,7 @@ bool print_reports(const Options& options, const Check& check, const std::vector
       out += render_text(check.snapshot, report);
       if (options.verbose)
         for (const std::string& line : checks_made(check.snapshot, check.reports[i]))
-          out += "checked: " + line + "\n";
+          out += trf("checked: {0}", line) + "\n";
     }
   }
   return std::fwrite(out.data(), 1, out.size(), stdout) == out.size();
@@ -69,9 +71,10 @@ bool print_reports(const Options& options, const Check& check, const std::vector
 void warn_gaps(const Options& options, const Check& check) {
   if (options.quiet || check.all_free()) return;
   if (std::string denied = denied_processes_text(check.snapshot.gaps); !denied.empty()) {
-    const bool one = check.snapshot.gaps.denied_processes.size() == 1;
-    cli::warnx(denied + (one ? "; it may use the devices too" : "; they may use the devices too") +
-               detach::root_sees_more(check.snapshot.gaps));
+    // TRANSLATORS: {0} says which processes could not be read, {1} is empty or says that root sees more.
+    cli::warnx(trnf("{0}; it may use the devices too{1}", "{0}; they may use the devices too{1}",
+                    check.snapshot.gaps.denied_processes.size(), denied,
+                    detach::root_sees_more(check.snapshot.gaps)));
   }
 }
 
@@ -91,7 +94,7 @@ bool end_pinners(const Options& options, const Check& check) {
   if (!plan.refused.empty()) {
     std::string who;
     for (const std::string& line : plan.refused) who += (who.empty() ? "" : ", ") + line;
-    cli::warnx("--kill: ending no process, since these pin the filesystems too: " + who);
+    cli::warnx(trf("--kill: ending no process, since these pin the filesystems too: {0}", who));
     return false;
   }
   if (plan.tasks.empty()) return true;
@@ -99,21 +102,21 @@ bool end_pinners(const Options& options, const Check& check) {
   std::string sig = std::string("SIG") + (signame ? signame : std::to_string(*options.kill_signal).c_str());
   if (!options.yes) {
     std::string question =
-        "End these processes (" + sig + "), which pin lazily unmounted filesystems on the devices?";
+        trf("End these processes ({0}), which pin lazily unmounted filesystems on the devices?", sig);
     for (const std::string& line : plan.lines) question += "\n  " + line;
     Answer answer = ask_on_terminal(question);
     if (answer == Answer::NoTerminal)
-      cli::warnx("--kill: no terminal to ask on (--yes ends them without asking)");
+      cli::warnx(tr("--kill: no terminal to ask on (--yes ends them without asking)"));
     if (answer != Answer::Yes) return false;
   }
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
     Result<Signalled> sent = signal_task(plan.tasks[i], *options.kill_signal);
     if (!sent) {
-      cli::warnx("cannot signal " + plan.lines[i] + ": " + sent.error().message());
+      cli::warnx(trf("cannot signal {0}: {1}", plan.lines[i], sent.error().message()));
     } else if (*sent == Signalled::Replaced) {
-      cli::warnx("not signalled: " + std::to_string(plan.tasks[i].pid) + " is another process now");
+      cli::warnx(trf("not signalled: {0} is another process now", plan.tasks[i].pid));
     } else if (*sent == Signalled::Sent && !options.quiet) {
-      cli::warnx("sent " + sig + " to " + plan.lines[i]);
+      cli::warnx(trf("sent {0} to {1}", sig, plan.lines[i]));
     }
   }
   return true;
@@ -150,7 +153,7 @@ Result<Check> settle(const Options& options, const std::vector<Target>& targets,
       std::string busy;
       for (const DeviceReport& r : check->reports)
         if (r.busy) busy += (busy.empty() ? "" : ", ") + printable(r.device);
-      cli::warnx("waiting until the lazily unmounted filesystems on " + busy + " are gone");
+      cli::warnx(trf("waiting until the lazily unmounted filesystems on {0} are gone", busy));
     }
     Result<WaitEnd> end = wait_for_detached(*check, targets, deadline);
     if (!end) return tl::unexpected<Error>(end.error());
@@ -168,24 +171,25 @@ int finish(Outcome outcome, bool wrapping) {
 std::optional<std::vector<Target>> command_targets(const MkfsDevices& found) {
   std::vector<Target> targets;
   if (!found.creates_file.empty()) {
-    cli::warnx(found.program + " -C creates an image file: there is no device to check");
+    cli::warnx(trf("{0} -C creates an image file: there is no device to check", found.program));
     return std::nullopt;
   }
   if (found.known) {
     for (const MkfsDevice& d : found.devices) {
       Result<Target> t = resolve_target(d.arg, d.role);
       if (!t) {
-        cli::warnx(target_error_message(d.arg, t.error()) + (d.role == "target" ? "" : " (" + d.role + ")"));
+        const std::string message = target_error_message(d.arg, t.error());
+        cli::warnx(d.role == "target" ? message : trf("{0} ({1})", message, tr(d.role.c_str())));
         return std::nullopt;
       }
       targets.push_back(std::move(*t));
     }
   } else {
     for (const std::string& arg : found.maybe)
-      if (Result<Target> t = resolve_target(arg, "device")) targets.push_back(std::move(*t));
+      if (Result<Target> t = resolve_target(arg, N_("device"))) targets.push_back(std::move(*t));
   }
   if (targets.empty()) {
-    cli::warnx("no block device in the command");
+    cli::warnx(tr("no block device in the command"));
     return std::nullopt;
   }
   return targets;
@@ -202,8 +206,8 @@ void explain_late_claims(const Options& options, const std::vector<Target>& targ
   Result<Check> check = check_targets(targets, CheckSettings{false, !options.force});
   if (!check) return;
   std::fflush(stdout);
-  std::fprintf(stderr,
-               "mkfs-guard: the mkfs failed; something claimed a device after mkfs-guard let go of it:\n");
+  std::fputs(tr("mkfs-guard: the mkfs failed; something claimed a device after mkfs-guard let go of it:\n"),
+             stderr);
   for (std::size_t i = 0; i < check->reports.size(); ++i)
     if (check->reports[i].busy) std::fputs(render_text(check->snapshot, check->reports[i]).c_str(), stderr);
 }
@@ -222,7 +226,7 @@ int run_check(const Options& options) {
   }
   Result<Check> check = settle(options, targets, false);
   if (!check) {
-    cli::warnx("cannot check the devices: " + check.error().message());
+    cli::warnx(trf("cannot check the devices: {0}", check.error().message()));
     return finish(Outcome::Error, false);
   }
   if (!print_reports(options, *check, targets)) return finish(Outcome::Error, false);
@@ -234,14 +238,14 @@ int run_mkfs(const Options& options) {
   // Which devices the command takes, each resolved once.
   MkfsDevices found = mkfs_devices(options.command);
   if (!found.known && options.verbose && !options.quiet)
-    cli::warnx("checking every device in the command (" + printable(found.unknown_why) + ")");
+    cli::warnx(trf("checking every device in the command ({0})", printable(found.unknown_why)));
   std::optional<std::vector<Target>> targets = command_targets(found);
   if (!targets) return finish(Outcome::Usage, true);
 
   // Check them all, holding an O_EXCL claim on each free one from the check until mkfs starts.
   Result<Check> check = settle(options, *targets, true);
   if (!check) {
-    cli::warnx("cannot check the devices: " + check.error().message());
+    cli::warnx(trf("cannot check the devices: {0}", check.error().message()));
     return finish(Outcome::Error, true);
   }
   // Flushed now: what we say comes before what mkfs says, and never twice.
@@ -255,17 +259,17 @@ int run_mkfs(const Options& options) {
   // that mkfs's own O_EXCL open, the final guard, finds the devices as we checked them.
   Result<PendingCommand> mkfs = PendingCommand::fork(options.command);
   if (!mkfs) {
-    cli::warnx("cannot start " + printable(options.command.front()) + ": " + mkfs.error().message());
+    cli::warnx(trf("cannot start {0}: {1}", printable(options.command.front()), mkfs.error().message()));
     return finish(Outcome::Error, true);
   }
   check->claims.clear();
   if (Status started = mkfs->start(); !started) {
-    cli::warn("failed to execute " + printable(options.command.front()), started.error().err);
+    cli::warn(trf("failed to execute {0}", printable(options.command.front())), started.error().err);
     return finish(started.error().err == ENOENT ? Outcome::NotFound : Outcome::ExecFailed, true);
   }
   Result<int> status = mkfs->wait();
   if (!status) {
-    cli::warnx("lost " + printable(options.command.front()) + ": " + status.error().message());
+    cli::warnx(trf("lost {0}: {1}", printable(options.command.front()), status.error().message()));
     return finish(Outcome::Error, true);
   }
   if (*status != 0) explain_late_claims(options, *targets);

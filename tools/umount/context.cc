@@ -7,13 +7,13 @@
 #include <cstdlib>
 
 #include "cli/diag.h"
+#include "cli/i18n.h"
 
 namespace umount_tool {
 namespace {
 
 int table_parser_errcb(libmnt_table*, const char* filename, int line) {
-  if (filename)
-    cli::warnx(std::string(filename) + ": parse error at line " + std::to_string(line) + " -- ignored");
+  if (filename) cli::warnx(cli::cformat(cli::ul("%s: parse error at line %d -- ignored"), filename, line));
   return 1;
 }
 
@@ -31,7 +31,7 @@ Context::Context(cli::RemovedEnvironment removed_environment)
   mnt_init_debug(0);
   cxt_ = mnt_new_context();
   if (cxt_ == nullptr) {
-    cli::warn("libmount context allocation failed", errno);
+    cli::warn(cli::ul("libmount context allocation failed"), errno);
     std::exit(MNT_EX_SYSERR);
   }
   mnt_context_set_tables_errcb(cxt_, table_parser_errcb);
@@ -41,12 +41,12 @@ void Context::drop_privileges() {
   const uid_t ruid = ::getuid();
   const uid_t euid = ::geteuid();
   if (ruid != 0 && euid == 0 && drop_permissions() != 0) {
-    cli::warn("drop permissions failed", errno);
+    cli::warn(cli::ul("drop permissions failed"), errno);
     std::exit(MNT_EX_FAIL);
   }
   // Paranoia, as util-linux: getting root back must fail now.
   if (ruid != 0 && ::setuid(0) == 0) {
-    cli::warnx("drop permissions failed.");
+    cli::warnx(cli::ul("drop permissions failed."));
     std::exit(MNT_EX_FAIL);
   }
   mnt_context_force_unrestricted(cxt_);

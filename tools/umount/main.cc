@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // umount: util-linux 2.38.1's umount on libmount, that also says why a target is busy, what a umount left
 // alive, records lazy detaches, and can --wait for a filesystem's real end.
-#include <clocale>
 #include <string>
 #include <vector>
 
@@ -9,6 +8,7 @@
 #include "cli/closestream.h"
 #include "cli/diag.h"
 #include "cli/environment.h"
+#include "cli/i18n.h"
 #include "context.h"
 #include "options.h"
 #include "run.h"
@@ -17,7 +17,7 @@ int main(int argc, char* argv[]) {
   // As util-linux: the environment a setuid program must not trust goes first (back when it drops its
   // privileges).
   cli::RemovedEnvironment removed = cli::sanitize_environment();
-  std::setlocale(LC_ALL, "");
+  cli::init_i18n(cli::Upstream::UtilLinux);  // as util-linux: setlocale, bindtextdomain, textdomain
   cli::set_program_name(argv[0], "umount");
   umount_tool::Context ctx(std::move(removed));
 

@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/i18n.h"
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "option_table.h"
 #include "usage.h"
 
@@ -81,7 +83,7 @@ std::optional<int> apply_option(int code, const std::optional<std::string>& valu
     case 'O':
       cfg.options_pattern = arg;
       if (mnt_context_set_options_pattern(cxt, arg.c_str()) != 0) {
-        cli::warn("failed to set options pattern", errno);
+        cli::warn(cli::ul("failed to set options pattern"), errno);
         return MNT_EX_SYSERR;
       }
       break;
@@ -95,7 +97,7 @@ std::optional<int> apply_option(int code, const std::optional<std::string>& valu
       pid_t pid = parse_pid(arg);
       std::string path = pid ? "/proc/" + std::to_string(pid) + "/ns/mnt" : arg;
       if (mnt_context_set_target_ns(cxt, path.c_str()) != 0) {
-        cli::warn("failed to set target namespace to " + path, errno);
+        cli::warn(cli::cformat(cli::ul("failed to set target namespace to %s"), path.c_str()), errno);
         return MNT_EX_SYSERR;
       }
       break;
@@ -105,7 +107,7 @@ std::optional<int> apply_option(int code, const std::optional<std::string>& valu
       if (value) {
         cfg.wait_timeout = parse_seconds(arg);
         if (!cfg.wait_timeout) {
-          cli::warnx("invalid --wait argument: '" + arg + "'");
+          cli::warnx(detach::trf("invalid --wait argument: '{0}'", arg));
           cli::try_help();
           return MNT_EX_USAGE;
         }

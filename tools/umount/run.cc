@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "cli/diag.h"
+#include "cli/i18n.h"
 #include "cli/mnt.h"
 #include "sanitize_path.h"
 
@@ -42,11 +43,12 @@ void success_message(libmnt_context* cxt) {
   if (!tgt) return;
   const char* src = mnt_context_get_source(cxt);
   if (src)
-    cli::warnx(std::string(tgt) + " (" + src + ") unmounted");
+    cli::warnx(cli::cformat(cli::ul("%s (%s) unmounted"), tgt, src));
   else
-    cli::warnx(std::string(tgt) + " unmounted");
+    cli::warnx(cli::cformat(cli::ul("%s unmounted"), tgt));
 }
 
+// MESSAGE: util-linux's, already translated.
 [[noreturn]] void fail_errno(const std::string& message, int code) {
   cli::warn(message, errno);
   std::exit(code);
@@ -60,7 +62,7 @@ bool unmounted(libmnt_context* cxt) {
 int umount_one(Session& s, const char* spec) {
   libmnt_context* cxt = s.ctx.get();
   if (!spec) return MNT_EX_SOFTWARE;
-  if (mnt_context_set_target(cxt, spec)) fail_errno("failed to set umount target", MNT_EX_SYSERR);
+  if (mnt_context_set_target(cxt, spec)) fail_errno(cli::ul("failed to set umount target"), MNT_EX_SYSERR);
   Capture cap = s.aftermath.capture(spec);
   int rc = mnt_context_umount(cxt);
   if (rc == -EPERM && s.ctx.restricted() && mnt_context_tab_applied(cxt) &&
@@ -81,20 +83,19 @@ int umount_one(Session& s, const char* spec) {
 cli::MntTable new_mountinfo(Session& s) {
   libmnt_context* cxt = s.ctx.get();
   libmnt_ns* ns_old = mnt_context_switch_target_ns(cxt);
-  if (!ns_old) fail_errno("failed to switch namespace", MNT_EX_SYSERR);
+  if (!ns_old) fail_errno(cli::ul("failed to switch namespace"), MNT_EX_SYSERR);
   cli::MntTable tb(mnt_new_table());
-  if (!tb) fail_errno("libmount table allocation failed", MNT_EX_SYSERR);
+  if (!tb) fail_errno(cli::ul("libmount table allocation failed"), MNT_EX_SYSERR);
   mnt_table_set_parser_errcb(tb.get(), [](libmnt_table*, const char* filename, int line) {
-    if (filename)
-      cli::warnx(std::string(filename) + ": parse error at line " + std::to_string(line) + " -- ignored");
+    if (filename) cli::warnx(cli::cformat(cli::ul("%s: parse error at line %d -- ignored"), filename, line));
     return 1;
   });
   mnt_table_set_cache(tb.get(), mnt_context_get_cache(cxt));
   if (mnt_table_parse_file(tb.get(), "/proc/self/mountinfo")) {
-    cli::warn("failed to parse /proc/self/mountinfo", errno);
+    cli::warn(cli::cformat(cli::ul("failed to parse %s"), "/proc/self/mountinfo"), errno);
     tb.reset();
   }
-  if (!mnt_context_switch_ns(cxt, ns_old)) fail_errno("failed to switch namespace", MNT_EX_SYSERR);
+  if (!mnt_context_switch_ns(cxt, ns_old)) fail_errno(cli::ul("failed to switch namespace"), MNT_EX_SYSERR);
   return tb;
 }
 
@@ -117,7 +118,7 @@ int umount_one_if_mounted(Session& s, const char* spec) {
 
 int umount_do_recurse(Session& s, libmnt_table* tb, libmnt_fs* fs) {
   cli::MntIter itr(mnt_new_iter(MNT_ITER_BACKWARD));
-  if (!itr) fail_errno("libmount iterator allocation failed", MNT_EX_SYSERR);
+  if (!itr) fail_errno(cli::ul("libmount iterator allocation failed"), MNT_EX_SYSERR);
   int rc = 0;
   // What is mounted over it first, then its children, then itself.
   libmnt_fs* over = nullptr;
@@ -129,7 +130,7 @@ int umount_do_recurse(Session& s, libmnt_table* tb, libmnt_fs* fs) {
     libmnt_fs* child = nullptr;
     rc = mnt_table_next_child_fs(tb, itr.get(), fs, &child);
     if (rc < 0) {
-      cli::warnx(std::string("failed to get child fs of ") + mnt_fs_get_target(fs));
+      cli::warnx(cli::cformat(cli::ul("failed to get child fs of %s"), mnt_fs_get_target(fs)));
       return MNT_EX_SOFTWARE;
     }
     if (rc == 1) break;  // no more children
@@ -142,7 +143,8 @@ int umount_do_recurse(Session& s, libmnt_table* tb, libmnt_fs* fs) {
 
 void not_mounted_message(Session& s, const char* spec) {
   if (s.cfg.quiet) return;
-  cli::warnx(std::string(spec) + (::access(spec, F_OK) == 0 ? ": not mounted" : ": not found"));
+  cli::warnx(
+      cli::cformat(::access(spec, F_OK) == 0 ? cli::ul("%s: not mounted") : cli::ul("%s: not found"), spec));
 }
 
 int umount_recursive(Session& s, const char* spec) {
@@ -167,13 +169,13 @@ int umount_alltargets(Session& s, const char* spec, bool recursive) {
   }
   if (rc < 0) return mk_exit_code(s, rc, nullptr);
   if (!mnt_fs_get_srcpath(fs) || !mnt_fs_get_devno(fs)) {
-    cli::warnx(
-        std::string(spec) +
-        ": failed to determine source (--all-targets is unsupported on systems with regular mtab file).");
+    cli::warnx(cli::cformat(cli::ul("%s: failed to determine source (--all-targets is unsupported on systems "
+                                    "with regular mtab file)."),
+                            spec));
     std::exit(MNT_EX_USAGE);
   }
   cli::MntIter itr(mnt_new_iter(MNT_ITER_BACKWARD));
-  if (!itr) fail_errno("libmount iterator allocation failed", MNT_EX_SYSERR);
+  if (!itr) fail_errno(cli::ul("libmount iterator allocation failed"), MNT_EX_SYSERR);
   // A mount table of our own: the context's is reset after each umount.
   cli::MntTable tb = new_mountinfo(s);
   if (!tb) return MNT_EX_SOFTWARE;
@@ -195,7 +197,7 @@ int umount_all(Session& s, const std::string& type_pattern) {
   libmnt_context* cxt = s.ctx.get();
   cli::MntIter itr(mnt_new_iter(MNT_ITER_BACKWARD));
   if (!itr) {
-    cli::warn("failed to initialize libmount iterator", errno);
+    cli::warn(cli::ul("failed to initialize libmount iterator"), errno);
     return MNT_EX_SYSERR;
   }
   libmnt_table* mtab = nullptr;
@@ -213,7 +215,7 @@ int umount_all(Session& s, const std::string& type_pattern) {
     if (!tgt) continue;
     mnt_reset_context(cxt);
     if ((types && !mnt_fs_match_fstype(fs, types)) || (pattern && !mnt_fs_match_options(fs, pattern))) {
-      if (mnt_context_is_verbose(cxt)) std::printf("%-25s: ignored\n", tgt);
+      if (mnt_context_is_verbose(cxt)) std::printf(cli::ul("%-25s: ignored\n"), tgt);
       continue;
     }
     if (mnt_context_set_fs(cxt, fs) != 0) break;
@@ -221,7 +223,7 @@ int umount_all(Session& s, const std::string& type_pattern) {
     int xrc = mk_exit_code(s, mnt_context_umount(cxt), &cap);
     if (xrc == MNT_EX_SUCCESS && unmounted(cxt)) s.aftermath.after_success(cap);
     if (xrc == MNT_EX_SUCCESS && mnt_context_is_verbose(cxt))
-      std::printf("%-25s: successfully unmounted\n", tgt);
+      std::printf("%-25s: successfully unmounted\n", tgt);  // util-linux does not translate it
     result |= xrc;
   }
   mnt_reset_context(cxt);
@@ -236,7 +238,7 @@ int run(Session& s) {
   int rc = 0;
   if (cfg.all) {
     if (!args.empty()) {
-      cli::warnx("unexpected number of arguments");
+      cli::warnx(cli::ul("unexpected number of arguments"));
       cli::try_help();
       return MNT_EX_USAGE;
     }
@@ -245,7 +247,7 @@ int run(Session& s) {
     mnt_context_set_fstype_pattern(s.ctx.get(), types.c_str());
     rc = umount_all(s, types);
   } else if (args.empty()) {
-    cli::warnx("bad usage");
+    cli::warnx(cli::ul("bad usage"));
     cli::try_help();
     return MNT_EX_USAGE;
   } else if (cfg.all_targets) {

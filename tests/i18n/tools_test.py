@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Our tools in zh_CN, ja and C (TAP, one case per check), with our catalogs from the build tree
+(DETACH_UTILS_LOCALEDIR) and the locales compiled for the tests (LOCPATH):
+
+  - what we add speaks the user's language: help lines, usage errors, messages of our own tools, the
+    --detached synopsis inserted into psmisc's translated fuser usage where its own lines are;
+  - LC_ALL=C gives the English texts, byte for byte as before;
+  - as root, on a lazily unmounted, pinned loop filesystem: what programs read (findmnt --detached -J, -P, -r,
+    fuser --detached's pids, mkfs-guard -J, detach-metrics) is the same bytes in zh_CN as in C.
+
+usage: tools_test.py LOCPATH PODIR FINDMNT UMOUNT FUSER MKFS_GUARD DETACH_METRICS
+"""
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import lazy_detach  # noqa: E402
+from tap import Tap  # noqa: E402
+
+LOCPATH, PODIR, FINDMNT, UMOUNT, FUSER, GUARD, METRICS = (os.path.abspath(a) for a in sys.argv[1:8])
+ZH, JA = "zh_CN.UTF-8", "ja_JP.UTF-8"
+
+
+def run(argv, locale, stdin=subprocess.DEVNULL):
+    env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "LC_ALL": locale, "LOCPATH": LOCPATH,
+           "DETACH_UTILS_LOCALEDIR": PODIR}
+    p = subprocess.run(argv, capture_output=True, env=env, stdin=stdin, timeout=120)
+    return p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), p.returncode
+
+
+def contains(t, label, text, *needles):
+    missing = [n for n in needles if n not in text]
+    t.check(label, not missing, "missing: %r\nin: %r" % (missing, text[:3000]))
+
+
+def language_cases(t):
+    out, err, rc = run([GUARD, "--help"], ZH)
+    contains(t, "zh_CN: mkfs-guard --help", out, "\n用法：\n mkfs-guard [选项] <设备>...\n", "\n选项：\n",
+             " -J, --json", "以 JSON 说明", "显示此帮助", "更多信息请参阅 mkfs-guard(8)。")
+    out, err, rc = run([GUARD], JA)
+    t.equal("ja: mkfs-guard without a device", (err, rc),
+            ("mkfs-guard: デバイスが指定されていません\n詳しくは `mkfs-guard --help' をお読みください。\n", 2))
+    out, err, rc = run([GUARD, "--bogus", "/dev/null"], ZH)
+    t.equal("zh_CN: mkfs-guard --bogus (getopt's words, in ours)", err.split("\n")[0],
+            "mkfs-guard: 未识别的选项 ‘--bogus’")
+    out, err, rc = run([GUARD, "--help"], "C")
+    t.check("C: mkfs-guard --help is English", out.startswith("\nUsage:\n mkfs-guard [options] <device>...\n")
+            and "\nOptions:\n" in out and "display this help" in out, out[:500])
+
+    out, err, rc = run([FINDMNT, "--help"], ZH)
+    contains(t, "zh_CN: findmnt --help (util-linux's words and ours)", out, "\n用法：\n",
+             "     --detached         列出被延迟卸载但仍被占用的文件系统及其占用者\n",
+             "     PINNERS  使已分离的挂载继续存在的占用者 [仅限 --detached]\n")
+    out, err, rc = run([FINDMNT, "--per-pin"], JA)
+    t.equal("ja: findmnt --per-pin without --detached", (err, rc),
+            ("findmnt: --per-pin には --detached が必要です\n", 1))
+    out, err, rc = run([FINDMNT, "--help"], "C")
+    contains(t, "C: findmnt --help is English", out, "\nUsage:\n",
+             "     --detached         list lazily unmounted filesystems that are still pinned, and their pinners\n")
+
+    out, err, rc = run([UMOUNT, "--help"], JA)
+    contains(t, "ja: umount --help", out, "     --wait[=<secs>]     ファイルシステムが本当になくなってから戻ります\n")
+    out, err, rc = run([UMOUNT, "--wait=x", "/"], ZH)
+    t.equal("zh_CN: umount --wait=x", (err, rc),
+            ("umount: 无效的 --wait 参数：“x”\n请尝试执行“umount --help”了解更多信息。\n", 1))
+
+    out, err, rc = run([FUSER, "--help"], ZH)
+    contains(t, "zh_CN: fuser --help, --detached where psmisc's translation has its synopsis", err,
+             "            [-k [-i] [-信号]] 名字...\n      fuser --detached [-kiuvw] [-信号] [名字...]\n"
+             "      fuser -l\n",
+             "  --detached            显示使被延迟卸载的文件系统继续存在的进程\n")
+    out, err, rc = run([FUSER, "--help"], "C")
+    contains(t, "C: fuser --help is English", err,
+             "             [-k [-i] [-SIGNAL]] NAME...\n       fuser --detached [-kiuvw] [-SIGNAL] [NAME...]\n"
+             "       fuser -l\n")
+
+    out, err, rc = run([METRICS, "--bogus"], ZH)
+    t.check("zh_CN: detach-metrics --bogus ends with util-linux's hint, in ours",
+            rc == 2 and err.endswith("请尝试执行“detach-metrics --help”了解更多信息。\n"), err)
+
+
+# What programs read: the same bytes whatever the language. Each asks about the test's own device only: other
+# tests' detached mounts come and go between two runs.
+MACHINE = [
+    ("findmnt --detached -J", lambda s: [FINDMNT, "--detached", "-J", "-S", s.loop]),
+    ("findmnt --detached -P", lambda s: [FINDMNT, "--detached", "-P", "-S", s.loop, "-o",
+                                         "SOURCE,FSTYPE,UNIQ-ID,TARGET,PID,COMMAND,HOW,PINS"]),
+    ("findmnt --detached -r", lambda s: [FINDMNT, "--detached", "-r", "-S", s.loop]),
+    ("fuser --detached (pids on stdout)", lambda s: [FUSER, "--detached", s.loop]),
+    ("mkfs-guard -J", lambda s: [GUARD, "-J", s.loop]),
+    ("detach-metrics", lambda s: [METRICS]),
+]
+
+
+def machine_readable_cases(t):
+    with lazy_detach.LazyDetach() as s:
+        s.pin()
+        with open(os.path.join(s.mnt, "held"), "w") as held:
+            s.spawn(["sleep", "3600"], stdout=held)
+        s.detach()
+        for label, argv in MACHINE:
+            c, zh = run(argv(s), "C"), run(argv(s), ZH)
+            stdout_c, stdout_zh = c[0], zh[0]
+            if argv(s)[0] == METRICS:  # its device's samples, and every HELP and TYPE line
+                stdout_c, stdout_zh = ("\n".join(line for line in x.splitlines()
+                                                 if line.startswith("#") or 'device="%s"' % s.loop in line)
+                                       for x in (stdout_c, stdout_zh))
+            t.check("zh_CN: %s gives C's bytes" % label, stdout_c == stdout_zh and c[2] == zh[2] and stdout_c,
+                    "C:     %r\nzh_CN: %r" % ((stdout_c[:1500], c[2]), (stdout_zh[:1500], zh[2])))
+
+
+def main():
+    missing = lazy_detach.missing_for_root_test(["losetup", "mkfs.ext2", "mount", "unshare"])
+    if not missing:
+        lazy_detach.enter_private_namespace()
+    t = Tap()
+    language_cases(t)
+    if missing:
+        lazy_detach.skip_or_fail_cases(t, ["zh_CN: %s gives C's bytes" % label for label, _ in MACHINE], missing)
+    else:
+        machine_readable_cases(t)
+    return t.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -101,9 +101,9 @@ std::vector<PathPlace> place_kernel_paths(const ScanState& state, const std::vec
       lookup_of[i] = SIZE_MAX;
       continue;
     }
-    std::string lookup = kp.seen_from != 0
-                             ? state.options.proc_root + "/" + std::to_string(kp.seen_from) + "/root" + kp.path
-                             : kp.path;
+    std::string lookup =
+        kp.seen_from != 0 ? state.options.proc_root + "/" + std::to_string(kp.seen_from) + "/root" + kp.path
+                          : kp.path;
     auto [it, added] = index.emplace(lookup, lookups.size());
     if (added) lookups.push_back(lookup);
     lookup_of[i] = it->second;

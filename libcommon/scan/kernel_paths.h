@@ -21,7 +21,7 @@ struct KernelPath {
   // Not to be looked up at all: the namespace it belongs to has no process to look through (or is gone).
   // Only a journaled former mount point can place it then. WHY says so when it cannot.
   bool no_lookup = false;
-  std::string no_lookup_why;
+  std::string no_lookup_why{};
   // The namespace its path is in (NS_GET_MNTNS_ID), 0 when unknown: a former mount point journaled in
   // another namespace is no match.
   std::uint64_t ns_id = 0;

@@ -179,7 +179,7 @@ void add_binfmt_pins(ScanState& state, const ReadRequest& request, const ReadRes
     f.pin.role = where.mount_point;
     f.pin.path = entry->interpreter;
     f.pin.detailed = true;
-    f.path = KernelPath{entry->interpreter, where.seen_from};
+    f.path = KernelPath{.path = entry->interpreter, .seen_from = where.seen_from};
   }
   if (malformed > 0)
     state.snapshot.gaps.notes.push_back(std::to_string(malformed) + " binfmt_misc entries at " +
@@ -201,7 +201,7 @@ void add_uprobe_pins(ScanState& state, const ReadRequest& request, const ReadRes
     f.pin.role = e.definition();
     f.pin.path = e.path;
     f.pin.detailed = true;
-    f.path = KernelPath{std::move(e.path), where.seen_from};
+    f.path = KernelPath{.path = std::move(e.path), .seen_from = where.seen_from};
   }
   if (skipped > 0)
     state.snapshot.gaps.notes.push_back(std::to_string(skipped) + " lines of " + where.mount_point +
@@ -266,7 +266,7 @@ void add_bpf_link_pins(ScanState& state, std::uint64_t own_ns, std::vector<Found
     auto [first, last] = fds.equal_range(link.id);
     if (first == last) {
       pin.kind = PinKind::KernelBpfLink;
-      out.push_back(Found{pin, KernelPath{link.path, 0}});
+      out.push_back(Found{pin, KernelPath{.path = link.path}});
       continue;
     }
     for (auto it = first; it != last; ++it) {
@@ -280,7 +280,7 @@ void add_bpf_link_pins(ScanState& state, std::uint64_t own_ns, std::vector<Found
       // when it is in our namespace).
       auto ns = ns_of.find(fd.pid);
       const bool elsewhere = ns != ns_of.end() && ns->second != own_ns;
-      f.path = KernelPath{link.path, elsewhere ? fd.pid : 0};
+      f.path = KernelPath{.path = link.path, .seen_from = elsewhere ? fd.pid : 0};
     }
   }
 }

@@ -53,7 +53,8 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
                         .snapshot = snapshot,
                         .tasks = {},
                         .internal_mounts = {},
-                        .fs_deadline = std::chrono::steady_clock::now() + options.fs_call_timeout};
+                        .fs_deadline = std::chrono::steady_clock::now() + options.fs_call_timeout,
+                        .recorded_ids = {}};
   // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
   scan::list_tasks(state);
   scan::list_namespaces(state);

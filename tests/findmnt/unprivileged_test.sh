@@ -226,12 +226,12 @@ check "mkfs-guard --wait=2 NODE as nobody: never 'free'" never_free wait
 
 # --kill as nobody, last (it may end nobody's own pinner): root's pinner lives on and was never signalled
 # (SIGSTOP would leave it stopped: the signal is KILL, so a slip shows as a dead process); never "free". Once
-# nobody's sleep is gone, nothing nobody can see uses the device and nobody may not open it: it could not be
-# checked (4), while root's sleep still pins it.
+# nobody's sleep is gone, nothing nobody can see uses the device, but sysfs (which anyone reads) still lists
+# its filesystem alive, mounted nowhere nobody can see: busy (1), while root's sleep still pins it.
 run kill "$MKFS_GUARD" --kill=KILL --yes --wait=2 "$loop"
-check "mkfs-guard --kill=KILL --yes as nobody: nobody's pinner ended, then the device could not be checked (4)" \
-  bash -c "[ $(rc kill) = 4 ] && grep -qx 'mkfs-guard: sent SIGKILL to $nobody_pid (sleep) cwd' '$work/kill.err' &&
-    grep -qx '$loop could not be checked: .*' '$work/kill.out'"
+check "mkfs-guard --kill=KILL --yes as nobody: nobody's pinner ended, then the filesystem still alive: busy (1)" \
+  bash -c "[ $(rc kill) = 1 ] && grep -qx 'mkfs-guard: sent SIGKILL to $nobody_pid (sleep) cwd' '$work/kill.err' &&
+    grep -qx '$loop is busy: it holds a filesystem that is mounted nowhere, yet still alive: .*' '$work/kill.out'"
 check "mkfs-guard --kill as nobody: root's pinner is alive (sleeping, not a zombie)" \
   grep -q '^State:[[:space:]]*S' "/proc/$root_pid/status"
 check "mkfs-guard --kill as nobody: root's pinner is never named as signalled" \

@@ -419,11 +419,10 @@ TEST_F(Explain, DetachedMountKeptByALoopDeviceNamesIt) {
   pin.dev = kLoop3;
   pin.holder = "/dev/loop4";
   pin.path = "/inner.img";
-  EXPECT_EQ(
-      Text(Ask("/dev/loop3", kLoop3)),
-      "/dev/loop3 is busy: it holds an ext2 filesystem that was lazily unmounted and is still pinned by: "
-      "loop /dev/loop4\n"
-      "its filesystem holds /inner.img, the backing file of /dev/loop4\n");
+  EXPECT_EQ(Text(Ask("/dev/loop3", kLoop3)),
+            "/dev/loop3 is busy: it holds an ext2 filesystem that was lazily unmounted and is still held by: "
+            "loop /dev/loop4\n"
+            "its filesystem holds /inner.img, the backing file of /dev/loop4\n");
 }
 
 // Given a loop device over the device itself (no claim on 6.18), we should still call the device busy.

@@ -152,7 +152,7 @@ TEST_F(ProbeExplain, MkfsGuardNamesABinfmtEntryAndItsInstance) {
   EXPECT_EQ(
       Text(report),
       "/dev/loop3 is busy: it holds an ext4 filesystem that was lazily unmounted from /mnt/x and is still "
-      "pinned by: binfmt_misc entry qemu-arm (interpreter /mnt/x/qemu-arm; found by the former mount "
+      "held by: binfmt_misc entry qemu-arm (interpreter /mnt/x/qemu-arm; found by the former mount "
       "point)\n");
   json pinner = to_json(snapshot_, report)["reasons"][0]["pinners"][0];
   EXPECT_EQ(pinner["kind"], "binfmt_misc");

@@ -99,11 +99,11 @@ TEST_F(BinfmtInterpreterOnM, AfterALazyUmountEveryToolNamesTheEntryUntilItIsRemo
   const std::string dev = fs_->device();
   RunResult lazy = RunCommand({Umount(), "-l", mnt});
   EXPECT_EQ(lazy.exit_code, 0) << lazy.Describe();
-  EXPECT_EQ(Lines(lazy.err), (std::vector<std::string>{
-                                 "umount: " + mnt + ": lazily unmounted, but its filesystem lives on",
-                                 kIndent + "its filesystem is held by " + Pinner(true), kIndent + Advice(),
-                                 kIndent + "losetup -d, mkfs and the like would race with it; umount --wait "
-                                           "waits for such an end"}))
+  EXPECT_EQ(Lines(lazy.err),
+            (std::vector<std::string>{
+                "umount: " + mnt + ": lazily unmounted, but its filesystem lives on",
+                kIndent + "its filesystem is held by " + Pinner(true), kIndent + Advice(),
+                kIndent + "findmnt --detached shows it; mkfs-guard --wait " + dev + " waits for its end"}))
       << lazy.Describe();
   ASSERT_FALSE(DeviceIsFree(dev));
 

@@ -264,14 +264,14 @@ TEST_F(BpfUprobeLinkOnM, ALinkPinnedInABpffsIsAKernelPinnerOfItsOwn) {
   const std::string pinner = "BPF link " + id + " (uprobe " + fs_->File("target") + "; no process holds it";
   RunResult lazy = RunCommand({Umount(), "-l", mnt});
   EXPECT_EQ(lazy.exit_code, 0) << lazy.Describe();
-  EXPECT_EQ(
-      Lines(lazy.err),
-      (std::vector<std::string>{
-          "umount: " + mnt + ": lazily unmounted, but its filesystem lives on",
-          kIndent + "its filesystem is held by " + pinner + "; found by the former mount point)",
-          kIndent + "remove the pin of BPF link " + id + " first (bpftool -f link show id " + id +
-              " names it), or end what holds it",
-          kIndent + "losetup -d, mkfs and the like would race with it; umount --wait waits for such an end"}))
+  EXPECT_EQ(Lines(lazy.err),
+            (std::vector<std::string>{
+                "umount: " + mnt + ": lazily unmounted, but its filesystem lives on",
+                kIndent + "its filesystem is held by " + pinner + "; found by the former mount point)",
+                kIndent + "remove the pin of BPF link " + id + " first (bpftool -f link show id " + id +
+                    " names it), or end what holds it",
+                kIndent + "findmnt --detached shows it; mkfs-guard --wait " + fs_->device() +
+                    " waits for its end"}))
       << lazy.Describe();
   ExpectDetachedViewsName(pinner + "; found by the former mount point)", "bpf-link");
   RunResult fuser = RunCommand({Fuser(), "--detached", "-v", dev});

@@ -56,8 +56,10 @@ std::string namespace_users(const Snapshot& snapshot, const Reason& r) {
   return out + ")";
 }
 
-std::string mounted_sentence(const Snapshot& snapshot, const std::vector<const Reason*>& mounts) {
-  std::string out = "it is mounted at ";
+// "mounted at /mnt/x, /srv in mount namespace mnt:[4026532187] of docker-ab.scope (...)": what follows "it
+// is" (or "which is").
+std::string mounted_clause(const Snapshot& snapshot, const std::vector<const Reason*>& mounts) {
+  std::string out = "mounted at ";
   for (std::size_t i = 0; i < mounts.size(); ++i) {
     if (i) out += ", ";
     out += printable(mounts[i]->target);
@@ -76,15 +78,33 @@ std::string with_article(const std::string& fstype) {
   return (vowel_sound ? "an " : "a ") + printable(fstype);
 }
 
-std::string detached_sentence(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
+// "was lazily unmounted from /mnt/x and is still pinned by: 1234 (sleep) cwd": what follows "a filesystem
+// that" (or "which").
+std::string detached_clause(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
   std::vector<const Pin*> pins;
   for (const Reason* r : detached)
     for (const Pin* pin : snapshot.pins_at(r->pins)) pins.push_back(pin);
   const Reason& first = *detached.front();
-  std::string out = "it holds " + with_article(first.fstype) + " filesystem that was lazily unmounted";
+  std::string out = "was lazily unmounted";
   if (!first.target.empty()) out += " from " + printable(first.target);
   if (pins.empty()) return out + " and is still alive";
   return out + " and is still pinned by" + pins_text(snapshot, pins, "findmnt --detached");
+}
+
+std::string detached_sentence(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
+  return "it holds " + with_article(detached.front()->fstype) + " filesystem that " +
+         detached_clause(snapshot, detached);
+}
+
+// "the external log device of the xfs filesystem on /dev/loop4", "a device of the btrfs filesystem on
+// /dev/loop6": what the device is to the filesystem that claims it.
+std::string claim_phrase(const Reason& r) {
+  const std::string role =
+      std::string(r.role == ClaimRole::Member ? "a " : "the ") + claim_role_words(r.role);
+  const std::string fs = r.fstype.empty() ? "filesystem" : printable(r.fstype) + " filesystem";
+  if (!r.filesystem.empty()) return role + " of the " + fs + " on " + printable(r.filesystem);
+  if (!r.fs_uuid.empty()) return role + " of the " + fs + " " + printable(r.fs_uuid);
+  return role + " of " + with_article(r.fstype) + " filesystem";
 }
 
 // "it is held by dm-1 (LUKS crypt-home)", "it is a member of md0 (raid1)".
@@ -110,6 +130,37 @@ void add_with_nested(const Snapshot& snapshot, std::string sentence, const std::
   if (!inner.empty()) sentence += inner.front();
   out.push_back(sentence);
   for (std::size_t i = 1; i < inner.size(); ++i) out.push_back("  " + inner[i]);
+}
+
+// "it is the external log device of the xfs filesystem on /dev/loop4, which is mounted at /mnt/x", with the
+// filesystem's pinners and anything else that keeps it alive on further lines, indented.
+void add_claimed(const Snapshot& snapshot, const Reason& r, std::vector<std::string>& out) {
+  std::string sentence = "it is " + claim_phrase(r);
+  std::vector<const Reason*> mounted, detached;
+  std::vector<std::size_t> mounted_pins;
+  std::vector<Reason> rest;
+  for (const Reason& n : r.nested) {
+    if (n.kind == ReasonKind::Mounted) {
+      mounted.push_back(&n);
+      mounted_pins.insert(mounted_pins.end(), n.pins.begin(), n.pins.end());
+    } else if (n.kind == ReasonKind::DetachedPinned) {
+      detached.push_back(&n);
+    } else {
+      rest.push_back(n);
+    }
+  }
+  std::vector<std::string> more;
+  if (!mounted.empty()) {
+    sentence += ", which is " + mounted_clause(snapshot, mounted);
+    if (!mounted_pins.empty())
+      more.push_back("pinned by" + pins_text(snapshot, snapshot.pins_at(mounted_pins), "mkfs-guard -J"));
+    if (!detached.empty()) more.push_back("it was also " + detached_clause(snapshot, detached));
+  } else if (!detached.empty()) {
+    sentence += ", which " + detached_clause(snapshot, detached);
+  }
+  for (const std::string& line : reason_lines(snapshot, rest)) more.push_back(line);
+  out.push_back(sentence);
+  for (const std::string& line : more) out.push_back("  " + line);
 }
 
 std::string unknown_sentence() {
@@ -139,6 +190,9 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
       break;
     case ReasonKind::PartitionBusy:
       add_with_nested(snapshot, "its partition " + printable(r.partition) + " is busy: ", r.nested, out);
+      break;
+    case ReasonKind::FilesystemDevice:
+      add_claimed(snapshot, r, out);
       break;
     case ReasonKind::OpenForWriting:
       out.push_back("it is open for writing in" +
@@ -177,7 +231,7 @@ std::vector<std::string> reason_lines(const Snapshot& snapshot, const std::vecto
   std::vector<std::string> out;
   for (const Reason& r : reasons) {
     if (!mounted.empty() && &r == mounted.front()) {
-      out.push_back(mounted_sentence(snapshot, mounted));
+      out.push_back("it is " + mounted_clause(snapshot, mounted));
       if (!mounted_pins.empty())
         out.push_back("pinned by" + pins_text(snapshot, snapshot.pins_at(mounted_pins), "mkfs-guard -J"));
     } else if (!detached.empty() && &r == detached.front()) {

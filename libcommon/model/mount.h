@@ -45,6 +45,10 @@ struct Mount {
   std::string target;  // mount point; for a detached mount, the former one when journaled, else empty
   std::string fstype;
   std::string source;
+  // The block device SOURCE names, when the scan resolved it: for a filesystem whose device number is
+  // anonymous (btrfs: its superblock's, and each subvolume's, are of major 0) the only tie to its device.
+  // 0:0 when SOURCE names no block device or was not looked up (dev is the device then).
+  DeviceNumber source_dev;
   std::string vfs_options;               // per-mount options (rw,nosuid,...)
   std::string fs_options;                // superblock options
   std::uint64_t ns_id = 0;               // mount namespace id (nsfs), 0 when unknown
@@ -53,6 +57,14 @@ struct Mount {
   bool unverified = false;               // not attached: but the namespace walk was incomplete (ScanGaps)
   std::optional<long long> detached_at;  // epoch seconds, from the journal
   std::string unprobed;  // detached: why its fs (or device) could not be asked what it is; empty if it was
+
+  // Does this mount's filesystem sit on block device D: its device number, or the device its source names
+  // (btrfs). The one answer every tool gives to "is mount M on /dev/sdb?". A filesystem's other devices (a
+  // log, a journal, btrfs's further devices) are the Snapshot's claimed_devices.
+  bool on_device(DeviceNumber d) const { return dev == d || (source_dev == d && d != DeviceNumber{}); }
 };
+
+// "OPTIONS" as libmount merges them: the per-mount options, then the superblock's without their ro/rw.
+std::string merged_options(const std::string& vfs, const std::string& fs);
 
 }  // namespace detach

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/claimed_device.h"
 #include "model/mount.h"
 #include "model/namespace.h"
 #include "model/pin.h"
@@ -87,6 +88,9 @@ class Snapshot {
   std::vector<LoopDevice> loops;
   std::vector<SwapArea> swaps;
   std::vector<BlockDevice> block_devices;
+  // Devices filesystems claim besides the one their mounts name (xfs log and realtime devices, ext4's
+  // external journal, btrfs's further devices), as the kernel states them.
+  std::vector<ClaimedDevice> claimed_devices;
   ScanGaps gaps;
 
   const Mount* mount(MountKey key) const;
@@ -94,6 +98,10 @@ class Snapshot {
   const Superblock* superblock(DeviceNumber dev) const;
   const BlockDevice* block_device(DeviceNumber dev) const;
   const BlockDevice* block_device(const std::string& name) const;
+  // What filesystems claim DEV as a device of theirs besides their source (claimed_devices).
+  std::vector<const ClaimedDevice*> claims_on(DeviceNumber dev) const;
+  // The devices the filesystem FS_DEV claims besides its source, in claimed_devices' order.
+  std::vector<const ClaimedDevice*> claims_of(DeviceNumber fs_dev) const;
   // Mounts no namespace lists, the walk over namespaces being complete: lazily detached and still alive.
   std::vector<const Mount*> detached_mounts() const;
   // Mounts pinned by a task that no namespace we could list shows, when the walk was not complete: attached

@@ -48,13 +48,14 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
       return on_asked_devices.count(m.key) > 0 || (asked && asked(m));
     };
   }
-  scan::ScanState state{effective, snapshot, {},
-                        {},        0,        std::chrono::steady_clock::now() + options.fs_call_timeout};
+  scan::ScanState state{
+      effective, snapshot, {}, {}, 0, std::chrono::steady_clock::now() + options.fs_call_timeout, {}, {}, {}};
   // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
   scan::list_tasks(state);
   scan::list_namespaces(state);
   if (snapshot.namespaces.empty()) return fail(ENOENT, "scan", options.proc_root, "no mount namespace found");
   scan::read_block_devices(state);
+  scan::find_claimed_devices(state);  // what attached mounts claim: their pinners may need details
   if (!options.detail_devices.empty())
     on_asked_devices = scan::mounts_on_stacked_devices(state, options.detail_devices);
   scan::learn_internal_mounts(state);
@@ -70,6 +71,7 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   scan::add_kernel_pins(state, std::move(facts));
   scan::add_kernel_held_mounts(state);
   scan::join_detach_journal(state);
+  scan::find_claimed_devices(state);  // again, with the detached mounts and their journaled options
   scan::describe_namespace_holders(state);
   scan::describe_tasks(state);
   // Last: superblocks are derived from everything above.

@@ -11,6 +11,7 @@
 
 #include "cells.h"
 #include "explain/pinner.h"
+#include "model/device_name.h"
 #include "scan/devices.h"
 
 namespace findmnt {
@@ -44,15 +45,6 @@ std::optional<std::string> nonempty(const std::string& s) {
 constexpr std::size_t kPinnersInSummary = 3;
 
 }  // namespace
-
-std::string merged_options(const std::string& vfs, const std::string& fs) {
-  std::string rest = fs;
-  if (!vfs.empty() && (rest.starts_with("ro") || rest.starts_with("rw")) &&
-      (rest.size() == 2 || rest[2] == ','))
-    rest.erase(0, rest.size() == 2 ? 2 : 3);
-  if (vfs.empty() || rest.empty()) return vfs + rest;
-  return vfs + "," + rest;
-}
 
 std::vector<const Pin*> pins_for(const Snapshot& snap, const Mount& m) {
   return snap.pins_at(snap.pins_keeping(m));
@@ -112,7 +104,7 @@ std::optional<std::string> mount_cell(const Mount& m, Column col, const Config& 
     case Column::Fsroot:
       return nonempty(m.root);
     case Column::Options:
-      return nonempty(merged_options(m.vfs_options, m.fs_options));
+      return nonempty(detach::merged_options(m.vfs_options, m.fs_options));
     case Column::VfsOptions:
       return nonempty(m.vfs_options);
     case Column::FsOptions:
@@ -201,8 +193,35 @@ std::optional<std::string> pin_cell(const detach::Pinner& pinner, const Pin& pin
   }
 }
 
-bool same_device(const Mount& m, const std::string& source) {
-  return m.source == source || detach::names_device(source, m.dev);
+std::optional<std::string> mount_cell(const Snapshot& snap, const Mount& m, Column col, const Config& cfg) {
+  return col == Column::Sources ? sources_cell(snap, m.dev, m.source) : mount_cell(m, col, cfg);
+}
+
+std::optional<std::string> superblock_cell(const Snapshot& snap, const detach::Superblock& sb, Column col,
+                                           const Config& cfg) {
+  return col == Column::Sources ? sources_cell(snap, sb.dev, sb.device) : superblock_cell(sb, col, cfg);
+}
+
+bool same_device(const Mount& m, const std::string& source, const Snapshot* snap) {
+  if (m.source == source) return true;
+  detach::Result<detach::DeviceNumber> dev = detach::resolve_block_device(source);
+  if (!dev) return false;
+  if (m.on_device(*dev)) return true;
+  if (snap == nullptr) return false;
+  for (const detach::ClaimedDevice* claim : snap->claims_on(*dev))
+    if (claim->role == detach::ClaimRole::Member && claim->fs_dev == m.dev) return true;
+  return false;
+}
+
+std::optional<std::string> sources_cell(const Snapshot& snap, detach::DeviceNumber fs_dev,
+                                        const std::string& source) {
+  std::string out = source;
+  for (const detach::ClaimedDevice* claim : snap.claims_of(fs_dev)) {
+    if (claim->role != detach::ClaimRole::Member || claim->name.empty()) continue;
+    if (!out.empty()) out += '\n';
+    out += detach::device_node_path(claim->name);
+  }
+  return nonempty(out);
 }
 
 namespace {
@@ -224,10 +243,10 @@ bool detached_matches(const Mount& m, const Context& ctx, const Snapshot* snap) 
   if (f.uniq_id && m.unique_id != *f.uniq_id) return false;
   if (f.fstype && !mnt_match_fstype(m.fstype.c_str(), f.fstype->c_str())) return false;
   if (f.options &&
-      !mnt_match_options(merged_options(m.vfs_options, m.fs_options).c_str(), f.options->c_str()))
+      !mnt_match_options(detach::merged_options(m.vfs_options, m.fs_options).c_str(), f.options->c_str()))
     return false;
   if (f.majmin && m.dev.to_dev() != *f.majmin) return false;
-  if (f.source && !same_device(m, *f.source)) return false;
+  if (f.source && !same_device(m, *f.source, snap)) return false;
   if (f.target && m.target != *f.target) return false;
   return !ctx.task_ns || in_namespace(m, *ctx.task_ns, snap);
 }

@@ -52,7 +52,7 @@ void DetachedRows::add_superblock(detach::DeviceNumber dev, const std::vector<co
   }
   Line row = out_.new_line();
   fill(row, ctx_.cfg.columns, [&](Column col) {
-    auto cell = superblock_cell(*sb, col, ctx_.cfg);
+    auto cell = superblock_cell(snap_, *sb, col, ctx_.cfg);
     return cell ? cell : pins_summary_cell(col, all, snap_);
   });
   for (std::size_t k = 0; k < mounts.size(); ++k) {
@@ -67,7 +67,7 @@ void DetachedRows::add_superblock(detach::DeviceNumber dev, const std::vector<co
 Line DetachedRows::add_mount_row(const Mount& m, const std::vector<const Pin*>& pins, Line parent) {
   Line line = out_.new_line(parent);
   fill(line, ctx_.cfg.columns, [&](Column col) {
-    auto cell = mount_cell(m, col, ctx_.cfg);
+    auto cell = mount_cell(snap_, m, col, ctx_.cfg);
     return cell ? cell : pins_summary_cell(col, pins, snap_);
   });
   return line;
@@ -85,7 +85,7 @@ void DetachedRows::add_list_rows(const Mount& m) {
 // A row per pinner (or per pin); in a list (M set) each row also carries its mount's cells.
 void DetachedRows::add_pinner_rows(const std::vector<const Pin*>& pins, const Mount* m, Line parent) {
   const std::vector<Column>& cols = ctx_.cfg.columns;
-  auto mount_part = [&](Column col) { return m ? mount_cell(*m, col, ctx_.cfg) : std::nullopt; };
+  auto mount_part = [&](Column col) { return m ? mount_cell(snap_, *m, col, ctx_.cfg) : std::nullopt; };
   for (const detach::Pinner& pinner : detach::group_pinners(pins)) {
     if (!ctx_.cfg.per_pin) {
       fill(out_.new_line(parent), cols, [&](Column col) {

@@ -18,6 +18,8 @@ const char* kernel_access(KernelKind kind) {
       return " mount ";
     case KernelKind::Knfsd:
       return " knfsd ";
+    case KernelKind::FsDevice:
+      return " fsdev ";
     case KernelKind::Loop:
       break;
   }

@@ -79,8 +79,8 @@ class DetachJournal {
 };
 
 // What the journal keeps of M, detached at DETACHED_AT: M is the mount as it was while attached. Its options
-// are M's per-mount and superblock options merged, as libmount lists them; the pinners are left for the caller
-// to fill.
+// are M's per-mount and superblock options merged, as libmount lists them; the pinners are left for the
+// caller to fill.
 DetachRecord record_of(const Mount& m, long long detached_at, std::string recorded_by, std::string boot_id);
 
 // proc_root/sys/kernel/random/boot_id, without its newline.

@@ -44,7 +44,8 @@ BtrfsFilesystems read_btrfs_filesystems(const std::string& sys_root) {
   std::sort(names->begin(), names->end());
   for (const std::string& name : *names) {
     if (!is_btrfs_fsid(name)) continue;
-    const std::string devices_dir = base + "/" + name + "/devices";
+    std::string devices_dir = base;
+    devices_dir.append("/").append(name).append("/devices");
     Result<UniqueFd> devices = open_dir(devices_dir);
     Result<std::vector<std::string>> members =
         devices ? list_entries_at(devices->get(), ".")

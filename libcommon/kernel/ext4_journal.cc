@@ -56,7 +56,8 @@ Ext4Journals read_ext4_external_journals(const std::string& sys_root, const std:
   std::sort(names->begin(), names->end());
   for (const std::string& name : *names) {
     if (name == "features") continue;
-    const std::string task_path = base + "/" + name + "/journal_task";
+    std::string task_path = base;
+    task_path.append("/").append(name).append("/journal_task");
     Result<std::string> task = read_file(task_path);
     if (!task) {
       note_unless_gone(task.error(), task_path, out.unread);

@@ -58,9 +58,9 @@ struct Mount {
   std::optional<long long> detached_at;  // epoch seconds, from the journal
   std::string unprobed;  // detached: why its fs (or device) could not be asked what it is; empty if it was
 
-  // Does this mount's filesystem sit on block device D: its device number, or the device its source names
-  // (btrfs). The one answer every tool gives to "is mount M on /dev/sdb?". A filesystem's other devices (a
-  // log, a journal, btrfs's further devices) are the Snapshot's claimed_devices.
+  // Is D this mount's source: its device number, or the device its source names (btrfs). Whether it sits on
+  // D in any way, its other devices (a log, a journal, btrfs's further devices) included, is
+  // Snapshot::on_device.
   bool on_device(DeviceNumber d) const { return dev == d || (source_dev == d && d != DeviceNumber{}); }
 };
 

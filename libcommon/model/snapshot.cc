@@ -51,6 +51,12 @@ std::vector<const ClaimedDevice*> Snapshot::claims_of(DeviceNumber fs_dev) const
   return out;
 }
 
+const ClaimedDevice* Snapshot::claim_by(const Mount& m, DeviceNumber dev) const {
+  for (const ClaimedDevice& c : claimed_devices)
+    if (c.device == dev && c.fs_dev == m.dev && c.fs_dev != DeviceNumber{}) return &c;
+  return nullptr;
+}
+
 std::vector<const Mount*> Snapshot::detached_mounts() const {
   std::vector<const Mount*> out;
   for (const auto& [key, m] : mounts)

@@ -102,6 +102,13 @@ class Snapshot {
   std::vector<const ClaimedDevice*> claims_on(DeviceNumber dev) const;
   // The devices the filesystem FS_DEV claims besides its source, in claimed_devices' order.
   std::vector<const ClaimedDevice*> claims_of(DeviceNumber fs_dev) const;
+  // The claim by which mount M's filesystem holds DEV besides its source (its log, journal, another btrfs
+  // device), or nullptr.
+  const ClaimedDevice* claim_by(const Mount& m, DeviceNumber dev) const;
+  // Does mount M's filesystem sit on block device DEV: as its source (Mount::on_device: its device number, or
+  // the device its source names, btrfs) or as a device it claims besides (claim_by). The one answer
+  // mkfs-guard, fuser, findmnt --detached and umount give to "is M on /dev/sdb?".
+  bool on_device(const Mount& m, DeviceNumber dev) const { return m.on_device(dev) || claim_by(m, dev); }
   // Mounts no namespace lists, the walk over namespaces being complete: lazily detached and still alive.
   std::vector<const Mount*> detached_mounts() const;
   // Mounts pinned by a task that no namespace we could list shows, when the walk was not complete: attached

@@ -34,16 +34,14 @@ std::set<DeviceNumber> stacked_devices(const Snapshot& snapshot, const std::vect
 
 std::set<MountKey> mounts_on_stacked_devices(const ScanState& state,
                                              const std::vector<DeviceNumber>& devices) {
-  const std::set<DeviceNumber> wanted = stacked_devices(state.snapshot, devices);
-  // A filesystem that claims one of them (its log, journal, another btrfs device) is on it too.
-  std::set<DeviceNumber> claiming;
-  for (const ClaimedDevice& c : state.snapshot.claimed_devices)
-    if (wanted.count(c.device) && c.fs_dev != DeviceNumber{}) claiming.insert(c.fs_dev);
+  const Snapshot& snapshot = state.snapshot;
+  const std::set<DeviceNumber> wanted = stacked_devices(snapshot, devices);
   std::set<MountKey> out;
-  for (const auto& [key, m] : state.snapshot.mounts) {
-    const bool on = claiming.count(m.dev) > 0 || std::any_of(wanted.begin(), wanted.end(),
-                                                             [&m](DeviceNumber d) { return m.on_device(d); });
-    if (on) out.insert(key);
+  for (const auto& [key, mount] : snapshot.mounts) {
+    const Mount& m = mount;  // clang before 16 cannot capture a structured binding
+    // A filesystem that claims one of them (its log, journal, another btrfs device) is on it too.
+    if (std::any_of(wanted.begin(), wanted.end(), [&](DeviceNumber d) { return snapshot.on_device(m, d); }))
+      out.insert(key);
   }
   return out;
 }

@@ -222,6 +222,30 @@ TEST_F(ClaimsScan, FindsEveryClaimTheKernelStates) {
   EXPECT_FALSE(snapshot.mount(42)->on_device({7, 7}));
 }
 
+// Given the fixture, we should hear one answer to "does mount M sit on device D": by its source, and by every
+// device its filesystem claims besides, and no other.
+TEST_F(ClaimsScan, OnDeviceCoversTheSourceAndEveryClaimedDevice) {
+  Snapshot snapshot = Scan();
+  const Mount* xfs = snapshot.mount(40);
+  const Mount* ext4 = snapshot.mount(41);
+  const Mount* btrfs = snapshot.mount(42);
+  ASSERT_NE(xfs, nullptr);
+  ASSERT_NE(ext4, nullptr);
+  ASSERT_NE(btrfs, nullptr);
+  EXPECT_TRUE(snapshot.on_device(*xfs, {7, 0}));    // its source
+  EXPECT_TRUE(snapshot.on_device(*xfs, {254, 0}));  // its log
+  EXPECT_TRUE(snapshot.on_device(*xfs, {9, 0}));    // its realtime device
+  EXPECT_EQ(snapshot.claim_by(*xfs, {7, 0}), nullptr);
+  ASSERT_NE(snapshot.claim_by(*xfs, {254, 0}), nullptr);
+  EXPECT_EQ(snapshot.claim_by(*xfs, {254, 0})->role, ClaimRole::Log);
+  EXPECT_TRUE(snapshot.on_device(*ext4, {7, 4}));  // its journal
+  EXPECT_TRUE(snapshot.on_device(*btrfs, {7, 6}));
+  EXPECT_TRUE(snapshot.on_device(*btrfs, {7, 7}));
+  EXPECT_FALSE(snapshot.on_device(*btrfs, {7, 9}));  // another btrfs's device
+  EXPECT_FALSE(snapshot.on_device(*ext4, {254, 0}));
+  EXPECT_FALSE(snapshot.on_device(*xfs, {7, 4}));
+}
+
 // Given the log device asked about (an LVM volume), we should name the xfs filesystem, where it is mounted,
 // and its pinner with the command: its pins got details though its mount is on another device.
 TEST_F(ClaimsScan, LogDeviceNamesItsFilesystemAndPinner) {

@@ -86,6 +86,14 @@ TEST_F(BtrfsOnTwoDevices, LazilyUnmountedIsListedWithBothDevicesAndNamedForEach)
   EXPECT_EQ(PinnersOf(rows[0]), Entry());
   const RunResult by_second = RunCommand({Findmnt(), "--detached", "-n", "-l", "-o", "TARGET", "-S", D2()});
   EXPECT_EQ(by_second.out, Target() + "\n") << by_second.Describe();
+  const RunResult hint = RunCommand({Findmnt(), "-S", D2()});
+  EXPECT_EQ(hint.exit_code, 1) << hint.Describe();
+  EXPECT_EQ(Lines(hint.err),
+            (std::vector<std::string>{"findmnt: " + D2() +
+                                      " is not mounted, but a lazily unmounted btrfs filesystem "
+                                      "on it is still pinned by " +
+                                      Entry() + " (see findmnt --detached)"}))
+      << hint.Describe();
 
   const RunResult guard = RunCommand({MkfsGuard(), D2()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();

@@ -101,6 +101,17 @@ TEST_F(XfsExternalLog, LazilyUnmountedIsNamedForTheLogDevice) {
   EXPECT_EQ(Text(rows[0], "target"), Target());
   EXPECT_EQ(PinnersOf(rows[0]), Entry());
   EXPECT_TRUE(listing.RowsFor(log_->path()).empty()) << listing.run.Describe();
+  // findmnt -S LOG finds no mount (as util-linux), and its hint says what LOG is to the detached filesystem.
+  const RunResult by_log = RunCommand({Findmnt(), "-S", log_->path()});
+  EXPECT_EQ(by_log.exit_code, 1) << by_log.Describe();
+  EXPECT_EQ(by_log.out, "") << by_log.Describe();
+  EXPECT_EQ(
+      Lines(by_log.err),
+      (std::vector<std::string>{"findmnt: " + log_->path() +
+                                " is not mounted, but it is the external log device of a lazily unmounted "
+                                "xfs filesystem still pinned by " +
+                                Entry() + " (see findmnt --detached)"}))
+      << by_log.Describe();
 
   const RunResult fuser = RunCommand({Fuser(), "--detached", "-v", log_->path()});
   EXPECT_EQ(fuser.exit_code, 0) << fuser.Describe();

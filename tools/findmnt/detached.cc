@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "cli/diag.h"
 #include "detached_cells.h"
@@ -18,6 +19,7 @@
 namespace findmnt {
 namespace {
 
+using detach::DeviceNumber;
 using detach::Mount;
 using detach::Snapshot;
 
@@ -103,13 +105,30 @@ void hint_detached_holders(const Context& ctx) {
   options.detached_options = false;
   detach::Result<Snapshot> snap = detach::take_snapshot(options);
   if (!snap) return;
+  // Once scanned, a device also names the filesystems that sit on it otherwise: a btrfs by any of its
+  // devices, an xfs by its log, an ext4 by its journal (Snapshot::on_device).
+  std::optional<DeviceNumber> source_dev;
+  if (f.source)
+    if (detach::Result<DeviceNumber> dev = detach::resolve_block_device(*f.source)) source_dev = *dev;
+  auto sits_on = [&](const Mount& m) { return hit(m) || (source_dev && snap->on_device(m, *source_dev)); };
   for (const Mount* m : snap->detached_mounts()) {
-    if (!hit(*m)) continue;
+    if (!sits_on(*m)) continue;
     std::string fs = m->fstype.empty() ? "" : " " + m->fstype;
-    cli::warnx((f.source ? *f.source : m->dev.str()) + " is not mounted, but a lazily unmounted" + fs +
-               " filesystem on it is still pinned by " +
-               detach::describe_pins(*snap, pins_for(*snap, *m), kHintPinners, kHintChars) +
-               " (see findmnt --detached)");
+    const std::string pinners = detach::describe_pins(*snap, pins_for(*snap, *m), kHintPinners, kHintChars);
+    const std::string name = f.source ? *f.source : m->dev.str();
+    const detach::ClaimedDevice* claim = source_dev ? snap->claim_by(*m, *source_dev) : nullptr;
+    std::string hint = name;
+    if (claim != nullptr && claim->role != detach::ClaimRole::Member)
+      hint.append(" is not mounted, but it is the ")
+          .append(detach::claim_role_words(claim->role))
+          .append(" of a lazily unmounted")
+          .append(fs)
+          .append(" filesystem still pinned by ");
+    else
+      hint.append(" is not mounted, but a lazily unmounted")
+          .append(fs)
+          .append(" filesystem on it is still pinned by ");
+    cli::warnx(hint.append(pinners).append(" (see findmnt --detached)"));
     return;
   }
 }

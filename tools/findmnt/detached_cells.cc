@@ -207,10 +207,9 @@ bool same_device(const Mount& m, const std::string& source, const Snapshot* snap
   detach::Result<detach::DeviceNumber> dev = detach::resolve_block_device(source);
   if (!dev) return false;
   if (m.on_device(*dev)) return true;
-  if (snap == nullptr) return false;
-  for (const detach::ClaimedDevice* claim : snap->claims_on(*dev))
-    if (claim->role == detach::ClaimRole::Member && claim->fs_dev == m.dev) return true;
-  return false;
+  // -S finds a filesystem by any of its SOURCES: a btrfs by each of its devices, an xfs not by its log.
+  const detach::ClaimedDevice* claim = snap != nullptr ? snap->claim_by(m, *dev) : nullptr;
+  return claim != nullptr && claim->role == detach::ClaimRole::Member;
 }
 
 std::optional<std::string> sources_cell(const Snapshot& snap, detach::DeviceNumber fs_dev,

@@ -35,9 +35,7 @@ std::string label_of(const Mount& m) {
 // of those that claim it besides their source (their log, journal, another btrfs device).
 bool matches_name(const Mount& m, const Query& q, const detach::Snapshot& snap) {
   if (q.stat_ok && S_ISBLK(q.facts.mode)) {
-    if (m.on_device(q.facts.rdev) || m.source == q.path) return true;
-    for (const detach::ClaimedDevice* claim : snap.claims_on(q.facts.rdev))
-      if (claim->fs_dev == m.dev) return true;
+    if (snap.on_device(m, q.facts.rdev) || m.source == q.path) return true;
   }
   return !m.target.empty() && (m.target == q.path || m.target == lexical_absolute(q.arg.text));
 }

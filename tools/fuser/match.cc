@@ -76,14 +76,11 @@ const Mount& as_scanned(const Mount& m, const detach::Snapshot& snap) {
 // btrfs device) stands for that filesystem: every mount of it.
 void add_claiming_filesystem(const detach::Snapshot& snap, Filesystem& fs) {
   if (!fs.block || !fs.mounts.empty()) return;
-  for (const detach::ClaimedDevice* claim : snap.claims_on(fs.dev)) {
-    if (claim->fs_dev == DeviceNumber{}) continue;
-    for (const auto& [key, mount] : snap.mounts) {
-      if (mount.dev != claim->fs_dev) continue;
-      fs.all_mounts.insert(key);
-      fs.mounts.insert(key);
-    }
-    fs.devs.insert(claim->fs_dev);
+  for (const auto& [key, mount] : snap.mounts) {
+    if (snap.claim_by(mount, fs.dev) == nullptr) continue;
+    fs.all_mounts.insert(key);
+    fs.mounts.insert(key);
+    fs.devs.insert(mount.dev);
   }
 }
 

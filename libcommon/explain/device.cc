@@ -29,25 +29,30 @@ struct Target {
   std::vector<const Mount*> mounts;
 };
 
-bool mount_on(const Snapshot& snapshot, const Mount& m, const Target& t, const ExplainOptions& options) {
-  if (m.dev == t.dev) return true;
-  if (!m.source.empty()) {
-    if (m.source == t.device) return true;
-    if (options.source_is_device && options.source_is_device(m.source, t.dev)) return true;
-  }
+bool mount_on(const Snapshot& snapshot, const Mount& m, const Target& t) {
+  if (m.on_device(t.dev) || (!m.source.empty() && m.source == t.device)) return true;
   // A detached mount's source may be unknown; its superblock may still name the device (from sysfs).
   const Superblock* sb = snapshot.superblock(m.dev);
   return sb != nullptr && sb->device == t.device;
 }
 
-Target make_target(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
-                   const ExplainOptions& options) {
+Target make_target(const Snapshot& snapshot, const std::string& device, DeviceNumber dev) {
   Target t{device, dev, {dev}, {}};
   for (const auto& [key, m] : snapshot.mounts) {
-    if (!mount_on(snapshot, m, t, options)) continue;
+    if (!mount_on(snapshot, m, t)) continue;
     t.mounts.push_back(&m);
     t.fs_devs.insert(m.dev);
   }
+  return t;
+}
+
+// The filesystem that claims a device besides its source: every mount of it (by its device number).
+Target claiming_filesystem(const Snapshot& snapshot, const ClaimedDevice& claim) {
+  Target t{claim.fs_device, claim.fs_dev, {}, {}};
+  if (claim.fs_dev == DeviceNumber{}) return t;  // no mount of it is known (a btrfs named by its fsid)
+  t.fs_devs.insert(claim.fs_dev);
+  for (const auto& [key, m] : snapshot.mounts)
+    if (m.dev == claim.fs_dev) t.mounts.push_back(&m);
   return t;
 }
 
@@ -149,6 +154,29 @@ void add_loop_reasons(const Snapshot& snapshot, const Target& t, std::vector<Rea
     if (pin.kind == PinKind::LoopBacking && on_target_fs(snapshot, pin, t)) add(pin.holder, pin.path, false);
 }
 
+// A filesystem holds the device as its log, realtime or journal device, or as one of its btrfs devices: name
+// it, with what keeps it alive (its mounts, attached and lazily detached, swap files and loop devices on it).
+void add_claim_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,
+                       std::vector<Reason>& out) {
+  for (const ClaimedDevice* claim : snapshot.claims_on(t.dev)) {
+    // The filesystem is on this device as its source already (said as "mounted at"): no second reason.
+    if (claim->fs_dev != DeviceNumber{} && t.fs_devs.count(claim->fs_dev)) continue;
+    Reason r;
+    r.kind = ReasonKind::FilesystemDevice;
+    r.role = claim->role;
+    r.fstype = claim->fstype;
+    r.filesystem = claim->fs_device;
+    r.fs_uuid = claim->fs_uuid;
+    const Target fs = claiming_filesystem(snapshot, *claim);
+    add_mount_reasons(snapshot, fs, options, r.nested);
+    add_swap_reasons(snapshot, fs, r.nested);
+    add_loop_reasons(snapshot, fs, r.nested);
+    // A loop device over the filesystem's own device is about that device, not about this one.
+    std::erase_if(r.nested, [](const Reason& n) { return n.backing_device; });
+    out.push_back(std::move(r));
+  }
+}
+
 // Writers first: they are the reason; readers are a note. An access mode the scan could not read counts as
 // writing (better a word too many than a VM's disk overwritten).
 void add_open_reasons(const Snapshot& snapshot, const Target& t, const ExplainOptions& options,
@@ -214,9 +242,10 @@ void add_stacked_reasons(const Snapshot& snapshot, const Target& t, const Explai
 
 std::vector<Reason> collect(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
                             const ExplainOptions& options, int depth) {
-  Target t = make_target(snapshot, device, dev, options);
+  Target t = make_target(snapshot, device, dev);
   std::vector<Reason> out;
   add_mount_reasons(snapshot, t, options, out);
+  add_claim_reasons(snapshot, t, options, out);
   add_swap_reasons(snapshot, t, out);
   add_loop_reasons(snapshot, t, out);
   add_stacked_reasons(snapshot, t, options, depth, out);
@@ -312,9 +341,8 @@ bool held_only_by_detached_mounts(const std::vector<Reason>& reasons) {
   bool any = false;
   for (const Reason& r : reasons) {
     if (!holds(r, true)) continue;
-    if (r.kind == ReasonKind::PartitionBusy ? !held_only_by_detached_mounts(r.nested)
-                                            : r.kind != ReasonKind::DetachedPinned)
-      return false;
+    const bool nests = r.kind == ReasonKind::PartitionBusy || r.kind == ReasonKind::FilesystemDevice;
+    if (nests ? !held_only_by_detached_mounts(r.nested) : r.kind != ReasonKind::DetachedPinned) return false;
     any = true;
   }
   return any;
@@ -334,6 +362,8 @@ const char* reason_kind_name(ReasonKind kind) {
       return "loop-backing";
     case ReasonKind::Holder:
       return "holder";
+    case ReasonKind::FilesystemDevice:
+      return "filesystem-device";
     case ReasonKind::PartitionBusy:
       return "partition";
     case ReasonKind::OpenForWriting:

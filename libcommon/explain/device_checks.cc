@@ -56,13 +56,28 @@ std::string stacking_check(const Snapshot& snapshot, const DeviceReport& report)
   return out;
 }
 
+// The devices filesystems claim besides their source, and what the kernel said of this one.
+std::string claims_check(const Snapshot& snapshot, const DeviceReport& report) {
+  std::string out =
+      "devices filesystems claim besides their source (xfs logdev= and rtdev=, ext4 journal "
+      "threads, btrfs devices in sysfs): " +
+      std::to_string(snapshot.claimed_devices.size());
+  std::vector<const ClaimedDevice*> mine = snapshot.claims_on(report.dev);
+  if (mine.empty()) return out + "; none of them is " + report.device;
+  for (const ClaimedDevice* c : mine) out += "; " + report.device + ": " + c->stated_by;
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> checks_made(const Snapshot& snapshot, const DeviceReport& report) {
-  return {claim_check(report), namespaces_check(snapshot), pins_check(snapshot),
+  return {claim_check(report),
+          namespaces_check(snapshot),
+          pins_check(snapshot),
           "swap areas: " + std::to_string(snapshot.swaps.size()) +
               "; bound loop devices: " + std::to_string(snapshot.loops.size()),
-          stacking_check(snapshot, report)};
+          stacking_check(snapshot, report),
+          claims_check(snapshot, report)};
 }
 
 }  // namespace detach

@@ -62,6 +62,13 @@ void add_fields(const Snapshot& snapshot, const Reason& r, json& out) {
       if (!r.md_level.empty()) out["md-level"] = r.md_level;
       out["reasons"] = reasons_json(snapshot, r.nested);
       break;
+    case ReasonKind::FilesystemDevice:
+      out["role"] = claim_role_name(r.role);
+      out["fstype"] = r.fstype;
+      out["filesystem"] = r.filesystem.empty() ? json(nullptr) : json(r.filesystem);
+      out["uuid"] = r.fs_uuid.empty() ? json(nullptr) : json(r.fs_uuid);
+      out["reasons"] = reasons_json(snapshot, r.nested);
+      break;
     case ReasonKind::PartitionBusy:
       out["partition"] = r.partition;
       out["reasons"] = reasons_json(snapshot, r.nested);

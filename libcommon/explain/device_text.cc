@@ -56,8 +56,10 @@ std::string namespace_users(const Snapshot& snapshot, const Reason& r) {
   return out + ")";
 }
 
-std::string mounted_sentence(const Snapshot& snapshot, const std::vector<const Reason*>& mounts) {
-  std::string out = "it is mounted at ";
+// "mounted at /mnt/x, /srv in mount namespace mnt:[4026532187] of docker-ab.scope (...)": what follows "it
+// is" (or "which is").
+std::string mounted_clause(const Snapshot& snapshot, const std::vector<const Reason*>& mounts) {
+  std::string out = "mounted at ";
   for (std::size_t i = 0; i < mounts.size(); ++i) {
     if (i) out += ", ";
     out += printable(mounts[i]->target);
@@ -85,48 +87,49 @@ std::string suspects_sentence(const Snapshot& snapshot, const std::vector<std::s
   return std::string(pinners.size() == 1 ? "it may be held by " : "it may be held by one of these: ") + list;
 }
 
-std::vector<std::string> detached_lines(const Snapshot& snapshot,
-                                        const std::vector<const Reason*>& detached) {
+// What follows "a filesystem that" (or "which"): "was lazily unmounted from /mnt/x and is still pinned by:
+// 1234 (sleep) cwd"; when nothing seen holds it, what may, on lines of their own after it.
+std::vector<std::string> detached_clause(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
   std::vector<const Pin*> pins;
   for (const Reason* r : detached)
     for (const Pin* pin : snapshot.pins_at(r->pins)) pins.push_back(pin);
   const Reason& first = *detached.front();
   const Mount* m = snapshot.mount(first.mount);
-  if (pins.empty() && m != nullptr && m->kernel_held()) {
-    // Mounted nowhere, and nothing seen holds it: it may not have been a lazy unmount at all.
-    const std::string where =
-        first.target.empty()
-            ? "is mounted nowhere"
-            : std::string(m->recorded_as_unmounted ? "was unmounted" : "was lazily unmounted") + " from " +
-                  printable(first.target);
-    std::vector<std::string> out{"it holds " + with_article(first.fstype) + " filesystem that " + where +
-                                 (first.target.empty() ? ", yet still alive" : ", yet is still alive") +
-                                 ": nothing the scan sees holds it"};
-    if (std::string may = suspects_sentence(snapshot, first.suspects); !may.empty()) out.push_back(may);
-    return out;
-  }
   // Known only by its device: where its last mount was, when the journal says (a lazy detach, or a plain
   // umount the kernel outlived), else nothing.
   const bool kernel_held = m != nullptr && m->kernel_held();
-  std::string out = "it holds " + with_article(first.fstype) + " filesystem that ";
+  std::string out;
   if (kernel_held && first.target.empty())
-    out += "is mounted nowhere";
+    out = "is mounted nowhere";
   else
-    out += m != nullptr && m->recorded_as_unmounted ? "was unmounted" : "was lazily unmounted";
-  if (!first.target.empty()) out += " from " + printable(first.target);
-  // Kernel objects hold it (an overlay's layers, a file-backed mount's image); processes pin it.
-  const bool only_kernel =
-      std::none_of(pins.begin(), pins.end(), [](const Pin* p) { return is_task_pin(p->kind); });
-  if (!pins.empty())
+    out = std::string(m != nullptr && m->recorded_as_unmounted ? "was unmounted" : "was lazily unmounted") +
+          (first.target.empty() ? "" : " from " + printable(first.target));
+  if (!pins.empty()) {
+    // Kernel objects hold it (an overlay's layers, a file-backed mount's image); processes pin it.
+    const bool only_kernel =
+        std::none_of(pins.begin(), pins.end(), [](const Pin* p) { return is_task_pin(p->kind); });
     return {out + (only_kernel ? " and is still held by" : " and is still pinned by") +
             pins_text(snapshot, pins, "findmnt --detached")};
-  std::vector<std::string> lines{out + " and is still alive"};
+  }
+  if (kernel_held)
+    // Mounted nowhere, and nothing seen holds it: it may not have been a lazy unmount at all.
+    out += std::string(first.target.empty() ? ", yet still alive" : ", yet is still alive") +
+           ": nothing the scan sees holds it";
+  else
+    out += " and is still alive";
+  std::vector<std::string> lines{out};
   if (std::string may = suspects_sentence(snapshot, first.suspects); !may.empty()) lines.push_back(may);
   return lines;
 }
 
-// "it is claimed by an exclusive open (as mkfs makes one), and 1234 (x) fd 4 (read) has it open: it may hold
-// the claim"
+std::vector<std::string> detached_lines(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
+  std::vector<std::string> lines = detached_clause(snapshot, detached);
+  lines.front() = "it holds " + with_article(detached.front()->fstype) + " filesystem that " + lines.front();
+  return lines;
+}
+
+// "it is claimed, and of what the scan sees only an exclusive open (as mkfs makes one) can explain that:
+// 1234 (x) fd 4 (read) has it open and may hold the claim"
 std::string exclusive_opener_sentence(const Snapshot& snapshot, const Reason& r) {
   std::vector<Pinner> pinners = group_pinners(snapshot.pins_at(r.pins));
   std::string list = describe_pinners(snapshot, pinners, kMaxPinnersShown, kMaxPinnersChars);
@@ -136,6 +139,17 @@ std::string exclusive_opener_sentence(const Snapshot& snapshot, const Reason& r)
   if (pinners.size() == 1) return out + list + " has it open and may hold the claim";
   return out + std::to_string(pinners.size()) +
          " processes have it open, one of which may hold the claim: " + list;
+}
+
+// "the external log device of the xfs filesystem on /dev/loop4", "a device of the btrfs filesystem on
+// /dev/loop6": what the device is to the filesystem that claims it.
+std::string claim_phrase(const Reason& r) {
+  const std::string role =
+      std::string(r.role == ClaimRole::Member ? "a " : "the ") + claim_role_words(r.role);
+  const std::string fs = r.fstype.empty() ? "filesystem" : printable(r.fstype) + " filesystem";
+  if (!r.filesystem.empty()) return role + " of the " + fs + " on " + printable(r.filesystem);
+  if (!r.fs_uuid.empty()) return role + " of the " + fs + " " + printable(r.fs_uuid);
+  return role + " of " + with_article(r.fstype) + " filesystem";
 }
 
 // "it is held by dm-1 (LUKS crypt-home)", "it is a member of md0 (raid1)".
@@ -163,6 +177,42 @@ void add_with_nested(const Snapshot& snapshot, std::string sentence, const std::
   for (std::size_t i = 1; i < inner.size(); ++i) out.push_back("  " + inner[i]);
 }
 
+// "it is the external log device of the xfs filesystem on /dev/loop4, which is mounted at /mnt/x", with the
+// filesystem's pinners and anything else that keeps it alive on further lines, indented.
+void add_claimed(const Snapshot& snapshot, const Reason& r, std::vector<std::string>& out) {
+  std::string sentence = "it is " + claim_phrase(r);
+  std::vector<const Reason*> mounted, detached;
+  std::vector<std::size_t> mounted_pins;
+  std::vector<Reason> rest;
+  for (const Reason& n : r.nested) {
+    if (n.kind == ReasonKind::Mounted) {
+      mounted.push_back(&n);
+      mounted_pins.insert(mounted_pins.end(), n.pins.begin(), n.pins.end());
+    } else if (n.kind == ReasonKind::DetachedPinned) {
+      detached.push_back(&n);
+    } else {
+      rest.push_back(n);
+    }
+  }
+  std::vector<std::string> more;
+  if (!mounted.empty()) {
+    sentence += ", which is " + mounted_clause(snapshot, mounted);
+    if (!mounted_pins.empty())
+      more.push_back("pinned by" + pins_text(snapshot, snapshot.pins_at(mounted_pins), "mkfs-guard -J"));
+  }
+  if (!detached.empty()) {
+    std::vector<std::string> clause = detached_clause(snapshot, detached);
+    if (mounted.empty())
+      sentence += ", which " + clause.front();
+    else
+      more.push_back("it was also " + clause.front());
+    more.insert(more.end(), clause.begin() + 1, clause.end());
+  }
+  for (const std::string& line : reason_lines(snapshot, rest)) more.push_back(line);
+  out.push_back(sentence);
+  for (const std::string& line : more) out.push_back("  " + line);
+}
+
 std::string unknown_sentence() {
   return "it is claimed, but no mount, swap area, loop device, holder or open file explains it";
 }
@@ -186,6 +236,9 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
       break;
     case ReasonKind::PartitionBusy:
       add_with_nested(snapshot, "its partition " + printable(r.partition) + " is busy: ", r.nested, out);
+      break;
+    case ReasonKind::FilesystemDevice:
+      add_claimed(snapshot, r, out);
       break;
     case ReasonKind::OpenForWriting:
       out.push_back("it is open for writing in" +
@@ -229,7 +282,7 @@ std::vector<std::string> reason_lines(const Snapshot& snapshot, const std::vecto
   std::vector<std::string> out;
   for (const Reason& r : reasons) {
     if (!mounted.empty() && &r == mounted.front()) {
-      out.push_back(mounted_sentence(snapshot, mounted));
+      out.push_back("it is " + mounted_clause(snapshot, mounted));
       if (!mounted_pins.empty())
         out.push_back("pinned by" + pins_text(snapshot, snapshot.pins_at(mounted_pins), "mkfs-guard -J"));
     } else if (!detached.empty() && &r == detached.front()) {

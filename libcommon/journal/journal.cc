@@ -293,6 +293,8 @@ DetachRecord record_of(const Mount& m, long long detached_at, std::string record
   r.target = m.target;
   r.source = m.source;
   r.fstype = m.fstype;
+  // Both halves, as umount records libmount's list: a superblock option may name a device the filesystem
+  // holds (xfs logdev=) or an overlay's layers, which nothing else tells once it is detached.
   r.options = merged_mount_options(m.vfs_options, m.fs_options);
   r.recorded_by = std::move(recorded_by);
   return r;

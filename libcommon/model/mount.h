@@ -45,6 +45,10 @@ struct Mount {
   std::string target;  // mount point; for a detached mount, the former one when journaled, else empty
   std::string fstype;
   std::string source;
+  // The block device SOURCE names, when the scan resolved it: for a filesystem whose device number is
+  // anonymous (btrfs: its superblock's, and each subvolume's, are of major 0) the only tie to its device.
+  // 0:0 when SOURCE names no block device or was not looked up (dev is the device then).
+  DeviceNumber source_dev;
   std::string vfs_options;               // per-mount options (rw,nosuid,...)
   std::string fs_options;                // superblock options
   std::uint64_t ns_id = 0;               // mount namespace id (nsfs), 0 when unknown
@@ -63,6 +67,10 @@ struct Mount {
 
   // Known only through a kernel pin or sysfs, by its device (kernel_held_key): it has no mount id to show.
   bool kernel_held() const { return (key & kKernelHeldKeyBit) != 0; }
+  // Is D this mount's source: its device number, or the device its source names (btrfs). Whether it sits on
+  // D in any way, its other devices (a log, a journal, btrfs's further devices) included, is
+  // Snapshot::on_device.
+  bool on_device(DeviceNumber d) const { return dev == d || (source_dev == d && d != DeviceNumber{}); }
 };
 
 // All options of a mount as libmount merges them: the per-mount options VFS, then the superblock's FS without

@@ -43,6 +43,26 @@ const BlockDevice* Snapshot::block_device(const std::string& name) const {
   return nullptr;
 }
 
+std::vector<const ClaimedDevice*> Snapshot::claims_on(DeviceNumber dev) const {
+  std::vector<const ClaimedDevice*> out;
+  for (const ClaimedDevice& c : claimed_devices)
+    if (c.device == dev) out.push_back(&c);
+  return out;
+}
+
+std::vector<const ClaimedDevice*> Snapshot::claims_of(DeviceNumber fs_dev) const {
+  std::vector<const ClaimedDevice*> out;
+  for (const ClaimedDevice& c : claimed_devices)
+    if (c.fs_dev == fs_dev && fs_dev != DeviceNumber{}) out.push_back(&c);
+  return out;
+}
+
+const ClaimedDevice* Snapshot::claim_by(const Mount& m, DeviceNumber dev) const {
+  for (const ClaimedDevice& c : claimed_devices)
+    if (c.device == dev && c.fs_dev == m.dev && c.fs_dev != DeviceNumber{}) return &c;
+  return nullptr;
+}
+
 std::vector<const Mount*> Snapshot::detached_mounts() const {
   std::vector<const Mount*> out;
   for (const auto& [key, m] : mounts)

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/claimed_device.h"
 #include "model/mount.h"
 #include "model/namespace.h"
 #include "model/pin.h"
@@ -108,6 +109,9 @@ class Snapshot {
   std::vector<SwapArea> swaps;
   std::vector<BlockDevice> block_devices;
   std::vector<LiveFilesystem> live_filesystems;
+  // Devices filesystems claim besides the one their mounts name (xfs log and realtime devices, ext4's
+  // external journal, btrfs's further devices), as the kernel states them.
+  std::vector<ClaimedDevice> claimed_devices;
   ScanGaps gaps;
   // The mount namespace of the process that took the snapshot (0: unknown): the one whose paths a user of the
   // tool types, so a mount in any other namespace is named with its namespace.
@@ -118,6 +122,17 @@ class Snapshot {
   const Superblock* superblock(DeviceNumber dev) const;
   const BlockDevice* block_device(DeviceNumber dev) const;
   const BlockDevice* block_device(const std::string& name) const;
+  // What filesystems claim DEV as a device of theirs besides their source (claimed_devices).
+  std::vector<const ClaimedDevice*> claims_on(DeviceNumber dev) const;
+  // The devices the filesystem FS_DEV claims besides its source, in claimed_devices' order.
+  std::vector<const ClaimedDevice*> claims_of(DeviceNumber fs_dev) const;
+  // The claim by which mount M's filesystem holds DEV besides its source (its log, journal, another btrfs
+  // device), or nullptr.
+  const ClaimedDevice* claim_by(const Mount& m, DeviceNumber dev) const;
+  // Does mount M's filesystem sit on block device DEV: as its source (Mount::on_device: its device number, or
+  // the device its source names, btrfs) or as a device it claims besides (claim_by). The one answer
+  // mkfs-guard, fuser, findmnt --detached and umount give to "is M on /dev/sdb?".
+  bool on_device(const Mount& m, DeviceNumber dev) const { return m.on_device(dev) || claim_by(m, dev); }
   // Mounts no namespace lists, the walk over namespaces being complete: lazily detached and still alive.
   std::vector<const Mount*> detached_mounts() const;
   // Mounts pinned by a task that no namespace we could list shows, when the walk was not complete: attached

@@ -25,6 +25,8 @@ std::vector<pid_t> caller_chain(const std::string& proc_root = "/proc", std::siz
 struct MountIdentity {
   std::uint64_t unique_id = 0;  // 0 before Linux 6.8
   std::uint32_t old_id = 0;
+  // Its superblock's, as the mount table shows it (statmount, or mountinfo): on btrfs that of a file in it
+  // (statx) is its subvolume's anonymous number instead.
   DeviceNumber dev;
   std::uint64_t ns_id = 0;  // 0 before Linux 6.10
   std::uint64_t ns_inode = 0;

@@ -261,8 +261,10 @@ std::vector<DetachRecord> detach_records(ScanState& state) {
 
 void join_record(Mount& m, const DetachRecord& r) {
   if (m.target.empty()) m.target = r.target;
-  // What the kernel no longer says of a detached mount without a device (tmpfs, overlay): its source.
-  if (m.source.empty()) m.source = r.source;
+  // What the kernel no longer says of a detached mount without a device (tmpfs, overlay): its source. A
+  // btrfs on several devices was named by one of them (the kernel's choice), the probe took whichever sysfs
+  // listed first: the record says which one its mounts named.
+  if (m.source.empty() || (m.fstype == "btrfs" && r.fstype == "btrfs" && !r.source.empty())) m.source = r.source;
   if (m.fstype.empty()) m.fstype = r.fstype;
   if (r.ns_id != 0) m.ns_id = r.ns_id;
   if (r.detached_at != 0) m.detached_at = r.detached_at;

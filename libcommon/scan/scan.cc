@@ -64,6 +64,7 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
     scan::read_live_filesystems(state);
     scan::probe_asked_devices(state);
   }
+  scan::find_claimed_devices(state);  // what attached mounts claim: their pinners may need details
   if (!options.detail_devices.empty())
     on_asked_devices = scan::mounts_on_stacked_devices(state, options.detail_devices);
   scan::learn_internal_mounts(state);
@@ -88,6 +89,7 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   kernel.join();
   scan::add_kernel_pins(state, std::move(facts));
   scan::add_kernel_held_mounts(state);
+  scan::find_claimed_devices(state);  // again, with the detached mounts and their journaled options
   scan::describe_namespace_holders(state);
   scan::describe_tasks(state);
   // Last: superblocks are derived from everything above.

@@ -7,10 +7,13 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "kernel/btrfs_sysfs.h"
+#include "kernel/ext4_journal.h"
 #include "model/snapshot.h"
 #include "scan/scan.h"
 
@@ -33,7 +36,10 @@ struct ScanState {
   MountKey anon_inode_mount = 0;  // fds on it are anonymous inodes: io_uring rings among them
   // Mounts known only by their device (kernel-held) that the journal gave a former mount point: the unique id
   // of the mount the record is of. A file held since before that mount was made cannot be on it.
-  std::map<MountKey, std::uint64_t> recorded_ids;
+  std::map<MountKey, std::uint64_t> recorded_ids{};
+  // sysfs's btrfs filesystems and ext4 journals, read once by the first find_claimed_devices.
+  std::optional<BtrfsFilesystems> btrfs{};
+  std::optional<Ext4Journals> ext4_journals{};
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.
   void note_error(int err);
   // Names a process whose entries were refused (once, kept in pid order).
@@ -76,9 +82,27 @@ void join_detach_journal(ScanState& state);
 // the mounts of stacked devices can be known first.
 void read_block_devices(ScanState& state);
 
-// The attached mounts on DEVICES, on their partitions and on what is stacked on them (holders, recursively).
+// The attached mounts on DEVICES, on their partitions and on what is stacked on them (holders, recursively),
+// and those of the filesystems that claim any of them (a log, a journal, a btrfs device: claimed_devices).
 std::set<MountKey> mounts_on_stacked_devices(const ScanState& state,
                                              const std::vector<DeviceNumber>& devices);
+
+// The block device PATH names, from what the scan read: "/dev/NAME" by its sysfs name, "/dev/mapper/NAME" by
+// its device-mapper name, and (live) any other path through a stat of the node (a path outside /dev bounded:
+// its filesystem may not answer). 0:0 when it names none.
+DeviceNumber device_named(const ScanState& state, const std::string& path);
+
+// The block device each /dev source names, for mounts whose device number is anonymous (btrfs): their
+// source_dev. Those resolved before are left alone, so it runs again once detached mounts are known.
+void resolve_mount_sources(ScanState& state);
+
+// Devices filesystems claim besides the one their mounts name (claimed_devices), as the kernel states them:
+// xfs logdev= and rtdev= (attached mounts' options, detached ones' from the journal), ext4's jbd2 thread
+// named after its journal device, btrfs's devices in sysfs. Also gives every mount of one btrfs one device
+// number (a detached mount's is otherwise its subvolume's). Runs twice: before the pin scan (what attached
+// mounts claim, so that their pinners get details) and after the journal is joined; the second run starts
+// over.
+void find_claimed_devices(ScanState& state);
 
 // Loop devices and swap areas, read without the rest of the scan (so they can be read while the tasks are
 // scanned: a loop device backed by a file on a dead FUSE server costs its bound meanwhile).

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Which mounts belong to the devices a tool asks about: the devices themselves, their partitions, and what is
-// stacked on them (dm, md, and the partitions of those), as sysfs shows them.
+// stacked on them (dm, md, and the partitions of those), as sysfs shows them, and the filesystems that claim
+// any of those.
+#include <algorithm>
 #include <deque>
 
-#include "kernel/block.h"
 #include "scan/scan_state.h"
 
 namespace detach::scan {
@@ -33,17 +34,14 @@ std::set<DeviceNumber> stacked_devices(const Snapshot& snapshot, const std::vect
 
 std::set<MountKey> mounts_on_stacked_devices(const ScanState& state,
                                              const std::vector<DeviceNumber>& devices) {
-  const std::set<DeviceNumber> wanted = stacked_devices(state.snapshot, devices);
+  const Snapshot& snapshot = state.snapshot;
+  const std::set<DeviceNumber> wanted = stacked_devices(snapshot, devices);
   std::set<MountKey> out;
-  for (const auto& [key, m] : state.snapshot.mounts) {
-    bool on = wanted.count(m.dev) > 0;
-    // btrfs gives its superblock an anonymous number: its source names the device. A stat of a /dev node
-    // never calls into another filesystem.
-    if (!on && m.dev.anonymous() && m.source.starts_with("/dev/")) {
-      Result<DeviceNumber> source = block_device_number(m.source);
-      on = source && wanted.count(*source) > 0;
-    }
-    if (on) out.insert(key);
+  for (const auto& [key, mount] : snapshot.mounts) {
+    const Mount& m = mount;  // clang before 16 cannot capture a structured binding
+    // A filesystem that claims one of them (its log, journal, another btrfs device) is on it too.
+    if (std::any_of(wanted.begin(), wanted.end(), [&](DeviceNumber d) { return snapshot.on_device(m, d); }))
+      out.insert(key);
   }
   return out;
 }

@@ -122,12 +122,10 @@ TEST_F(Explain, BtrfsMountIsFoundThroughItsSource) {
   EXPECT_EQ(Text(report), "/dev/loop3 is busy: it is mounted at /mnt/b\n");
 }
 
-// Given a source spelled differently (a /dev/disk/by-* link), we should ask the resolver the tool provides.
-TEST_F(Explain, SourceResolverLinksOtherSpellings) {
-  AddMount(21, {0, 46}, "/mnt/c", "btrfs", "/dev/disk/by-label/data", true);
-  options_.source_is_device = [](const std::string& source, DeviceNumber dev) {
-    return source == "/dev/disk/by-label/data" && dev == kLoop3;
-  };
+// Given a source spelled differently (a /dev/disk/by-* link), we should go by the device the scan found it
+// names (Mount::source_dev).
+TEST_F(Explain, ResolvedSourceLinksOtherSpellings) {
+  AddMount(21, {0, 46}, "/mnt/c", "btrfs", "/dev/disk/by-label/data", true).source_dev = kLoop3;
   EXPECT_EQ(Text(Ask("/dev/loop3", kLoop3)), "/dev/loop3 is busy: it is mounted at /mnt/c\n");
 }
 
@@ -352,6 +350,27 @@ TEST_F(Explain, OnlyDetachedMountsCanBeWaitedFor) {
   EXPECT_FALSE(held_only_by_detached_mounts({}));
 }
 
+// Given the external log device of an xfs lazily unmounted and pinned, we should name the filesystem with its
+// former mount point and pinner, call the device busy only through it (no "unknown"), and know that waiting
+// for that filesystem's end frees the device.
+TEST_F(Explain, LogDeviceOfADetachedXfsIsHeldOnlyByThatDetachedMount) {
+  constexpr DeviceNumber kLog{7, 5};
+  AddMount(60, kLoop3, "/srv/x", "xfs", "/dev/loop3", false);
+  AddPin(PinKind::Cwd, 60, 1234);
+  snapshot_.claimed_devices.push_back(ClaimedDevice{kLog, "loop5", ClaimRole::Log, kLoop3, "xfs",
+                                                    "/dev/loop3", "", "logdev=/dev/loop5 in ..."});
+  DeviceReport report = Ask("/dev/loop5", kLog);
+  EXPECT_EQ(
+      Text(report),
+      "/dev/loop5 is busy: it is the external log device of the xfs filesystem on /dev/loop3, which was "
+      "lazily unmounted from /srv/x and is still pinned by: 1234 (sleep) cwd\n");
+  ASSERT_EQ(report.reasons.size(), 1u);
+  EXPECT_EQ(report.reasons[0].kind, ReasonKind::FilesystemDevice);
+  EXPECT_TRUE(held_only_by_detached_mounts(report.reasons));
+  AddMount(61, kLoop3, "/srv/y", "xfs", "/dev/loop3", true);  // mounted again elsewhere: no waiting it out
+  EXPECT_FALSE(held_only_by_detached_mounts(Ask("/dev/loop5", kLog).reasons));
+}
+
 // Given a check, we should list what it looked at (-v).
 TEST_F(Explain, ChecksMadeNameTheClaimAndWhatWasScanned) {
   snapshot_.block_devices.push_back(
@@ -359,10 +378,14 @@ TEST_F(Explain, ChecksMadeNameTheClaimAndWhatWasScanned) {
   Namespace& ns = snapshot_.namespaces.emplace_back();
   ns.tasks = {1, 2, 3};
   std::vector<std::string> checks = checks_made(snapshot_, Ask("/dev/loop3", kLoop3, false));
-  ASSERT_EQ(checks.size(), 5u);
+  ASSERT_EQ(checks.size(), 6u);
   EXPECT_EQ(checks[0], "exclusive open of /dev/loop3 (as mkfs does it): succeeded, nothing claims it");
   EXPECT_EQ(checks[1], "mount namespaces: 1 (0 mounts, 3 processes)");
   EXPECT_EQ(checks[4], "sysfs loop3: partitions loop3p1; holders dm-0; size 2048 sectors");
+  EXPECT_EQ(
+      checks[5],
+      "devices filesystems claim besides their source (xfs logdev= and rtdev=, ext4 journal threads, btrfs "
+      "devices in sysfs): 0; none of them is /dev/loop3");
 }
 
 // Given a claimed device that is only seen open, we should name the opener as what may hold the claim (an
@@ -510,6 +533,7 @@ TEST(ReasonKindName, EveryKindHasItsJsonName) {
   EXPECT_STREQ(reason_kind_name(ReasonKind::SwapFileOnFs), "swap-file");
   EXPECT_STREQ(reason_kind_name(ReasonKind::LoopBackingFile), "loop-backing");
   EXPECT_STREQ(reason_kind_name(ReasonKind::Holder), "holder");
+  EXPECT_STREQ(reason_kind_name(ReasonKind::FilesystemDevice), "filesystem-device");
   EXPECT_STREQ(reason_kind_name(ReasonKind::PartitionBusy), "partition");
   EXPECT_STREQ(reason_kind_name(ReasonKind::OpenForWriting), "open-for-writing");
   EXPECT_STREQ(reason_kind_name(ReasonKind::OpenedBy), "opened-by");

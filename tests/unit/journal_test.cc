@@ -441,7 +441,9 @@ TEST(RecordOf, TakesTheMountsIdentityAndPlace) {
   m.dev = DeviceNumber{7, 3};
   m.target = "/mnt/data";
   m.source = "/dev/loop3";
-  m.fstype = "ext4";
+  m.fstype = "xfs";
+  m.vfs_options = "rw,relatime";
+  m.fs_options = "rw,inode64,logdev=/dev/loop4,noquota";
   DetachRecord r = record_of(m, 1700000123, "umount", kBoot);
   EXPECT_EQ(r.unique_id, 2147483700u);
   EXPECT_EQ(r.old_id, 612u);
@@ -450,7 +452,8 @@ TEST(RecordOf, TakesTheMountsIdentityAndPlace) {
   EXPECT_EQ(r.detached_at, 1700000123);
   EXPECT_EQ(r.target, "/mnt/data");
   EXPECT_EQ(r.source, "/dev/loop3");
-  EXPECT_EQ(r.fstype, "ext4");
+  EXPECT_EQ(r.fstype, "xfs");
+  EXPECT_EQ(r.options, "rw,relatime,inode64,logdev=/dev/loop4,noquota");  // as libmount merges them
   EXPECT_EQ(r.recorded_by, "umount");
   EXPECT_EQ(r.boot_id, kBoot);
   EXPECT_FALSE(r.unmounted);

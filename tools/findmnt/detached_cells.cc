@@ -11,6 +11,7 @@
 
 #include "cells.h"
 #include "explain/pinner.h"
+#include "model/device_name.h"
 #include "scan/devices.h"
 
 namespace findmnt {
@@ -200,8 +201,34 @@ std::optional<std::string> pin_cell(const detach::Pinner& pinner, const Pin& pin
   }
 }
 
-bool same_device(const Mount& m, const std::string& source) {
-  return m.source == source || detach::names_device(source, m.dev);
+std::optional<std::string> mount_cell(const Snapshot& snap, const Mount& m, Column col, const Config& cfg) {
+  return col == Column::Sources ? sources_cell(snap, m.dev, m.source) : mount_cell(m, col, cfg);
+}
+
+std::optional<std::string> superblock_cell(const Snapshot& snap, const detach::Superblock& sb, Column col,
+                                           const Config& cfg) {
+  return col == Column::Sources ? sources_cell(snap, sb.dev, sb.device) : superblock_cell(sb, col, cfg);
+}
+
+bool same_device(const Mount& m, const std::string& source, const Snapshot* snap) {
+  if (m.source == source) return true;
+  detach::Result<detach::DeviceNumber> dev = detach::resolve_block_device(source);
+  if (!dev) return false;
+  if (m.on_device(*dev)) return true;
+  // -S finds a filesystem by any of its SOURCES: a btrfs by each of its devices, an xfs not by its log.
+  const detach::ClaimedDevice* claim = snap != nullptr ? snap->claim_by(m, *dev) : nullptr;
+  return claim != nullptr && claim->role == detach::ClaimRole::Member;
+}
+
+std::optional<std::string> sources_cell(const Snapshot& snap, detach::DeviceNumber fs_dev,
+                                        const std::string& source) {
+  std::string out = source;
+  for (const detach::ClaimedDevice* claim : snap.claims_of(fs_dev)) {
+    if (claim->role != detach::ClaimRole::Member || claim->name.empty()) continue;
+    if (!out.empty()) out += '\n';
+    out += detach::device_node_path(claim->name);
+  }
+  return nonempty(out);
 }
 
 namespace {
@@ -226,7 +253,7 @@ bool detached_matches(const Mount& m, const Context& ctx, const Snapshot* snap) 
                                       f.options->c_str()))
     return false;
   if (f.majmin && m.dev.to_dev() != *f.majmin) return false;
-  if (f.source && !same_device(m, *f.source)) return false;
+  if (f.source && !same_device(m, *f.source, snap)) return false;
   if (f.target && m.target != *f.target) return false;
   return !ctx.task_ns || in_namespace(m, *ctx.task_ns, snap);
 }

@@ -30,6 +30,9 @@ std::optional<std::string> pins_summary_cell(Column col, const std::vector<const
                                              const detach::Snapshot& snap);
 
 std::optional<std::string> mount_cell(const detach::Mount& m, Column col, const Config& cfg);
+// The same, with SOURCES from the snapshot (sources_cell).
+std::optional<std::string> mount_cell(const detach::Snapshot& snap, const detach::Mount& m, Column col,
+                                      const Config& cfg);
 std::optional<std::string> pinner_cell(const detach::Pinner& pinner, Column col,
                                        const detach::Snapshot& snap);
 // --per-pin: one pin of PINNER; HOW also names the path of what it holds.
@@ -37,9 +40,17 @@ std::optional<std::string> pin_cell(const detach::Pinner& pinner, const detach::
                                     const detach::Snapshot& snap);
 // A superblock row of the tree: the filesystem, whatever mount of it is shown below.
 std::optional<std::string> superblock_cell(const detach::Superblock& sb, Column col, const Config& cfg);
+std::optional<std::string> superblock_cell(const detach::Snapshot& snap, const detach::Superblock& sb,
+                                           Column col, const Config& cfg);
 
-// The source a user names may be a symlink (/dev/disk/by-label/x) of the device the snapshot knows.
-bool same_device(const detach::Mount& m, const std::string& source);
+// The source a user names may be a symlink (/dev/disk/by-label/x) of the device the snapshot knows, or (with
+// SNAP) another device of the mount's filesystem (btrfs).
+bool same_device(const detach::Mount& m, const std::string& source, const detach::Snapshot* snap);
+
+// SOURCES of a detached mount or filesystem: its source, then the other devices its filesystem is on (btrfs,
+// as sysfs lists them), one per line: util-linux's SOURCES lists every device of a multi-device filesystem.
+std::optional<std::string> sources_cell(const detach::Snapshot& snap, detach::DeviceNumber fs_dev,
+                                        const std::string& source);
 
 // Whether detached mount M passes the filters, for the listing (with its snapshot: -N also matches a mount a
 // task of that namespace pins) and for --poll events (no snapshot: only the namespace it was detached from).

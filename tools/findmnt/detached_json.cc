@@ -32,8 +32,16 @@ json typed(Column col, const std::optional<std::string>& text, const Config& cfg
       if (end && *end == '\0' && !text->empty()) return n;
       return detach::escape_invalid_utf8(*text);
     }
-    case JsonType::ArrayString:
-      return json::array({detach::escape_invalid_utf8(*text)});
+    case JsonType::ArrayString: {
+      // One element per line, as libsmartcols splits an array cell.
+      json out = json::array();
+      for (std::size_t begin = 0; begin <= text->size();) {
+        std::size_t end = std::min(text->find('\n', begin), text->size());
+        out.push_back(detach::escape_invalid_utf8(text->substr(begin, end - begin)));
+        begin = end + 1;
+      }
+      return out;
+    }
     default:
       return detach::escape_invalid_utf8(*text);
   }
@@ -53,7 +61,7 @@ json mount_json(const Context& ctx, const detach::Snapshot& snap, const Mount& m
       add_layers_json(out, snap, m);
       continue;
     }
-    auto cell = mount_cell(m, col, ctx.cfg);
+    auto cell = mount_cell(snap, m, col, ctx.cfg);
     if (!cell) cell = pins_summary_cell(col, pins, snap);
     out[json_key(col)] = typed(col, cell, ctx.cfg);
   }
@@ -87,7 +95,7 @@ json filesystem_json(const Context& ctx, const detach::Snapshot& snap,
     if (col == Column::Pins || col == Column::Pids)
       out[json_key(col)] = typed(col, pins_summary_cell(col, all, snap), ctx.cfg);
     else if (is_filesystem_column(col))
-      out[json_key(col)] = typed(col, superblock_cell(*sb, col, ctx.cfg), ctx.cfg);
+      out[json_key(col)] = typed(col, superblock_cell(snap, *sb, col, ctx.cfg), ctx.cfg);
   }
   out["mounts"] = std::move(listed);
   if (shows_pinners(ctx.cfg)) out["pinners"] = pinners_of(ctx, snap, device_pins);
@@ -124,7 +132,7 @@ json detached_event_json(const Context& ctx, const Mount& m, const char* action,
   out["action"] = action;
   for (Column col : ctx.cfg.columns) {
     if (col == Column::Action || is_pinner_column(col)) continue;
-    auto cell = col == Column::OldTarget ? std::optional(m.target) : mount_cell(m, col, ctx.cfg);
+    auto cell = col == Column::OldTarget ? std::optional(m.target) : mount_cell(keeping, m, col, ctx.cfg);
     if (cell && cell->empty()) cell.reset();
     if (!cell) cell = pins_summary_cell(col, pins, keeping);
     out[json_key(col)] = typed(col, cell, ctx.cfg);

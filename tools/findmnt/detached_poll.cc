@@ -39,7 +39,7 @@ void add_event_row(const Context& ctx, const detach::DetachEvent& ev, const deta
     else if (cols[i] == Column::OldTarget)
       text = m.target.empty() ? std::nullopt : std::optional(m.target);
     else
-      text = mount_cell(m, cols[i], ctx.cfg);
+      text = mount_cell(ev.keeping, m, cols[i], ctx.cfg);
     if (!text) text = pins_summary_cell(cols[i], pins, ev.keeping);
     if (text) line.set(i, detach::escape_invalid_utf8(*text));
   }

@@ -51,7 +51,7 @@ void DetachedRows::add_superblock(detach::DeviceNumber dev, const std::vector<co
   if (all.empty()) all = device_pins = snap_.pins_at(snap_.suspects_keeping(*mounts.front()));
   Line row = out_.new_line();
   fill(row, ctx_.cfg.columns, [&](Column col) {
-    auto cell = superblock_cell(*sb, col, ctx_.cfg);
+    auto cell = superblock_cell(snap_, *sb, col, ctx_.cfg);
     return cell ? cell : pins_summary_cell(col, all, snap_);
   });
   for (std::size_t k = 0; k < mounts.size(); ++k) {
@@ -67,7 +67,7 @@ Line DetachedRows::add_mount_row(const Mount& m, const std::vector<const Pin*>& 
   Line line = out_.new_line(parent);
   fill(line, ctx_.cfg.columns, [&](Column col) {
     if (col == Column::Layers) return layers_cell(snap_, m);
-    auto cell = mount_cell(m, col, ctx_.cfg);
+    auto cell = mount_cell(snap_, m, col, ctx_.cfg);
     return cell ? cell : pins_summary_cell(col, pins, snap_);
   });
   return line;
@@ -87,7 +87,7 @@ void DetachedRows::add_pinner_rows(const std::vector<const Pin*>& pins, const Mo
   const std::vector<Column>& cols = ctx_.cfg.columns;
   auto mount_part = [&](Column col) -> std::optional<std::string> {
     if (m == nullptr) return std::nullopt;
-    return col == Column::Layers ? layers_cell(snap_, *m) : mount_cell(*m, col, ctx_.cfg);
+    return col == Column::Layers ? layers_cell(snap_, *m) : mount_cell(snap_, *m, col, ctx_.cfg);
   };
   for (const detach::Pinner& pinner : detach::group_pinners(pins)) {
     if (!ctx_.cfg.per_pin) {

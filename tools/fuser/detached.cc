@@ -7,9 +7,9 @@
 #include <map>
 
 #include "base/i18n.h"
+#include "claims.h"
 #include "explain/pinner.h"
 #include "model/pinner.h"
-#include "scan/devices.h"
 #include "uses.h"
 
 namespace fuser {
@@ -32,13 +32,11 @@ std::string label_of(const Mount& m) {
   return "mount " + std::to_string(m.key);
 }
 
-bool matches_name(const Mount& m, const Query& q) {
+// A device names the detached mounts of the filesystems on it (btrfs by the device its source names), and
+// of those that claim it besides their source (their log, journal, another btrfs device).
+bool matches_name(const Mount& m, const Query& q, const detach::Snapshot& snap) {
   if (q.stat_ok && S_ISBLK(q.facts.mode)) {
-    if (m.dev == q.facts.rdev || m.source == q.path) return true;
-    if (m.source.rfind("/dev/", 0) == 0) {
-      auto number = detach::resolve_block_device(m.source);
-      if (number && *number == q.facts.rdev) return true;
-    }
+    if (snap.on_device(m, q.facts.rdev) || m.source == q.path) return true;
   }
   return !m.target.empty() && (m.target == q.path || m.target == lexical_absolute(q.arg.text));
 }
@@ -118,8 +116,13 @@ std::vector<Report> match_detached(const Query& q, const MatchContext& ctx, std:
   }
   std::vector<const Mount*> named;
   for (const Mount* m : detached)
-    if (matches_name(*m, q)) named.push_back(m);
-  out.push_back(report_of(q.label, named, ctx));
+    if (matches_name(*m, q, ctx.snapshot)) named.push_back(m);
+  Report r = report_of(q.label, named, ctx);
+  if (q.stat_ok && S_ISBLK(q.facts.mode)) {
+    add_claim_rows(r, ctx.snapshot, q.facts.rdev);
+    order_kernel(r);
+  }
+  out.push_back(std::move(r));
   note_suspects(q.label, named, ctx, notes);
   return out;
 }

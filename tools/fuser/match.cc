@@ -4,12 +4,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <map>
 #include <set>
 
+#include "claims.h"
 #include "detached.h"
 #include "resolve.h"
-#include "scan/devices.h"
 #include "uses.h"
 
 namespace fuser {
@@ -48,22 +47,6 @@ bool is_device_path(const std::string& source) {
   return source.rfind("/dev/", 0) == 0;
 }
 
-// Whether SOURCE (a mount's) is a node of block device DEV: stat of a /dev node, which never calls into
-// another filesystem. Many mounts (in every namespace) share a source: each is stat'ed once.
-class DeviceSources {
- public:
-  bool is(const std::string& source, DeviceNumber dev) {
-    if (!is_device_path(source)) return false;
-    auto [it, added] = numbers_.emplace(source, DeviceNumber{});
-    if (added)
-      if (auto number = detach::resolve_block_device(source)) it->second = *number;
-    return it->second == dev;
-  }
-
- private:
-  std::map<std::string, DeviceNumber> numbers_;
-};
-
 // btrfs names the subvolume a mount shows in its options ("subvolid=257"); empty for other filesystems.
 std::string subvolume_of(const Mount& m) {
   if (m.fstype != "btrfs") return "";
@@ -74,15 +57,33 @@ std::string subvolume_of(const Mount& m) {
   return m.fs_options.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
-// Whether our mount M (or any mount of the snapshot) is of the superblock of FS. A block device's own
-// filesystems have its device number; only one with an anonymous one (btrfs) is told by its source.
-bool of_superblock(const Mount& m, const Filesystem& fs, DeviceSources& sources) {
+// Whether mount M of the snapshot is of the superblock of FS. A block device's own filesystems have its
+// device number; one with an anonymous one (btrfs) is on it by the device its source names (on_device).
+bool of_superblock(const Mount& m, const Filesystem& fs) {
   if (m.dev == fs.dev || (!fs.source.empty() && m.source == fs.source)) return true;
-  return fs.block && m.dev.anonymous() && sources.is(m.source, fs.dev);
+  return fs.block && m.on_device(fs.dev);
 }
 
-bool of_filesystem(const Mount& m, const Filesystem& fs, DeviceSources& sources) {
-  return of_superblock(m, fs, sources) && (fs.subvolume.empty() || subvolume_of(m) == fs.subvolume);
+bool of_filesystem(const Mount& m, const Filesystem& fs) {
+  return of_superblock(m, fs) && (fs.subvolume.empty() || subvolume_of(m) == fs.subvolume);
+}
+
+// Our mount M as the snapshot has it (which knows what device its source names), else M itself.
+const Mount& as_scanned(const Mount& m, const detach::Snapshot& snap) {
+  const Mount* scanned = snap.mount(snapshot_key(m, snap.id_kind));
+  return scanned != nullptr ? *scanned : m;
+}
+
+// A device that no mount is on but a filesystem claims besides its source (its log or journal, another
+// btrfs device) stands for that filesystem: every mount of it.
+void add_claiming_filesystem(const detach::Snapshot& snap, Filesystem& fs) {
+  if (!fs.block || !fs.mounts.empty()) return;
+  for (const auto& [key, mount] : snap.mounts) {
+    if (snap.claim_by(mount, fs.dev) == nullptr) continue;
+    fs.all_mounts.insert(key);
+    fs.mounts.insert(key);
+    fs.devs.insert(mount.dev);
+  }
 }
 
 Filesystem filesystem_of(const Query& q, const MatchContext& ctx) {
@@ -103,16 +104,16 @@ Filesystem filesystem_of(const Query& q, const MatchContext& ctx) {
   } else {
     fs.dev = q.facts.dev;
   }
-  DeviceSources sources;
   for (const auto& [key, mount] : snap.mounts) {
-    if (!of_superblock(mount, fs, sources)) continue;
+    if (!of_superblock(mount, fs)) continue;
     fs.all_mounts.insert(key);
-    if (of_filesystem(mount, fs, sources)) fs.mounts.insert(key);
+    if (of_filesystem(mount, fs)) fs.mounts.insert(key);
   }
   for (const Mount& mount : ctx.own.all())
-    if (of_filesystem(mount, fs, sources)) fs.own_mounts.push_back(&mount);
+    if (of_filesystem(as_scanned(mount, snap), fs)) fs.own_mounts.push_back(&mount);
   if (fs.subvolume.empty()) fs.devs.insert(fs.dev);
   if (q.stat_ok && !fs.block) fs.devs.insert(q.facts.dev);
+  add_claiming_filesystem(snap, fs);
   return fs;
 }
 
@@ -138,6 +139,7 @@ Report match_filesystem(const Query& q, const MatchContext& ctx, std::vector<std
 
   // The mount line: the first of our mounts of it.
   if (!fs.own_mounts.empty()) add_kernel(r, KernelKind::Mount, fs.own_mounts.front()->target);
+  if (fs.block) add_claim_rows(r, snap, fs.dev);
   for (const std::string& e : ctx.exports) {
     const Mount* m = ctx.own.containing(e);
     if (m != nullptr && std::find(fs.own_mounts.begin(), fs.own_mounts.end(), m) != fs.own_mounts.end())
@@ -186,6 +188,7 @@ Report match_file(const Query& q, const MatchContext& ctx) {
   }
   for (const std::string& e : ctx.exports)
     if (e == q.path) add_kernel(r, KernelKind::Knfsd, e);
+  if (q.stat_ok && S_ISBLK(q.facts.mode)) add_claim_rows(r, snap, q.facts.rdev);
   order_kernel(r);
   return r;
 }
@@ -228,6 +231,7 @@ detach::ScanOptions scan_options_for(const std::vector<Query>& queries, const Op
   bool by_inode = false, any_fs = false, any_detached = false;
   std::set<DeviceNumber> fs_devs;
   std::set<MountKey> path_mounts;  // by both ids: the snapshot may key on either
+  std::vector<DeviceNumber> block_devs;
   for (const Query& q : queries) {
     switch (q.kind) {
       case QueryKind::File:
@@ -238,6 +242,9 @@ detach::ScanOptions scan_options_for(const std::vector<Query>& queries, const Op
         any_fs = true;
         by_inode = by_inode || !q.socket_inodes.empty();
         fs_devs.insert(own_fs_dev(q, own));
+        // A block device: the scan knows which mounts are on it (btrfs by its source, the filesystems that
+        // claim it as a log, journal or further device).
+        if (q.stat_ok && S_ISBLK(q.facts.mode)) block_devs.push_back(q.facts.rdev);
         break;
       case QueryKind::Path:
         by_inode = true;
@@ -257,6 +264,7 @@ detach::ScanOptions scan_options_for(const std::vector<Query>& queries, const Op
   scan.detail_pins_of = [access, fs_devs, path_mounts](const Mount& m) {
     return path_mounts.count(m.key) != 0 || (access && fs_devs.count(m.dev) != 0);
   };
+  if (access) scan.detail_devices = std::move(block_devs);
   // What a detached mount is (its device, fs type) is printed by --detached and used by -m; else not asked.
   if (!any_detached && !any_fs) scan.describe_detached = [](const Mount&) { return false; };
   scan.detached_options = false;

@@ -28,6 +28,8 @@ const char* kernel_access(KernelKind kind) {
       return " uprobe ";
     case KernelKind::BpfLink:
       return " bpf   ";
+    case KernelKind::FsDevice:
+      return " fsdev ";
     case KernelKind::Loop:
       break;
   }

@@ -60,8 +60,9 @@ struct ProcessUse {
   std::string how;                       // --detached -v: its pins in words ("cwd, fd 3-7 (read)")
 };
 
-// psmisc's "kernel" pseudo-processes, and ours: what holds a name other than a process.
-enum class KernelKind { Swap, Mount, Knfsd, Loop, Detached, Overlay, FileBacked, Binfmt, Uprobe, BpfLink };
+// psmisc's "kernel" pseudo-processes, and ours: what holds a name other than a process. FsDevice: a
+// filesystem that claims the device besides its source (its log, journal, another btrfs device).
+enum class KernelKind { Swap, Mount, Knfsd, Loop, Detached, Overlay, FileBacked, Binfmt, Uprobe, BpfLink, FsDevice };
 
 struct KernelUse {
   KernelKind kind;

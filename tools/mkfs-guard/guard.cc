@@ -37,20 +37,15 @@ ExplainOptions explain_options(const ScanOptions& scan, const CheckSettings& set
   options.own_pid = ::getpid();
   options.own_ns_inode = caller_mount_namespace(scan.proc_root);
   options.writers_block = settings.writers_block;
-  // btrfs superblocks have anonymous device numbers: the mount source is what links them to the device.
-  // Only /dev paths are looked up: stat of a devtmpfs node never calls into another filesystem.
-  options.source_is_device = [](const std::string& source, DeviceNumber dev) {
-    if (!source.starts_with("/dev/")) return false;
-    return names_device(source, dev);
-  };
   return options;
 }
 
-// The pins of the lazily detached mounts among REASONS, partitions' included.
+// The pins of the lazily detached mounts among REASONS, partitions' and claiming filesystems' included.
 void detached_pins(const std::vector<Reason>& reasons, std::vector<std::size_t>& out) {
   for (const Reason& r : reasons) {
     if (r.kind == ReasonKind::DetachedPinned) out.insert(out.end(), r.pins.begin(), r.pins.end());
-    if (r.kind == ReasonKind::PartitionBusy) detached_pins(r.nested, out);
+    if (r.kind == ReasonKind::PartitionBusy || r.kind == ReasonKind::FilesystemDevice)
+      detached_pins(r.nested, out);
   }
 }
 

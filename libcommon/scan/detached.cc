@@ -9,6 +9,8 @@
 
 #include "base/parallel.h"
 #include "journal/journal.h"
+#include "kernel/bounded.h"
+#include "kernel/ext_superblock.h"
 #include "kernel/fs_probe.h"
 #include "kernel/statx.h"
 #include "scan/scan_state.h"
@@ -264,7 +266,8 @@ void join_record(Mount& m, const DetachRecord& r) {
   // What the kernel no longer says of a detached mount without a device (tmpfs, overlay): its source. A
   // btrfs on several devices was named by one of them (the kernel's choice), the probe took whichever sysfs
   // listed first: the record says which one its mounts named.
-  if (m.source.empty() || (m.fstype == "btrfs" && r.fstype == "btrfs" && !r.source.empty())) m.source = r.source;
+  if (m.source.empty() || (m.fstype == "btrfs" && r.fstype == "btrfs" && !r.source.empty()))
+    m.source = r.source;
   if (m.fstype.empty()) m.fstype = r.fstype;
   if (r.ns_id != 0) m.ns_id = r.ns_id;
   if (r.detached_at != 0) m.detached_at = r.detached_at;
@@ -277,17 +280,34 @@ std::string sysfs_type(const std::string& fstype) {
   return fstype == "ext2" || fstype == "ext3" ? "ext4" : fstype;
 }
 
+// When the filesystem alive on LIVE's device was mounted, as its superblock says (ext2/3/4 only; nullopt
+// otherwise, or when it cannot be read in time).
+std::optional<long long> mounted_at(const ScanState& state, const LiveFilesystem* live) {
+  if (live == nullptr || live->fstype != "ext4" || !state.options.live) return std::nullopt;
+  const std::string device = state.options.dev_root + "/" + live->device;
+  auto at = run_bounded_value<long long>([&device] { return read_ext_mount_time(device); },
+                                         std::chrono::milliseconds(500));
+  if (!at) return std::nullopt;
+  return *at;
+}
+
 // A filesystem alive with no mount anyone sees, on the device a record names: that record says where its
 // last mount was (a lazy detach, or a plain umount the kernel outlived). The newest record of the device
-// whose mount the snapshot does not have otherwise, and of the type sysfs lists it as.
-const DetachRecord* record_of_device(const Snapshot& snapshot, const Mount& held,
+// whose mount the snapshot does not have otherwise, and of the type sysfs lists it as. A record made before
+// the filesystem was mounted is of an earlier filesystem on that device (loop devices are reused): never
+// that one.
+const DetachRecord* record_of_device(const ScanState& state, const Mount& held,
                                      const std::vector<DetachRecord>& records) {
+  const Snapshot& snapshot = state.snapshot;
   const LiveFilesystem* live = snapshot.live_filesystem(held.dev);
+  std::optional<std::optional<long long>> since;  // read once, when a record needs it
   const DetachRecord* best = nullptr;
   for (const DetachRecord& r : records) {
     if (r.dev != held.dev || r.target.empty()) continue;
     if (r.unique_id != 0 && snapshot.mount(r.unique_id) != nullptr) continue;
     if (live != nullptr && !r.fstype.empty() && sysfs_type(r.fstype) != live->fstype) continue;
+    if (!since) since = mounted_at(state, live);
+    if (*since && r.detached_at != 0 && r.detached_at < **since) continue;
     if (best == nullptr || r.detached_at >= best->detached_at) best = &r;
   }
   return best;
@@ -309,7 +329,7 @@ void join_detach_journal(ScanState& state) {
   for (auto& [key, m] : snapshot.mounts) {
     if (m.attached) continue;
     if (m.kernel_held()) {
-      if (const DetachRecord* r = record_of_device(snapshot, m, records)) {
+      if (const DetachRecord* r = record_of_device(state, m, records)) {
         join_record(m, *r);
         state.recorded_ids[key] = r->unique_id;
       }

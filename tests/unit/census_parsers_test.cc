@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "kernel/ext_superblock.h"
 #include "kernel/io_uring.h"
 #include "kernel/procfs.h"
 #include "kernel/unix_diag.h"
@@ -209,6 +210,30 @@ TEST(ParseUnixDiag, GivenAMessageOfAnotherFamilyWeShouldSkipIt) {
   reply[NLMSG_HDRLEN] = AF_INET;  // udiag_family
   bool done = false;
   EXPECT_TRUE(parse_unix_diag(reply, done).empty());
+}
+
+// An ext2/3/4 superblock as mkfs.ext4 leaves it, with only the fields the reader looks at set.
+std::string ExtSuperblock(std::uint32_t mtime, std::uint8_t mtime_hi, std::uint16_t magic = 0xEF53) {
+  std::string sb(1024, '\0');
+  for (int i = 0; i < 4; ++i) sb[0x2C + i] = static_cast<char>((mtime >> (8 * i)) & 0xFF);
+  sb[0x38] = static_cast<char>(magic & 0xFF);
+  sb[0x39] = static_cast<char>(magic >> 8);
+  sb[0x275] = static_cast<char>(mtime_hi);
+  return sb;
+}
+
+TEST(ParseExtMountTime, GivenASuperblockWeShouldGetItsLastMountTime) {
+  EXPECT_EQ(parse_ext_mount_time(ExtSuperblock(1796600155u, 0)), 1796600155LL);
+}
+
+TEST(ParseExtMountTime, GivenTheHighByteWeShouldGetATimeAfter2106) {
+  EXPECT_EQ(parse_ext_mount_time(ExtSuperblock(5u, 1)), (1LL << 32) + 5);
+}
+
+TEST(ParseExtMountTime, GivenNoExtMagicOrAShortBlockWeShouldGetNothing) {
+  EXPECT_EQ(parse_ext_mount_time(ExtSuperblock(1796600155u, 0, 0)), std::nullopt);
+  EXPECT_EQ(parse_ext_mount_time(ExtSuperblock(1796600155u, 0).substr(0, 1000)), std::nullopt);
+  EXPECT_EQ(parse_ext_mount_time(""), std::nullopt);
 }
 
 }  // namespace

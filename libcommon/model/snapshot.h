@@ -13,6 +13,7 @@
 #include "model/mount.h"
 #include "model/namespace.h"
 #include "model/pin.h"
+#include "model/pin_source.h"
 #include "model/superblock.h"
 #include "model/task.h"
 
@@ -88,6 +89,7 @@ class Snapshot {
   std::vector<SwapArea> swaps;
   std::vector<BlockDevice> block_devices;
   ScanGaps gaps;
+  PinSource pin_source;  // BPF iterators or /proc, and why
 
   const Mount* mount(MountKey key) const;
   const Task* task(pid_t pid) const;

@@ -10,6 +10,7 @@
 #include "cli/diag.h"
 #include "explain/gaps.h"
 #include "explain/mount_text.h"
+#include "explain/pin_source.h"
 #include "explain/pinner.h"
 #include "explain/printable.h"
 #include "journal/journal.h"
@@ -38,6 +39,9 @@ detach::ScanOptions scan_options(const Capture& cap, bool with_submounts) {
   options.detached_options = false;
   options.describe_detached = [](const detach::Mount&) { return false; };
   options.describe_namespace_tasks = true;
+  // A setuid umount run by a user scans as that user (as_caller): from /proc, never with BPF, whatever the
+  // environment says.
+  if (privileged_for_user()) options.source = detach::ScanSource::Proc;
   return options;
 }
 
@@ -160,6 +164,7 @@ void Aftermath::explain_busy(const Capture& cap) {
     if (std::string denied = detach::denied_processes_text(snapshot->gaps); lines.empty() && !denied.empty())
       lines.push_back(denied + ": what pins it may be among them");
     if (lines.empty()) lines.push_back("nothing seen pins it: it may just have been let go, try again");
+    if (verbose) lines.push_back(detach::pin_source_text(*snapshot));
     return encode({}, lines);
   });
   if (!told) {
@@ -184,6 +189,7 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
     detach::MountKey key = key_of(*snapshot, cap);
     detach::MountReport report = detach::explain_survival(*snapshot, key, cap.id.dev, cap.id.ns_inode);
     std::vector<std::string> lines = detach::survival_text(*snapshot, report, when, {verbose, waiting});
+    if (verbose && !lines.empty()) lines.push_back(detach::pin_source_text(*snapshot));
     std::string pinners;
     if (key != 0)
       pinners =

@@ -12,7 +12,6 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 
-#define PF_KTHREAD 0x00200000
 #define S_IFMT 00170000
 #define S_IFBLK 0060000
 #define FMODE_READ 0x1

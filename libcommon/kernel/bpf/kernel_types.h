@@ -77,7 +77,6 @@ struct mm_struct {
 } CORE;
 
 struct task_struct {
-  unsigned int flags;
   int pid;
   int tgid;
   struct task_struct* group_leader;

@@ -33,7 +33,7 @@ struct detach_bpf_family {
 extern const struct detach_bpf_family detach_bpf_families[];
 extern const size_t detach_bpf_family_count;
 
-// The last warning libbpf printed in this thread's last load_libbpf; "" when none (or libbpf did not open:
+// The first warning libbpf printed in this thread's last load_libbpf; "" when none (or libbpf did not open:
 // then it says that).
 const char* detach_bpf_libbpf_warning(void);
 

@@ -45,7 +45,8 @@ SEC("iter/task")
 int task_fs_and_exe(struct bpf_iter__task* ctx) {
   struct seq_file* seq = ctx->meta->seq;
   struct task_struct* task = ctx->task;
-  if (!task || (task->flags & PF_KTHREAD)) return 0;
+  // Kernel threads too: /proc shows their cwd and root as well (what the scan keeps is its business).
+  if (!task) return 0;
   const bool leader = task->pid == task->tgid;
   struct fs_struct* fs = task->fs;
   // A thread that shares its leader's fs_struct has no cwd or root of its own.

@@ -27,7 +27,7 @@ constexpr std::chrono::seconds kScanLimit{60};
 constexpr std::size_t kJournalPinners = 10;
 constexpr std::size_t kJournalPinnersChars = 400;
 
-detach::ScanOptions scan_options(const Capture& cap, bool with_submounts) {
+detach::ScanOptions scan_options(const Capture& cap, bool with_submounts, bool for_user) {
   detach::ScanOptions options;
   const detach::DeviceNumber dev = cap.id.dev;
   const std::string below = cap.target == "/" ? "/" : cap.target + "/";
@@ -41,7 +41,7 @@ detach::ScanOptions scan_options(const Capture& cap, bool with_submounts) {
   options.describe_namespace_tasks = true;
   // A setuid umount run by a user scans as that user (as_caller): from /proc, never with BPF, whatever the
   // environment says.
-  if (privileged_for_user()) options.source = detach::ScanSource::Proc;
+  if (for_user) options.source = detach::ScanSource::Proc;
   return options;
 }
 
@@ -150,7 +150,7 @@ void Aftermath::explain_busy(const Capture& cap) {
   if (cfg_.quiet || !cap.known) return;
   const bool verbose = mnt_context_is_verbose(ctx_.get()) == 1;
   auto told = as_caller([&]() -> Result<std::string> {
-    detach::ScanOptions options = scan_options(cap, true);
+    detach::ScanOptions options = scan_options(cap, true, for_user_);
     // umount's own cwd is its shell's, and its own fds may be on the mount: it is looked at too.
     options.skip_self = false;
     auto snapshot = detach::take_snapshot(options);
@@ -184,7 +184,7 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
   const bool verbose = mnt_context_is_verbose(ctx_.get()) == 1;
   const bool waiting = cfg_.wait && when != detach::Survival::WaitTimedOut;
   auto told = as_caller([&]() -> Result<std::string> {
-    auto snapshot = detach::take_snapshot(scan_options(cap, false));
+    auto snapshot = detach::take_snapshot(scan_options(cap, false, for_user_));
     if (!snapshot) return tl::unexpected(snapshot.error());
     detach::MountKey key = key_of(*snapshot, cap);
     detach::MountReport report = detach::explain_survival(*snapshot, key, cap.id.dev, cap.id.ns_inode);

@@ -48,6 +48,10 @@ TaskPinRules::Detail TaskPinRules::detail_for(const Pin& pin) {
   return Detail{true, path};
 }
 
+bool TaskPinRules::settled(MountKey mount) const {
+  return unlisted_seen_.count(mount) || state_.internal_mounts.count(mount) || state_.snapshot.mount(mount);
+}
+
 void TaskPinRules::push(std::vector<Pin>& pins, Pin pin) const {
   if (!state_.options.fd_paths && !pins.empty() && pin.mount != state_.nsfs_mount &&
       extends_range(pins.back(), pin)) {

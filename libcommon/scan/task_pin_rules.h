@@ -33,6 +33,11 @@ class TaskPinRules {
   };
   Detail detail_for(const Pin& pin);
 
+  // Whether detail_for() gives every further fd on MOUNT (not a block device) the same answer: once the mount
+  // is listed, kernel-internal, or has shown its path in this process. A source that reads many fds at once
+  // may then extend a range without asking for each.
+  bool settled(MountKey mount) const;
+
   // Appends PIN to PINS, or extends the last pin when PIN is the next fd of the same range (same task, mount,
   // device and access, nothing of its own to show).
   void push(std::vector<Pin>& pins, Pin pin) const;

@@ -87,12 +87,18 @@ struct ProcessPins {
   std::vector<Pin> mmaps;      // one per mapped file, ruled as they came
   std::set<std::pair<MountKey, std::uint64_t>> mapped;
   std::map<pid_t, ThreadRecords> threads;
+  // The mount of the last fd, when its details were settled before it came (TaskPinRules::settled): a next
+  // fd on it needs no rule asked again.
+  MountKey settled_mount = 0;
 };
 
 class Builder {
  public:
   explicit Builder(const ScanState& state)
-      : state_(state), unique_(state.snapshot.id_kind == IdKind::Unique), threads_(state.options.threads) {
+      : state_(state),
+        unique_(state.snapshot.id_kind == IdKind::Unique),
+        threads_(state.options.threads),
+        fd_paths_(state.options.fd_paths) {
     const pid_t self = ::getpid();
     for (const TaskRef& ref : state.tasks) {
       if (state.options.skip_self && ref.pid == self) continue;
@@ -117,7 +123,11 @@ class Builder {
       if (threads_) p->threads[static_cast<pid_t>(r.tid)].fds.push_back(r);
       return;
     }
+    if (extend_last_fd(*p, r)) return;
+    const MountKey mount = unique_ ? r.mnt_id_unique : r.mnt_id;
+    const bool settled = mount != 0 && p->rules.settled(mount);
     if (auto pin = ruled(*p, r)) p->rules.push(p->fds, std::move(*pin));
+    p->settled_mount = settled ? mount : 0;
   }
 
   void add_mapping(const detach_bpf_task_mapping& m) {
@@ -154,6 +164,26 @@ class Builder {
     return &processes_[last_];
   }
 
+  // The next fd of the last pin's range, when nothing about it can differ from the last one (same mount, its
+  // details settled before the last one came; no path, no block device): extended as TaskPinRules::push would
+  // extend it, without building a pin or asking the rules. Most fds of a host take this way.
+  bool extend_last_fd(ProcessPins& p, const Record& r) const {
+    if (p.fds.empty() || p.settled_mount == 0 || fd_paths_ || r.rdev != 0) return false;
+    Pin& last = p.fds.back();
+    const MountKey mount = unique_ ? r.mnt_id_unique : r.mnt_id;
+    if (mount != p.settled_mount || mount == state_.nsfs_mount || last.mount != mount ||
+        last.kind != PinKind::Fd || last.rdev != DeviceNumber{} || last.dev != from_kernel_dev(r.dev) ||
+        std::max(last.fd, last.fd_last) + 1 != r.fd)
+      return false;
+    if (last.detailed && last.access != access_of(r)) return false;
+    last.fd_last = r.fd;
+    return true;
+  }
+
+  static Access access_of(const Record& r) {
+    return access_from_fmode(r.flags & DETACH_BPF_FILE_READ, r.flags & DETACH_BPF_FILE_WRITE);
+  }
+
   std::optional<Pin> pin_of(const Record& r) const {
     Pin pin;
     pin.kind = kind_of(r);
@@ -174,8 +204,7 @@ class Builder {
     pin.detailed = true;
     if (d.path)
       if (auto path = read_link(proc_link(state_.options, r, mapping))) pin.path = std::move(*path);
-    if (pin.kind == PinKind::Fd)
-      pin.access = access_from_fmode(r.flags & DETACH_BPF_FILE_READ, r.flags & DETACH_BPF_FILE_WRITE);
+    if (pin.kind == PinKind::Fd) pin.access = access_of(r);
   }
 
   std::optional<Pin> ruled(ProcessPins& p, const Record& r) {
@@ -191,6 +220,7 @@ class Builder {
   const ScanState& state_;
   const bool unique_;
   const bool threads_;
+  const bool fd_paths_;
   std::vector<pid_t> pids_;  // sorted, as state.tasks is
   std::vector<ProcessPins> processes_;
   std::size_t last_ = 0;

@@ -25,6 +25,8 @@ class Tool:
     # (env, load) -> (command, parser): a command whose output names the pinning processes, and the parser that
     # gets their pids from it; run once, outside the timing, to show that the tool finds what the others find.
     finds: Optional[Callable] = None
+    # Environment variables for both commands: which source our tools read task pins from (DETACH_SCAN_SOURCE).
+    env: Optional[dict] = None
 
     @property
     def key(self):
@@ -71,15 +73,28 @@ def lsfd_query(load):
     return 'SOURCE == "%s"' % load.loop_name
 
 
-def pin_tools(env):
-    """Who holds the loop device: N processes x M fds on its filesystem, attached and lazily detached."""
+# Our pin tools read task pins with BPF iterators where they load (DETACH_SCAN_SOURCE=bpf: a run that could
+# not would fail rather than pass for one), and again from /proc (PROC_SUFFIX), each figure beside the other.
+PROC_SUFFIX = " (/proc)"
+OUR_PIN_TOOLS = ("findmnt --detached", "mkfs-guard DEV", "fuser -m DEV")
+
+
+def our_pin_tools(source, suffix):
+    env = {"DETACH_SCAN_SOURCE": source}
     return [
-        Tool("findmnt --detached", OURS, lambda e, l: [e.findmnt, "--detached"],
-             lambda e, l: ([e.findmnt, "--detached", "-J"], json_pids)),
-        Tool("mkfs-guard DEV", OURS, lambda e, l: [e.mkfs_guard, l.device],
-             lambda e, l: ([e.mkfs_guard, "-J", l.device], json_pids)),
-        Tool("fuser -m DEV", OURS, lambda e, l: [e.fuser, "-m", l.device],
-             lambda e, l: ([e.fuser, "-m", l.device], int_tokens)),
+        Tool("findmnt --detached" + suffix, OURS, lambda e, l: [e.findmnt, "--detached"],
+             lambda e, l: ([e.findmnt, "--detached", "-J"], json_pids), env),
+        Tool("mkfs-guard DEV" + suffix, OURS, lambda e, l: [e.mkfs_guard, l.device],
+             lambda e, l: ([e.mkfs_guard, "-J", l.device], json_pids), env),
+        Tool("fuser -m DEV" + suffix, OURS, lambda e, l: [e.fuser, "-m", l.device],
+             lambda e, l: ([e.fuser, "-m", l.device], int_tokens), env),
+    ]
+
+
+def pin_tools(env):
+    """Who holds the loop device: N processes x M fds on its filesystem, attached and lazily detached. Ours from
+    each source: BPF (or auto, when env.bpf is false: the build or the host cannot load it), then /proc."""
+    return our_pin_tools("bpf" if env.bpf else "auto", "") + our_pin_tools("proc", PROC_SUFFIX) + [
         Tool("fuser -m DEV", THEIRS, lambda e, l: ["fuser", "-m", l.device],
              lambda e, l: (["fuser", "-m", l.device], int_tokens)),
         Tool("lsof DEV", THEIRS, lambda e, l: ["lsof", l.device],
@@ -89,11 +104,13 @@ def pin_tools(env):
     ]
 
 
-# The issues' targets: findmnt --detached (issue 8) and our fuser -m (issue 10) at most 0.5x psmisc's fuser -m.
+# The issues' targets: findmnt --detached (issue 8) and our fuser -m (issue 10) at most 0.5x psmisc's fuser -m
+# from /proc; with BPF iterators (issue 20) all three at most 0.1x.
 PIN_COMPARISONS = [Comparison((OURS, ours), (THEIRS, theirs))
                    for ours in ("findmnt --detached", "mkfs-guard DEV")
                    for theirs in ("fuser -m DEV", "lsof DEV", "lsfd -Q SOURCE")]
 PIN_COMPARISONS.append(Comparison((OURS, "fuser -m DEV"), (THEIRS, "fuser -m DEV")))
+PIN_COMPARISONS += [Comparison((OURS, ours + PROC_SUFFIX), (THEIRS, "fuser -m DEV")) for ours in OUR_PIN_TOOLS]
 
 FINDMNT_MODES = (("findmnt", []), ("findmnt -l", ["-l"]), ("findmnt -J", ["-J"]))
 

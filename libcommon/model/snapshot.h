@@ -14,6 +14,7 @@
 #include "model/mount.h"
 #include "model/namespace.h"
 #include "model/pin.h"
+#include "model/pin_source.h"
 #include "model/superblock.h"
 #include "model/task.h"
 
@@ -116,6 +117,7 @@ class Snapshot {
   // The mount namespace of the process that took the snapshot (0: unknown): the one whose paths a user of the
   // tool types, so a mount in any other namespace is named with its namespace.
   std::uint64_t own_ns_inode = 0;
+  PinSource pin_source;  // BPF iterators or /proc, and why
 
   const Mount* mount(MountKey key) const;
   const Task* task(pid_t pid) const;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "kernel/procfs.h"
+#include "scan/bpf/source.h"
 #include "scan/mount_namespace.h"
 #include "scan/scan_state.h"
 
@@ -55,6 +56,8 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
                         .internal_mounts = {},
                         .fs_deadline = std::chrono::steady_clock::now() + options.fs_call_timeout,
                         .recorded_ids = {}};
+  // BPF's programs load meanwhile, when task pins come from them.
+  scan::TaskPinSource task_pin_source(effective);
   // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
   scan::list_tasks(state);
   scan::list_namespaces(state);
@@ -74,7 +77,7 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   std::thread kernel([&facts, &options] {
     if (options.kernel_pins) facts = scan::read_kernel_facts(options);
   });
-  if (options.task_pins) scan::scan_task_pins(state);
+  const Status pins = task_pin_source.scan(state);
   scan::find_detached_mounts(state);
   // Filesystems alive with no mount seen, so that the journal's record of their device gives them their
   // former mount point.
@@ -87,6 +90,7 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
     scan::add_probe_pins(state);
   }
   kernel.join();
+  if (!pins) return tl::unexpected(pins.error());  // BPF was asked for and cannot be used
   scan::add_kernel_pins(state, std::move(facts));
   scan::add_kernel_held_mounts(state);
   scan::find_claimed_devices(state);  // again, with the detached mounts and their journaled options

@@ -11,6 +11,7 @@
 #include "base/result.h"
 #include "journal/journal.h"
 #include "model/snapshot.h"
+#include "scan/scan_source.h"
 
 namespace detach {
 
@@ -29,6 +30,9 @@ struct ScanOptions {
   // load.
   bool live = true;
   bool task_pins = true;  // scan /proc/PID for cwd, root, exe, fds, mmaps
+  // Where task pins are read from: BPF iterators or /proc/PID (scan/scan_source.h). bpf: the scan fails when
+  // BPF cannot be used; auto: /proc then. Fixture scans (not live, or another proc_root) always read files.
+  ScanSource source = scan_source_from_environment();
   // Loop devices and swaps (their backing files pin filesystems). A loop device backed by a file on a dead
   // server costs its bound: a look at the mounts alone (the detach monitor's first one) goes without.
   bool kernel_pins = true;

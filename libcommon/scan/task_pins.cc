@@ -22,6 +22,7 @@
 #include "kernel/statx.h"
 #include "kernel/uapi.h"
 #include "scan/scan_state.h"
+#include "scan/task_pin_rules.h"
 
 namespace detach::scan {
 
@@ -61,26 +62,10 @@ Access access_from_flags(int flags) {
   }
 }
 
-Access access_from_link_mode(mode_t mode) {
-  bool r = mode & S_IRUSR, w = mode & S_IWUSR;
-  return r && w ? Access::ReadWrite : w ? Access::Write : r ? Access::Read : Access::Unknown;
-}
-
-// One more fd of a range: same task, mount, device and access, the next number, nothing of its own to show.
-bool extends_range(const Pin& last, const Pin& pin) {
-  return last.kind == PinKind::Fd && pin.kind == PinKind::Fd && last.pid == pin.pid && last.tid == pin.tid &&
-         last.mount == pin.mount && last.dev == pin.dev && last.rdev == pin.rdev &&
-         last.access == pin.access && last.detailed == pin.detailed && pin.path.empty() &&
-         std::max(last.fd, last.fd_last) + 1 == pin.fd;
-}
-
 class PinCollector {
  public:
   PinCollector(const ScanState& state, TaskPins& out)
-      : state_(state),
-        out_(out),
-        unique_(state.snapshot.id_kind == IdKind::Unique),
-        object_mounts_{state.nsfs_mount, state.sockfs_mount, state.anon_inode_mount} {}
+      : state_(state), out_(out), unique_(state.snapshot.id_kind == IdKind::Unique), rules_(state) {}
 
   void scan_fs_links(const TaskDir& task) {
     add_link(task, task.dir.get(), "cwd", PinKind::Cwd, -1);
@@ -95,22 +80,17 @@ class PinCollector {
   // PROBING: an fd number asked for without a listing; ENOENT then means "not open", not a vanished task.
   bool resolve(const TaskDir& task, int dirfd, const char* link, Pin& pin, bool probing = false);
   bool resolve_by_path(const TaskDir& task, int dirfd, const char* link, Pin& pin);
-  bool wants_detail(const Pin& pin) const;
   void add_detail(const TaskDir& task, int dirfd, const char* link, Pin& pin);
   // Resolves LINK (relative to DIRFD) into a pin; false when it leads nowhere we count.
   bool make_pin(const TaskDir& task, int dirfd, const char* link, PinKind kind, int fd, Pin& pin,
                 bool probing = false);
   bool add_link(const TaskDir& task, int dirfd, const char* link, PinKind kind, int fd, bool probing = false);
   std::size_t probe_fds(const TaskDir& task, int fd_dir, std::uint64_t open_fds, int& next);
-  void push(Pin pin);
 
   const ScanState& state_;
   TaskPins& out_;
   bool unique_;
-  const MountKey object_mounts_[3];  // fds on these are objects of their own, never merged into ranges
-  // Mounts no namespace lists whose path this task has shown once: enough to tell a kernel-internal mount
-  // ("anon_inode:[x]") from a detached one, without a readlink per fd.
-  std::set<MountKey> unlisted_seen_;
+  TaskPinRules rules_;  // one per process: its leader and its threads
 };
 
 bool PinCollector::resolve(const TaskDir& task, int dirfd, const char* link, Pin& pin, bool probing) {
@@ -168,27 +148,11 @@ bool PinCollector::resolve_by_path(const TaskDir& task, int dirfd, const char* l
   return pin.mount != 0;
 }
 
-bool PinCollector::wants_detail(const Pin& pin) const {
-  if (pin.rdev != DeviceNumber{}) return true;  // a block device held open: a reason it may be busy
-  const Mount* m = state_.snapshot.mount(pin.mount);
-  // Not listed: a detached mount (or an internal one, sorted out later): always worth the detail.
-  if (m == nullptr) return !state_.internal_mounts.count(pin.mount);
-  return !state_.options.detail_pins_of || state_.options.detail_pins_of(*m);
-}
-
 void PinCollector::add_detail(const TaskDir& task, int dirfd, const char* link, Pin& pin) {
-  const bool unlisted = state_.snapshot.mount(pin.mount) == nullptr;
-  // Without detached_details, of a task's fds on a mount no namespace lists only the first gets details: its
-  // path is what tells a detached mount from a kernel-internal one.
-  bool probe = false;
-  if (!state_.options.detached_details && unlisted && pin.kind == PinKind::Fd && pin.rdev == DeviceNumber{}) {
-    if (!unlisted_seen_.insert(pin.mount).second) return;
-    probe = true;
-  }
+  const TaskPinRules::Detail detail = rules_.detail_for(pin);
+  if (!detail.wanted) return;
   pin.detailed = true;
-  const bool want_path = probe || pin.kind != PinKind::Fd || state_.options.fd_paths ||
-                         pin.rdev != DeviceNumber{} || (unlisted && unlisted_seen_.insert(pin.mount).second);
-  if (want_path)
+  if (detail.path)
     if (auto path = read_link_at(dirfd, link)) pin.path = std::move(*path);
   if (pin.kind != PinKind::Fd) return;
   if (state_.options.live) {
@@ -209,25 +173,12 @@ bool PinCollector::make_pin(const TaskDir& task, int dirfd, const char* link, Pi
   return resolve(task, dirfd, link, pin, probing);
 }
 
-void PinCollector::push(Pin pin) {
-  std::vector<Pin>& pins = out_.pins;
-  // Namespace handles, sockets and anonymous inodes stay one pin each: each is an object of its own that a
-  // later step looks at by its inode (a namespace, a bound socket, an io_uring ring).
-  const bool object = std::any_of(std::begin(object_mounts_), std::end(object_mounts_),
-                                  [&](MountKey key) { return key != 0 && pin.mount == key; });
-  if (!state_.options.fd_paths && !object && !pins.empty() && extends_range(pins.back(), pin)) {
-    pins.back().fd_last = pin.fd;
-    return;
-  }
-  pins.push_back(std::move(pin));
-}
-
 bool PinCollector::add_link(const TaskDir& task, int dirfd, const char* link, PinKind kind, int fd,
                             bool probing) {
   Pin pin;
   if (!make_pin(task, dirfd, link, kind, fd, pin, probing)) return false;
-  if (wants_detail(pin)) add_detail(task, dirfd, link, pin);
-  push(std::move(pin));
+  add_detail(task, dirfd, link, pin);
+  rules_.push(out_.pins, std::move(pin));
   return true;
 }
 
@@ -276,8 +227,8 @@ void PinCollector::scan_mmaps(const TaskDir& task) {
     Pin pin;
     if (!make_pin(task, dir.get(), range.c_str(), PinKind::Mmap, -1, pin)) continue;
     if (!seen.insert({pin.mount, pin.ino}).second) continue;
-    if (wants_detail(pin)) add_detail(task, dir.get(), range.c_str(), pin);
-    push(std::move(pin));
+    add_detail(task, dir.get(), range.c_str(), pin);
+    rules_.push(out_.pins, std::move(pin));
   }
 }
 

@@ -17,6 +17,9 @@ import tempfile
 PROCS, FDS, MOUNTS = 2, 10, (5, 20)
 PIN_TOOLS = [("findmnt --detached", "ours"), ("mkfs-guard DEV", "ours"), ("fuser -m DEV", "theirs"),
              ("lsof DEV", "theirs"), ("lsfd -Q SOURCE", "theirs"), ("fuser -m DEV", "ours")]
+# Ours again, task pins read from /proc (the rows above read them with BPF iterators where they load).
+PROC_TOOLS = [("findmnt --detached (/proc)", "ours"), ("mkfs-guard DEV (/proc)", "ours"),
+              ("fuser -m DEV (/proc)", "ours")]
 MOUNT_TOOLS = [(name, side) for name in ("findmnt", "findmnt -l", "findmnt -J") for side in ("ours", "theirs")]
 FIELDS = ["load", "state", "procs", "fds_per_proc", "fds", "mounts", "tool", "side", "runs", "median_s", "min_s",
           "max_s", "ratio", "vs", "max_rss_kib", "check"]
@@ -90,7 +93,7 @@ def read(path):
 
 def expected_rows():
     rows = [("pins", state, str(PROCS * FDS), "0", tool, side) for state in ("attached", "detached")
-            for tool, side in PIN_TOOLS]
+            for tool, side in PIN_TOOLS + PROC_TOOLS]
     rows += [("mounts", "", "0", str(n), tool, side) for n in MOUNTS for tool, side in MOUNT_TOOLS]
     return rows
 
@@ -130,6 +133,10 @@ def check_findings(rows):
     check("detached: findmnt --detached, mkfs-guard and fuser -m name both holders",
           all(found("detached", t) == want for t in PIN_TOOLS[:3]))
     check("detached: our fuser -m names both holders too", found("detached", PIN_TOOLS[5]) == want)
+    check("from /proc too: attached, mkfs-guard and fuser -m name both holders, findmnt --detached none",
+          [found("attached", t) for t in PROC_TOOLS] == ["0/%d pinners" % PROCS, want, want])
+    check("from /proc too: detached, all three name both holders",
+          all(found("detached", t) == want for t in PROC_TOOLS))
     check("each findmnt mode printed util-linux's bytes on both mount loads",
           all(r["check"] == "same output" for k, r in rows.items() if k[0] == "mounts"))
 
@@ -153,8 +160,8 @@ def main():
             check("bench.csv was written", False)
         check("bench.png is a PNG image", read(paths["bench.png"])[:8] == b"\x89PNG\r\n\x1a\n")
         md = read(paths["bench.md"]).decode().splitlines()
-        check("bench.md has a row per comparison (7 per pin load and state, 3 per mount load)",
-              len([line for line in md[2:] if line.startswith("| ")]) == 7 * 2 + 3 * len(MOUNTS))
+        check("bench.md has a row per comparison (10 per pin load and state, 3 per mount load)",
+              len([line for line in md[2:] if line.startswith("| ")]) == 10 * 2 + 3 * len(MOUNTS))
         check("the work directory is named on stdout and removed", work and not os.path.exists(work.group(1)))
         work_dir = work.group(1) if work else "/tmp/detach-bench."
         check("no loop device is left on the bench's image", not loops_left(work_dir))

@@ -2,15 +2,9 @@
 // Each way a process can pin a lazily detached mount, one at a time: cwd, root (chroot), exe, fd for read,
 // write and read/write, a mapping whose fd is closed, and a thread with its own cwd (unshare(CLONE_FS)).
 #include <fcntl.h>
-#include <sched.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <thread>
 
 #include "harness.h"
+#include "pinners.h"
 
 namespace itest {
 namespace {
@@ -35,63 +29,6 @@ std::string Proc(const ChildProcess& child, const std::string& rest) {
   return "/proc/" + std::to_string(child.pid()) + "/" + rest;
 }
 
-// A fork of this binary that chroots into the fs but keeps its cwd outside it: only its root pins.
-ChildProcess SpawnChrooted(const LoopFs& fs) {
-  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
-    const int outside = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (outside < 0) ready.Fail("open /");
-    if (chroot(fs.mountpoint().c_str()) != 0) ready.Fail("chroot");
-    if (fchdir(outside) != 0) ready.Fail("fchdir");
-    close(outside);
-    SetCommOrFail(ready, "pin-root");
-    ready.Signal();
-    PauseForever();
-  });
-}
-
-// /usr/bin/sleep copied onto the fs and run from there: its exe pins.
-ChildProcess SpawnSleepFromFs(const LoopFs& fs) {
-  const std::string copy = fs.File("sleep");
-  std::filesystem::copy_file("/usr/bin/sleep", copy);
-  chmod(copy.c_str(), 0755);
-  ChildProcess child = ChildProcess::Spawn([&](const ReadyPipe& ready) {
-    execl(copy.c_str(), "sleep", "1000", static_cast<char*>(nullptr));
-    ready.Fail("exec " + copy);
-  });
-  WaitForComm(child.pid(), "sleep");
-  return child;
-}
-
-// A fork of this binary that maps a file of the fs, closes the fd and waits: only the mapping pins.
-ChildProcess SpawnMapper(const LoopFs& fs) {
-  const std::string file = fs.File("mapped");
-  WriteFile(file, std::string(8192, 'm'));
-  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
-    const int fd = open(file.c_str(), O_RDONLY);
-    if (fd < 0) ready.Fail("open " + file);
-    if (mmap(nullptr, 8192, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) ready.Fail("mmap");
-    close(fd);
-    SetCommOrFail(ready, "pin-mmap");
-    ready.Signal();
-    PauseForever();
-  });
-}
-
-// A fork of this binary whose main thread stays outside while a second thread, with its own fs struct
-// (unshare(CLONE_FS)), has its cwd in the fs. Reports the thread's tid.
-ChildProcess SpawnThreadWithOwnCwd(const LoopFs& fs) {
-  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
-    SetCommOrFail(ready, "pin-thread");
-    std::thread pinner([&] {
-      if (unshare(CLONE_FS) != 0) ready.Fail("unshare(CLONE_FS)");
-      ChdirOrFail(ready, fs.mountpoint());
-      ready.Signal(gettid());
-      PauseForever();
-    });
-    PauseForever();
-  });
-}
-
 ChildProcess SpawnFdPinner(const LoopFs& fs, int flags, int fd_number) {
   WriteFile(fs.File("file"), "data\n");
   return SpawnSleepWithFd(fs.File("file"), flags, fd_number);
@@ -108,21 +45,21 @@ std::vector<PinKindCase> Cases() {
   return {
       {"Cwd", [](const LoopFs& fs) { return SpawnSleepWithCwd(fs.mountpoint()); }, sleep_entry("cwd"),
        [](const ChildProcess& c) { return Proc(c, "cwd"); }},
-      {"RootByChroot", SpawnChrooted,
+      {"RootByChroot", [](const LoopFs& fs) { return SpawnChrooted(fs.mountpoint()); },
        [](const ChildProcess& c) { return PinEntry(c.pid(), "pin-root", "root"); },
        [](const ChildProcess& c) { return Proc(c, "root"); }},
-      {"Exe", SpawnSleepFromFs, sleep_entry("exe"), [](const ChildProcess& c) { return Proc(c, "exe"); },
-       false},
+      {"Exe", [](const LoopFs& fs) { return SpawnSleepFrom(fs.mountpoint()); }, sleep_entry("exe"),
+       [](const ChildProcess& c) { return Proc(c, "exe"); }, false},
       {"FdRead", [](const LoopFs& fs) { return SpawnFdPinner(fs, O_RDONLY, 5); }, sleep_entry("fd 5 (read)"),
        [](const ChildProcess& c) { return Proc(c, "fd/5"); }},
       {"FdWrite", [](const LoopFs& fs) { return SpawnFdPinner(fs, O_WRONLY, 6); },
        sleep_entry("fd 6 (write)"), [](const ChildProcess& c) { return Proc(c, "fd/6"); }},
       {"FdReadWrite", [](const LoopFs& fs) { return SpawnFdPinner(fs, O_RDWR, 8); },
        sleep_entry("fd 8 (read/write)"), [](const ChildProcess& c) { return Proc(c, "fd/8"); }},
-      {"MmapWithFdClosed", SpawnMapper,
+      {"MmapWithFdClosed", [](const LoopFs& fs) { return SpawnMapper(fs.File("mapped")); },
        [](const ChildProcess& c) { return PinEntry(c.pid(), "pin-mmap", "mmap /mapped"); },
        [](const ChildProcess&) { return std::string(); }},
-      {"ThreadWithOwnCwd", SpawnThreadWithOwnCwd,
+      {"ThreadWithOwnCwd", [](const LoopFs& fs) { return SpawnThreadWithOwnCwd(fs.mountpoint()); },
        [](const ChildProcess& c) { return std::to_string(c.pid()) + "/" + Tid(c) + " (pin-thread) cwd"; },
        [](const ChildProcess& c) { return Proc(c, "task/" + Tid(c) + "/cwd"); }},
   };
@@ -181,7 +118,7 @@ TEST_P(DetachedMountPinnedOneWay, MkfsGuardNamesThatPin) {
 TEST(DetachedMountPinnedByMappingAndFd, IsDescribedThroughTheFd) {
   ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT");
   LoopFs fs;
-  ChildProcess mapper = SpawnMapper(fs);
+  ChildProcess mapper = SpawnMapper(fs.File("mapped"));
   ChildProcess holder = SpawnSleepWithFd(fs.File("held"), O_RDWR | O_CREAT, 7);
   ASSERT_LT(mapper.pid(), holder.pid());
   fs.mount().Detach();

@@ -11,6 +11,7 @@
 #include "detached_json.h"
 #include "detached_rows.h"
 #include "explain/gaps.h"
+#include "explain/pin_source.h"
 #include "explain/pinner.h"
 #include "render.h"
 #include "scan/devices.h"
@@ -161,6 +162,7 @@ int run_detached(Context& ctx) {
   std::vector<const Mount*> mounts = matching(ctx, *snap);
   warn_gaps(ctx, *snap, static_cast<int>(mounts.size()));
   warn_unprobed(mounts);
+  if (ctx.cfg.verbose) cli::warnx(detach::pin_source_text(*snap));
   if (mounts.empty()) return EXIT_FAILURE;
   return ctx.cfg.json ? print_json(ctx, *snap, mounts) : print_table(ctx, *snap, mounts);
 }

@@ -16,6 +16,7 @@
 #include "cli/i18n.h"
 #include "command_line.h"
 #include "explain/gaps.h"
+#include "explain/pin_source.h"
 #include "kill.h"
 #include "match.h"
 #include "output.h"
@@ -103,6 +104,8 @@ void say_gaps(const detach::Snapshot& snap, bool detached, bool verbose, Output&
   if (!verbose) return;
   for (const std::string& note : snap.gaps.notes)
     if (note.rfind("detached mount", 0) == 0) o.err("fuser: " + note + "\n");
+  // Only with --detached, ours: psmisc's -v output stays psmisc's.
+  o.err("fuser: " + detach::pin_source_text(snap) + "\n");
 }
 
 // The matches, printed (and their processes ended) name by name, as psmisc does; its exit status.

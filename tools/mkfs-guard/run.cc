@@ -15,6 +15,7 @@
 #include "exit_codes.h"
 #include "explain/device_text.h"
 #include "explain/gaps.h"
+#include "explain/pin_source.h"
 #include "explain/printable.h"
 #include "guard.h"
 #include "mkfs_command.h"
@@ -69,6 +70,7 @@ bool print_reports(const Options& options, const Check& check, const std::vector
 // Processes the scan was not allowed to read, said in one line where they could change the answer: a device
 // reported busy or unchecked may be held by them too (a free one was claimed: nothing holds it).
 void warn_gaps(const Options& options, const Check& check) {
+  if (options.verbose && !options.quiet) cli::warnx(pin_source_text(check.snapshot));
   if (options.quiet || check.all_free()) return;
   if (std::string denied = denied_processes_text(check.snapshot.gaps); !denied.empty()) {
     // TRANSLATORS: {0} says which processes could not be read, {1} is empty or says that root sees more.

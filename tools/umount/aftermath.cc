@@ -11,6 +11,7 @@
 #include "cli/diag.h"
 #include "explain/gaps.h"
 #include "explain/mount_text.h"
+#include "explain/pin_source.h"
 #include "explain/pinner.h"
 #include "explain/printable.h"
 #include "journal/journal.h"
@@ -27,7 +28,7 @@ constexpr std::chrono::seconds kScanLimit{60};
 constexpr std::size_t kJournalPinners = 10;
 constexpr std::size_t kJournalPinnersChars = 400;
 
-detach::ScanOptions scan_options(const Capture& cap, bool with_submounts) {
+detach::ScanOptions scan_options(const Capture& cap, bool with_submounts, bool for_user) {
   detach::ScanOptions options;
   const detach::DeviceNumber dev = cap.id.dev;
   const std::string below = cap.target == "/" ? "/" : cap.target + "/";
@@ -39,6 +40,9 @@ detach::ScanOptions scan_options(const Capture& cap, bool with_submounts) {
   options.detached_options = false;
   options.describe_detached = [](const detach::Mount&) { return false; };
   options.describe_namespace_tasks = true;
+  // A setuid umount run by a user scans as that user (as_caller): from /proc, never with BPF, whatever the
+  // environment says.
+  if (for_user) options.source = detach::ScanSource::Proc;
   return options;
 }
 
@@ -150,7 +154,7 @@ void Aftermath::explain_busy(const Capture& cap) {
   if (cfg_.quiet || !cap.known) return;
   const bool verbose = mnt_context_is_verbose(ctx_.get()) == 1;
   auto told = as_caller([&]() -> Result<std::string> {
-    detach::ScanOptions options = scan_options(cap, true);
+    detach::ScanOptions options = scan_options(cap, true, for_user_);
     // umount's own cwd is its shell's, and its own fds may be on the mount: it is looked at too.
     options.skip_self = false;
     auto snapshot = detach::take_snapshot(options);
@@ -165,6 +169,7 @@ void Aftermath::explain_busy(const Capture& cap) {
       lines.push_back(detach::trf("{0}: what pins it may be among them", denied));
     if (lines.empty())
       lines.emplace_back(detach::tr("nothing seen pins it: it may just have been let go, try again"));
+    if (verbose) lines.push_back(detach::pin_source_text(*snapshot));
     return encode({}, lines);
   });
   if (!told) {
@@ -207,7 +212,7 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
   const bool verbose = mnt_context_is_verbose(ctx_.get()) == 1;
   const bool waiting = cfg_.wait && when != detach::Survival::WaitTimedOut;
   auto told = as_caller([&]() -> Result<std::string> {
-    detach::ScanOptions options = scan_options(cap, false);
+    detach::ScanOptions options = scan_options(cap, false, for_user_);
     // Not journaled yet: where it was tells where a path the kernel keeps in it lies now.
     options.just_unmounted = {record_of_umount(cap, when == detach::Survival::AfterPlainUmount)};
     auto snapshot = detach::take_snapshot(options);
@@ -215,6 +220,7 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
     detach::MountKey key = key_of(*snapshot, cap);
     detach::MountReport report = detach::explain_survival(*snapshot, key, cap.id.dev, cap.id.ns_inode);
     std::vector<std::string> lines = detach::survival_text(*snapshot, report, when, {verbose, waiting});
+    if (verbose && !lines.empty()) lines.push_back(detach::pin_source_text(*snapshot));
     std::string pinners;
     if (key != 0)
       pinners =

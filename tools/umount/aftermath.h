@@ -28,7 +28,7 @@ struct Capture {
 
 class Aftermath {
  public:
-  Aftermath(Context& ctx, const Config& cfg) : ctx_(ctx), cfg_(cfg) {}
+  Aftermath(Context& ctx, const Config& cfg) : ctx_(ctx), cfg_(cfg), for_user_(privileged_for_user()) {}
 
   // Before mnt_context_umount(), the target set: what libmount's own lookup finds for SPEC.
   Capture capture(const char* spec);
@@ -53,6 +53,9 @@ class Aftermath {
 
   Context& ctx_;
   const Config& cfg_;
+  // A setuid umount run by a user (known at the start, before any privilege is dropped): its scans run as
+  // that user and read /proc, never BPF.
+  const bool for_user_;
   std::optional<detach::FsEndWatch> watch_;
   std::vector<Capture> waiting_;
 };

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What every family of our BPF programs shares: how a path (a mount and a dentry) becomes the fields statx()
+// would give of it, read without calling into any filesystem.
+//
+// Pointers the iterator hands a program (ctx->task, ctx->file) and those read from them are typed (BTF):
+// their fields are read directly, each load guarded by the kernel (a bad pointer reads as 0). A pointer made
+// by arithmetic (container_of) has no type: BPF_CORE_READ reads through it with bpf_probe_read_kernel().
+#pragma once
+
+#include "kernel_types.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#define S_IFMT 00170000
+#define S_IFBLK 0060000
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+#define BTRFS_SUPER_MAGIC 0x9123683E
+
+// The ids of the mount VFS is embedded in (struct mount, fs/mount.h): the old one always, the unique one
+// where the kernel has it (6.8+; 0 before).
+static __always_inline void detach_mount_ids(struct vfsmount* vfs, __u32* old_id, __u64* unique_id) {
+  struct mount* m = (void*)vfs - bpf_core_field_offset(struct mount, mnt);
+  *old_id = (__u32)BPF_CORE_READ(m, mnt_id);
+  *unique_id = 0;
+  if (bpf_core_field_exists(struct mount, mnt_id_unique)) *unique_id = BPF_CORE_READ(m, mnt_id_unique);
+}
+
+// st_dev as stat() reports it: the superblock's, but on btrfs the subvolume's own anonymous device
+// (btrfs_getattr: BTRFS_I(inode)->root->anon_dev).
+static __always_inline __u32 detach_stat_dev(struct inode* inode) {
+  struct super_block* sb = inode->i_sb;
+  __u32 dev = sb->s_dev;
+  if (bpf_core_type_exists(struct btrfs_inode) && sb->s_magic == BTRFS_SUPER_MAGIC) {
+    struct btrfs_inode* bi = (void*)inode - bpf_core_field_offset(struct btrfs_inode, vfs_inode);
+    __u32 anon = BPF_CORE_READ(bi, root, anon_dev);
+    if (anon) dev = anon;
+  }
+  return dev;
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The kernel structures our BPF programs read, and only the fields they read: instead of a vmlinux.h dumped
+// from the build machine's kernel, so that the build does not depend on that kernel. Every struct is
+// preserve_access_index (CO-RE): libbpf moves each field access to where the running kernel's BTF puts the
+// field, whatever the layout here. A field that only some kernels have is read behind bpf_core_field_exists()
+// (struct mount's mnt_id_unique, since 6.8). Names and types are the kernel's; the order here means nothing.
+//
+// For the bpf target only (clang -target bpf); userspace reads the records of records.h.
+#pragma once
+
+typedef signed char __s8;
+typedef unsigned char __u8;
+typedef short __s16;
+typedef unsigned short __u16;
+typedef int __s32;
+typedef unsigned int __u32;
+typedef long long __s64;
+typedef unsigned long long __u64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef _Bool bool;
+#define true 1
+#define false 0
+
+typedef __u32 dev_t;  // the kernel's own encoding: major << 20 | minor
+typedef __u16 umode_t;
+typedef __u32 fmode_t;
+
+#define CORE __attribute__((preserve_access_index))
+
+struct super_block {
+  dev_t s_dev;
+  unsigned long s_magic;
+} CORE;
+
+struct inode {
+  umode_t i_mode;
+  struct super_block* i_sb;
+  unsigned long i_ino;
+  dev_t i_rdev;
+} CORE;
+
+struct dentry {
+  struct inode* d_inode;
+} CORE;
+
+struct vfsmount {
+  struct dentry* mnt_root;
+  struct super_block* mnt_sb;
+} CORE;
+
+// fs/mount.h: the vfsmount is embedded; the ids live around it.
+struct mount {
+  struct vfsmount mnt;
+  int mnt_id;           // the id mountinfo and fdinfo show (reused once freed)
+  __u64 mnt_id_unique;  // since 6.8: the id listmount() and statx(STATX_MNT_ID_UNIQUE) give
+} CORE;
+
+struct path {
+  struct vfsmount* mnt;
+  struct dentry* dentry;
+} CORE;
+
+struct file {
+  struct path f_path;
+  fmode_t f_mode;
+} CORE;
+
+struct fs_struct {
+  struct path root;
+  struct path pwd;
+} CORE;
+
+struct mm_struct {
+  struct file* exe_file;
+} CORE;
+
+struct task_struct {
+  int pid;
+  int tgid;
+  struct task_struct* group_leader;
+  struct fs_struct* fs;
+  struct mm_struct* mm;
+} CORE;
+
+struct vm_area_struct {
+  unsigned long vm_start;
+  unsigned long vm_end;
+  struct file* vm_file;
+} CORE;
+
+// btrfs: stat() gives a file the device of its subvolume (btrfs_getattr: BTRFS_I(inode)->root->anon_dev),
+// not the superblock's. Read only where the kernel has btrfs (bpf_core_type_exists).
+struct btrfs_root {
+  dev_t anon_dev;
+} CORE;
+
+struct btrfs_inode {
+  struct btrfs_root* root;
+  struct inode vfs_inode;
+} CORE;
+
+// The iterators' contexts (kernel/bpf/task_iter.c). seq_file is opaque: only bpf_seq_write() takes it.
+struct seq_file;
+
+struct bpf_iter_meta {
+  struct seq_file* seq;
+  __u64 session_id;
+  __u64 seq_num;
+} CORE;
+
+struct bpf_iter__task {
+  struct bpf_iter_meta* meta;
+  struct task_struct* task;
+} CORE;
+
+struct bpf_iter__task_file {
+  struct bpf_iter_meta* meta;
+  struct task_struct* task;
+  __u32 fd;
+  struct file* file;
+} CORE;
+
+struct bpf_iter__task_vma {
+  struct bpf_iter_meta* meta;
+  struct task_struct* task;
+  struct vm_area_struct* vma;
+} CORE;
+
+#undef CORE

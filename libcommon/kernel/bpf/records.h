@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What our BPF iterators write (bpf_seq_write) and userspace reads back from the iterator's fd: fixed-size
+// records, the same bytes on both sides. Shared by the programs (clang -target bpf, where kernel_types.h
+// gives the types) and the loader (C and C++).
+#pragma once
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+// Which pin of a task a record is.
+enum detach_bpf_pin_kind {
+  DETACH_BPF_PIN_CWD = 1,
+  DETACH_BPF_PIN_ROOT = 2,
+  DETACH_BPF_PIN_EXE = 3,
+  DETACH_BPF_PIN_FD = 4,
+  DETACH_BPF_PIN_MMAP = 5,
+};
+
+// detach_bpf_task_pin.flags
+#define DETACH_BPF_FILE_READ 0x1   // FMODE_READ: what the mode bits of /proc/PID/fd/N say too
+#define DETACH_BPF_FILE_WRITE 0x2  // FMODE_WRITE
+
+// One reference a task holds on a mount: its cwd or root (fs_struct), its exe (mm), an open file (fd table)
+// or a file mapping (vma). The mount and the object are what statx() on the /proc link says of them
+// (/proc/PID/cwd, /proc/PID/fd/N ...): mount ids, st_dev, st_ino, st_rdev.
+struct detach_bpf_task_pin {
+  __u64 mnt_id_unique;  // 0 on kernels before 6.8, which have none
+  __u64 ino;
+  __u32 mnt_id;  // the old id (mountinfo's, reused once freed)
+  __u32 tgid;    // the process
+  __u32 tid;     // the task whose fs_struct or fd table it is: tgid for the process's own
+  __s32 fd;      // DETACH_BPF_PIN_FD: the descriptor; -1 otherwise
+  __u32 dev;     // kernel dev_t (major << 20 | minor) of the object, as stat() gives it
+  __u32 rdev;    // a block device file: the device it opens; 0 otherwise
+  __u16 kind;    // enum detach_bpf_pin_kind
+  __u16 flags;   // DETACH_BPF_FILE_*
+  __u32 reserved;
+};
+
+// A file mapping: the pin, and where it is mapped (which names /proc/PID/map_files/START-END).
+struct detach_bpf_task_mapping {
+  struct detach_bpf_task_pin pin;
+  __u64 vm_start;
+  __u64 vm_end;
+};

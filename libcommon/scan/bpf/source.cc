@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "scan/bpf/source.h"
+
+#include <cstdlib>
+#include <string_view>
+
+#include "kernel/bpf_support.h"
+#include "scan/bpf/task_pins.h"
+
+namespace detach::scan {
+
+namespace {
+
+// DETACH_BPF_LOADER=light or libbpf: one loader only, so that tests can hold each to the /proc source.
+BpfIterators::Loader loader_from_environment() {
+  const char* value = std::getenv("DETACH_BPF_LOADER");
+  const std::string_view v = value ? value : "";
+  if (v == "light") return BpfIterators::Loader::Light;
+  if (v == "libbpf") return BpfIterators::Loader::Libbpf;
+  return BpfIterators::Loader::Any;
+}
+
+}  // namespace
+
+TaskPinSource::Choice TaskPinSource::choose(const ScanOptions& options) {
+  if (!options.task_pins) return {std::nullopt, "no task pins asked for"};
+  if (options.source == ScanSource::Proc) return {std::nullopt, "the /proc source was asked for"};
+  if (!options.live || options.proc_root != "/proc" || options.sys_root != "/sys")
+    return {std::nullopt, "a fixture tree is read, not the running system"};
+  if (!bpf_source_built()) return {std::nullopt, "this build has no BPF source"};
+  if (auto why = bpf_unavailable(options.sys_root)) return {std::nullopt, *why};
+  if (!in_initial_pid_namespace(options.proc_root)) return {std::nullopt, "not in the initial PID namespace"};
+  auto loaded = BpfIterators::load(kTaskPinsFamily, loader_from_environment());
+  if (!loaded) return {std::nullopt, "the BPF programs did not load (" + loaded.error().message() + ")"};
+  std::string why = std::string("loaded by ") + bpf_loader_name(loaded->loader());
+  return {std::move(*loaded), std::move(why)};
+}
+
+TaskPinSource::TaskPinSource(const ScanOptions& options) : options_(options) {
+  // Nothing to wait for when /proc is read anyway.
+  if (options.task_pins && options.source != ScanSource::Proc && options.live)
+    choice_ = std::async(std::launch::async, [&options] { return choose(options); });
+}
+
+Status TaskPinSource::scan(ScanState& state) {
+  Choice choice = choice_.valid() ? choice_.get() : choose(options_);
+  Snapshot& snapshot = state.snapshot;
+  if (!options_.task_pins) {
+    snapshot.pin_source = PinSource{false, choice.why};
+    return {};
+  }
+  if (choice.iterators) {
+    Status read = scan_task_pins_bpf(state, *choice.iterators);
+    if (read) {
+      snapshot.pin_source = PinSource{true, choice.why};
+      return {};
+    }
+    choice.why = "the BPF iterators failed (" + read.error().message() + ")";
+  }
+  if (options_.source == ScanSource::Bpf)
+    return fail(0, "DETACH_SCAN_SOURCE=bpf", {}, "BPF cannot be used: " + choice.why);
+  snapshot.pin_source = PinSource{false, choice.why};
+  scan_task_pins(state);
+  return {};
+}
+
+}  // namespace detach::scan

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The source of one snapshot's task pins (ScanOptions::source): BPF iterators where they load, /proc
+// otherwise. Private to libcommon/scan.
+#pragma once
+
+#include <future>
+#include <optional>
+#include <string>
+
+#include "base/result.h"
+#include "kernel/bpf_iterators.h"
+#include "scan/scan_state.h"
+
+namespace detach::scan {
+
+class TaskPinSource {
+ public:
+  // Chooses the source; BPF's programs load on a thread of their own meanwhile, while the scan lists tasks,
+  // namespaces and devices (a load takes a few milliseconds).
+  explicit TaskPinSource(const ScanOptions& options);
+
+  // The task pins into STATE from the chosen source, and which source and why into its snapshot. With auto, a
+  // BPF source that fails gives way to /proc; with bpf, the scan fails instead.
+  Status scan(ScanState& state);
+
+ private:
+  struct Choice {
+    std::optional<BpfIterators> iterators;  // loaded: task pins come from them
+    std::string why;
+  };
+  static Choice choose(const ScanOptions& options);
+
+  const ScanOptions& options_;
+  std::future<Choice> choice_;
+};
+
+}  // namespace detach::scan

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "snapshot_dump.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace bpftest {
+
+namespace {
+
+void dump_mount(std::ostringstream& out, const detach::Mount& m) {
+  out << "mount " << m.key << " unique=" << m.unique_id << " old=" << m.old_id << " parent=" << m.parent
+      << " dev=" << m.dev.str() << " root=" << m.root << " target=" << m.target << " fstype=" << m.fstype
+      << " source=" << m.source << " vfs=" << m.vfs_options << " fs=" << m.fs_options << " ns_id=" << m.ns_id
+      << " ns_inode=" << m.ns_inode << " attached=" << m.attached << " unverified=" << m.unverified
+      << " detached_at=" << (m.detached_at ? std::to_string(*m.detached_at) : "-")
+      << " unprobed=" << m.unprobed << "\n";
+}
+
+void dump_pin(std::ostringstream& out, const detach::Pin& p) {
+  out << "pin " << detach::pin_kind_name(p.kind) << " pid=" << p.pid << " tid=" << p.tid << " fd=" << p.fd
+      << " fd_last=" << p.fd_last << " mount=" << p.mount << " dev=" << p.dev.str() << " ino=" << p.ino
+      << " rdev=" << p.rdev.str() << " access=" << detach::access_name(p.access) << " detailed=" << p.detailed
+      << " path=" << p.path << " holder=" << p.holder << " how=" << p.how() << "\n";
+}
+
+void dump_task(std::ostringstream& out, const detach::Task& t) {
+  out << "task " << t.pid << " command=" << t.command << " uid=" << t.uid << " user=" << t.user
+      << " owner=" << t.owner << " unit=" << t.unit << " cgroup=" << t.cgroup << " ns=" << t.mnt_ns_inode
+      << " start=" << t.start_time << "\n";
+}
+
+bool on_devices(const detach::Mount& m, const DumpFilter& filter) {
+  for (const detach::DeviceNumber& dev : filter.devices)
+    if (m.dev == dev) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string CanonicalDump(const detach::Snapshot& snapshot, const DumpFilter& filter) {
+  std::set<detach::MountKey> mounts;
+  std::ostringstream pins;
+  for (const detach::Pin& pin : snapshot.pins) {
+    if (!filter.pids.count(pin.pid)) continue;
+    dump_pin(pins, pin);
+    mounts.insert(pin.mount);
+  }
+  std::ostringstream out;
+  for (const auto& [key, m] : snapshot.mounts)
+    if (mounts.count(key) || on_devices(m, filter)) dump_mount(out, m);
+  out << pins.str();
+  for (const auto& [pid, task] : snapshot.tasks)
+    if (filter.pids.count(pid)) dump_task(out, task);
+  return out.str();
+}
+
+BothSources TakeFromBothSources(detach::ScanOptions options, const DumpFilter& filter) {
+  BothSources both;
+  options.source = detach::ScanSource::Bpf;
+  auto bpf = detach::take_snapshot(options);
+  if (!bpf) throw std::runtime_error("BPF snapshot: " + bpf.error().message());
+  options.source = detach::ScanSource::Proc;
+  auto proc = detach::take_snapshot(options);
+  if (!proc) throw std::runtime_error("/proc snapshot: " + proc.error().message());
+  both.bpf = CanonicalDump(*bpf, filter);
+  both.proc = CanonicalDump(*proc, filter);
+  both.bpf_used = bpf->pin_source.bpf;
+  both.bpf_why = bpf->pin_source.why;
+  return both;
+}
+
+std::vector<NamedOptions> ToolOptions(const detach::DeviceNumber& dev) {
+  std::vector<NamedOptions> out(6);
+  out[0].name = "every pin detailed";
+  out[1].name = "fd paths";
+  out[1].options.fd_paths = true;
+  out[2].name = "first detached fd detailed";
+  out[2].options.detached_details = false;
+  out[3].name = "no attached mount detailed";
+  out[3].options.detail_pins_of = [](const detach::Mount&) { return false; };
+  out[4].name = "the device's mounts detailed";
+  out[4].options.detail_pins_of = [](const detach::Mount&) { return false; };
+  out[4].options.detail_devices = {dev};
+  out[5].name = "no mappings, no threads";
+  out[5].options.mmaps = false;
+  out[5].options.threads = false;
+  return out;
+}
+
+detach::DeviceNumber ParseDevice(const std::string& text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos) throw std::invalid_argument("not MAJ:MIN: " + text);
+  return detach::DeviceNumber{static_cast<unsigned>(std::stoul(text.substr(0, colon))),
+                              static_cast<unsigned>(std::stoul(text.substr(colon + 1)))};
+}
+
+detach::DeviceNumber DeviceOf(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) throw std::runtime_error("stat " + path + ": " + std::strerror(errno));
+  return detach::DeviceNumber::from_dev(st.st_dev);
+}
+
+int PinsOn(const std::string& dump, const std::string& kind, const detach::DeviceNumber& dev) {
+  int count = 0;
+  std::istringstream lines(dump);
+  const std::string prefix = "pin " + kind + " ";
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(prefix, 0) != 0) continue;
+    if (line.find(" dev=" + dev.str() + " ") != std::string::npos ||
+        line.find(" rdev=" + dev.str() + " ") != std::string::npos)
+      ++count;
+  }
+  return count;
+}
+
+}  // namespace bpftest

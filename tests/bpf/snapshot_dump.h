@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A canonical text dump of the part of a Snapshot a test is about (its processes, their pins and the mounts
+// those pins and its devices have), so that the BPF source and the /proc source can be held to the same
+// answer line by line: any difference shows as a diff, not as a boolean.
+#pragma once
+
+#include <sys/types.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/snapshot.h"
+#include "scan/scan.h"
+
+namespace bpftest {
+
+struct DumpFilter {
+  std::set<pid_t> pids;                       // the test's processes: their pins and tasks
+  std::vector<detach::DeviceNumber> devices;  // the test's filesystems: every mount on them
+};
+
+// One line per mount (sorted by key), per pin (in snapshot order) and per task (by pid) that FILTER names,
+// every field of each. The source itself (Snapshot::pin_source) is left out.
+std::string CanonicalDump(const detach::Snapshot& snapshot, const DumpFilter& filter);
+
+// The same snapshot taken twice, once from each source (OPTIONS's source replaced), dumped.
+struct BothSources {
+  std::string bpf;
+  std::string proc;
+  std::string bpf_why;  // Snapshot::pin_source of the BPF run: "loaded by ..."
+  bool bpf_used = false;
+};
+BothSources TakeFromBothSources(detach::ScanOptions options, const DumpFilter& filter);
+
+// The ScanOptions the tools use, each under a name: every pin detailed (the default), fd paths (--per-pin),
+// only the first fd of a process on a detached mount detailed (fuser -m), no attached mount detailed (findmnt
+// --detached), only the mounts of DEV (mkfs-guard DEV), and neither mappings nor threads.
+struct NamedOptions {
+  std::string name;
+  detach::ScanOptions options;
+};
+std::vector<NamedOptions> ToolOptions(const detach::DeviceNumber& dev);
+
+// Parses "MAJ:MIN".
+detach::DeviceNumber ParseDevice(const std::string& text);
+
+// The device (st_dev) of PATH; throws when it cannot be stat'ed.
+detach::DeviceNumber DeviceOf(const std::string& path);
+
+// How many pin lines of DUMP are of KIND ("cwd", "fd", ...) and on device DEV (dev= or, for a block device
+// held open, rdev=): a differential test also checks that what it compares holds the pins it made.
+int PinsOn(const std::string& dump, const std::string& kind, const detach::DeviceNumber& dev);
+
+}  // namespace bpftest

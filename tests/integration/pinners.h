@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Pinners that hold a filesystem in one particular way each, for the tests that go through every way a
+// process can pin (pin_kinds, and the BPF source's differential tests in tests/bpf). Each is a child process
+// of the test, killed and reaped by its owner.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness.h"
+
+namespace itest {
+
+// A fork of this binary that chroots into DIR but keeps its cwd outside it: only its root pins. Comm
+// "pin-root".
+ChildProcess SpawnChrooted(const std::string& dir);
+
+// /usr/bin/sleep copied into DIR and run from there: its exe (and its mapping) pin.
+ChildProcess SpawnSleepFrom(const std::string& dir);
+
+// A fork of this binary that maps FILE (written first, 8 KiB), closes the fd and waits: only the mapping
+// pins. Comm "pin-mmap".
+ChildProcess SpawnMapper(const std::string& file);
+
+// A fork of this binary whose main thread stays outside while a second thread, with its own fs struct
+// (unshare(CLONE_FS)), has its cwd in DIR. Comm "pin-thread"; its ready value is the thread's tid.
+ChildProcess SpawnThreadWithOwnCwd(const std::string& dir);
+
+// The same with its own fd table (unshare(CLONE_FILES)), holding FILE open as fd FD_NUMBER. Comm
+// "pin-thread-fds"; its ready value is the thread's tid.
+ChildProcess SpawnThreadWithOwnFdTable(const std::string& file, int fd_number);
+
+// A fork of this binary holding each file of FDS open as the fd number given, with the flags given (FILE,
+// FLAGS, FD; O_CREAT makes it). Comm "pin-fds". Numbers from 20 up stay clear of the ready pipe's.
+struct HeldFd {
+  std::string file;
+  int flags = 0;
+  int fd = -1;
+};
+ChildProcess SpawnFdHolder(const std::vector<HeldFd>& fds);
+
+}  // namespace itest

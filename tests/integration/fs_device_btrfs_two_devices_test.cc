@@ -72,7 +72,7 @@ TEST_F(BtrfsOnTwoDevices, LazilyUnmountedIsListedWithBothDevicesAndNamedForEach)
       Lines(umount.err),
       (std::vector<std::string>{
           "umount: " + Target() + ": lazily unmounted, but its filesystem lives on, pinned by " + Entry(),
-          kIndent + "findmnt --detached shows it"}));
+          kIndent + "findmnt --detached shows it; mkfs-guard --wait " + D1() + " waits for its end"}));
 
   const RunResult listing =
       RunCommand({Findmnt(), "--detached", "-J", "-l", "-o", "SOURCE,SOURCES,FSTYPE,TARGET,PINNERS"});

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "explain/gaps.h"
 
+#include "base/i18n.h"
 #include "explain/printable.h"
 
 namespace detach {
@@ -37,6 +38,13 @@ std::string unverified_mounts_text(const Snapshot& snapshot) {
   return std::to_string(n) + (n == 1 ? " mount" : " mounts") + " pinned by processes " +
          (n == 1 ? "is" : "are") +
          " in no mount namespace this user can list: attached elsewhere or detached, only root can tell";
+}
+
+std::string unprobed_mount_text(const Mount& m) {
+  if (m.unprobed.empty()) return "";
+  return m.fstype.empty()
+             ? trf("detached mount {0} could not be probed: {1}", m.key, m.unprobed)
+             : trf("detached mount {0} ({1}) could not be probed: {2}", m.key, m.fstype, m.unprobed);
 }
 
 }  // namespace detach

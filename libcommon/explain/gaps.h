@@ -20,4 +20,8 @@ std::string root_sees_more(const ScanGaps& gaps);
 // there are none.
 std::string unverified_mounts_text(const Snapshot& snapshot);
 
+// "detached mount 42 (fuse) could not be probed: its filesystem did not answer in time", in the user's
+// language: a detached mount whose filesystem did not answer, so its cells are empty; empty when it did.
+std::string unprobed_mount_text(const Mount& m);
+
 }  // namespace detach

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <utility>
 
@@ -371,7 +372,15 @@ Status DetachJournal::append(const DetachRecord& r) const {
     char last = '\n';
     if (::pread(fd->get(), &last, 1, held.st_size - 1) == 1 && last != '\n') line.insert(0, 1, '\n');
   }
-  return write_all(fd->get(), line, path_);
+  Status written = write_all(fd->get(), line, path_);
+  // Out of room part-way (a full /run): no torn line stays behind (the lock is ours), so the caller can
+  // append the record again, whole. Should that truncate fail too, the next append ends the torn line first.
+  if (!written && ::ftruncate(fd->get(), held.st_size) != 0) {
+    Error e = written.error();
+    e.detail += std::string(e.detail.empty() ? "" : "; ") + "a torn line stays: " + std::strerror(errno);
+    return tl::unexpected(std::move(e));
+  }
+  return written;
 }
 
 Result<std::vector<DetachRecord>> DetachJournal::read(const std::string& boot_id) const {

@@ -29,12 +29,15 @@ bool path_exists(const fs::path& path) {
   return fs::exists(path, ec);
 }
 
-// Names in DIR, sorted; empty when DIR is missing (git keeps no empty holders/ in fixtures, either).
-std::vector<std::string> list_names(const fs::path& dir) {
+// Names in DIR, sorted; empty when DIR is missing (git keeps no empty holders/ in fixtures, either). Any
+// other failure to list it goes to UNREAD (when given).
+std::vector<std::string> list_names(const fs::path& dir, std::vector<std::string>* unread) {
   std::vector<std::string> names;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
     names.push_back(it->path().filename().string());
+  if (ec && ec != std::errc::no_such_file_or_directory && unread != nullptr)
+    unread->push_back(dir.string() + ": " + ec.message());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -47,9 +50,9 @@ fs::path block_class_dir(const std::string& sys_root) {
 }
 
 // Partitions are subdirectories of their disk's directory that have a "partition" attribute.
-std::vector<std::string> partitions_in(const fs::path& disk_dir) {
+std::vector<std::string> partitions_in(const fs::path& disk_dir, std::vector<std::string>* unread) {
   std::vector<std::string> parts;
-  for (const std::string& name : list_names(disk_dir))
+  for (const std::string& name : list_names(disk_dir, unread))
     if (path_exists(disk_dir / name / "partition")) parts.push_back(name);
   return parts;
 }
@@ -69,14 +72,15 @@ std::optional<std::uint64_t> parse_sectors(const std::string& text) {
   return value;
 }
 
-std::optional<BlockDevice> read_one(const fs::path& dir, const std::string& name) {
+std::optional<BlockDevice> read_one(const fs::path& dir, const std::string& name,
+                                    std::vector<std::string>* unread) {
   std::optional<DeviceNumber> dev = parse_device_number(read_attribute(dir / "dev"));
   if (!dev) return std::nullopt;
   BlockDevice device;
   device.name = name;
   device.dev = *dev;
-  device.holders = list_names(dir / "holders");
-  device.partitions = partitions_in(dir);
+  device.holders = list_names(dir / "holders", unread);
+  device.partitions = partitions_in(dir, unread);
   device.dm_name = read_attribute(dir / "dm" / "name");
   device.dm_uuid = read_attribute(dir / "dm" / "uuid");
   device.md_level = read_attribute(dir / "md" / "level");
@@ -97,19 +101,19 @@ std::optional<DeviceNumber> parse_device_number(const std::string& text) {
   return DeviceNumber{*major, *minor};
 }
 
-std::vector<BlockDevice> read_block_devices(const std::string& sys_root) {
+std::vector<BlockDevice> read_block_devices(const std::string& sys_root, std::vector<std::string>* unread) {
   const fs::path base = block_class_dir(sys_root);
   std::vector<BlockDevice> devices;
   std::set<std::string> seen;
-  for (const std::string& name : list_names(base)) {
+  for (const std::string& name : list_names(base, unread)) {
     if (seen.count(name)) continue;  // a partition already read inside its disk
-    std::optional<BlockDevice> disk = read_one(base / name, name);
+    std::optional<BlockDevice> disk = read_one(base / name, name, unread);
     if (!disk) continue;
     seen.insert(name);
     if (path_exists(base / name / "partition")) disk->parent = parent_disk(base / name);
     // The old block/ layout lists only disks: their partitions are found inside them.
     for (const std::string& part : disk->partitions) {
-      std::optional<BlockDevice> partition = read_one(base / name / part, part);
+      std::optional<BlockDevice> partition = read_one(base / name / part, part, unread);
       if (!partition) continue;
       partition->parent = name;
       if (seen.insert(part).second) devices.push_back(std::move(*partition));
@@ -162,7 +166,7 @@ std::vector<LoopDevice> read_loop_devices(const std::string& sys_root, const std
                                           const std::function<bool(const LoopDevice&)>& ask) {
   const fs::path base = block_class_dir(sys_root);
   std::vector<LoopDevice> loops;
-  for (const std::string& name : list_names(base)) {
+  for (const std::string& name : list_names(base, nullptr)) {
     fs::path loop_dir = base / name / "loop";
     // Only a bound loop device has loop/; backing_file is the one attribute that says it is bound.
     // read_attribute drops the one newline the kernel appends; the path itself may hold newlines.

@@ -16,8 +16,11 @@
 namespace detach {
 
 // Every block device under SYS_ROOT/class/block (falls back to SYS_ROOT/block), with holders and partitions,
-// sorted by name. Devices whose attributes vanish while reading (hot unplug) are skipped.
-std::vector<BlockDevice> read_block_devices(const std::string& sys_root);
+// sorted by name. Devices whose attributes vanish while reading (hot unplug) are skipped. A directory that
+// is there and cannot be listed (the block devices, a device's holders or partitions) is added to UNREAD,
+// when given, as "DIR: reason": what it holds is missing from the answer.
+std::vector<BlockDevice> read_block_devices(const std::string& sys_root,
+                                            std::vector<std::string>* unread = nullptr);
 
 // Every bound loop device, sorted by name. With live, LOOP_GET_STATUS64 on DEV_ROOT/NAME adds backing_dev and
 // backing_inode (sysfs has neither; its backing_file is relative once the backing file's fs is detached), for

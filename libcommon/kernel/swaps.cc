@@ -131,11 +131,12 @@ std::vector<SwapArea> parse_swaps(const std::string& text) {
   return areas;
 }
 
-std::vector<SwapArea> read_swaps(const std::string& proc_root, bool live,
-                                 std::chrono::milliseconds stat_timeout,
-                                 const std::function<bool(const SwapArea&)>& ask) {
+Result<std::vector<SwapArea>> read_swaps(const std::string& proc_root, bool live,
+                                         std::chrono::milliseconds stat_timeout,
+                                         const std::function<bool(const SwapArea&)>& ask) {
   Result<std::string> text = read_file(proc_root + "/swaps");
-  if (!text) return {};
+  if (!text && text.error().err == ENOENT) return std::vector<SwapArea>{};
+  if (!text) return tl::unexpected(text.error());
   std::vector<SwapArea> areas;
   for (SwapLine& line : parse_lines(*text)) {
     if (live) resolve(line, stat_timeout, ask);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "model/snapshot.h"
 
 namespace detach {
@@ -20,10 +21,12 @@ std::vector<SwapArea> parse_swaps(const std::string& text);
 // st_dev. Resolving a file calls into its fs, so it runs in a killable child bounded by STAT_TIMEOUT; a file
 // whose fs does not answer in time is marked unresponsive. ASK, when given, says which files to stat: the
 // others are marked unresponsive without asking. A relative path (the file's fs was lazily detached) cannot
-// be resolved and is left unresolved.
-std::vector<SwapArea> read_swaps(const std::string& proc_root, bool live,
-                                 std::chrono::milliseconds stat_timeout = std::chrono::milliseconds(2000),
-                                 const std::function<bool(const SwapArea&)>& ask = {});
+// be resolved and is left unresolved. No PROC_ROOT/swaps (a kernel without swap) is no swap area; any other
+// failure to read it is an error: a swap area could then be missed.
+Result<std::vector<SwapArea>> read_swaps(
+    const std::string& proc_root, bool live,
+    std::chrono::milliseconds stat_timeout = std::chrono::milliseconds(2000),
+    const std::function<bool(const SwapArea&)>& ask = {});
 
 // Undoes the kernel's octal escapes (seq_escape: "\040" -> ' '); a malformed escape is kept as is.
 std::string unescape_octal(const std::string& text);

@@ -42,14 +42,21 @@ void add_swap_pins(Snapshot& snapshot) {
 }  // namespace
 
 void read_block_devices(ScanState& state) {
-  state.snapshot.block_devices = detach::read_block_devices(state.options.sys_root);
+  std::vector<std::string> unread;
+  state.snapshot.block_devices = detach::read_block_devices(state.options.sys_root, &unread);
+  for (const std::string& what : unread)
+    state.snapshot.gaps.notes.push_back("block devices not fully read: " + what);
 }
 
 KernelFacts read_kernel_facts(const ScanOptions& options) {
   KernelFacts facts;
   facts.loops = read_loop_devices(options.sys_root, options.dev_root, options.live, options.fs_call_timeout,
                                   options.ask_loop_status);
-  facts.swaps = read_swaps(options.proc_root, options.live, options.fs_call_timeout, options.ask_swap_file);
+  auto swaps = read_swaps(options.proc_root, options.live, options.fs_call_timeout, options.ask_swap_file);
+  if (swaps)
+    facts.swaps = std::move(*swaps);
+  else
+    facts.unread.push_back("swap areas not read: " + swaps.error().message());
   return facts;
 }
 
@@ -57,6 +64,7 @@ void add_kernel_pins(ScanState& state, KernelFacts facts) {
   Snapshot& snapshot = state.snapshot;
   snapshot.loops = std::move(facts.loops);
   snapshot.swaps = std::move(facts.swaps);
+  for (std::string& what : facts.unread) snapshot.gaps.notes.push_back(std::move(what));
   add_loop_pins(snapshot);
   add_swap_pins(snapshot);
 }

@@ -154,7 +154,7 @@ def cases(f):
     errors = ["--no", "--bogus", "--bogus=3", "-q", "-lq", "-o", "--output", "--ascii=1", "-J -P", "-J -r",
               "-lr", "--pseudo --real", "-M / -T /", "-s -m", "-k -N 1", "-c -C", "-e -C", "-p -x", "-s -p -w 1 -F /nonexistent", "-m -p -w 1 -F /nonexistent",
               "-p -s", "-x -p", "-s -m", "-m -s", "-N 1 -k", "-r -l", "-x -l",
-              "-d x", "-d", "-w x", "-w 99999999999", "-w ''", "-N x", "-N -1", "-N 99999999999", "-N ''",
+              "-d x", "-d", "-w x", "-w 99999999999", "-w ''", "-N x", "-N -1", "-N 99999999999", "-N ''", "-N --", "-N -x", "-N ' -5'", "-N -0",
               "-o BOGUS", "-o TARGET,bogus,SOURCE", "-o TARGET,", "-o ''", "-o ,TARGET", "-o TARGET,,SOURCE",
               "--poll=bogus", "--poll=mount,bogus", "--poll=", "--poll=mount,umount,move,remount,mount",
               "-oACTION", "-o OLD-TARGET -l", "-h -J -P", "-J -P -h", "-V", "--version", "-Vh", "--vers",

@@ -218,5 +218,26 @@ TEST_F(LiveLoop, ClaimedOnlyWhileSomeoneHoldsItExclusively) {
   EXPECT_EQ(number->major, 7u);
 }
 
+// Given a device whose holders/ cannot be listed (here: a file, not a directory), we should say so, not
+// report a device that nothing holds; a missing holders/ is no error (git keeps no empty directories).
+TEST(ReadBlockDevices, AHoldersDirectoryThatCannotBeListedIsSaid) {
+  char dir[] = "/tmp/guard-block-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string root = dir;
+  ASSERT_EQ(
+      std::system(("mkdir -p '" + root + "/class/block/sdz' '" + root +
+                   "/class/block/sdy' && echo 8:400 > '" + root + "/class/block/sdz/dev' && echo 8:416 > '" +
+                   root + "/class/block/sdy/dev' && echo x > '" + root + "/class/block/sdz/holders'")
+                      .c_str()),
+      0);
+  std::vector<std::string> unread;
+  std::vector<BlockDevice> devices = read_block_devices(root, &unread);
+  ASSERT_EQ(devices.size(), 2u);
+  EXPECT_TRUE(Find(devices, "sdz").holders.empty());
+  ASSERT_EQ(unread.size(), 1u);
+  EXPECT_EQ(unread[0], root + "/class/block/sdz/holders: Not a directory");
+  std::system(("rm -rf '" + root + "'").c_str());
+}
+
 }  // namespace
 }  // namespace detach

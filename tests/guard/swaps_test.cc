@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -18,7 +19,7 @@ const std::string kEscaped = std::string(FIXTURES_DIR) + "/swaps/escaped";
 
 // Given the kernel's escapes for space, newline and backslash, we should get the path's real bytes back.
 TEST(ParseSwaps, UnescapesPathsAndKeepsTypes) {
-  std::vector<SwapArea> areas = read_swaps(kEscaped, false);
+  std::vector<SwapArea> areas = read_swaps(kEscaped, false).value();
   ASSERT_EQ(areas.size(), 4u);
   EXPECT_EQ(areas[0].path, "/dev/sdb2");
   EXPECT_FALSE(areas[0].is_file);
@@ -31,7 +32,7 @@ TEST(ParseSwaps, UnescapesPathsAndKeepsTypes) {
 
 // Given a last line cut short inside its type, we should keep the path and guess from it.
 TEST(ParseSwaps, TruncatedLineKeepsItsPath) {
-  std::vector<SwapArea> areas = read_swaps(kEscaped, false);
+  std::vector<SwapArea> areas = read_swaps(kEscaped, false).value();
   ASSERT_EQ(areas.size(), 4u);
   EXPECT_EQ(areas[3].path, "/dev/dm-1");
   EXPECT_FALSE(areas[3].is_file);
@@ -43,7 +44,7 @@ TEST(ParseSwaps, TruncatedLineKeepsItsPath) {
 TEST(ParseSwaps, HeaderOnlyOrNothing) {
   EXPECT_TRUE(parse_swaps("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n").empty());
   EXPECT_TRUE(parse_swaps("").empty());
-  EXPECT_TRUE(read_swaps("/nonexistent-proc", true).empty());
+  EXPECT_TRUE(read_swaps("/nonexistent-proc", true).value().empty());  // a kernel without swap
 }
 
 // Found by tests/fuzz/swaps: the kernel escapes only space, tab, newline and backslash in the path, so a
@@ -76,7 +77,7 @@ TEST(ReadSwaps, LiveResolvesAbsoluteFilesOnly) {
                                  << root << "/swap\\040file file 4 0 -2\n"
                                  << "swapfile file 4 0 -3\n"
                                  << root << "/swap\\040file file 1048572 0 -4\n";
-  std::vector<SwapArea> areas = read_swaps(root, true);
+  std::vector<SwapArea> areas = read_swaps(root, true).value();
   struct stat st {};
   ASSERT_EQ(::stat(file.c_str(), &st), 0);
   ASSERT_EQ(areas.size(), 3u);
@@ -89,14 +90,29 @@ TEST(ReadSwaps, LiveResolvesAbsoluteFilesOnly) {
   // Told not to stat the first file again (its fs did not answer lately), we should take it as unresponsive
   // and unresolved, and still stat the others (the relative one is never asked).
   int asked = 0;
-  std::vector<SwapArea> skipped = read_swaps(root, true, std::chrono::milliseconds(2000),
-                                             [&asked](const SwapArea&) { return asked++ > 0; });
+  std::vector<SwapArea> skipped =
+      read_swaps(root, true, std::chrono::milliseconds(2000), [&asked](const SwapArea&) {
+        return asked++ > 0;
+      }).value();
   EXPECT_EQ(asked, 2);
   ASSERT_EQ(skipped.size(), 3u);
   EXPECT_TRUE(skipped[0].unresponsive);
   EXPECT_FALSE(skipped[0].resolved);
   EXPECT_FALSE(skipped[1].unresponsive);  // relative: never asked
   EXPECT_FALSE(skipped[2].unresponsive);
+  std::system(("rm -rf '" + root + "'").c_str());
+}
+
+// Given a swaps file that is there and cannot be read (here: a directory), we should get an error, not "no
+// swap areas": a swap area the device holds would be missed without a word.
+TEST(ReadSwaps, AnUnreadableSwapsFileIsAnErrorNotNoSwap) {
+  char dir[] = "/tmp/guard-swaps-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string root = dir;
+  ASSERT_EQ(::mkdir((root + "/swaps").c_str(), 0755), 0);
+  auto areas = read_swaps(root, false);
+  ASSERT_FALSE(areas.has_value());
+  EXPECT_EQ(areas.error().err, EISDIR);
   std::system(("rm -rf '" + root + "'").c_str());
 }
 

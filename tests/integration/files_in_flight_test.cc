@@ -89,6 +89,20 @@ TEST_F(FilesInFlight, TheDetachedFilesystemNamesTheSocketAsMay) {
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
   EXPECT_THAT(SuspectsLine(guard.out), HasSubstr(Entry())) << guard.Describe();
+  const RunResult json = RunCommand({MkfsGuard(), "-J", fs_->device()});
+  const std::optional<nlohmann::json> doc = ParseJson(json.out);
+  ASSERT_TRUE(doc.has_value()) << json.Describe();
+  const nlohmann::json reason = Reasons(*doc)[0];
+  EXPECT_EQ(Text(reason, "kind"), "detached-mount") << doc->dump(2);
+  EXPECT_TRUE(reason["pinners"].empty()) << doc->dump(2);  // nothing certain
+  bool named = false;
+  for (const nlohmann::json& suspect : reason["suspects"]) {
+    if (suspect["pid"] != sender_->pid()) continue;
+    named = true;
+    EXPECT_EQ(suspect["certain"], false) << doc->dump(2);
+    EXPECT_EQ(Text(suspect["pins"][0], "kind"), "files-in-flight") << doc->dump(2);
+  }
+  EXPECT_TRUE(named) << doc->dump(2);
 
   const RunResult fuser = RunCommand({Fuser(), "--detached", "-v", fs_->device()});
   EXPECT_THAT(fuser.err, HasSubstr(": nothing the scan sees holds it; it may be held by "))

@@ -44,7 +44,7 @@ class SwapFile {
 class SwapFileOnDetachedFs : public ::testing::Test {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD");
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD", "FUSER");
     fs_.emplace();
     swap_.emplace(*fs_, "swapfile");
     fs_->mount().Detach();
@@ -101,6 +101,15 @@ TEST_F(SwapFileOnDetachedFs, FindmntDetachedListsItWithTheSwapFile) {
   for (const nlohmann::json& p : rows[0]["pinners"]) EXPECT_EQ(p["certain"], false) << p.dump();
   const RunResult table = RunCommand({Findmnt(), "--detached"});
   EXPECT_THAT(table.out, HasSubstr("may: swap file /swapfile")) << table.Describe();
+}
+
+// Given the same, fuser --detached -v says nothing it sees holds the filesystem and that the swap file may.
+TEST_F(SwapFileOnDetachedFs, FuserDetachedSaysTheSwapFileMayHoldIt) {
+  const RunResult fuser = RunCommand({Fuser(), "--detached", "-v", fs_->device()});
+  EXPECT_THAT(fuser.err, HasSubstr(fs_->device() + ": nothing the scan sees holds it; it may be held by "))
+      << fuser.Describe();
+  EXPECT_THAT(fuser.err, HasSubstr("swap file /swapfile")) << fuser.Describe();
+  EXPECT_THAT(fuser.err + fuser.out, Not(HasSubstr("probably"))) << fuser.Describe();
 }
 
 }  // namespace

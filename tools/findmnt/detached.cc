@@ -55,11 +55,7 @@ void warn_gaps(const Context& ctx, const Snapshot& snap, int listed) {
 // A listed mount whose filesystem did not answer shows empty cells: say which, and why.
 void warn_unprobed(const std::vector<const Mount*>& mounts) {
   for (const Mount* m : mounts)
-    if (!m->unprobed.empty())
-      cli::warnx(m->fstype.empty()
-                     ? detach::trf("detached mount {0} could not be probed: {1}", m->key, m->unprobed)
-                     : detach::trf("detached mount {0} ({1}) could not be probed: {2}", m->key, m->fstype,
-                                   m->unprobed));
+    if (std::string text = detach::unprobed_mount_text(*m); !text.empty()) cli::warnx(text);
 }
 
 detach::ScanOptions listing_options(const Context& ctx) {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // --detached --poll: each lazy detach as it happens, and each detached mount's real end. Each detach seen is
 // also recorded in the detach journal, so that a later `findmnt --detached` can tell where the mount was.
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
+#include <optional>
 
 #include "base/i18n.h"
 #include "cli/diag.h"
@@ -58,33 +61,82 @@ bool event_wanted(const Context& ctx, const detach::DetachEvent& ev) {
 
 // Records every detach, whatever the filters show. A user who may not write the journal (not root) still
 // gets the output: that is told once, not per event.
+// Records each lazy detach in the journal. A failed write (a full /run, the journal being replaced) loses
+// nothing: the record waits, with the others (at most kMaxWaiting, the oldest dropped first and counted), and
+// all are written, oldest first, at the next event or after kRetryAfter. A record whose mount is released
+// meanwhile is dropped: it would tell nothing of a filesystem that is gone. Only a journal this user may not
+// write (EACCES, EPERM) stops recording for good. Said once when recording stops, once when it works again.
 class DetachRecorder {
  public:
-  void record(const detach::DetachEvent& ev, long long seen_at) {
-    if (ev.kind != detach::DetachEvent::Kind::Detached || !enabled_) return;
+  static constexpr std::size_t kMaxWaiting = 1024;
+  static constexpr std::chrono::milliseconds kRetryAfter{2000};
+
+  void take(const detach::DetachEvent& ev, long long seen_at) {
+    if (stopped_) return;
+    if (ev.kind == detach::DetachEvent::Kind::Released) {
+      if (ev.mount.unique_id != 0)
+        std::erase_if(waiting_,
+                      [&](const detach::DetachRecord& r) { return r.unique_id == ev.mount.unique_id; });
+      return;
+    }
     if (boot_id_.empty()) {
       auto boot = detach::current_boot_id();
-      if (!boot) return disable(boot.error());
+      if (!boot) return failed(boot.error());
       boot_id_ = *boot;
     }
-    detach::Status done = journal_.append(detach::record_of(ev.mount, seen_at, "findmnt --poll", boot_id_));
-    if (!done) disable(done.error());
+    waiting_.push_back(detach::record_of(ev.mount, seen_at, "findmnt --poll", boot_id_));
+    if (waiting_.size() > kMaxWaiting) {
+      waiting_.pop_front();
+      ++dropped_;
+    }
   }
+
+  // Writes what waits, oldest first, up to the first failure.
+  void flush() {
+    while (!stopped_ && !waiting_.empty()) {
+      if (detach::Status done = journal_.append(waiting_.front()); !done) return failed(done.error());
+      waiting_.pop_front();
+    }
+    if (failing_ && !stopped_) {
+      failing_ = false;
+      if (dropped_ == 0)
+        cli::warnx(detach::tr("detaches are recorded in the journal again"));
+      else
+        cli::warnx(detach::trnf(
+            "detaches are recorded in the journal again ({0} record was lost: too many waited)",
+            "detaches are recorded in the journal again ({0} records were lost: too many waited)", dropped_,
+            dropped_));
+      dropped_ = 0;
+    }
+  }
+
+  // Whether records wait for a retry: the watcher then wakes after kRetryAfter even without an event.
+  bool waiting() const { return !stopped_ && !waiting_.empty(); }
 
  private:
   // Told once: a watcher whose detaches go unrecorded leaves `findmnt --detached` without former mount
   // points.
-  void disable(const detach::Error& e) {
-    enabled_ = false;
-    if (e.err == EACCES || e.err == EPERM)
+  void failed(const detach::Error& e) {
+    if (e.err == EACCES || e.err == EPERM) {
+      stopped_ = true;
+      waiting_.clear();
       cli::warnx(detach::tr("warning: detaches are not recorded in the journal: only root may write it"));
-    else
-      cli::warnx(detach::trf("warning: detaches are not recorded in the journal: {0}", e.message()));
+      return;
+    }
+    if (failing_) return;
+    failing_ = true;
+    cli::warnx(
+        detach::trf("warning: detaches are not recorded in the journal: {0} (they are kept, and written "
+                    "once it works again)",
+                    e.message()));
   }
 
   detach::DetachJournal journal_;
   std::string boot_id_;
-  bool enabled_ = true;
+  std::deque<detach::DetachRecord> waiting_;
+  std::size_t dropped_ = 0;
+  bool failing_ = false;  // the last write failed: said once
+  bool stopped_ = false;  // for good: this user may not write the journal
 };
 
 long long now_seconds() {
@@ -111,17 +163,37 @@ int poll_detached(Context& ctx) {
   std::optional<detach::output::Table> out = make_output_table(ctx);
   if (!out) return EXIT_FAILURE;
   DetachRecorder recorder;
+  // -w bounds each wait for an event, as util-linux's --poll does: every event starts it again.
+  using Clock = std::chrono::steady_clock;
+  auto wait_ends = [&ctx]() -> std::optional<Clock::time_point> {
+    if (ctx.cfg.timeout < 0) return std::nullopt;
+    return Clock::now() + std::chrono::milliseconds(ctx.cfg.timeout);
+  };
+  std::optional<Clock::time_point> deadline = wait_ends();
   for (;;) {
-    auto events = monitor->next(std::chrono::milliseconds(ctx.cfg.timeout));
+    // Records that wait for a retry wake the watcher after a while, events or not (-w still ends it).
+    std::chrono::milliseconds wait(-1);
+    if (deadline)
+      wait = std::max(std::chrono::milliseconds(0),
+                      std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()));
+    if (recorder.waiting() && (wait.count() < 0 || wait > DetachRecorder::kRetryAfter))
+      wait = DetachRecorder::kRetryAfter;
+    auto events = monitor->next(wait);
     if (!events) {
       cli::warnx(detach::trf("cannot watch mounts: {0}", events.error().message()));
       return EXIT_FAILURE;
     }
-    if (events->empty()) return EXIT_SUCCESS;  // -w expired
+    if (events->empty()) {
+      if (deadline && Clock::now() >= *deadline) return EXIT_SUCCESS;  // -w expired
+      recorder.flush();
+      continue;
+    }
+    deadline = wait_ends();
     const long long seen_at = now_seconds();
+    for (const detach::DetachEvent& ev : *events) recorder.take(ev, seen_at);
+    recorder.flush();
     int count = 0;
     for (const detach::DetachEvent& ev : *events) {
-      recorder.record(ev, seen_at);
       if (!event_wanted(ctx, ev) || (ctx.cfg.first_only && count > 0)) continue;
       detach::Mount m = ev.mount;
       if (ev.kind == detach::DetachEvent::Kind::Detached) m.detached_at = seen_at;

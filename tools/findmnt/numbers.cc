@@ -10,10 +10,11 @@ namespace findmnt {
 detach::Result<std::uint64_t> parse_u64(const std::string& text) {
   const char* s = text.c_str();
   if (!*s) return detach::fail(EINVAL, "parse", text);
-  while (*s == ' ' || (*s >= '\t' && *s <= '\r')) ++s;
-  if (*s == '-') return detach::fail(ERANGE, "parse", text);
-  errno = 0;
+  // As util-linux's ul_strtou64: out of range only when it reads as a negative number ("-5"); "--" or "-x"
+  // is no number at all.
   char* end = nullptr;
+  if (std::strtoimax(s, &end, 10) < 0) return detach::fail(ERANGE, "parse", text);
+  errno = 0;
   std::uintmax_t value = std::strtoumax(s, &end, 10);
   if (errno) return detach::fail(errno, "parse", text);
   if (end == s || *end) return detach::fail(EINVAL, "parse", text);

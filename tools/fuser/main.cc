@@ -102,8 +102,8 @@ void say_gaps(const detach::Snapshot& snap, bool detached, bool verbose, Output&
   if (std::string unverified = detach::unverified_mounts_text(snap); !unverified.empty() && say)
     o.err("fuser: " + unverified + "\n");
   if (!verbose) return;
-  for (const std::string& note : snap.gaps.notes)
-    if (note.rfind("detached mount", 0) == 0) o.err("fuser: " + note + "\n");
+  for (const detach::Mount* m : snap.detached_mounts())
+    if (std::string text = detach::unprobed_mount_text(*m); !text.empty()) o.err("fuser: " + text + "\n");
   // Only with --detached, ours: psmisc's -v output stays psmisc's.
   o.err("fuser: " + detach::pin_source_text(snap) + "\n");
 }
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
 
   // Where psmisc stops early, and its checks of the whole line.
   if (cl.stop != Stop::None) return cli::finish(act_on_stop(cl, o), kFailure);
-  if (std::optional<int> code = check_line(cl, queries, own, o)) return *code;
+  if (std::optional<int> code = check_line(cl, queries, own, o)) return cli::finish(*code, kFailure);
   const Options& opts = cl.options;
   if (opts.all_detached) {
     Query& every = queries.emplace_back();
@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
   detach::Result<detach::Snapshot> snapshot = detach::take_snapshot(scan);
   if (!snapshot) {
     cli::warnx(detach::trf("cannot look at the system: {0}", snapshot.error().message()));
-    return kFailure;
+    return cli::finish(kFailure, kFailure);
   }
 
   // Who uses each name; then print and kill.

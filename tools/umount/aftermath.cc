@@ -247,8 +247,11 @@ void Aftermath::record_umount(const Capture& cap, const std::string& pinners, bo
     r.pinners = pinners;
     done = detach::DetachJournal().append(r);
   }
-  // The journal only helps later questions: it never makes umount fail, and says so only when asked.
-  if (!done && mnt_context_is_verbose(ctx_.get()))
+  // The journal only helps later questions: it never makes umount fail. One it declines to trust (EPERM,
+  // ELOOP: journal.h) is said always, as the watcher says it, since nothing else tells; any other failure
+  // only when asked (-v).
+  const bool untrusted = !done && (done.error().err == EPERM || done.error().err == ELOOP);
+  if (!done && (untrusted || mnt_context_is_verbose(ctx_.get())))
     cli::warnx(unmounted ? detach::trf("warning: the umount of {0} is not recorded: {1}", cap.target,
                                        done.error().message())
                          : detach::trf("warning: the detach of {0} is not recorded: {1}", cap.target,

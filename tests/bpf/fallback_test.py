@@ -5,7 +5,8 @@ must not be used, it never calls bpf(2). Each case runs snapshot-dump (tests/bpf
 first line names the source and why) or a tool, on a lazily detached filesystem pinned by a cwd and an fd:
 
   - as root, the BPF source, from either loader (DETACH_BPF_LOADER);
-  - forced to /proc (DETACH_SCAN_SOURCE=proc), under a seccomp filter that kills on any bpf(2) call;
+  - forced to /proc (DETACH_SCAN_SOURCE=proc), under a seccomp filter that kills on any bpf(2) call but the census's
+    read-only queries of BPF links (tests/bpf/without_bpf.cc);
   - as nobody, under the same filter: auto reads /proc, DETACH_SCAN_SOURCE=bpf fails and says why;
   - loading made to fail: every bpf(2) refused (EPERM), or only program loads (EACCES, as the verifier
     refuses); auto falls back with the same pins, bpf fails;
@@ -73,15 +74,15 @@ def main():
                 t.skip(d, "this build has no BPF source")
 
         rc, out, err = run([WITHOUT_BPF, "--kill"] + dump, {"DETACH_SCAN_SOURCE": "proc"})
-        t.equal("DETACH_SCAN_SOURCE=proc: no bpf(2) call (the seccomp filter kills on one)", rc, 0)
+        t.equal("DETACH_SCAN_SOURCE=proc: no bpf(2) call of the BPF source (the seccomp filter kills on one)", rc, 0)
         t.equal("DETACH_SCAN_SOURCE=proc: says so", first_line(out), "source: proc: the /proc source was asked for")
         t.equal("DETACH_SCAN_SOURCE=proc: the same pins", pins(out), pins(root))
 
         rc, out, err = run([WITHOUT_BPF, "--kill"] + NOBODY + dump)
-        t.equal("as nobody: no bpf(2) call", rc, 0)
+        t.equal("as nobody: no bpf(2) call of the BPF source", rc, 0)
         t.equal("as nobody: /proc, because not root", first_line(out), "source: proc: " + NOT_ROOT)
         rc, out, err = run([WITHOUT_BPF, "--kill"] + NOBODY + dump, {"DETACH_SCAN_SOURCE": "bpf"})
-        t.equal("as nobody, DETACH_SCAN_SOURCE=bpf: fails (exit 1), without a bpf(2) call", rc, 1)
+        t.equal("as nobody, DETACH_SCAN_SOURCE=bpf: fails (exit 1), without a bpf(2) call of the BPF source", rc, 1)
         t.equal("as nobody, DETACH_SCAN_SOURCE=bpf: says why", err.strip(),
                 "snapshot-dump: DETACH_SCAN_SOURCE=bpf: BPF cannot be used: " + NOT_ROOT)
 
@@ -114,7 +115,7 @@ def main():
             t.check("%s, bpf(2) refused, says: task pins read from /proc (...)" % name,
                     "%s: task pins read from /proc (" % tool in err, err)
             rc, out, err = run([WITHOUT_BPF, "--kill"] + argv[:1] + argv[1:], {"DETACH_SCAN_SOURCE": "proc"})
-            t.check("%s, DETACH_SCAN_SOURCE=proc: no bpf(2) call, and says so" % name,
+            t.check("%s, DETACH_SCAN_SOURCE=proc: no bpf(2) call of the BPF source, and says so" % name,
                     rc != -31 and "%s: task pins read from /proc (the /proc source was asked for)\n" % tool in err,
                     "exit %d\n%s" % (rc, err))
     return t.finish()

@@ -5,6 +5,9 @@
 //   --refuse-loads  only BPF_PROG_LOAD fails, with EACCES, as when the verifier refuses a program (the light
 //                   skeleton's loader program and libbpf's programs alike)
 //   --kill          any bpf(2) kills the process: a run that ends well never called it
+// In every mode the census's read-only queries of BPF links (BPF_LINK_GET_NEXT_ID, BPF_LINK_GET_FD_BY_ID,
+// BPF_OBJ_GET_INFO_BY_FD: which uprobe links hold a file) pass: they load nothing and are no part of the BPF
+// source of task pins, which is what these modes take away.
 // Raw classic BPF, as tests/findmnt/without_fanotify_mount_events.cc; the filter is inherited across execve.
 // Exit status as env(1): 125 if the filter cannot be installed, 126 if PROG cannot be run, 127 if not found.
 #include <linux/audit.h>
@@ -38,15 +41,18 @@ int install_filter(Mode mode) {
   // With --refuse-loads a command other than BPF_PROG_LOAD goes on to "allow"; otherwise it is caught too.
   const unsigned char others = mode == Mode::RefuseLoads ? 0 : 1;
   sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 2),  // another syscall: allow
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kCmdLow),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_PROG_LOAD, 1, others),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_RET | BPF_K, on_bpf),
+      /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+      /* 2 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+      /* 3 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 5),  // another syscall: allow (10)
+      /* 5 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kCmdLow),
+      /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_LINK_GET_NEXT_ID, 3, 0),   // the census: allow (10)
+      /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_LINK_GET_FD_BY_ID, 2, 0),
+      /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_OBJ_GET_INFO_BY_FD, 1, 0),
+      /* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_PROG_LOAD, 1, others),
+      /* 10 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      /* 11 */ BPF_STMT(BPF_RET | BPF_K, on_bpf),
   };
   sock_fprog prog{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;

@@ -119,12 +119,13 @@ TEST_F(WatcherWithAFullJournal, ADetachWhileFullIsRecordedOnceThereIsRoomAgain) 
   EXPECT_TRUE(WaitUntil([&] { return RecordsOf(second) == 1; }, 10s)) << ReadFile(out_ + ".err");
   EXPECT_EQ(RecordsOf(first), 1u);
 
-  // Whole lines only: two records, two lines, the last one ended.
+  // Whole lines only: as many lines as records (scenarios beside this one may have detaches of their own
+  // recorded too), the last one ended.
   const std::string journal = ReadFile(std::string(detach::kDefaultJournalDir) + "/journal");
   auto records = detach::DetachJournal().read({});
   ASSERT_TRUE(records.has_value());
-  EXPECT_EQ(records->size(), 2u) << journal;
-  EXPECT_EQ(std::count(journal.begin(), journal.end(), '\n'), 2) << journal;
+  EXPECT_EQ(static_cast<std::size_t>(std::count(journal.begin(), journal.end(), '\n')), records->size())
+      << journal;
   ASSERT_FALSE(journal.empty());
   EXPECT_EQ(journal.back(), '\n');
 }

@@ -79,6 +79,9 @@ class DetachRecorder {
                       [&](const detach::DetachRecord& r) { return r.unique_id == ev.mount.unique_id; });
       return;
     }
+    // Known by its device only and never seen attached: no id to join and no place to tell, nothing a record
+    // would add (another scenario's, a host's filesystem held by the kernel).
+    if (ev.mount.unique_id == 0 && ev.mount.target.empty()) return;
     if (boot_id_.empty()) {
       auto boot = detach::current_boot_id();
       if (!boot) return failed(boot.error());

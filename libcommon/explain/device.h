@@ -54,14 +54,14 @@ struct Reason {
   // DetachedPinned with nothing seen pinning it, Unknown: pins the scan could not place (Pin::placed) that
   // could hold it: they MAY, and are said so.
   std::vector<std::size_t> suspects;
-  std::string file;                 // SwapFileOnFs, LoopBackingFile, SwapPartition: the path the kernel shows
-  std::string loop;                 // LoopBackingFile: "/dev/loop4"
-  bool backing_device = false;      // LoopBackingFile: the loop device is backed by the device itself
-  std::string holder;               // Holder: "dm-0", "md0"
-  std::string holder_type;          // Holder: "luks", "dm-crypt", "lvm", "multipath", "device-mapper", "md", ""
-  std::string dm_name;              // Holder: device-mapper name
-  std::string md_level;             // Holder: md level ("raid1")
-  std::string partition;            // PartitionBusy: "/dev/loop3p1"
+  std::string file;             // SwapFileOnFs, LoopBackingFile, SwapPartition: the path the kernel shows
+  std::string loop;             // LoopBackingFile: "/dev/loop4"
+  bool backing_device = false;  // LoopBackingFile: the loop device is backed by the device itself
+  std::string holder;           // Holder: "dm-0", "md0"
+  std::string holder_type;      // Holder: "luks", "dm-crypt", "lvm", "multipath", "device-mapper", "md", ""
+  std::string dm_name;          // Holder: device-mapper name
+  std::string md_level;         // Holder: md level ("raid1")
+  std::string partition;        // PartitionBusy: "/dev/loop3p1"
   ClaimRole role = ClaimRole::Log;  // FilesystemDevice: what the device is to the filesystem
   std::string filesystem;           // FilesystemDevice: the device the filesystem is named by ("/dev/loop4")
   std::string fs_uuid;              // FilesystemDevice: btrfs's fsid

@@ -89,7 +89,8 @@ std::string suspects_sentence(const Snapshot& snapshot, const std::vector<std::s
 
 // What follows "a filesystem that" (or "which"): "was lazily unmounted from /mnt/x and is still pinned by:
 // 1234 (sleep) cwd"; when nothing seen holds it, what may, on lines of their own after it.
-std::vector<std::string> detached_clause(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
+std::vector<std::string> detached_clause(const Snapshot& snapshot,
+                                         const std::vector<const Reason*>& detached) {
   std::vector<const Pin*> pins;
   for (const Reason* r : detached)
     for (const Pin* pin : snapshot.pins_at(r->pins)) pins.push_back(pin);
@@ -122,7 +123,8 @@ std::vector<std::string> detached_clause(const Snapshot& snapshot, const std::ve
   return lines;
 }
 
-std::vector<std::string> detached_lines(const Snapshot& snapshot, const std::vector<const Reason*>& detached) {
+std::vector<std::string> detached_lines(const Snapshot& snapshot,
+                                        const std::vector<const Reason*>& detached) {
   std::vector<std::string> lines = detached_clause(snapshot, detached);
   lines.front() = "it holds " + with_article(detached.front()->fstype) + " filesystem that " + lines.front();
   return lines;

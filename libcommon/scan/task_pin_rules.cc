@@ -58,7 +58,8 @@ bool TaskPinRules::object_mount(MountKey mount) const {
 }
 
 void TaskPinRules::push(std::vector<Pin>& pins, Pin pin) const {
-  if (!state_.options.fd_paths && !pins.empty() && !object_mount(pin.mount) && extends_range(pins.back(), pin)) {
+  if (!state_.options.fd_paths && !pins.empty() && !object_mount(pin.mount) &&
+      extends_range(pins.back(), pin)) {
     pins.back().fd_last = pin.fd;
     return;
   }

@@ -47,7 +47,7 @@ int install_filter(Mode mode) {
       /* 3 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
       /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 5),  // another syscall: allow (10)
       /* 5 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kCmdLow),
-      /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_LINK_GET_NEXT_ID, 3, 0),   // the census: allow (10)
+      /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_LINK_GET_NEXT_ID, 3, 0),  // the census: allow (10)
       /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_LINK_GET_FD_BY_ID, 2, 0),
       /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_OBJ_GET_INFO_BY_FD, 1, 0),
       /* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_PROG_LOAD, 1, others),

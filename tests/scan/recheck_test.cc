@@ -75,9 +75,9 @@ TEST(Recheck, StillHoldsUntilTheFdIsAnotherFileOrTheProcessIsGone) {
   EXPECT_FALSE(detach::still_holds(options, snap.id_kind, *dir_pin));
 }
 
-// Given a process found holding a file, we should keep it for signalling while it holds it (through its pidfd,
-// which stays its own after it ended), refuse it once it holds another file there, and never give back a process
-// once it ended (its pid may be another's by then).
+// Given a process found holding a file, we should keep it for signalling while it holds it (through its
+// pidfd, which stays its own after it ended), refuse it once it holds another file there, and never give back
+// a process once it ended (its pid may be another's by then).
 TEST(HeldProcess, KeptWhileItHoldsWhatTheScanSawNeverOnceItDoesNot) {
   ITEST_REQUIRE_ROOT();
   TempDir dir;

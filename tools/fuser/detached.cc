@@ -146,18 +146,19 @@ void note_detached_filesystem(const Query& q, const std::set<detach::MountKey>& 
               ? detach::trf("{0}: its filesystem is mounted nowhere: it was unmounted and is still in use "
                             "(fuser --detached -v {0} tells how)",
                             q.label)
-              : detach::trf("{0}: its filesystem is mounted nowhere: it was unmounted from {1} and is still in "
-                            "use (fuser --detached -v {0} tells how)",
-                            q.label, m.target));
+              : detach::trf(
+                    "{0}: its filesystem is mounted nowhere: it was unmounted from {1} and is still in "
+                    "use (fuser --detached -v {0} tells how)",
+                    q.label, m.target));
     else
-    notes.push_back(
-        m.target.empty()
-            ? detach::trf("{0}: its filesystem is mounted nowhere: it was lazily unmounted and is "
-                          "still in use (fuser --detached -v {0} tells how)",
-                          q.label)
-            : detach::trf("{0}: its filesystem is mounted nowhere: it was lazily unmounted from {1} "
-                          "and is still in use (fuser --detached -v {0} tells how)",
-                          q.label, m.target));
+      notes.push_back(
+          m.target.empty()
+              ? detach::trf("{0}: its filesystem is mounted nowhere: it was lazily unmounted and is "
+                            "still in use (fuser --detached -v {0} tells how)",
+                            q.label)
+              : detach::trf("{0}: its filesystem is mounted nowhere: it was lazily unmounted from {1} "
+                            "and is still in use (fuser --detached -v {0} tells how)",
+                            q.label, m.target));
   }
   for (const Mount* m : snap.detached_mounts()) {
     if (mounts.count(m->key) || m->target.empty() || m->target != q.path) continue;

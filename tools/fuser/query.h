@@ -62,7 +62,19 @@ struct ProcessUse {
 
 // psmisc's "kernel" pseudo-processes, and ours: what holds a name other than a process. FsDevice: a
 // filesystem that claims the device besides its source (its log, journal, another btrfs device).
-enum class KernelKind { Swap, Mount, Knfsd, Loop, Detached, Overlay, FileBacked, Binfmt, Uprobe, BpfLink, FsDevice };
+enum class KernelKind {
+  Swap,
+  Mount,
+  Knfsd,
+  Loop,
+  Detached,
+  Overlay,
+  FileBacked,
+  Binfmt,
+  Uprobe,
+  BpfLink,
+  FsDevice
+};
 
 struct KernelUse {
   KernelKind kind;

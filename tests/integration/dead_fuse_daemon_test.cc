@@ -177,18 +177,7 @@ TEST_F(DeadFuseDaemon, WatcherKeepsTheFormerMountPointOfAQuickDetach) {
           "ACTION,TARGET", static_cast<char*>(nullptr));
     ready.Fail("exec " + findmnt);
   });
-  const std::string fds = "/proc/" + std::to_string(watcher.pid()) + "/fd";
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        for (int fd = 3; fd < 16; ++fd) {
-          char target[64] = {};
-          if (readlink((fds + "/" + std::to_string(fd)).c_str(), target, sizeof target - 1) > 0 &&
-              std::string(target) == "anon_inode:[fanotify]")
-            return true;
-        }
-        return false;
-      },
-      10s))
+  ASSERT_TRUE(WaitUntil([&] { return HoldsFanotify(watcher.pid()); }, 10s))
       << "the watcher opened no fanotify group";
   LoopFs quick("ext2", 16, true, "quick");
   ChildProcess pinner = SpawnSleepWithCwd(quick.mountpoint());

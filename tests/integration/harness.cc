@@ -743,4 +743,15 @@ std::string DetachedBusyLine(const std::string& device, const std::string& fstyp
          " filesystem that was lazily unmounted and is still " + pinned_by + JoinPins(entries);
 }
 
+bool HoldsFanotify(pid_t pid) {
+  const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
+  for (int fd = 3; fd < 16; ++fd) {
+    char target[64] = {};
+    if (readlink((fds + "/" + std::to_string(fd)).c_str(), target, sizeof target - 1) > 0 &&
+        std::string(target) == "anon_inode:[fanotify]")
+      return true;
+  }
+  return false;
+}
+
 }  // namespace itest

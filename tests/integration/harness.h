@@ -278,6 +278,9 @@ class AsyncCommand {
 std::uint64_t UniqueMountId(const std::string& path);
 // Polls `pred` every 20 ms until it is true or `timeout` passes.
 bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+
+// Whether process PID holds a fanotify group open: a watcher (findmnt --detached --poll) is watching.
+bool HoldsFanotify(pid_t pid);
 // True once open(O_EXCL) on the block device succeeds: no filesystem holds it any more.
 bool DeviceIsFree(const std::string& device);
 // /proc/PID/comm, without the newline.

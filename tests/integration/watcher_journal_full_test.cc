@@ -89,18 +89,7 @@ class WatcherWithAFullJournal : public ::testing::Test {
 // with no further event), the next detach too, each once; the journal holds whole lines only.
 TEST_F(WatcherWithAFullJournal, ADetachWhileFullIsRecordedOnceThereIsRoomAgain) {
   // Watching: its fanotify group is open (this kernel has mount events).
-  const std::string fds = "/proc/" + std::to_string(watcher_->pid()) + "/fd";
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        for (int fd = 3; fd < 16; ++fd) {
-          char target[64] = {};
-          if (readlink((fds + "/" + std::to_string(fd)).c_str(), target, sizeof target - 1) > 0 &&
-              std::string(target) == "anon_inode:[fanotify]")
-            return true;
-        }
-        return false;
-      },
-      10s))
+  ASSERT_TRUE(WaitUntil([&] { return HoldsFanotify(watcher_->pid()); }, 10s))
       << "the watcher opened no fanotify group";
   Fill();
   const std::uint64_t first = DetachOne("first");

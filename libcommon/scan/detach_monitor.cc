@@ -56,6 +56,9 @@ void DetachMonitor::mark_new_namespaces() {
   }
 }
 
+// How many snapshots in a row may miss a mount before the monitor forgets where it was.
+constexpr int kUnseenSnapshotsKept = 3;
+
 Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
   ScanOptions options = options_;
   options.describe_detached = [this](const Mount& m) { return detached_.count(m.key) == 0; };
@@ -72,6 +75,10 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
   sees_every_namespace_ = snapshot->gaps.namespaces_complete;
   std::set<MountKey> now_detached;
   for (const Mount* m : snapshot->detached_mounts()) {
+    // Known by its device only, with nothing seen holding it: no detach a watcher can tell (a filesystem
+    // mounted or unmounted while the snapshot was taken shows so for a moment).
+    if (m->kernel_held() && snapshot->pins_keeping(*m).empty() && snapshot->suspects_keeping(*m).empty())
+      continue;
     now_detached.insert(m->key);
     if (detached_.count(m->key)) continue;
     DetachEvent event;
@@ -109,6 +116,16 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
     if (auto before = attached_.find(key); before != attached_.end()) seen.insert(*before);
   for (Mount& m : fresh)
     if (!snapshot->mount(m.key)) seen.emplace(m.key, std::move(m));
+  // A mount this snapshot did not list at all may be in a namespace it missed: kept a few snapshots more.
+  std::map<MountKey, int> unseen;
+  for (auto& [key, m] : attached_) {
+    if (seen.count(key) || snapshot->mount(key) != nullptr) continue;
+    const int misses = unseen_.count(key) ? unseen_[key] + 1 : 1;
+    if (misses > kUnseenSnapshotsKept) continue;
+    unseen[key] = misses;
+    seen.emplace(key, std::move(m));
+  }
+  unseen_ = std::move(unseen);
   attached_ = std::move(seen);
   return {};
 }

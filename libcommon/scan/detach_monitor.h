@@ -61,8 +61,12 @@ class DetachMonitor {
   std::unique_ptr<AttachListener> listener_;
   std::set<std::uint64_t> watched_namespaces_;
   std::map<MountKey, Mount> attached_;  // last seen attached mounts: where a detached one used to be
-  std::set<MountKey> detached_;         // detached mounts already reported
-  std::vector<DetachEvent> pending_;    // found by start(), returned by the first next()
+  // Mounts of attached_ that the last snapshots did not list, attached or detached (a namespace they missed
+  // under load, or an unmount): how many in a row. Kept a few snapshots, so that a detach seen after such a
+  // miss still gets its former mount point.
+  std::map<MountKey, int> unseen_;
+  std::set<MountKey> detached_;       // detached mounts already reported
+  std::vector<DetachEvent> pending_;  // found by start(), returned by the first next()
   bool sees_every_namespace_ = true;
   // A loop device backed by a file on a dead server would cost every refresh the bound: asked every 30 s.
   UnresponsiveBackings unresponsive_{std::chrono::seconds(30)};

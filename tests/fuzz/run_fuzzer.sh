@@ -8,5 +8,7 @@ target=$1 corpus=$2 work=$3
 rm -rf "$work"
 mkdir -p "$work/new"
 # -timeout: one input running past 10 s is a hang; -rss_limit_mb: a parser that allocates without bound.
+# libFuzzer exits 77 on a crash by default, which meson reads as a skip: a crash or a timeout must fail.
 exec "$target" -max_total_time="${FUZZ_SECONDS:-30}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -error_exitcode=1 -timeout_exitcode=1 \
   -artifact_prefix="$work/" "$work/new" "$corpus"

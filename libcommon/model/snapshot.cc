@@ -5,10 +5,15 @@
 
 namespace detach {
 
+std::string sysfs_fs_dir(const std::string& fstype) {
+  return fstype == "ext2" || fstype == "ext3" ? "ext4" : fstype;
+}
+
 bool sysfs_lists_live(const std::string& fstype) {
-  if (fstype == "ext2" || fstype == "ext3" || fstype == "btrfs") return true;
+  if (fstype == "btrfs") return true;
+  const std::string dir = sysfs_fs_dir(fstype);
   return std::any_of(std::begin(kLiveFsDirsByDevice), std::end(kLiveFsDirsByDevice),
-                     [&](const char* dir) { return fstype == dir; });
+                     [&](const char* name) { return dir == name; });
 }
 
 const Mount* Snapshot::mount(MountKey key) const {

@@ -74,8 +74,12 @@ struct LiveFilesystem {
 // btrfs lists its superblocks by UUID, with their devices below.
 inline constexpr const char* kLiveFsDirsByDevice[] = {"ext4", "xfs", "f2fs", "erofs", "gfs2", "nilfs2"};
 
-// Whether a filesystem of type FSTYPE (as blkid names it: "ext2" is mounted by the ext4 driver) would be
-// listed in sysfs while alive: if it is not listed, no filesystem of that type lives on the device.
+// The sysfs directory a filesystem of type FSTYPE is listed under while alive: ext2 and ext3 are mounted by
+// the ext4 driver, so under "ext4"; any other type under its own name.
+std::string sysfs_fs_dir(const std::string& fstype);
+
+// Whether a filesystem of type FSTYPE (as blkid names it) would be listed in sysfs while alive: if it is not
+// listed, no filesystem of that type lives on the device.
 bool sysfs_lists_live(const std::string& fstype);
 
 // A process whose /proc entries the scan was refused (EACCES, EPERM): its pins may be missing.

@@ -13,6 +13,7 @@
 #include "kernel/ext_superblock.h"
 #include "kernel/fs_probe.h"
 #include "kernel/statx.h"
+#include "scan/pin_paths.h"
 #include "scan/scan_state.h"
 
 namespace detach::scan {
@@ -27,24 +28,6 @@ bool looks_internal(const std::string& path) {
        {"/memfd:", "/SYSV", "/[aio]", "/dmabuf:", "/secretmem", "/dev/zero (deleted)"})
     if (std::string_view(path).substr(0, prefix.size()) == prefix) return true;
   return false;
-}
-
-// The /proc link a pin was read through: what the bounded probe opens to reach the detached fs.
-std::string proc_link(const ScanOptions& options, const Pin& pin) {
-  std::string base = options.proc_root + "/" + std::to_string(pin.pid);
-  if (pin.tid != 0) base += "/task/" + std::to_string(pin.tid);
-  switch (pin.kind) {
-    case PinKind::Cwd:
-      return base + "/cwd";
-    case PinKind::Root:
-      return base + "/root";
-    case PinKind::Exe:
-      return base + "/exe";
-    case PinKind::Fd:
-      return base + "/fd/" + std::to_string(pin.fd);
-    default:
-      return {};
-  }
 }
 
 // Which pin to follow back to its mount: cwd and root are directories, exe and fds have a /proc link too;
@@ -116,7 +99,7 @@ void describe_by_probe(const ScanState& state, Description& d, Clock::time_point
   if (!state.options.live || d.pin == nullptr) return;
   const bool known = !m.fstype.empty() && !m.source.empty();
   if (!state.options.detached_options && (known || m.fstype == "fuse")) return;
-  std::string link = proc_link(state.options, *d.pin);
+  std::string link = pin_link(state.options.proc_root, *d.pin);
   if (link.empty()) return;
   auto id = probe_fs_bounded(link, state.options.sys_root, time_left(deadline));
   if (!id) {
@@ -171,7 +154,7 @@ Mount identify_detached(const ScanState& state, MountKey key, const Pin& pin) {
   if (state.snapshot.id_kind == IdKind::Unique) {
     m.unique_id = key;
     // The old id is what mountinfo showed before the detach; statx still knows it.
-    if (auto ref = mount_ref_at(AT_FDCWD, proc_link(state.options, pin).c_str(), false))
+    if (auto ref = mount_ref_at(AT_FDCWD, pin_link(state.options.proc_root, pin).c_str(), false))
       m.old_id = ref->mnt_id;
   } else {
     m.old_id = static_cast<std::uint32_t>(key);
@@ -275,11 +258,6 @@ void join_record(Mount& m, const DetachRecord& r) {
   m.recorded_as_unmounted = r.unmounted;
 }
 
-// The sysfs directory a filesystem of type FSTYPE is listed under while alive: ext2 and ext3 under ext4.
-std::string sysfs_type(const std::string& fstype) {
-  return fstype == "ext2" || fstype == "ext3" ? "ext4" : fstype;
-}
-
 // When the filesystem alive on LIVE's device was mounted, as its superblock says (ext2/3/4 only; nullopt
 // otherwise, or when it cannot be read in time).
 std::optional<long long> mounted_at(const ScanState& state, const LiveFilesystem* live) {
@@ -305,7 +283,7 @@ const DetachRecord* record_of_device(const ScanState& state, const Mount& held,
   for (const DetachRecord& r : records) {
     if (r.dev != held.dev || r.target.empty()) continue;
     if (r.unique_id != 0 && snapshot.mount(r.unique_id) != nullptr) continue;
-    if (live != nullptr && !r.fstype.empty() && sysfs_type(r.fstype) != live->fstype) continue;
+    if (live != nullptr && !r.fstype.empty() && sysfs_fs_dir(r.fstype) != live->fstype) continue;
     if (!since) since = mounted_at(state, live);
     if (*since && r.detached_at != 0 && r.detached_at < **since) continue;
     if (best == nullptr || r.detached_at >= best->detached_at) best = &r;

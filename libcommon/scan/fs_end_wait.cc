@@ -6,6 +6,7 @@
 #include "kernel/procfs.h"
 #include "kernel/statx.h"
 #include "scan/fs_end.h"
+#include "scan/pin_paths.h"
 
 namespace detach {
 namespace {
@@ -16,8 +17,8 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kEndingLimit{2};
 
 // The map_files entry of an mmap pin: the kernel names entries by address range, which the pin does not keep.
-std::string mapped_file_path(const std::string& task_dir, const Pin& pin) {
-  std::string dir = task_dir + "/map_files";
+std::string mapped_file_path(const std::string& task, const Pin& pin) {
+  std::string dir = task + "/map_files";
   Result<UniqueFd> fd = open_dir(dir);
   if (!fd) return {};
   Result<std::vector<std::string>> ranges = list_entries_at(fd->get(), ".");
@@ -76,26 +77,8 @@ std::vector<std::string> pin_watch_paths(const Snapshot& snapshot, const std::ve
   std::vector<std::string> out;
   for (const Pin* pin : ordered) {
     if (out.size() >= max) break;
-    std::string dir = proc_root + "/" + std::to_string(pin->pid);
-    if (pin->tid != 0) dir += "/task/" + std::to_string(pin->tid);
-    std::string path;
-    switch (pin->kind) {
-      case PinKind::Cwd:
-        path = dir + "/cwd";
-        break;
-      case PinKind::Root:
-        path = dir + "/root";
-        break;
-      case PinKind::Exe:
-        path = dir + "/exe";
-        break;
-      case PinKind::Fd:
-        path = dir + "/fd/" + std::to_string(pin->fd);
-        break;
-      default:
-        path = mapped_file_path(dir, *pin);
-        break;
-    }
+    std::string path = pin_link(proc_root, *pin);
+    if (path.empty()) path = mapped_file_path(task_dir(proc_root, *pin), *pin);
     if (!path.empty() && std::find(out.begin(), out.end(), path) == out.end()) out.push_back(std::move(path));
   }
   return out;

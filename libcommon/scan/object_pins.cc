@@ -15,16 +15,11 @@
 #include "kernel/procfs.h"
 #include "kernel/unix_diag.h"
 #include "scan/kernel_paths.h"
+#include "scan/pin_paths.h"
 #include "scan/scan_state.h"
 
 namespace detach::scan {
 namespace {
-
-std::string fd_dir(const ScanOptions& options, const Pin& pin) {
-  std::string out = options.proc_root + "/" + std::to_string(pin.pid);
-  if (pin.tid != 0) out += "/task/" + std::to_string(pin.tid);
-  return out;
-}
 
 // A registered file the ring lists, before its path is placed.
 struct RingEntry {
@@ -35,31 +30,19 @@ struct RingEntry {
 // The files of every io_uring ring among the fds on the anonymous-inode mount.
 std::vector<RingEntry> ring_entries(ScanState& state) {
   std::vector<RingEntry> out;
-  const MountKey anon = state.anon_inode_mount;
-  if (anon == 0) return out;
-  for (const Pin& fd : state.snapshot.pins) {
-    if (fd.kind != PinKind::Fd || fd.mount != anon) continue;
-    const std::string dir = fd_dir(state.options, fd);
-    const std::string number = std::to_string(fd.fd);
-    auto link = read_link(dir + "/fd/" + number);
-    if (!link || *link != "anon_inode:[io_uring]") continue;
-    auto text = read_file(dir + "/fdinfo/" + number);
-    if (!text) {
-      state.note_error(text.error().err);
-      continue;
-    }
-    RingFiles ring = parse_ring_files(*text);
+  for (AnonInodeFd& ring_fd : anon_inode_fds(state, "anon_inode:[io_uring]")) {
+    RingFiles ring = parse_ring_files(ring_fd.fdinfo);
     if (ring.files.size() < ring.count)
-      state.snapshot.gaps.notes.push_back("io_uring ring fd " + number + " of process " +
-                                          std::to_string(fd.pid) + " registers " +
+      state.snapshot.gaps.notes.push_back("io_uring ring fd " + std::to_string(ring_fd.fd) + " of process " +
+                                          std::to_string(ring_fd.pid) + " registers " +
                                           std::to_string(ring.count) + " files, of which its fdinfo listed " +
                                           std::to_string(ring.files.size()) + " (the ring was busy)");
     for (RingFile& file : ring.files) {
       RingEntry& e = out.emplace_back();
       e.pin.kind = PinKind::RingFile;
-      e.pin.pid = fd.pid;
-      e.pin.tid = fd.tid;
-      e.pin.fd = fd.fd;
+      e.pin.pid = ring_fd.pid;
+      e.pin.tid = ring_fd.tid;
+      e.pin.fd = ring_fd.fd;
       e.pin.detailed = true;
       e.pin.path = file.path;
       e.path.path = std::move(file.path);
@@ -159,7 +142,7 @@ void add_socket_pins(ScanState& state) {
       found.push_back(std::move(pin));
     }
     if (!s.may_hold_files_in_flight()) continue;
-    auto text = read_file(fd_dir(state.options, *fd) + "/fdinfo/" + std::to_string(fd->fd));
+    auto text = read_file(task_dir(state.options.proc_root, *fd) + "/fdinfo/" + std::to_string(fd->fd));
     if (!text) {
       state.note_error(text.error().err);
       continue;
@@ -175,6 +158,31 @@ void add_socket_pins(ScanState& state) {
 }
 
 }  // namespace
+
+std::vector<AnonInodeFd> anon_inode_fds(ScanState& state, std::string_view link) {
+  std::vector<AnonInodeFd> out;
+  const MountKey anon = state.anon_inode_mount;
+  if (anon == 0) return out;
+  for (const Pin& pin : state.snapshot.pins) {
+    if (pin.kind != PinKind::Fd || pin.mount != anon) continue;
+    const std::string dir = task_dir(state.options.proc_root, pin);
+    const std::string fds = dir + "/fd/", fdinfos = dir + "/fdinfo/";
+    // A range pin stands for like fds (the rules keep these one pin each; a snapshot built otherwise may
+    // not).
+    for (int fd = pin.fd; fd <= std::max(pin.fd, pin.fd_last); ++fd) {
+      const std::string number = std::to_string(fd);
+      auto target = read_link(fds + number);
+      if (!target || *target != link) continue;
+      auto text = read_file(fdinfos + number);
+      if (!text) {
+        state.note_error(text.error().err);
+        continue;
+      }
+      out.push_back(AnonInodeFd{pin.pid, pin.tid, fd, std::move(*text)});
+    }
+  }
+  return out;
+}
 
 void add_object_pins(ScanState& state) {
   if (!state.options.live || !state.options.task_pins) return;

@@ -20,6 +20,7 @@
 #include "kernel/statx.h"
 #include "kernel/uprobe_events.h"
 #include "scan/kernel_paths.h"
+#include "scan/pin_paths.h"
 #include "scan/scan_state.h"
 
 namespace detach::scan {
@@ -218,25 +219,8 @@ struct LinkFd {
 // The fds of bpf links among the task scan's fds on the anonymous-inode mount, by link id.
 std::multimap<std::uint32_t, LinkFd> link_fds(ScanState& state) {
   std::multimap<std::uint32_t, LinkFd> out;
-  const MountKey anon = state.anon_inode_mount;
-  if (anon == 0) return out;
-  for (const Pin& pin : state.snapshot.pins) {
-    if (pin.kind != PinKind::Fd || pin.mount != anon) continue;
-    std::string dir = state.options.proc_root + "/" + std::to_string(pin.pid);
-    if (pin.tid != 0) dir += "/task/" + std::to_string(pin.tid);
-    // A range pin stands for like fds: each may be a link of its own.
-    for (int fd = pin.fd; fd <= std::max(pin.fd, pin.fd_last); ++fd) {
-      const std::string number = std::to_string(fd);
-      auto link = read_link(dir + "/fd/" + number);
-      if (!link || *link != "anon_inode:bpf_link") continue;
-      auto text = read_file(dir + "/fdinfo/" + number);
-      if (!text) {
-        state.note_error(text.error().err);
-        continue;
-      }
-      if (auto id = parse_bpf_link_id(*text)) out.emplace(*id, LinkFd{pin.pid, pin.tid, fd});
-    }
-  }
+  for (const AnonInodeFd& link : anon_inode_fds(state, "anon_inode:bpf_link"))
+    if (auto id = parse_bpf_link_id(link.fdinfo)) out.emplace(*id, LinkFd{link.pid, link.tid, link.fd});
   return out;
 }
 

@@ -9,15 +9,10 @@
 #include "base/unique_fd.h"
 #include "kernel/procfs.h"
 #include "kernel/statx.h"
+#include "scan/pin_paths.h"
 
 namespace detach {
 namespace {
-
-std::string task_dir(const ScanOptions& options, const Pin& pin) {
-  std::string dir = options.proc_root + "/" + std::to_string(pin.pid);
-  if (pin.tid != 0 && pin.tid != pin.pid) dir += "/task/" + std::to_string(pin.tid);
-  return dir;
-}
 
 bool same_object(const MountRef& ref, const Pin& pin, bool unique) {
   if (ref.unique != unique || ref.mnt_id != pin.mount) return false;
@@ -41,34 +36,17 @@ bool still_maps(const std::string& dir, const Pin& pin, bool unique) {
 
 bool still_holds(const ScanOptions& options, IdKind ids, const Pin& pin) {
   if (!is_task_pin(pin.kind) || pin.pid <= 0) return false;
-  const std::string dir = task_dir(options, pin);
   const bool unique = ids == IdKind::Unique;
-  std::string link;
-  switch (pin.kind) {
-    case PinKind::Cwd:
-      link = dir + "/cwd";
-      break;
-    case PinKind::Root:
-      link = dir + "/root";
-      break;
-    case PinKind::Exe:
-      link = dir + "/exe";
-      break;
-    case PinKind::Fd:
-      link = dir + "/fd/" + std::to_string(pin.fd);
-      break;
-    case PinKind::Mmap:
-      return still_maps(dir, pin, unique);
-    default:
-      return false;
-  }
+  if (pin.kind == PinKind::Mmap) return still_maps(task_dir(options.proc_root, pin), pin, unique);
+  const std::string link = pin_link(options.proc_root, pin);
+  if (link.empty()) return false;
   auto ref = mount_ref_at(AT_FDCWD, link.c_str(), unique);
   return ref && same_object(*ref, pin, unique);
 }
 
 Access fd_access_now(const ScanOptions& options, const Pin& pin) {
   if (pin.kind != PinKind::Fd) return Access::Unknown;
-  const std::string link = task_dir(options, pin) + "/fd/" + std::to_string(pin.fd);
+  const std::string link = task_dir(options.proc_root, pin) + "/fd/" + std::to_string(pin.fd);
   auto mode = link_mode_at(AT_FDCWD, link.c_str());
   if (!mode) return Access::Unknown;
   // The fd link's own mode bits carry its access mode (as the scan reads it).

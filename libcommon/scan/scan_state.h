@@ -120,6 +120,16 @@ void add_kernel_pins(ScanState& state, KernelFacts facts);
 // it finds the rings' and sockets' fds).
 void add_object_pins(ScanState& state);
 
+// The task scan's fds on the anonymous-inode mount whose /proc link reads LINK ("anon_inode:[io_uring]",
+// "anon_inode:bpf_link"), each with its fdinfo; an fdinfo that cannot be read is counted (note_error).
+struct AnonInodeFd {
+  pid_t pid = 0;
+  pid_t tid = 0;
+  int fd = -1;
+  std::string fdinfo;
+};
+std::vector<AnonInodeFd> anon_inode_fds(ScanState& state, std::string_view link);
+
 // Pins a mount holds on other filesystems, that only its options or source state: an overlay's layers (by
 // device only), a file-backed mount's image file (after the journal is joined: a path may lead through a
 // former mount point).

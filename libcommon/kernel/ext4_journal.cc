@@ -40,22 +40,12 @@ std::optional<int> parse_journal_task(std::string_view text) {
   return static_cast<int>(*pid);
 }
 
-Ext4Journals read_ext4_external_journals(const std::string& sys_root, const std::string& proc_root) {
+Ext4Journals read_ext4_external_journals(const std::string& sys_root, const std::string& proc_root,
+                                         std::vector<std::string> fs_names) {
   Ext4Journals out;
   const std::string base = sys_root + "/fs/ext4";
-  Result<UniqueFd> dir = open_dir(base);
-  if (!dir) {
-    note_unless_gone(dir.error(), base, out.unread);  // no ext4 in this kernel: nothing to find
-    return out;
-  }
-  Result<std::vector<std::string>> names = list_entries_at(dir->get(), ".");
-  if (!names) {
-    note_unless_gone(names.error(), base, out.unread);
-    return out;
-  }
-  std::sort(names->begin(), names->end());
-  for (const std::string& name : *names) {
-    if (name == "features") continue;
+  std::sort(fs_names.begin(), fs_names.end());
+  for (const std::string& name : fs_names) {
     std::string task_path = base;
     task_path.append("/").append(name).append("/journal_task");
     Result<std::string> task = read_file(task_path);

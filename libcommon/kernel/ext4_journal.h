@@ -34,6 +34,9 @@ struct Ext4Journals {
   std::vector<std::string> unread;
 };
 
-Ext4Journals read_ext4_external_journals(const std::string& sys_root, const std::string& proc_root);
+// FS_NAMES: the filesystems SYS_ROOT/fs/ext4 lists (read once per snapshot, with the other drivers' live
+// filesystems).
+Ext4Journals read_ext4_external_journals(const std::string& sys_root, const std::string& proc_root,
+                                         std::vector<std::string> fs_names);
 
 }  // namespace detach

@@ -55,7 +55,11 @@ void add_xfs_claims(ScanState& state) {
 void add_ext4_claims(ScanState& state) {
   Snapshot& snapshot = state.snapshot;
   if (!state.ext4_journals) {
-    state.ext4_journals = read_ext4_external_journals(state.options.sys_root, state.options.proc_root);
+    std::vector<std::string> ext4;  // read_live_filesystems listed them; none when kernel pins are not asked
+    for (const LiveFilesystem& live : snapshot.live_filesystems)
+      if (live.fstype == "ext4") ext4.push_back(live.device);
+    state.ext4_journals =
+        read_ext4_external_journals(state.options.sys_root, state.options.proc_root, std::move(ext4));
     for (const std::string& what : state.ext4_journals->unread)
       snapshot.gaps.notes.push_back("ext4 journal devices: could not read " + what);
   }

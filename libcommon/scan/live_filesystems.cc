@@ -5,6 +5,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 
 #include "kernel/fs_probe.h"
@@ -26,7 +27,13 @@ void read_live_filesystems(ScanState& state) {
   const std::string root = state.options.sys_root + "/fs/";
   for (const char* fstype : kLiveFsDirsByDevice) {
     auto names = list_entries_at(AT_FDCWD, (root + fstype).c_str());
-    if (!names) continue;  // the driver is not loaded, or has no sysfs directory
+    if (!names) {
+      // ENOENT: the driver is not loaded, or has no sysfs directory. Anything else may hide a filesystem.
+      if (names.error().err != ENOENT)
+        state.snapshot.gaps.notes.push_back("live filesystems: could not list " + root + fstype + ": " +
+                                            names.error().message());
+      continue;
+    }
     for (const std::string& name : *names) add(state, fstype, name);
   }
   auto uuids = list_entries_at(AT_FDCWD, (root + "btrfs").c_str());

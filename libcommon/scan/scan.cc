@@ -10,6 +10,7 @@
 #include "kernel/procfs.h"
 #include "scan/bpf/source.h"
 #include "scan/mount_namespace.h"
+#include "scan/phase_clock.h"
 #include "scan/scan_state.h"
 
 namespace detach {
@@ -56,48 +57,58 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
                         .internal_mounts = {},
                         .fs_deadline = std::chrono::steady_clock::now() + options.fs_call_timeout,
                         .recorded_ids = {}};
+  scan::PhaseClock clock;  // DETACH_SCAN_DEBUG
   // BPF's programs load meanwhile, when task pins come from them.
   scan::TaskPinSource task_pin_source(effective);
   // Tasks first: on kernels without NS_MNT_GET_NEXT they are how namespaces are found.
-  scan::list_tasks(state);
-  scan::list_namespaces(state);
+  clock.time("tasks", [&] { scan::list_tasks(state); });
+  clock.time("namespaces", [&] { scan::list_namespaces(state); });
   if (snapshot.namespaces.empty()) return fail(ENOENT, "scan", options.proc_root, "no mount namespace found");
-  scan::read_block_devices(state);
+  clock.time("block devices", [&] { scan::read_block_devices(state); });
   if (options.kernel_pins) {
-    scan::read_live_filesystems(state);
-    scan::probe_asked_devices(state);
+    clock.time("census/live filesystems", [&] { scan::read_live_filesystems(state); });
+    clock.time("census/asked devices", [&] { scan::probe_asked_devices(state); });
   }
-  scan::find_claimed_devices(state);  // what attached mounts claim: their pinners may need details
-  if (!options.detail_devices.empty())
-    on_asked_devices = scan::mounts_on_stacked_devices(state, options.detail_devices);
-  scan::learn_internal_mounts(state);
+  // What attached mounts claim: their pinners may need details.
+  clock.time("census/claimed devices", [&] { scan::find_claimed_devices(state); });
+  if (!options.detail_devices.empty()) {
+    clock.time("stacked devices",
+               [&] { on_asked_devices = scan::mounts_on_stacked_devices(state, options.detail_devices); });
+  }
+  clock.time("internal mounts", [&] { scan::learn_internal_mounts(state); });
   // Loop devices and swaps meanwhile, on a thread of their own: they wait on children more than they
   // compute. (sysfs's block devices came first: the pin scan's filter needs them.)
   scan::KernelFacts facts;
-  std::thread kernel([&facts, &options] {
+  std::chrono::steady_clock::duration kernel_took{};
+  std::thread kernel([&facts, &options, &kernel_took] {
+    const auto started = std::chrono::steady_clock::now();
     if (options.kernel_pins) facts = scan::read_kernel_facts(options);
+    kernel_took = std::chrono::steady_clock::now() - started;
   });
-  const Status pins = task_pin_source.scan(state);
-  scan::find_detached_mounts(state);
+  Status pins;
+  clock.time("task pins", [&] { pins = task_pin_source.scan(state); });
+  clock.time("detached mounts", [&] { scan::find_detached_mounts(state); });
   // Filesystems alive with no mount seen, so that the journal's record of their device gives them their
   // former mount point.
-  scan::add_kernel_held_mounts(state);
+  clock.time("census/kernel-held mounts", [&] { scan::add_kernel_held_mounts(state); });
   // Former mount points before the census: a path the kernel gave may lead through one.
-  scan::join_detach_journal(state);
+  clock.time("detach journal", [&] { scan::join_detach_journal(state); });
   if (options.kernel_pins) {
-    scan::add_object_pins(state);
-    scan::add_mount_file_pins(state);
-    scan::add_probe_pins(state);
+    clock.time("census/object pins", [&] { scan::add_object_pins(state); });
+    clock.time("census/mount file pins", [&] { scan::add_mount_file_pins(state); });
+    clock.time("census/probe pins", [&] { scan::add_probe_pins(state); });
   }
-  kernel.join();
+  clock.time("waiting for loop devices and swaps", [&] { kernel.join(); });
+  clock.add("loop devices and swaps (beside the task pins)", kernel_took);
   if (!pins) return tl::unexpected(pins.error());  // BPF was asked for and cannot be used
-  scan::add_kernel_pins(state, std::move(facts));
-  scan::add_kernel_held_mounts(state);
-  scan::find_claimed_devices(state);  // again, with the detached mounts and their journaled options
-  scan::describe_namespace_holders(state);
-  scan::describe_tasks(state);
+  clock.time("kernel pins", [&] { scan::add_kernel_pins(state, std::move(facts)); });
+  clock.time("census/kernel-held mounts", [&] { scan::add_kernel_held_mounts(state); });
+  // Again, with the detached mounts and their journaled options.
+  clock.time("census/claimed devices", [&] { scan::find_claimed_devices(state); });
+  clock.time("namespace holders", [&] { scan::describe_namespace_holders(state); });
+  clock.time("task details", [&] { scan::describe_tasks(state); });
   // Last: superblocks are derived from everything above.
-  snapshot.build_superblocks();
+  clock.time("superblocks", [&] { snapshot.build_superblocks(); });
   return snapshot;
 }
 

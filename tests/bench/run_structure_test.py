@@ -141,6 +141,18 @@ def check_findings(rows):
           all(r["check"] == "same output" for k, r in rows.items() if k[0] == "mounts"))
 
 
+def check_census_shares(lines):
+    """The census's share of each of our six pin tools' scans, on each state of the pin load: a share in
+    0-100% and the verdict against the 5% cap (whatever it is: timings are the bench's, not a test's)."""
+    rows = [line.split(" | ") for line in lines[3:] if line.startswith("| ")]
+    check("bench.md has the census's share of the scan for each of our pin tools, attached and detached",
+          len(lines) > 3 and len(rows) == 6 * 2)
+    shares = [re.match(r"([0-9.]+)% \(", row[4]) if len(row) == 6 else None for row in rows]
+    check("each census share is a percentage with its range, and a verdict against the cap",
+          bool(rows) and all(m and 0 <= float(m.group(1)) <= 100 for m in shares) and
+          all(row[5].rstrip(" |") in ("yes", "NO") for row in rows))
+
+
 def main():
     bench, build = sys.argv[1], sys.argv[2]
     require_root()
@@ -160,8 +172,10 @@ def main():
             check("bench.csv was written", False)
         check("bench.png is a PNG image", read(paths["bench.png"])[:8] == b"\x89PNG\r\n\x1a\n")
         md = read(paths["bench.md"]).decode().splitlines()
+        heading = next((i for i, line in enumerate(md) if line.startswith("The census of kernel pins")), len(md))
         check("bench.md has a row per comparison (10 per pin load and state, 3 per mount load)",
-              len([line for line in md[2:] if line.startswith("| ")]) == 10 * 2 + 3 * len(MOUNTS))
+              len([line for line in md[2:heading] if line.startswith("| ")]) == 10 * 2 + 3 * len(MOUNTS))
+        check_census_shares(md[heading:])
         check("the work directory is named on stdout and removed", work and not os.path.exists(work.group(1)))
         work_dir = work.group(1) if work else "/tmp/detach-bench."
         check("no loop device is left on the bench's image", not loops_left(work_dir))

@@ -4,6 +4,8 @@
 // our tools can say why.
 #include <fcntl.h>
 
+#include <algorithm>
+#include <regex>
 #include <sstream>
 
 #include "harness.h"
@@ -148,6 +150,34 @@ TEST_F(LazyUmountSeed, MkfsGuardJsonGivesTheDetachedMountReason) {
     EXPECT_TRUE(pinner.contains("user") && pinner.contains("unit")) << pinner.dump();
   }
   EXPECT_TRUE(found_cwd) << "cwd pinner " << cwd_pinner_->pid() << " missing: " << doc->dump(2);
+}
+
+// Given the seed, we should see DETACH_SCAN_DEBUG make mkfs-guard print how long each scan phase took on
+// stderr (the census's phases among them, the total last) and change nothing else it prints.
+TEST_F(LazyUmountSeed, ScanDebugTimesEachPhaseAndChangesNothingElse) {
+  const std::string guard = ToolPath("MKFS_GUARD");
+  const RunResult plain = RunCommand({guard, "-J", fs_->device()});
+  const RunResult debug = RunCommand({"env", "DETACH_SCAN_DEBUG=1", guard, "-J", fs_->device()});
+  EXPECT_EQ(debug.exit_code, plain.exit_code) << debug.Describe();
+  EXPECT_EQ(debug.out, plain.out) << debug.Describe();
+  EXPECT_THAT(plain.err, Not(HasSubstr("detach-scan:"))) << plain.Describe();
+  const std::regex phase_line(R"(detach-scan: +[0-9]+\.[0-9]{3} ms  (.+))");
+  std::vector<std::string> phases;
+  std::string other;
+  std::istringstream lines(debug.err);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, phase_line))
+      phases.push_back(m[1]);
+    else
+      other += line + "\n";
+  }
+  EXPECT_EQ(other, plain.err) << debug.Describe();
+  ASSERT_FALSE(phases.empty()) << debug.Describe();
+  EXPECT_EQ(phases.back(), "total");
+  for (const char* expected : {"tasks", "task pins", "census/object pins", "census/probe pins"})
+    EXPECT_NE(std::find(phases.begin(), phases.end(), expected), phases.end()) << expected << "\n"
+                                                                               << debug.err;
 }
 
 // Given the seed, once both pinners end we should see the mount leave `findmnt --detached` and mkfs succeed.

@@ -45,19 +45,28 @@ void read_live_filesystems(ScanState& state) {
   }
 }
 
-void probe_asked_devices(ScanState& state) {
-  if (!state.options.live) return;
-  for (BlockDevice& bd : state.snapshot.block_devices) {
-    if (std::find(state.options.detail_devices.begin(), state.options.detail_devices.end(), bd.dev) ==
-        state.options.detail_devices.end())
+std::vector<DeviceSignature> probe_asked_devices(const ScanOptions& options,
+                                                 const std::vector<BlockDevice>& devices) {
+  std::vector<DeviceSignature> found;
+  if (!options.live) return found;
+  for (const BlockDevice& bd : devices) {
+    if (std::find(options.detail_devices.begin(), options.detail_devices.end(), bd.dev) ==
+        options.detail_devices.end())
       continue;
     // Reading the device waits on what backs it (a loop device over a dead FUSE file): bounded.
-    auto type = probe_device_fstype(state.options.dev_root + "/" + bd.name, std::chrono::milliseconds(500));
+    auto type = probe_device_fstype(options.dev_root + "/" + bd.name, std::chrono::milliseconds(500));
     if (type)
-      bd.fs_signature = *type;
+      found.push_back(DeviceSignature{bd.dev, std::move(*type)});
     else if (type.error().err == 0)
-      bd.fs_signature = std::string();  // blkid read it and found no filesystem
+      found.push_back(DeviceSignature{bd.dev, std::string()});  // blkid read it and found no filesystem
   }
+  return found;
+}
+
+void add_device_signatures(ScanState& state, const std::vector<DeviceSignature>& signatures) {
+  for (BlockDevice& bd : state.snapshot.block_devices)
+    for (const DeviceSignature& s : signatures)
+      if (s.dev == bd.dev) bd.fs_signature = s.fs_type;
 }
 
 }  // namespace detach::scan

@@ -65,10 +65,7 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   clock.time("namespaces", [&] { scan::list_namespaces(state); });
   if (snapshot.namespaces.empty()) return fail(ENOENT, "scan", options.proc_root, "no mount namespace found");
   clock.time("block devices", [&] { scan::read_block_devices(state); });
-  if (options.kernel_pins) {
-    clock.time("census/live filesystems", [&] { scan::read_live_filesystems(state); });
-    clock.time("census/asked devices", [&] { scan::probe_asked_devices(state); });
-  }
+  if (options.kernel_pins) clock.time("census/live filesystems", [&] { scan::read_live_filesystems(state); });
   // What attached mounts claim: their pinners may need details.
   clock.time("census/claimed devices", [&] { scan::find_claimed_devices(state); });
   if (!options.detail_devices.empty()) {
@@ -85,6 +82,16 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
     if (options.kernel_pins) facts = scan::read_kernel_facts(options);
     kernel_took = std::chrono::steady_clock::now() - started;
   });
+  // The asked devices' signatures too, on a thread of their own.
+  std::vector<scan::DeviceSignature> signatures;
+  std::chrono::steady_clock::duration signatures_took{};
+  const bool asked = options.kernel_pins && !options.detail_devices.empty();
+  std::thread signature_reader([&signatures, &options, &signatures_took,
+                                devices = asked ? snapshot.block_devices : std::vector<BlockDevice>{}] {
+    const auto started = std::chrono::steady_clock::now();
+    signatures = scan::probe_asked_devices(options, devices);
+    signatures_took = std::chrono::steady_clock::now() - started;
+  });
   Status pins;
   clock.time("task pins", [&] { pins = task_pin_source.scan(state); });
   clock.time("detached mounts", [&] { scan::find_detached_mounts(state); });
@@ -100,6 +107,9 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   }
   clock.time("waiting for loop devices and swaps", [&] { kernel.join(); });
   clock.add("loop devices and swaps (beside the task pins)", kernel_took);
+  clock.time("census/waiting for the asked devices' signatures", [&] { signature_reader.join(); });
+  clock.add("asked devices' signatures (beside the task pins)", signatures_took);
+  scan::add_device_signatures(state, signatures);
   if (!pins) return tl::unexpected(pins.error());  // BPF was asked for and cannot be used
   clock.time("kernel pins", [&] { scan::add_kernel_pins(state, std::move(facts)); });
   clock.time("census/kernel-held mounts", [&] { scan::add_kernel_held_mounts(state); });

@@ -142,8 +142,18 @@ void add_probe_pins(ScanState& state);
 // Filesystems sysfs shows alive (/sys/fs/TYPE/DEVICE), mounted or not (after read_block_devices).
 void read_live_filesystems(ScanState& state);
 
-// The filesystem type written on each device a tool asked about (ScanOptions::detail_devices), bounded.
-void probe_asked_devices(ScanState& state);
+// The filesystem type written on a device a tool asked about (ScanOptions::detail_devices): blkid's answer,
+// "" when it found no filesystem, nullopt when it could not read the device.
+struct DeviceSignature {
+  DeviceNumber dev;
+  std::optional<std::string> fs_type;
+};
+// Reads, bounded, the signature of each of DEVICES that OPTIONS asks about. Touches no scan state: it runs
+// beside the task-pin scan (blkid reads each device in a child of its own, which waits more than it
+// computes).
+std::vector<DeviceSignature> probe_asked_devices(const ScanOptions& options,
+                                                 const std::vector<BlockDevice>& devices);
+void add_device_signatures(ScanState& state, const std::vector<DeviceSignature>& signatures);
 
 // Command, user and unit of every task that holds a detailed pin.
 void describe_tasks(ScanState& state);

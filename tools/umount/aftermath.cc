@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "base/i18n.h"
+#include "base/wall_clock.h"
 #include "cli/diag.h"
 #include "explain/gaps.h"
 #include "explain/mount_text.h"
@@ -81,11 +82,6 @@ std::vector<std::string> split_lines(const std::string& text) {
 Result<std::string> as_caller(const std::function<Result<std::string>()>& work) {
   if (privileged_for_user()) return detach::run_as_real_user(work, kScanLimit);
   return work();
-}
-
-long long now_seconds() {
-  using std::chrono::system_clock;
-  return std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
 }
 
 // "30 seconds", "0.5 seconds" (the number as the locale writes it).
@@ -196,7 +192,7 @@ detach::DetachRecord record_of_umount(const Capture& cap, bool unmounted) {
   r.old_id = cap.id.old_id;
   r.ns_id = cap.id.ns_id;
   r.dev = cap.id.dev;
-  r.detached_at = now_seconds();
+  r.detached_at = detach::now_seconds();
   r.target = cap.target;
   r.source = cap.source;
   r.fstype = cap.fstype;

@@ -83,7 +83,8 @@ Status replace_file(const std::string& path, std::string_view content, mode_t mo
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
   UniqueFd dirfd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!dirfd) return fail_errno("open", dir);
+  // Named by PATH, as an open of PATH itself would be: the file is what the caller asked for.
+  if (!dirfd) return fail_errno("open", path);
   return replace_file_at(dirfd.get(), name, path, content, mode);
 }
 

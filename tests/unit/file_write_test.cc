@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -73,6 +74,14 @@ TEST_F(ReplaceFileTest, AFailedRenameLeavesTheOldAndNoTempFile) {
   ASSERT_EQ(::lstat(path.c_str(), &after), 0);
   EXPECT_TRUE(S_ISDIR(after.st_mode));
   EXPECT_EQ(names(), std::vector<std::string>{"adir"});
+}
+
+TEST_F(ReplaceFileTest, AMissingDirectoryIsAnErrorNamingTheFile) {
+  const std::string path = root_ + "/no-such-dir/x.prom";
+  Status st = replace_file(path, "new\n", 0644);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().err, ENOENT);
+  EXPECT_EQ(st.error().path, path);
 }
 
 }  // namespace

@@ -420,7 +420,6 @@ DeviceReport explain_device(const Snapshot& snapshot, const std::string& device,
     report.status = DeviceStatus::Unchecked;
   else
     report.status = DeviceStatus::Free;
-  report.busy = report.status == DeviceStatus::Busy;
   return report;
 }
 

@@ -95,8 +95,9 @@ struct DeviceReport {
   Claim claim = Claim::Free;
   std::string claim_error;  // Unchecked: why ("Permission denied")
   DeviceStatus status = DeviceStatus::Free;
-  bool busy = false;  // status == Busy
   std::vector<Reason> reasons;
+
+  bool busy() const { return status == DeviceStatus::Busy; }
 };
 
 struct ExplainOptions {

@@ -111,7 +111,7 @@ json reasons_json(const Snapshot& snapshot, const std::vector<Reason>& reasons) 
 json to_json(const Snapshot& snapshot, const DeviceReport& report, bool with_checks) {
   json out = json::object();
   out["device"] = report.device;
-  out["busy"] = report.busy;
+  out["busy"] = report.busy();
   out["status"] = device_status_name(report.status);
   out["claimed"] = report.claim == Claim::Unchecked ? json(nullptr) : json(report.claim == Claim::Claimed);
   if (report.claim == Claim::Unchecked) out["claim-error"] = report.claim_error;

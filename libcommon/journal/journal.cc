@@ -11,7 +11,6 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <utility>
 
 #include "base/file_write.h"
@@ -158,15 +157,6 @@ Result<UniqueFd> open_locked(int dirfd, const std::string& path) {
     }
   }
   return fail(EAGAIN, "open", path, "the journal kept being replaced");
-}
-
-// A name for the rewrite's temp file that no other writer picks: pid, time and a counter.
-std::string temp_name() {
-  static unsigned counter = 0;
-  struct timespec ts {};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ".journal." + std::to_string(::getpid()) + "." + std::to_string(ts.tv_nsec) + "." +
-         std::to_string(++counter);
 }
 
 }  // namespace
@@ -337,19 +327,8 @@ Status compact(int fd, const struct stat& held, int dirfd, const std::string& pa
   }
   out += newest;
 
-  const std::string tmp = temp_name();
-  const std::string tmp_path = path.substr(0, path.rfind('/') + 1) + tmp;
-  UniqueFd tmp_fd(::openat(dirfd, tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (!tmp_fd) return fail_errno("open", tmp_path);
-  Status st = [&]() -> Status {
-    if (::fchmod(tmp_fd.get(), held.st_mode & 07777) != 0) return fail_errno("fchmod", tmp_path);
-    if (auto w = write_all(tmp_fd.get(), out, tmp_path); !w) return w;
-    if (::fsync(tmp_fd.get()) != 0) return fail_errno("fsync", tmp_path);
-    if (::renameat(dirfd, tmp.c_str(), dirfd, kFileName) != 0) return fail_errno("rename", tmp_path);
-    return {};
-  }();
-  if (!st) ::unlinkat(dirfd, tmp.c_str(), 0);
-  return st;
+  // Under our lock on the old file: a writer waiting for it finds the file replaced and opens the new one.
+  return replace_file_at(dirfd, kFileName, path, out, held.st_mode & 07777);
 }
 
 }  // namespace

@@ -84,7 +84,8 @@ class DetachJournal {
 
 // What the journal keeps of M, detached at DETACHED_AT: M is the mount as it was while attached. Its options
 // are all of M's, per-mount and superblock ones, merged as libmount lists them (an overlay's layers and an
-// xfs logdev= are among the latter); the pinners are left for the caller to fill.
+// xfs logdev= are among the latter); the pinners, and whether it was a plain umount (unmounted), are left for
+// the caller to fill.
 DetachRecord record_of(const Mount& m, long long detached_at, std::string recorded_by, std::string boot_id);
 
 // proc_root/sys/kernel/random/boot_id, without its newline.

@@ -9,10 +9,11 @@
 
 namespace detach::output {
 
-// Mirrors libsmartcols' SCOLS_JSON_* values, so a column table does not need libsmartcols.h.
+// Mirrors libsmartcols' SCOLS_JSON_* values, so a column table does not need libsmartcols.h (output/table.cc
+// static_asserts each against it).
 enum class JsonType { String = 0, Number = 1, Boolean = 2, ArrayString = 3, ArrayNumber = 4 };
 
-// Mirrors SCOLS_FL_*: the column table stays constexpr and header-only.
+// Mirrors SCOLS_FL_*: the column table stays constexpr and header-only (checked in output/table.cc).
 namespace flag {
 inline constexpr int kTrunc = 1 << 0;
 inline constexpr int kTree = 1 << 1;

@@ -8,6 +8,21 @@
 
 namespace detach::output {
 
+// columns.h mirrors these values so that column tables need no libsmartcols.h; a libsmartcols that changed
+// one fails the build here instead of printing wrong columns.
+static_assert(flag::kTrunc == SCOLS_FL_TRUNC);
+static_assert(flag::kTree == SCOLS_FL_TREE);
+static_assert(flag::kRight == SCOLS_FL_RIGHT);
+static_assert(flag::kStrictWidth == SCOLS_FL_STRICTWIDTH);
+static_assert(flag::kNoExtremes == SCOLS_FL_NOEXTREMES);
+static_assert(flag::kHidden == SCOLS_FL_HIDDEN);
+static_assert(flag::kWrap == SCOLS_FL_WRAP);
+static_assert(static_cast<int>(JsonType::String) == SCOLS_JSON_STRING);
+static_assert(static_cast<int>(JsonType::Number) == SCOLS_JSON_NUMBER);
+static_assert(static_cast<int>(JsonType::Boolean) == SCOLS_JSON_BOOLEAN);
+static_assert(static_cast<int>(JsonType::ArrayString) == SCOLS_JSON_ARRAY_STRING);
+static_assert(static_cast<int>(JsonType::ArrayNumber) == SCOLS_JSON_ARRAY_NUMBER);
+
 bool Line::set(std::size_t column, std::string_view text) {
   if (!line_) return false;
   // libsmartcols copies the text (scols_line_set_data strdup()s it), so the caller keeps ownership.

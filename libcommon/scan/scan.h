@@ -11,15 +11,10 @@
 #include "base/result.h"
 #include "journal/journal.h"
 #include "model/snapshot.h"
+#include "scan/fs_call_timeout.h"
 #include "scan/scan_source.h"
 
 namespace detach {
-
-#ifdef DETACH_SANITIZED
-inline constexpr int kSanitizerSlowdown = 4;
-#else
-inline constexpr int kSanitizerSlowdown = 1;
-#endif
 
 struct ScanOptions {
   std::string proc_root = "/proc";
@@ -72,10 +67,9 @@ struct ScanOptions {
   // only when nothing else tells its type and source (btrfs, tmpfs), and a FUSE one never (fusectl names it).
   bool detached_options = true;
   // Anything that has to call into a filesystem (fstatfs of detached mounts, blkid of their devices) runs in
-  // killable children, all at once, within this time overall (counted from the scan's start). A sanitized
-  // build runs several times slower before the probes start: its bound stretches, as meson's test timeouts
-  // do.
-  std::chrono::milliseconds fs_call_timeout{2000 * kSanitizerSlowdown};
+  // killable children, all at once, within this time overall (counted from the scan's start): 2 s, or what
+  // DETACH_FS_TIMEOUT_MS says (scan/fs_call_timeout.h).
+  std::chrono::milliseconds fs_call_timeout = fs_call_timeout_from_environment();
   // Which loop devices' status (LOOP_GET_STATUS64), and which swap files' stat, to ask for: one whose backing
   // file's filesystem does not answer costs the bound above. Unset: all. Those not asked are taken as
   // unresponsive, so a caller that takes snapshot after snapshot (the detach monitor) does not pay the bound

@@ -21,7 +21,7 @@ TEST_F(Explain, LazyUmountPinnedByCwdAndFdIsExplained) {
   EXPECT_EQ(report.reasons[0].kind, ReasonKind::DetachedPinned);
   EXPECT_EQ(report.reasons[0].mount, 100u);
   EXPECT_EQ(report.reasons[0].pins.size(), 2u);
-  EXPECT_TRUE(report.busy);
+  EXPECT_TRUE(report.busy());
   EXPECT_EQ(
       Text(report),
       "/dev/loop3 is busy: it holds an ext2 filesystem that was lazily unmounted and is still pinned by 2 "
@@ -63,7 +63,7 @@ TEST_F(Explain, ArticleFollowsTheFsType) {
 // Given nothing on the device and no claim, we should call it free.
 TEST_F(Explain, FreeDeviceSaysMkfsCanUseIt) {
   DeviceReport report = Ask("/dev/loop3", kLoop3, false);
-  EXPECT_FALSE(report.busy);
+  EXPECT_FALSE(report.busy());
   EXPECT_TRUE(report.reasons.empty());
   EXPECT_EQ(Text(report), "/dev/loop3 is free: mkfs can use it\n");
   EXPECT_EQ(
@@ -232,7 +232,7 @@ TEST_F(Explain, ProcessWritingToTheDeviceNodeMakesItBusy) {
   AddPin(PinKind::Fd, 1, 4242, 3, Access::Write).rdev = kLoop3;
   options_.own_pid = 4242;
   DeviceReport report = Ask("/dev/loop3", kLoop3, false);
-  EXPECT_TRUE(report.busy);
+  EXPECT_TRUE(report.busy());
   EXPECT_EQ(report.status, DeviceStatus::Busy);
   EXPECT_EQ(Text(report), "/dev/loop3 is busy: it is open for writing in: 777 (qemu) fd 5 (read/write)\n");
   json reason = to_json(snapshot_, report)["reasons"][0];
@@ -246,7 +246,7 @@ TEST_F(Explain, ForcedWriterIsANote) {
   AddPin(PinKind::Fd, 1, 777, 5, Access::ReadWrite).rdev = kLoop3;
   options_.writers_block = false;
   DeviceReport report = Ask("/dev/loop3", kLoop3, false);
-  EXPECT_FALSE(report.busy);
+  EXPECT_FALSE(report.busy());
   EXPECT_EQ(Text(report),
             "/dev/loop3 is free: mkfs can use it\nit is open for writing in: 777 (qemu) fd 5 (read/write)\n");
 }
@@ -256,7 +256,7 @@ TEST_F(Explain, ReaderOfTheDeviceNodeIsANote) {
   AddTask(778, "dd");
   AddPin(PinKind::Fd, 1, 778, 0, Access::Read).rdev = kLoop3;
   DeviceReport report = Ask("/dev/loop3", kLoop3, false);
-  EXPECT_FALSE(report.busy);
+  EXPECT_FALSE(report.busy());
   EXPECT_EQ(report.status, DeviceStatus::Free);
   EXPECT_EQ(Text(report),
             "/dev/loop3 is free: mkfs can use it\nit is open for reading in: 778 (dd) fd 0 (read)\n");
@@ -268,7 +268,7 @@ TEST_F(Explain, ReaderOfAPartitionLeavesTheDiskFree) {
   snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {"loop3p1"}, "", "", "", "", 2048, {}});
   snapshot_.block_devices.push_back(BlockDevice{"loop3p1", {259, 9}, {}, {}, "loop3", "", "", "", 1024, {}});
   AddPin(PinKind::Fd, 1, 1234, 4, Access::Read).rdev = {259, 9};
-  EXPECT_FALSE(Ask("/dev/loop3", kLoop3, false).busy);
+  EXPECT_FALSE(Ask("/dev/loop3", kLoop3, false).busy());
 }
 
 // Given an unbound loop device (size 0, not in the bound list), we should say what it is, not "free".
@@ -276,7 +276,7 @@ TEST_F(Explain, UnboundLoopDeviceCannotBeFormatted) {
   snapshot_.block_devices.push_back(BlockDevice{"loop3", kLoop3, {}, {}, "", "", "", "", 0, {}});
   DeviceReport report = Ask("/dev/loop3", kLoop3, false);
   EXPECT_EQ(report.status, DeviceStatus::Unusable);
-  EXPECT_FALSE(report.busy);
+  EXPECT_FALSE(report.busy());
   EXPECT_EQ(Text(report),
             "/dev/loop3 cannot be formatted: it is a loop device with no backing file (losetup binds one)\n");
   json doc = to_json(snapshot_, report);
@@ -432,7 +432,7 @@ TEST_F(Explain, RelativeSwapFileIsASuspectOfAnUnexplainedClaim) {
             "/dev/loop3 is busy: it is claimed, but no mount, swap area, loop device, holder or open file "
             "explains it\nit may be held by swap file swapfile\n");
   EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["suspects"][0]["kind"], "swap-file");
-  EXPECT_FALSE(Ask("/dev/loop3", kLoop3, false).busy);  // no claim, no suspect
+  EXPECT_FALSE(Ask("/dev/loop3", kLoop3, false).busy());  // no claim, no suspect
 }
 
 // Given a loop device backed by a file on a detached fs, we should list it among the pins that keep it alive.
@@ -452,7 +452,7 @@ TEST_F(Explain, DetachedMountKeptByALoopDeviceNamesIt) {
 TEST_F(Explain, LoopDeviceOverTheDeviceItself) {
   snapshot_.loops.push_back(LoopDevice{"loop5", {7, 5}, "/dev/loop3", {0, 5}, 33, false});
   DeviceReport report = Ask("/dev/loop3", kLoop3, false);
-  EXPECT_TRUE(report.busy);
+  EXPECT_TRUE(report.busy());
   EXPECT_EQ(Text(report), "/dev/loop3 is busy: it is the backing device of /dev/loop5\n");
   EXPECT_EQ(to_json(snapshot_, report)["reasons"][0]["backing-device"], true);
 }

@@ -4,6 +4,7 @@
 // AT_STATX_DONT_SYNC), so they finish and still name the pinner.
 #include <fcntl.h>
 
+#include <algorithm>
 #include <iterator>
 #include <regex>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "harness.h"
 #include "kernel/block.h"
 #include "scan/detach_monitor.h"
+#include "scan/fs_call_timeout.h"
 #include "scan/scan.h"
 
 namespace itest {
@@ -185,10 +187,11 @@ TEST_F(DeadFuseDaemon, WatcherKeepsTheFormerMountPointOfAQuickDetach) {
   std::this_thread::sleep_for(300ms);
   quick.mount().Detach();
   const std::string expected = "detach " + quick.mountpoint() + "\n";
-  // Its first snapshot waits out the bound (longer in a sanitized build); the one after the event does not
-  // ask that loop device again.
-  EXPECT_TRUE(WaitUntil([&] { return ReadFile(out).find(expected) != std::string::npos; },
-                        15s * detach::kSanitizerSlowdown))
+  // Its first snapshot waits out the bound (longer where DETACH_FS_TIMEOUT_MS stretches it: a sanitized
+  // build's tests); the one after the event does not ask that loop device again.
+  const auto stretch =
+      std::max<long long>(1, detach::fs_call_timeout_from_environment() / detach::kDefaultFsCallTimeout);
+  EXPECT_TRUE(WaitUntil([&] { return ReadFile(out).find(expected) != std::string::npos; }, 15s * stretch))
       << "watcher output:\n"
       << ReadFile(out);
 }

@@ -392,6 +392,8 @@ def as_user(uid, env=None):
             os.setgid(uid)
             os.setuid(uid)
     base = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"}
+    if "DETACH_FS_TIMEOUT_MS" in os.environ:  # a sanitized build's longer bound (meson.build's test setup)
+        base["DETACH_FS_TIMEOUT_MS"] = os.environ["DETACH_FS_TIMEOUT_MS"]
     base.update(env or {})
     return {"preexec_fn": drop, "env": base, "cwd": "/", "stdin": subprocess.DEVNULL}
 

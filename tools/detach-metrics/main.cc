@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // detach-metrics: the state of lazily unmounted mounts as node-exporter textfile metrics, written atomically
 // (detach-metrics.timer runs it every minute).
-#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -9,6 +8,7 @@
 #include "base/file_write.h"
 #include "base/i18n.h"
 #include "base/stdout.h"
+#include "base/wall_clock.h"
 #include "cli/diag.h"
 #include "cli/i18n.h"
 #include "metrics.h"
@@ -29,11 +29,6 @@ bool write_out(const Options& options, const std::string& text) {
   return static_cast<bool>(done);
 }
 
-long long now_seconds() {
-  using std::chrono::system_clock;
-  return std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,7 +44,7 @@ int main(int argc, char** argv) {
   detach::ScanOptions scan;
   scan.detail_pins_of = [](const detach::Mount&) { return false; };
   detach::Result<detach::Snapshot> snapshot = detach::take_snapshot(scan);
-  const long long now = now_seconds();
+  const long long now = detach::now_seconds();
 
   // Write the metrics, or, when the scan failed, a file that says so (the old one would look current).
   if (!snapshot) {

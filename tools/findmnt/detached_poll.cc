@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "base/i18n.h"
+#include "base/wall_clock.h"
 #include "cli/diag.h"
 #include "detached.h"
 #include "detached_cells.h"
@@ -142,11 +143,6 @@ class DetachRecorder {
   bool stopped_ = false;  // for good: this user may not write the journal
 };
 
-long long now_seconds() {
-  using std::chrono::system_clock;
-  return std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 int poll_detached(Context& ctx) {
@@ -192,7 +188,7 @@ int poll_detached(Context& ctx) {
       continue;
     }
     deadline = wait_ends();
-    const long long seen_at = now_seconds();
+    const long long seen_at = detach::now_seconds();
     for (const detach::DetachEvent& ev : *events) recorder.take(ev, seen_at);
     recorder.flush();
     int count = 0;

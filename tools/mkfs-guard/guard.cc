@@ -102,7 +102,7 @@ Result<WaitEnd> wait_for_detached(const Check& check, const std::vector<Target>&
                                   std::chrono::steady_clock::time_point deadline) {
   for (std::size_t i = 0; i < check.reports.size(); ++i) {
     const DeviceReport& report = check.reports[i];
-    if (!report.busy) continue;
+    if (!report.busy()) continue;
     if (!held_only_by_detached_mounts(report.reasons)) return WaitEnd::Pointless;
     std::vector<std::size_t> pins;
     detached_pins(report.reasons, pins);
@@ -120,7 +120,7 @@ Result<WaitEnd> wait_for_detached(const Check& check, const std::vector<Target>&
 KillPlan plan_kill(const Check& check) {
   std::vector<std::size_t> indexes;
   for (const DeviceReport& report : check.reports)
-    if (report.busy) detached_pins(report.reasons, indexes);
+    if (report.busy()) detached_pins(report.reasons, indexes);
   std::sort(indexes.begin(), indexes.end());
   indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
 

@@ -143,7 +143,7 @@ Result<Check> settle(const Options& options, const std::vector<Target>& targets,
     // Held by more than lazily detached mounts (an attached mount, swap, a holder; or unusable): neither
     // waiting nor ending pinners frees it, and nothing attached is ever touched.
     if (!std::all_of(check->reports.begin(), check->reports.end(), [](const DeviceReport& r) {
-          return r.status == DeviceStatus::Free || (r.busy && held_only_by_detached_mounts(r.reasons));
+          return r.status == DeviceStatus::Free || (r.busy() && held_only_by_detached_mounts(r.reasons));
         }))
       return check;
     if (options.kill_signal && !killed) {
@@ -154,7 +154,7 @@ Result<Check> settle(const Options& options, const std::vector<Target>& targets,
     if (!options.quiet) {
       std::string busy;
       for (const DeviceReport& r : check->reports)
-        if (r.busy) busy += (busy.empty() ? "" : ", ") + printable(r.device);
+        if (r.busy()) busy += (busy.empty() ? "" : ", ") + printable(r.device);
       cli::warnx(trf("waiting until the lazily unmounted filesystems on {0} are gone", busy));
     }
     Result<WaitEnd> end = wait_for_detached(*check, targets, deadline);
@@ -211,7 +211,7 @@ void explain_late_claims(const Options& options, const std::vector<Target>& targ
   std::fputs(tr("mkfs-guard: the mkfs failed; something claimed a device after mkfs-guard let go of it:\n"),
              stderr);
   for (std::size_t i = 0; i < check->reports.size(); ++i)
-    if (check->reports[i].busy) std::fputs(render_text(check->snapshot, check->reports[i]).c_str(), stderr);
+    if (check->reports[i].busy()) std::fputs(render_text(check->snapshot, check->reports[i]).c_str(), stderr);
 }
 
 }  // namespace

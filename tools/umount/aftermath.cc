@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <utility>
 
 #include "base/i18n.h"
+#include "base/wall_clock.h"
 #include "cli/diag.h"
 #include "explain/gaps.h"
 #include "explain/mount_text.h"
@@ -15,6 +17,7 @@
 #include "explain/pinner.h"
 #include "explain/printable.h"
 #include "journal/journal.h"
+#include "model/mount.h"
 #include "scan/real_user.h"
 #include "scan/scan.h"
 
@@ -81,11 +84,6 @@ std::vector<std::string> split_lines(const std::string& text) {
 Result<std::string> as_caller(const std::function<Result<std::string>()>& work) {
   if (privileged_for_user()) return detach::run_as_real_user(work, kScanLimit);
   return work();
-}
-
-long long now_seconds() {
-  using std::chrono::system_clock;
-  return std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
 }
 
 // "30 seconds", "0.5 seconds" (the number as the locale writes it).
@@ -188,20 +186,29 @@ void Aftermath::explain_busy(const Capture& cap) {
 
 namespace {
 
-// What the journal keeps of the umount CAP was about, made now. UNMOUNTED: a plain umount (its filesystem
-// outlived it), not a lazy detach.
-detach::DetachRecord record_of_umount(const Capture& cap, bool unmounted) {
-  detach::DetachRecord r;
-  r.unique_id = cap.id.unique_id;
-  r.old_id = cap.id.old_id;
-  r.ns_id = cap.id.ns_id;
-  r.dev = cap.id.dev;
-  r.detached_at = now_seconds();
-  r.target = cap.target;
-  r.source = cap.source;
-  r.fstype = cap.fstype;
-  r.options = cap.options;
-  r.recorded_by = "umount";
+// The mount CAP was about, as the model has it: libmount's entry, and the kernel's ids of the mount at its
+// target.
+detach::Mount mount_of(const Capture& cap) {
+  detach::Mount m;
+  m.unique_id = cap.id.unique_id;
+  m.old_id = cap.id.old_id;
+  m.ns_id = cap.id.ns_id;
+  m.ns_inode = cap.id.ns_inode;
+  m.dev = cap.id.dev;
+  m.target = cap.target;
+  m.source = cap.source;
+  m.fstype = cap.fstype;
+  // libmount's list has the per-mount and the superblock options merged already (and utab's user options):
+  // record_of keeps it as it is.
+  m.vfs_options = cap.options;
+  return m;
+}
+
+// What the journal keeps of the umount CAP was about, made now, for the boot BOOT_ID. UNMOUNTED: a plain
+// umount (its filesystem outlived it), not a lazy detach.
+detach::DetachRecord record_of_umount(const Capture& cap, bool unmounted, std::string boot_id) {
+  detach::DetachRecord r =
+      detach::record_of(mount_of(cap), detach::now_seconds(), "umount", std::move(boot_id));
   r.unmounted = unmounted;
   return r;
 }
@@ -214,7 +221,7 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
   auto told = as_caller([&]() -> Result<std::string> {
     detach::ScanOptions options = scan_options(cap, false, for_user_);
     // Not journaled yet: where it was tells where a path the kernel keeps in it lies now.
-    options.just_unmounted = {record_of_umount(cap, when == detach::Survival::AfterPlainUmount)};
+    options.just_unmounted = {record_of_umount(cap, when == detach::Survival::AfterPlainUmount, {})};
     auto snapshot = detach::take_snapshot(options);
     if (!snapshot) return tl::unexpected(snapshot.error());
     detach::MountKey key = key_of(*snapshot, cap);
@@ -242,8 +249,7 @@ void Aftermath::record_umount(const Capture& cap, const std::string& pinners, bo
   auto boot = detach::current_boot_id();
   detach::Status done = boot ? detach::Status() : detach::Status(tl::unexpected(boot.error()));
   if (boot) {
-    detach::DetachRecord r = record_of_umount(cap, unmounted);
-    r.boot_id = *boot;
+    detach::DetachRecord r = record_of_umount(cap, unmounted, *boot);
     r.pinners = pinners;
     done = detach::DetachJournal().append(r);
   }

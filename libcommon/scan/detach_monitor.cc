@@ -90,6 +90,9 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
       // And its options then: the kernel no longer shows an overlay's layers, the journal keeps them.
       event.mount.vfs_options = before->second.vfs_options;
       event.mount.fs_options = before->second.fs_options;
+      // And what only its mount said: the source of a filesystem without a device (tmpfs, overlay).
+      if (event.mount.source.empty()) event.mount.source = before->second.source;
+      if (event.mount.fstype.empty()) event.mount.fstype = before->second.fstype;
     }
     for (const Pin* pin : snapshot->pins_at(snapshot->pins_keeping(*m))) {
       event.keeping.pins.push_back(*pin);

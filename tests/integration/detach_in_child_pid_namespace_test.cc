@@ -5,7 +5,9 @@
 // mounted there, pinned by a sleep's cwd and lazily unmounted; then findmnt, fuser and mkfs-guard run there.
 // Journaled by our umount, the detach is proven (a unique id is never reused) and every tool lists it with
 // its former mount point; unrecorded, every tool says the same thing: detached, or mounted in a namespace
-// of a process outside, which only the initial PID namespace can tell.
+// of a process outside, which only the initial PID namespace can tell. A watcher (findmnt --detached
+// --poll) there watches the namespaces of its PID namespace's processes and reports and journals the detach.
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,34 @@ echo $? >"$3/fuser.rc"
 "$6" "$1" >"$3/guard.out" 2>"$3/guard.err"
 echo $? >"$3/guard.rc"
 "$6" -J "$1" >"$3/guard.json" 2>/dev/null
+exit 0
+)sh";
+
+// The watcher there: started before the detach (ready once it has said what it watches), the detach by a
+// plain umount2(MNT_DETACH), then the watcher's rows and stderr. $1 device, $2 mount point, $3 where the
+// outputs go, $4 findmnt.
+constexpr const char* kWatchScript = R"sh(
+exec </dev/null >"$3/script.log" 2>&1
+mount -t ext2 "$1" "$2" || exit 2
+"$4" --detached --poll -w 60000 -o ACTION,SOURCE,TARGET,PINNERS >"$3/rows" 2>"$3/rows.err" &
+watcher=$!
+(cd "$2" && exec sleep 1000) &
+pin=$!
+n=0
+until [ "$(readlink /proc/$pin/cwd)" = "$2" ] && [ "$(cat /proc/$pin/comm)" = sleep ] && [ -s "$3/rows.err" ]; do
+  n=$((n + 1))
+  [ $n -le 600 ] || { echo "the pinner or the watcher never got ready"; exit 3; }
+  sleep 0.05
+done
+echo $pin >"$3/pin"
+python3 -c 'import ctypes, sys; sys.exit(ctypes.CDLL(None).umount2(sys.argv[1].encode(), 2) != 0)' "$2" || exit 4
+n=0
+until grep -q "^detach .* $pin (sleep) cwd" "$3/rows"; do
+  n=$((n + 1))
+  [ $n -le 600 ] || { echo "the watcher never reported the detach"; exit 5; }
+  sleep 0.05
+done
+kill $watcher
 exit 0
 )sh";
 
@@ -118,6 +148,30 @@ TEST_F(DetachInChildPidNamespace, DetachJournaledByUmountIsListedByEveryTool) {
   ASSERT_EQ(Reasons(*guard).size(), 1u) << r.guard_json;
   EXPECT_EQ(Text(Reasons(*guard)[0], "kind"), "detached-mount");
   EXPECT_EQ(Text(Reasons(*guard)[0], "former-target"), fs_.mountpoint());
+}
+
+// Given the watcher running there, we should see it say which namespaces it watches (its own PID
+// namespace's), report the detach with the former mount point and pinner, and journal it.
+TEST_F(DetachInChildPidNamespace, WatcherReportsAndJournalsTheDetach) {
+  const std::string out = fs_.dir().MakeDir("watch");
+  const RunResult run =
+      RunCommand({"unshare", "-m", "-p", "-f", "--mount-proc", "--propagation", "private", "sh", "-c",
+                  kWatchScript, "sh", fs_.device(), fs_.mountpoint(), out, Findmnt()});
+  ASSERT_EQ(run.exit_code, 0) << run.Describe() << "\n" << ReadFile(out + "/script.log");
+  const std::string pin = Chomped(out + "/pin");
+  const std::string rows = ReadFile(out + "/rows");
+  EXPECT_EQ(
+      ReadFile(out + "/rows.err"),
+      "findmnt: warning: watching only the mount namespaces of this PID namespace's processes: the initial "
+      "PID namespace sees them all\n");
+  std::string detach_row;
+  std::istringstream lines(rows);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("detach ", 0) == 0 && line.find(" " + pin + " (sleep) cwd") != std::string::npos)
+      detach_row = line;
+  EXPECT_THAT(detach_row, HasSubstr(" " + fs_.device() + " ")) << rows;
+  EXPECT_THAT(detach_row, HasSubstr(" " + fs_.mountpoint() + " ")) << rows;
+  EXPECT_THAT(ReadFile("/run/detach-utils/journal"), HasSubstr("target=" + fs_.mountpoint() + "\t"));
 }
 
 // Given a detach nobody recorded (umount2(MNT_DETACH) straight, as a container runtime makes it), we should

@@ -161,7 +161,11 @@ int poll_detached(Context& ctx) {
   if (!monitor->uses_fanotify())
     cli::warnx(detach::tr(
         "watching detaches needs fanotify mount events (Linux 6.15): polling every second instead"));
-  if (!monitor->sees_every_namespace())
+  if (monitor->in_child_pid_namespace())
+    cli::warnx(
+        detach::tr("warning: watching only the mount namespaces of this PID namespace's processes: the "
+                   "initial PID namespace sees them all"));
+  else if (!monitor->sees_every_namespace())
     cli::warnx(
         detach::tr("warning: watching only the mount namespaces this user can list: root sees them all"));
   std::optional<detach::output::Table> out = make_output_table(ctx);

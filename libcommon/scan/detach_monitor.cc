@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "scan/detach_monitor.h"
 
-#include <fcntl.h>
-
 #include <thread>
 #include <utility>
 
-#include "base/unique_fd.h"
 #include "kernel/nsfs.h"
 
 namespace detach {
@@ -67,9 +64,10 @@ void DetachMonitor::mark_new_namespaces() {
     // Refused (a user who is not root, a PID namespace of its own): the namespaces of the tasks seen.
     for (const auto& [pid, id] : task_namespaces_) {
       if (watched_namespaces_.count(id)) continue;
-      const std::string link = options_.proc_root + "/" + std::to_string(pid) + "/ns/mnt";
-      UniqueFd fd(::open(link.c_str(), O_RDONLY | O_CLOEXEC));
-      if (fd && listener_->watch_namespace(fd.get(), id)) watched_namespaces_.insert(id);
+      auto handle = open_task_mount_namespace(options_.proc_root, pid);
+      // The task may be in another namespace by now: only the one the snapshot listed is marked as it.
+      if (handle && handle->id == id && listener_->watch_namespace(handle->fd.get(), id))
+        watched_namespaces_.insert(id);
     }
     return;
   }

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Mount namespaces and their attached mounts.
-#include <fcntl.h>
-
 #include <algorithm>
 #include <map>
 
@@ -108,12 +106,9 @@ bool list_seen_with_syscalls(ScanState& state) {
   Snapshot& snapshot = state.snapshot;
   for (Namespace& ns : snapshot.namespaces) {
     if (ns.tasks.empty()) return false;
-    const std::string link = state.options.proc_root + "/" + std::to_string(ns.tasks.front()) + "/ns/mnt";
-    UniqueFd fd(::open(link.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return false;
-    auto id = mount_namespace_id(fd.get());
-    if (!id) return false;
-    ns.id = *id;
+    auto handle = open_task_mount_namespace(state.options.proc_root, ns.tasks.front());
+    if (!handle) return false;
+    ns.id = handle->id;
   }
   for (Namespace& ns : snapshot.namespaces) {
     if (!list_with_listmount(snapshot, ns)) {

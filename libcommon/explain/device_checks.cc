@@ -27,7 +27,10 @@ std::string namespaces_check(const Snapshot& snapshot) {
   }
   std::string out = "mount namespaces: " + std::to_string(snapshot.namespaces.size()) + " (" +
                     std::to_string(attached) + " mounts, " + std::to_string(tasks) + " processes)";
-  if (!snapshot.gaps.namespaces_complete) out += ", not all of them: this user cannot list every namespace";
+  if (snapshot.gaps.in_child_pid_namespace)
+    out += ", not all of them: only the namespaces of this PID namespace's processes can be listed";
+  else if (!snapshot.gaps.namespaces_complete)
+    out += ", not all of them: this user cannot list every namespace";
   return out;
 }
 

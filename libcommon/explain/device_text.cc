@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "explain/gaps.h"
 #include "explain/pinner.h"
 #include "explain/printable.h"
 
@@ -123,9 +124,18 @@ std::vector<std::string> detached_clause(const Snapshot& snapshot,
   return lines;
 }
 
+// detached_clause, and when the walk over the namespaces could not prove the detach, what else it may be.
+std::vector<std::string> detached_clause_hedged(const Snapshot& snapshot,
+                                                const std::vector<const Reason*>& detached) {
+  std::vector<std::string> lines = detached_clause(snapshot, detached);
+  const Mount* m = snapshot.mount(detached.front()->mount);
+  if (m != nullptr && m->unverified) lines.push_back(unverified_mount_text(snapshot));
+  return lines;
+}
+
 std::vector<std::string> detached_lines(const Snapshot& snapshot,
                                         const std::vector<const Reason*>& detached) {
-  std::vector<std::string> lines = detached_clause(snapshot, detached);
+  std::vector<std::string> lines = detached_clause_hedged(snapshot, detached);
   lines.front() = "it holds " + with_article(detached.front()->fstype) + " filesystem that " + lines.front();
   return lines;
 }
@@ -203,7 +213,7 @@ void add_claimed(const Snapshot& snapshot, const Reason& r, std::vector<std::str
       more.push_back("pinned by" + pins_text(snapshot, snapshot.pins_at(mounted_pins), "mkfs-guard -J"));
   }
   if (!detached.empty()) {
-    std::vector<std::string> clause = detached_clause(snapshot, detached);
+    std::vector<std::string> clause = detached_clause_hedged(snapshot, detached);
     if (mounted.empty())
       sentence += ", which " + clause.front();
     else

@@ -35,9 +35,22 @@ std::string root_sees_more(const ScanGaps& gaps) {
 std::string unverified_mounts_text(const Snapshot& snapshot) {
   std::size_t n = snapshot.unverified_mounts().size();
   if (n == 0) return "";
-  return std::to_string(n) + (n == 1 ? " mount" : " mounts") + " pinned by processes " +
-         (n == 1 ? "is" : "are") +
+  const std::string mounts =
+      std::to_string(n) + (n == 1 ? " mount" : " mounts") + " pinned by processes " + (n == 1 ? "is" : "are");
+  if (snapshot.gaps.in_child_pid_namespace)
+    return mounts +
+           " in no mount namespace of a process in this PID namespace: attached in a namespace of a process "
+           "outside it or detached, only the initial PID namespace can tell";
+  return mounts +
          " in no mount namespace this user can list: attached elsewhere or detached, only root can tell";
+}
+
+std::string unverified_mount_text(const Snapshot& snapshot) {
+  if (snapshot.gaps.in_child_pid_namespace)
+    return "no mount namespace of a process in this PID namespace has it mounted: it may be mounted in one "
+           "outside it, only the initial PID namespace can tell";
+  return "no mount namespace this user can list has it mounted: it may be mounted in another, only root can "
+         "tell";
 }
 
 std::string unprobed_mount_text(const Mount& m) {

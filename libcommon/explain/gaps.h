@@ -16,9 +16,14 @@ std::string denied_processes_text(const ScanGaps& gaps);
 // " (root sees more)" after what a scan without root's view could not read; empty for root's scan.
 std::string root_sees_more(const ScanGaps& gaps);
 
-// "3 mounts pinned by processes are in mount namespaces this user cannot list (root sees them)"; empty when
-// there are none.
+// "3 mounts pinned by processes are in no mount namespace this user can list: attached elsewhere or detached,
+// only root can tell" (in a child PID namespace: the namespaces of its processes, only the initial PID
+// namespace can tell); empty when there are none.
 std::string unverified_mounts_text(const Snapshot& snapshot);
+
+// What an unverified mount (Mount::unverified) may be besides detached, said beside a claim that it is:
+// "no mount namespace this user can list has it mounted: it may be mounted in another, only root can tell".
+std::string unverified_mount_text(const Snapshot& snapshot);
 
 // "detached mount 42 (fuse) could not be probed: its filesystem did not answer in time", in the user's
 // language: a detached mount whose filesystem did not answer, so its cells are empty; empty when it did.

@@ -67,6 +67,17 @@ Result<std::uint64_t> mount_namespace_id(int ns_fd) {
   return static_cast<std::uint64_t>(id);
 }
 
+Result<MountNamespaceHandle> open_task_mount_namespace(const std::string& proc_root, int pid) {
+  const std::string link = proc_root + "/" + std::to_string(pid) + "/ns/mnt";
+  UniqueFd fd(::open(link.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return fail_errno("open", link);
+  uapi::MntNsInfo info{};
+  auto id = mount_namespace_id(fd.get());
+  if (!id) return tl::unexpected(id.error());
+  info.mnt_ns_id = *id;
+  return describe(std::move(fd), info);
+}
+
 std::uint64_t parse_mnt_ns_link(const std::string& text) {
   constexpr std::string_view kPrefix = "mnt:[";
   if (text.size() < kPrefix.size() + 2 || text.compare(0, kPrefix.size(), kPrefix) != 0 || text.back() != ']')

@@ -24,6 +24,10 @@ Result<std::vector<MountNamespaceHandle>> walk_mount_namespaces(const std::strin
 // The id of the mount namespace behind an nsfs fd (NS_GET_MNTNS_ID, 6.10).
 Result<std::uint64_t> mount_namespace_id(int ns_fd);
 
+// The mount namespace task PID is in (PROC_ROOT/PID/ns/mnt), with its id: how a namespace is reached when the
+// walk is refused (a user who is not root, a PID namespace of its own).
+Result<MountNamespaceHandle> open_task_mount_namespace(const std::string& proc_root, int pid);
+
 // "mnt:[4026531841]" -> 4026531841; 0 when TEXT is not a mount namespace link.
 std::uint64_t parse_mnt_ns_link(const std::string& text);
 

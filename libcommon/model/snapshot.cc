@@ -77,8 +77,10 @@ std::vector<const Mount*> Snapshot::detached_mounts() const {
 
 std::vector<const Mount*> Snapshot::unverified_mounts() const {
   std::vector<const Mount*> out;
+  // Not a filesystem known only by its device (kernel_held): sysfs shows alive every filesystem mounted in a
+  // namespace this scan cannot list (another container's), which no process it sees pins.
   for (const auto& [key, m] : mounts)
-    if (m.unverified) out.push_back(&m);
+    if (m.unverified && !m.kernel_held()) out.push_back(&m);
   return out;
 }
 

@@ -97,6 +97,11 @@ struct ScanGaps {
   // false: the walk over every mount namespace was refused (it needs CAP_SYS_ADMIN), so a mount that no
   // listed namespace shows may be attached in one this user cannot list: not proof of a detach.
   bool namespaces_complete = true;
+  // The walk was refused because the scan runs in a PID namespace other than the initial one (a container's):
+  // the kernel walks every mount namespace only for the initial one (6.18, may_see_all_namespaces). What can
+  // be listed then are the namespaces of the processes this PID namespace shows; those of processes outside
+  // it are unseen, root or not.
+  bool in_child_pid_namespace = false;
   // The scan ran without root's view (not euid 0): what it could not read, root could.
   bool unprivileged = false;
   std::vector<std::string> notes;  // e.g. "listmount() not supported: using mountinfo"

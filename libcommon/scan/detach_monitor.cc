@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "scan/detach_monitor.h"
 
-#include "kernel/nsfs.h"
-
 #include <thread>
 #include <utility>
+
+#include "kernel/nsfs.h"
 
 namespace detach {
 
@@ -30,9 +30,12 @@ Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::mil
   ScanOptions quick = monitor.options_;
   quick.task_pins = false;
   quick.kernel_pins = false;
-  if (auto early = take_snapshot(quick))
+  if (auto early = take_snapshot(quick)) {
     for (const auto& [key, m] : early->mounts)
       if (m.attached) monitor.attached_.emplace(key, m);
+    monitor.learn_namespaces(*early);
+    monitor.mark_new_namespaces();
+  }
   // The first picture: what is attached now, and what was detached before we started (not reported again).
   std::vector<DetachEvent> first;
   if (auto st = monitor.refresh(first); !st) return tl::unexpected(st.error());
@@ -46,10 +49,28 @@ Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::mil
   return monitor;
 }
 
+void DetachMonitor::learn_namespaces(const Snapshot& snapshot) {
+  sees_every_namespace_ = snapshot.gaps.namespaces_complete;
+  in_child_pid_namespace_ = snapshot.gaps.in_child_pid_namespace;
+  task_namespaces_.clear();
+  for (const Namespace& ns : snapshot.namespaces)
+    if (ns.id != 0 && !ns.tasks.empty()) task_namespaces_.emplace_back(ns.tasks.front(), ns.id);
+}
+
 void DetachMonitor::mark_new_namespaces() {
   if (!listener_) return;
   auto handles = walk_mount_namespaces(options_.proc_root);
-  if (!handles) return;
+  if (!handles) {
+    // Refused (a user who is not root, a PID namespace of its own): the namespaces of the tasks seen.
+    for (const auto& [pid, id] : task_namespaces_) {
+      if (watched_namespaces_.count(id)) continue;
+      auto handle = open_task_mount_namespace(options_.proc_root, pid);
+      // The task may be in another namespace by now: only the one the snapshot listed is marked as it.
+      if (handle && handle->id == id && listener_->watch_namespace(handle->fd.get(), id))
+        watched_namespaces_.insert(id);
+    }
+    return;
+  }
   for (const MountNamespaceHandle& handle : *handles) {
     if (watched_namespaces_.count(handle.id)) continue;
     if (listener_->watch_namespace(handle.fd.get(), handle.id)) watched_namespaces_.insert(handle.id);
@@ -72,9 +93,14 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
   // (it listed the mounts before they came): the next snapshot needs them then.
   std::vector<Mount> fresh = listener_ ? listener_->take_attached() : std::vector<Mount>{};
   for (const Mount& m : fresh) attached_.emplace(m.key, m);
-  sees_every_namespace_ = snapshot->gaps.namespaces_complete;
+  learn_namespaces(*snapshot);
+  std::vector<const Mount*> gone = snapshot->detached_mounts();
+  // Unproven by the walk (a namespace we cannot list may have it), but seen attached in one we list and gone
+  // from it: a mount leaves its namespace only when unmounted, so, pinned, it is detached.
+  for (const Mount* m : snapshot->unverified_mounts())
+    if (attached_.count(m->key)) gone.push_back(m);
   std::set<MountKey> now_detached;
-  for (const Mount* m : snapshot->detached_mounts()) {
+  for (const Mount* m : gone) {
     // Known by its device only, with nothing seen holding it: no detach a watcher can tell (a filesystem
     // mounted or unmounted while the snapshot was taken shows so for a moment).
     if (m->kernel_held() && snapshot->pins_keeping(*m).empty() && snapshot->suspects_keeping(*m).empty())
@@ -90,6 +116,9 @@ Status DetachMonitor::refresh(std::vector<DetachEvent>& events) {
       // And its options then: the kernel no longer shows an overlay's layers, the journal keeps them.
       event.mount.vfs_options = before->second.vfs_options;
       event.mount.fs_options = before->second.fs_options;
+      // And what only its mount said: the source of a filesystem without a device (tmpfs, overlay).
+      if (event.mount.source.empty()) event.mount.source = before->second.source;
+      if (event.mount.fstype.empty()) event.mount.fstype = before->second.fstype;
     }
     for (const Pin* pin : snapshot->pins_at(snapshot->pins_keeping(*m))) {
       event.keeping.pins.push_back(*pin);

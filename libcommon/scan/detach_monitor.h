@@ -43,6 +43,9 @@ class DetachMonitor {
   // False when the walk over every mount namespace was refused (not CAP_SYS_ADMIN): detaches in namespaces
   // this user cannot list go unseen.
   bool sees_every_namespace() const { return sees_every_namespace_; }
+  // The walk was refused because this runs in a PID namespace of its own (ScanGaps::in_child_pid_namespace):
+  // the namespaces of its processes are watched, those of processes outside it are not.
+  bool in_child_pid_namespace() const { return in_child_pid_namespace_; }
 
   // The loop devices and swap files whose filesystem did not answer lately: not asked at every refresh.
   const UnresponsiveBackings& unresponsive_backings() const { return unresponsive_; }
@@ -68,6 +71,11 @@ class DetachMonitor {
   std::set<MountKey> detached_;       // detached mounts already reported
   std::vector<DetachEvent> pending_;  // found by start(), returned by the first next()
   bool sees_every_namespace_ = true;
+  bool in_child_pid_namespace_ = false;
+  // The walk refused: the namespaces the last snapshot listed, each by a task in it and its id, for
+  // mark_new_namespaces to watch.
+  std::vector<std::pair<pid_t, std::uint64_t>> task_namespaces_;
+  void learn_namespaces(const Snapshot& snapshot);
   // A loop device backed by a file on a dead server would cost every refresh the bound: asked every 30 s.
   UnresponsiveBackings unresponsive_{std::chrono::seconds(30)};
 };

@@ -315,7 +315,11 @@ void join_detach_journal(ScanState& state) {
     }
     if (m.unique_id == 0) continue;
     auto it = newest.find(m.unique_id);
-    if (it != newest.end()) join_record(m, it->second);
+    if (it == newest.end()) continue;
+    join_record(m, it->second);
+    // This boot's record of this very mount's detach (unique ids are never reused, and a detached mount is
+    // never attached again) proves what an incomplete walk over the namespaces could not.
+    m.unverified = false;
   }
 }
 

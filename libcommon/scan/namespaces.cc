@@ -53,6 +53,13 @@ void list_with_mountinfo(ScanState& state, Namespace& ns) {
   ++state.snapshot.gaps.namespaces_unlisted;
 }
 
+// A PID namespace's processes see only their own namespace's /proc: the initial one's inode is fixed
+// (PROC_PID_INIT_INO).
+bool in_child_pid_namespace(const std::string& proc_root) {
+  auto link = read_link(proc_root + "/self/ns/pid");
+  return link && *link != "pid:[4026531836]";
+}
+
 void attach_tasks(ScanState& state) {
   for (const TaskRef& task : state.tasks)
     if (task.ns_inode != 0) namespace_by_inode(state.snapshot, task.ns_inode).tasks.push_back(task.pid);
@@ -65,10 +72,12 @@ bool list_all_with_syscalls(ScanState& state) {
     // Refused (the walk needs CAP_SYS_ADMIN): namespaces of tasks we may not look at are unseen. An older
     // kernel without the walk still shows every namespace a task is in, to whoever may read every task.
     const int err = handles.error().err;
-    state.snapshot.gaps.namespaces_complete =
-        err != EPERM && err != EACCES && state.snapshot.gaps.denied_processes.empty();
-    state.snapshot.gaps.notes.push_back("mount namespaces: " + handles.error().message() +
-                                        ": only namespaces with a task are seen");
+    ScanGaps& gaps = state.snapshot.gaps;
+    const bool refused = err == EPERM || err == EACCES;
+    gaps.namespaces_complete = !refused && gaps.denied_processes.empty();
+    gaps.in_child_pid_namespace = refused && in_child_pid_namespace(state.options.proc_root);
+    gaps.notes.push_back("mount namespaces: " + handles.error().message() +
+                         ": only namespaces with a task are seen");
     return false;
   }
   Snapshot& snapshot = state.snapshot;
@@ -81,6 +90,28 @@ bool list_all_with_syscalls(ScanState& state) {
       // A kernel with the namespace walk but without listmount by namespace cannot give unique ids
       // everywhere.
       snapshot.gaps.notes.push_back("listmount: " + listed.error().message() + ": using mountinfo");
+      snapshot.mounts.clear();
+      for (Namespace& n : snapshot.namespaces) n.mounts.clear();
+      return false;
+    }
+  }
+  snapshot.id_kind = IdKind::Unique;
+  return true;
+}
+
+// The namespaces of the tasks seen, each by its id (NS_GET_MNTNS_ID on a task's ns link) and listmount():
+// unique ids, so that the journal's records join, when the walk over every namespace was refused. False,
+// with nothing listed, when one of them cannot be listed so (then mountinfo lists them all).
+bool list_seen_with_syscalls(ScanState& state) {
+  Snapshot& snapshot = state.snapshot;
+  for (Namespace& ns : snapshot.namespaces) {
+    if (ns.tasks.empty()) return false;
+    auto handle = open_task_mount_namespace(state.options.proc_root, ns.tasks.front());
+    if (!handle) return false;
+    ns.id = handle->id;
+  }
+  for (Namespace& ns : snapshot.namespaces) {
+    if (!list_with_listmount(snapshot, ns)) {
       snapshot.mounts.clear();
       for (Namespace& n : snapshot.namespaces) n.mounts.clear();
       return false;
@@ -116,7 +147,7 @@ void list_namespaces(ScanState& state) {
   snapshot.id_kind = IdKind::Old;
   bool listed = state.options.live && list_all_with_syscalls(state);
   attach_tasks(state);
-  if (listed) return;
+  if (listed || (state.options.live && list_seen_with_syscalls(state))) return;
   for (Namespace& ns : snapshot.namespaces) list_with_mountinfo(state, ns);
 }
 
@@ -142,9 +173,13 @@ std::set<MountKey> relist_mount_keys(const ScanState& state) {
   std::set<MountKey> keys;
   if (state.snapshot.id_kind != IdKind::Unique) return keys;
   auto handles = walk_mount_namespaces(state.options.proc_root);
-  if (!handles) return keys;
-  for (const MountNamespaceHandle& handle : *handles)
-    if (auto ids = list_mount_ids(handle.id)) keys.insert(ids->begin(), ids->end());
+  std::vector<std::uint64_t> ns_ids;
+  if (handles)
+    for (const MountNamespaceHandle& handle : *handles) ns_ids.push_back(handle.id);
+  else  // the walk refused: the namespaces of the tasks seen, as list_namespaces listed them
+    for (const Namespace& ns : state.snapshot.namespaces) ns_ids.push_back(ns.id);
+  for (std::uint64_t id : ns_ids)
+    if (auto ids = list_mount_ids(id)) keys.insert(ids->begin(), ids->end());
   return keys;
 }
 

@@ -18,7 +18,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 fd = libc.fanotify_init(int(sys.argv[1], 0), 0)
 print("ok" if fd >= 0 else errno.errorcode[ctypes.get_errno()])' "$FAN_FLAGS"
 }
-echo "1..11"
+echo "1..13"
 
 # Both pollers see the same mount, remount and umount, for three sets of options at once: six pollers.
 # reads PID: how many read calls PID has made (syscr): a poller reads the mount table once woken by a change.
@@ -73,6 +73,38 @@ kill "$w"; wait "$w" 2>/dev/null
 check "a lazy detach is reported with its former mount point and pinner" \
   grep -qE "^detach +$loop +$work/mnt +$s \(sleep\) cwd" "$work/det"
 check "its release is reported when the pinner ends" grep -qE "^release +$loop" "$work/det"
+
+# The table as events come, each batch laid out from its own rows as util-linux lays out its first: every
+# event one row, a long SOURCE after a short one too; a tmpfs's detach row has its SOURCE; a target that is not
+# UTF-8 is escaped once, as util-linux's table escapes it (\xff), not escaped again (\x5cxff).
+cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
+odd="$work/$(printf 'odd\xff')"
+mkdir "$odd" "$work/mnt3"
+mount -t tmpfs tmpfs "$odd"
+truncate -s 16M "$work/disk3.img"
+tap_new_loop loop3 "$work/disk3.img"
+mkfs.ext2 -q "$loop3"
+mount "$loop3" "$work/mnt3"
+"$FINDMNT" --detached --poll -w 20000 -o ACTION,SOURCE,FSTYPE,TARGET,PINNERS >"$work/rows" 2>&1 &
+w=$!; pids+=($w)
+(cd "$odd" && exec sleep 300) &
+s1=$!; pids+=($s1)
+(cd "$work/mnt3" && exec sleep 300) &
+s2=$!; pids+=($s2)
+wait_for 10 bash -c "ls -l /proc/$w/fd 2>/dev/null | grep -q fanotify"
+wait_for 10 cwd_is "$s1" "$odd"
+wait_for 10 cwd_is "$s2" "$work/mnt3"
+umount -l "$odd"
+wait_for 20 grep -qE "^detach .* $s1 \(sleep\) cwd$" "$work/rows"
+umount -l "$work/mnt3"
+wait_for 20 grep -qE "^detach .* $s2 \(sleep\) cwd$" "$work/rows"
+kill "$w" "$s1" "$s2"; wait "$w" "$s1" "$s2" 2>/dev/null
+before=$failed
+check "--detached --poll prints each event on a row of its own, a longer SOURCE after a shorter one too" \
+  eval '! grep -qvE "^(ACTION|detach|release) " "$work/rows"'
+check "--detached --poll's table gives a tmpfs its SOURCE and escapes a target that is not UTF-8 once" \
+  grep -qE "^detach +tmpfs +tmpfs +$work/odd\\\\xff +$s1 \(sleep\) cwd$" "$work/rows"
+[ $failed = $before ] || sed 's/^/# /' "$work/rows"
 
 # The polling fallback, through the real binary on a kernel made to look older than 6.15.
 warning="watching detaches needs fanotify mount events (Linux 6.15): polling every second instead"

@@ -7,6 +7,7 @@ Everything it makes is undone on exit, also when a test fails midway: its proces
 the test's own namespace), its loop device and its work directory. Tests print TAP (tap.py beside this file).
 """
 import ctypes
+import errno
 import os
 import re
 import shutil
@@ -17,6 +18,10 @@ import tempfile
 import time
 
 MNT_DETACH = 2
+LOOP_CTL_GET_FREE = 0x4C82
+LOOP_CONFIGURE = 0x4C0A
+LO_FLAGS_AUTOCLEAR = 4
+JOURNAL = "/run/detach-utils/journal"
 
 
 def missing_for_root_test(tools):
@@ -72,6 +77,53 @@ def wait_until(predicate, seconds=20):
     return bool(predicate())
 
 
+def autoclear_loop(backing_file):
+    """A loop device on BACKING_FILE, configured with LO_FLAGS_AUTOCLEAR (LOOP_CONFIGURE): the kernel frees it
+    once its last user (the returned read-only fd, a mount) goes, also if the test dies. Returns (path, fd)."""
+    import fcntl
+    import struct
+    backing = os.open(backing_file, os.O_RDWR | os.O_CLOEXEC)
+    control = os.open("/dev/loop-control", os.O_RDWR | os.O_CLOEXEC)
+    try:
+        # struct loop_config: fd, block_size, struct loop_info64 (lo_flags after five u64 and three u32; then
+        # the file name, crypt name, key and init), reserved.
+        info = struct.pack("=5Q4I", 0, 0, 0, 0, 0, 0, 0, 0, LO_FLAGS_AUTOCLEAR) + bytes(64 + 64 + 32 + 16)
+        config = struct.pack("=II", backing, 0) + info + bytes(64)
+        for _ in range(50):  # another test may take the free device between GET_FREE and CONFIGURE
+            path = "/dev/loop%d" % fcntl.ioctl(control, LOOP_CTL_GET_FREE)
+            dev = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+            try:
+                fcntl.ioctl(dev, LOOP_CONFIGURE, config)
+                # Held open read-only, opened before the configuring fd closes (autoclear frees the device at
+                # the last close, and another test may take it at once): mkfs-guard notes a reader, a writer
+                # would be a reason the device is busy.
+                return path, os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError as e:
+                if e.errno != errno.EBUSY:
+                    raise
+            finally:
+                os.close(dev)
+        raise OSError(errno.EBUSY, "no free loop device")
+    finally:
+        os.close(control)
+        os.close(backing)
+
+
+def journal_escape(path):
+    """PATH as the detach journal writes a field: bytes up to space, from DEL up, and backslash in octal."""
+    return "".join(chr(b) if 0x20 < b < 0x7f and b != 0x5c else "\\%03o" % b for b in os.fsencode(path))
+
+
+def journal_holds_target(path):
+    """Whether the detach journal holds a record of a mount at PATH."""
+    field = "target=%s\t" % journal_escape(path)
+    try:
+        with open(JOURNAL, errors="replace") as f:
+            return any(field in line for line in f)
+    except OSError:
+        return False
+
+
 def holds_fanotify(pid):
     """Whether process PID has a fanotify group open: a detach watcher that is ready."""
     try:
@@ -96,6 +148,7 @@ class LazyDetach:
         self.mount_at_start = mount
         self.procs = []
         self.loop = None
+        self.loop_fd = None
         self.work = None
 
     def __enter__(self):
@@ -113,8 +166,7 @@ class LazyDetach:
         with open(image, "wb") as f:
             f.truncate(64 << 20)
         subprocess.run(["mkfs." + self.fstype, "-q", "-F", image], check=True)
-        self.loop = subprocess.run(["losetup", "-f", "--show", image], check=True, capture_output=True,
-                                   text=True).stdout.strip()
+        self.loop, self.loop_fd = autoclear_loop(image)
         if self.mount_at_start:
             self.mount()
         return self
@@ -168,8 +220,7 @@ class LazyDetach:
     def watch_record(self):
         """What the watcher of journaled_detach printed and what the journal holds: the detail of a failed case."""
         parts = []
-        for title, path in (("watcher rows", os.path.join(self.work, "rows")),
-                            ("journal", "/run/detach-utils/journal")):
+        for title, path in (("watcher rows", os.path.join(self.work, "rows")), ("journal", JOURNAL)):
             try:
                 with open(path, errors="replace") as f:
                     parts.append("%s:\n%s" % (title, f.read()[-4000:]))
@@ -179,7 +230,8 @@ class LazyDetach:
 
     def journaled_detach(self, findmnt):
         """A pinner in the mount, then its lazy detach, journaled (former mount point and all) by a watcher,
-        FINDMNT --detached --poll, started and made sure of first."""
+        FINDMNT --detached --poll, started and made sure of first. Returns once the journal holds the record
+        (the watcher writes it at the detach's event, as fast as it goes: a sanitized one is slow), or raises."""
         rows = os.path.join(self.work, "rows")
         with open(rows, "w") as out:
             watcher = self.spawn([findmnt, "--detached", "--poll"], stdout=out)
@@ -187,6 +239,8 @@ class LazyDetach:
         self.until_watched(rows)
         self.pin()
         self.detach()
+        if not wait_until(lambda: journal_holds_target(self.mnt), seconds=60):
+            raise RuntimeError("the watcher never journaled the detach of %s\n%s" % (self.mnt, self.watch_record()))
 
     def __exit__(self, *exc):
         for p in self.procs:
@@ -203,10 +257,9 @@ class LazyDetach:
                 mounted = [line.split()[4] for line in f if line.split()[4].startswith(self.work + "/")]
             for m in sorted(mounted, reverse=True):
                 subprocess.run(["umount", "-l", m], check=False)
-        # Only while bound to our image: a loop device let go may be another test's by now, under the same name.
-        if self.loop and subprocess.run(["losetup", "-n", "-O", "BACK-FILE", self.loop], capture_output=True,
-                                        text=True).stdout.strip() == self.image:
-            subprocess.run(["losetup", "-d", self.loop], check=False)
+        # The loop device frees itself (autoclear) once our fd and the last mount of it are gone.
+        if self.loop_fd is not None:
+            os.close(self.loop_fd)
         if self.work:
             shutil.rmtree(self.work, ignore_errors=True)
         return False

@@ -15,7 +15,6 @@
 #include "detached.h"
 #include "detached_cells.h"
 #include "detached_json.h"
-#include "explain/printable.h"
 #include "journal/journal.h"
 #include "render.h"
 #include "scan/detach_monitor.h"
@@ -45,7 +44,9 @@ void add_event_row(const Context& ctx, const detach::DetachEvent& ev, const deta
     else
       text = mount_cell(ev.keeping, m, cols[i], ctx.cfg);
     if (!text) text = pins_summary_cell(cols[i], pins, ev.keeping);
-    if (text) line.set(i, detach::escape_invalid_utf8(*text));
+    // As it is: libsmartcols escapes what is not printable ("\xff") in every style a table prints (see fill()
+    // in detached_rows.cc).
+    if (text) line.set(i, *text);
   }
 }
 
@@ -156,7 +157,11 @@ int poll_detached(Context& ctx) {
   if (!monitor->uses_fanotify())
     cli::warnx(detach::tr(
         "watching detaches needs fanotify mount events (Linux 6.15): polling every second instead"));
-  if (!monitor->sees_every_namespace())
+  if (monitor->in_child_pid_namespace())
+    cli::warnx(
+        detach::tr("warning: watching only the mount namespaces of this PID namespace's processes: the "
+                   "initial PID namespace sees them all"));
+  else if (!monitor->sees_every_namespace())
     cli::warnx(
         detach::tr("warning: watching only the mount namespaces this user can list: root sees them all"));
   std::optional<detach::output::Table> out = make_output_table(ctx);
@@ -202,9 +207,15 @@ int poll_detached(Context& ctx) {
         return EXIT_FAILURE;
       ++count;
     }
-    if (count && !ctx.cfg.json && out->print_lines() != 0) return EXIT_FAILURE;
+    if (count && !ctx.cfg.json) {
+      if (out->print_lines() != 0) return EXIT_FAILURE;
+      // Each batch of events is a table of its own, laid out from its rows alone (the header only once), as
+      // util-linux lays out its first batch: libsmartcols keeps what it learnt of a column from the rows a
+      // table printed before (a SOURCE it took for extreme then), and would break a later row over lines.
+      ctx.cfg.noheadings = true;
+      if (!(out = make_output_table(ctx))) return EXIT_FAILURE;
+    }
     std::fflush(stdout);
-    out->remove_lines();
     if (count && ctx.cfg.first_only) return EXIT_SUCCESS;
   }
 }

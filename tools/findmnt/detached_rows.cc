@@ -6,7 +6,6 @@
 
 #include "detached_cells.h"
 #include "detached_layers.h"
-#include "explain/printable.h"
 #include "model/pinner.h"
 
 namespace findmnt {
@@ -16,11 +15,13 @@ using detach::Mount;
 using detach::Pin;
 using detach::output::Line;
 
-// Fills every column of LINE from CELL (nullopt leaves a cell empty).
+// Fills every column of LINE from CELL (nullopt leaves a cell empty). The text as it is: libsmartcols escapes
+// what is not printable ("\xff") in every style a table prints, as util-linux's findmnt shows it; escaped
+// here first, it would escape the backslash again ("\x5cxff").
 void fill(Line line, const std::vector<Column>& cols,
           const std::function<std::optional<std::string>(Column)>& cell) {
   for (std::size_t i = 0; i < cols.size(); ++i)
-    if (auto text = cell(cols[i])) line.set(i, detach::escape_invalid_utf8(*text));
+    if (auto text = cell(cols[i])) line.set(i, *text);
 }
 
 }  // namespace

@@ -92,14 +92,16 @@ class UserNames {
 };
 
 // What the scan could not see, where it could change the answer: processes it could not read and, for
-// --detached, mounts it cannot tell detached (with -v, or always for a user who is not root, whose answer
-// they change most); with -v and --detached, detached mounts it could not ask what they are.
+// --detached, mounts it cannot tell detached (with -v, or always for a user who is not root, and for root in
+// a PID namespace of its own, whose answer they change most); with -v and --detached, detached mounts it
+// could not ask what they are.
 void say_gaps(const detach::Snapshot& snap, bool detached, bool verbose, Output& o) {
   const bool say = verbose || snap.gaps.unprivileged;
   if (std::string denied = detach::denied_processes_text(snap.gaps); !denied.empty() && say)
     o.err("fuser: " + denied + detach::root_sees_more(snap.gaps) + "\n");
   if (!detached) return;
-  if (std::string unverified = detach::unverified_mounts_text(snap); !unverified.empty() && say)
+  if (std::string unverified = detach::unverified_mounts_text(snap);
+      !unverified.empty() && (say || snap.gaps.in_child_pid_namespace))
     o.err("fuser: " + unverified + "\n");
   if (!verbose) return;
   for (const detach::Mount* m : snap.detached_mounts())

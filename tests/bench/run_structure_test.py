@@ -147,10 +147,10 @@ def check_census_shares(lines):
     rows = [line.split(" | ") for line in lines[3:] if line.startswith("| ")]
     check("bench.md has the census's share of the scan for each of our pin tools, attached and detached",
           len(lines) > 3 and len(rows) == 6 * 2)
-    shares = [re.match(r"([0-9.]+)% \(", row[4]) if len(row) == 6 else None for row in rows]
-    check("each census share is a percentage with its range, and a verdict against the cap",
+    shares = [re.match(r"([0-9.]+)% \(", row[4]) if len(row) == 7 else None for row in rows]
+    check("each census share is a percentage with its range, a verdict against the cap and its largest phase",
           bool(rows) and all(m and 0 <= float(m.group(1)) <= 100 for m in shares) and
-          all(row[5].rstrip(" |") in ("yes", "NO") for row in rows))
+          all(row[5] in ("yes", "NO") and re.fullmatch(r"\S.* [0-9.]+ \|", row[6]) for row in rows))
 
 
 def main():

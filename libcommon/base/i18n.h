@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <utility>
 
 namespace detach {
 
@@ -50,5 +51,36 @@ std::string trnf(fmt::format_string<Args...> singular, fmt::format_string<Args..
   return i18n_detail::format(trn(one.data(), many.data(), n), n == 1 ? one : many,
                              fmt::make_format_args(args...));
 }
+
+// Who reads a text that is said both ways. A person reads it in the user's language; a program reads the
+// English text, the same bytes in every locale (JSON values, -r/-P and other column cells, journal records,
+// metrics). A function that builds such a text (a pin's how, a pinner's words) takes the reader and says
+// every word through it: words.trf("fd {0} ({1})", ...) is marked like trf, and English for a program.
+class Words {
+ public:
+  static constexpr Words person() { return Words(true); }
+  static constexpr Words program() { return Words(false); }
+
+  const char* tr(const char* msgid) const { return translated_ ? detach::tr(msgid) : msgid; }
+  const char* trn(const char* singular, const char* plural, unsigned long n) const {
+    return translated_ ? detach::trn(singular, plural, n) : n == 1 ? singular : plural;
+  }
+  template <typename... Args>
+  std::string trf(fmt::format_string<Args...> msgid, Args&&... args) const {
+    if (translated_) return detach::trf(msgid, std::forward<Args>(args)...);
+    return fmt::format(msgid, std::forward<Args>(args)...);
+  }
+  template <typename... Args>
+  std::string trnf(fmt::format_string<Args...> singular, fmt::format_string<Args...> plural, unsigned long n,
+                   Args&&... args) const {
+    if (translated_) return detach::trnf(singular, plural, n, std::forward<Args>(args)...);
+    return n == 1 ? fmt::format(singular, std::forward<Args>(args)...)
+                  : fmt::format(plural, std::forward<Args>(args)...);
+  }
+
+ private:
+  explicit constexpr Words(bool translated) : translated_(translated) {}
+  bool translated_;
+};
 
 }  // namespace detach

@@ -253,27 +253,37 @@ std::vector<Reason> collect(const Snapshot& snapshot, const std::string& device,
   return out;
 }
 
-// What the scan could not see, in words, when nothing explains a claim.
-std::vector<std::string> unseen(const Snapshot& snapshot) {
+}  // namespace
+
+std::vector<std::string> unseen_text(const Snapshot& snapshot, const Words& words) {
   std::vector<std::string> out;
   const ScanGaps& gaps = snapshot.gaps;
   if (gaps.denied)
-    out.push_back(std::to_string(gaps.denied) + " /proc entries could not be read (permission denied)");
-  if (gaps.vanished) out.push_back(std::to_string(gaps.vanished) + " processes exited during the scan");
+    out.push_back(words.trnf("{0} /proc entry could not be read (permission denied)",
+                             "{0} /proc entries could not be read (permission denied)", gaps.denied,
+                             gaps.denied));
+  if (gaps.vanished)
+    out.push_back(words.trnf("{0} process exited during the scan", "{0} processes exited during the scan",
+                             gaps.vanished, gaps.vanished));
   if (gaps.namespaces_unlisted)
-    out.push_back(std::to_string(gaps.namespaces_unlisted) + " mount namespaces could not be listed");
+    out.push_back(words.trnf("{0} mount namespace could not be listed",
+                             "{0} mount namespaces could not be listed", gaps.namespaces_unlisted,
+                             gaps.namespaces_unlisted));
   for (const LoopDevice& loop : snapshot.loops)
     if (loop.backing_dev == DeviceNumber{})
-      out.push_back("the filesystem of " + loop.backing_file + ", backing " + node_path(loop.name) +
-                    ", is unknown");
+      // TRANSLATORS: {0} is a loop device's backing file, {1} the loop device.
+      out.push_back(words.trf("the filesystem of {0}, backing {1}, is unknown", loop.backing_file,
+                              node_path(loop.name)));
   out.insert(out.end(), gaps.notes.begin(), gaps.notes.end());
   return out;
 }
 
+namespace {
+
 Reason unknown_reason(const Snapshot& snapshot) {
   Reason r;
   r.kind = ReasonKind::Unknown;
-  r.unseen = unseen(snapshot);
+  r.unseen = unseen_text(snapshot, Words::program());
   return r;
 }
 

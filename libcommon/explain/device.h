@@ -68,7 +68,7 @@ struct Reason {
   // PartitionBusy, Holder: why the partition or holder is busy; FilesystemDevice: where the filesystem is
   // mounted or was lazily unmounted, and what else keeps it alive (swap files, loop devices on it)
   std::vector<Reason> nested;
-  std::vector<std::string> unseen;  // Unknown: what the scan could not see
+  std::vector<std::string> unseen;  // Unknown: what the scan could not see (unseen_text in English)
   bool certain = true;              // false: ExclusiveOpener, which of the openers holds the claim is unknown
 };
 
@@ -119,8 +119,14 @@ bool held_only_by_detached_mounts(const std::vector<Reason>& reasons);
 DeviceReport explain_device(const Snapshot& snapshot, const std::string& device, DeviceNumber dev,
                             Claim claim, const ExplainOptions& options = {});
 
-// What the check looked at, in words (mkfs-guard -v): the exclusive open, the namespaces, mounts and
-// processes scanned, swap areas, loop devices, the partitions and holders in sysfs.
-std::vector<std::string> checks_made(const Snapshot& snapshot, const DeviceReport& report);
+// What the check looked at, in WORDS (mkfs-guard -v for a person, "checks" of its JSON for a program): the
+// exclusive open, the namespaces, mounts and processes scanned, swap areas, loop devices, the partitions and
+// holders in sysfs.
+std::vector<std::string> checks_made(const Snapshot& snapshot, const DeviceReport& report,
+                                     const Words& words);
+
+// What the scan could not see, in WORDS (a Reason's unseen are these in English); the scan's own notes stay
+// English, as it wrote them.
+std::vector<std::string> unseen_text(const Snapshot& snapshot, const Words& words);
 
 }  // namespace detach

@@ -6,81 +6,90 @@
 namespace detach {
 namespace {
 
-std::string claim_check(const DeviceReport& report) {
-  std::string out = "exclusive open of " + report.device + " (as mkfs does it): ";
+std::string claim_check(const DeviceReport& report, const Words& words) {
   switch (report.claim) {
     case Claim::Free:
-      return out + "succeeded, nothing claims it";
+      // TRANSLATORS: {0} is the device.
+      return words.trf("exclusive open of {0} (as mkfs does it): succeeded, nothing claims it",
+                       report.device);
     case Claim::Claimed:
-      return out + "busy, something claims it";
+      return words.trf("exclusive open of {0} (as mkfs does it): busy, something claims it", report.device);
     case Claim::Unchecked:
       break;
   }
-  return out + "failed (" + report.claim_error + "), the claim is unknown";
+  // TRANSLATORS: {0} is the device, {1} an error message.
+  return words.trf("exclusive open of {0} (as mkfs does it): failed ({1}), the claim is unknown",
+                   report.device, report.claim_error);
 }
 
-std::string namespaces_check(const Snapshot& snapshot) {
+// The counts of these lines are of many things at once (every mount, every process): a tally, said in the
+// plural.
+std::string namespaces_check(const Snapshot& snapshot, const Words& words) {
   std::size_t tasks = 0, attached = 0;
   for (const Namespace& ns : snapshot.namespaces) {
     tasks += ns.tasks.size();
     attached += ns.mounts.size();
   }
-  std::string out = "mount namespaces: " + std::to_string(snapshot.namespaces.size()) + " (" +
-                    std::to_string(attached) + " mounts, " + std::to_string(tasks) + " processes)";
+  // TRANSLATORS: a tally: {0} namespaces, {1} mounts, {2} processes.
+  std::string out = words.trf("mount namespaces: {0} ({1} mounts, {2} processes)", snapshot.namespaces.size(),
+                              attached, tasks);
   if (snapshot.gaps.in_child_pid_namespace)
-    out += ", not all of them: only the namespaces of this PID namespace's processes can be listed";
+    out = words.trf("{0}, not all of them: only the namespaces of this PID namespace's processes can be listed",
+                    out);
   else if (!snapshot.gaps.namespaces_complete)
-    out += ", not all of them: this user cannot list every namespace";
+    out = words.trf("{0}, not all of them: this user cannot list every namespace", out);
   return out;
 }
 
-std::string pins_check(const Snapshot& snapshot) {
+std::string pins_check(const Snapshot& snapshot, const Words& words) {
+  // TRANSLATORS: a tally: {0} pins, {1} detached mounts.
   std::string out =
-      "pins: " + std::to_string(snapshot.pins.size()) + " (cwd, root, exe, fds, mmaps; loop and " +
-      "swap backing files); detached mounts: " + std::to_string(snapshot.detached_mounts().size());
-  if (snapshot.gaps.denied) out += "; " + std::to_string(snapshot.gaps.denied) + " /proc entries refused";
+      words.trf("pins: {0} (cwd, root, exe, fds, mmaps; loop and swap backing files); detached mounts: {1}",
+                snapshot.pins.size(), snapshot.detached_mounts().size());
+  if (snapshot.gaps.denied) out = words.trf("{0}; {1} /proc entries refused", out, snapshot.gaps.denied);
   if (snapshot.gaps.vanished)
-    out += "; " + std::to_string(snapshot.gaps.vanished) + " processes exited during the scan";
+    out = words.trf("{0}; {1} processes exited during the scan", out, snapshot.gaps.vanished);
   return out;
 }
 
-std::string stacking_check(const Snapshot& snapshot, const DeviceReport& report) {
+std::string stacking_check(const Snapshot& snapshot, const DeviceReport& report, const Words& words) {
   const BlockDevice* bd = snapshot.block_device(report.dev);
-  if (bd == nullptr) return "sysfs: no entry for " + report.dev.str();
-  auto names = [](const std::vector<std::string>& list) {
+  // TRANSLATORS: {0} is a device number ("7:3").
+  if (bd == nullptr) return words.trf("sysfs: no entry for {0}", report.dev.str());
+  auto names = [&](const std::vector<std::string>& list) {
     std::string out;
     for (const std::string& name : list) out += (out.empty() ? "" : ", ") + device_node_name(name);
-    return out.empty() ? std::string("none") : out;
+    // TRANSLATORS: no partitions, no holders.
+    return out.empty() ? std::string(words.tr("none")) : out;
   };
-
-  std::string out =
-      "sysfs " + bd->name + ": partitions " + names(bd->partitions) + "; holders " + names(bd->holders);
-  if (bd->size_sectors) out += "; size " + std::to_string(*bd->size_sectors) + " sectors";
+  // TRANSLATORS: {0} is a device's sysfs name, {1} its partitions, {2} its holders.
+  std::string out = words.trf("sysfs {0}: partitions {1}; holders {2}", bd->name, names(bd->partitions),
+                              names(bd->holders));
+  if (bd->size_sectors) out = words.trf("{0}; size {1} sectors", out, *bd->size_sectors);
   return out;
 }
 
 // The devices filesystems claim besides their source, and what the kernel said of this one.
-std::string claims_check(const Snapshot& snapshot, const DeviceReport& report) {
-  std::string out =
-      "devices filesystems claim besides their source (xfs logdev= and rtdev=, ext4 journal "
-      "threads, btrfs devices in sysfs): " +
-      std::to_string(snapshot.claimed_devices.size());
+std::string claims_check(const Snapshot& snapshot, const DeviceReport& report, const Words& words) {
+  std::string out = words.trf(
+      "devices filesystems claim besides their source (xfs logdev= and rtdev=, ext4 journal threads, btrfs "
+      "devices in sysfs): {0}",
+      snapshot.claimed_devices.size());
   std::vector<const ClaimedDevice*> mine = snapshot.claims_on(report.dev);
-  if (mine.empty()) return out + "; none of them is " + report.device;
+  // TRANSLATORS: {0} is the check above, {1} the device.
+  if (mine.empty()) return words.trf("{0}; none of them is {1}", out, report.device);
   for (const ClaimedDevice* c : mine) out += "; " + report.device + ": " + c->stated_by;
   return out;
 }
 
 }  // namespace
 
-std::vector<std::string> checks_made(const Snapshot& snapshot, const DeviceReport& report) {
-  return {claim_check(report),
-          namespaces_check(snapshot),
-          pins_check(snapshot),
-          "swap areas: " + std::to_string(snapshot.swaps.size()) +
-              "; bound loop devices: " + std::to_string(snapshot.loops.size()),
-          stacking_check(snapshot, report),
-          claims_check(snapshot, report)};
+std::vector<std::string> checks_made(const Snapshot& snapshot, const DeviceReport& report,
+                                     const Words& words) {
+  return {claim_check(report, words), namespaces_check(snapshot, words), pins_check(snapshot, words),
+          // TRANSLATORS: a tally: {0} swap areas, {1} loop devices with a backing file.
+          words.trf("swap areas: {0}; bound loop devices: {1}", snapshot.swaps.size(), snapshot.loops.size()),
+          stacking_check(snapshot, report, words), claims_check(snapshot, report, words)};
 }
 
 }  // namespace detach

@@ -116,7 +116,7 @@ json to_json(const Snapshot& snapshot, const DeviceReport& report, bool with_che
   out["claimed"] = report.claim == Claim::Unchecked ? json(nullptr) : json(report.claim == Claim::Claimed);
   if (report.claim == Claim::Unchecked) out["claim-error"] = report.claim_error;
   out["reasons"] = reasons_json(snapshot, report.reasons);
-  if (with_checks) out["checks"] = checks_made(snapshot, report);
+  if (with_checks) out["checks"] = checks_made(snapshot, report, Words::program());
   return out;
 }
 

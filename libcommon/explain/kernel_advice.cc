@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 
+#include "base/i18n.h"
 #include "explain/printable.h"
 
 namespace detach {
@@ -40,16 +41,20 @@ std::string advice(const Snapshot& snapshot, const Pin& pin) {
     case PinKind::BinfmtInterpreter: {
       const std::string file =
           (pin.role.empty() ? std::string("/proc/sys/fs/binfmt_misc") : pin.role) + "/" + pin.holder;
-      return "remove the binfmt_misc entry " + printable(pin.holder) + " first: echo -1 > " +
-             printable(shell_word(file));
+      // TRANSLATORS: {0} is the entry's name, {1} the file to write to remove it.
+      return trf("remove the binfmt_misc entry {0} first: echo -1 > {1}", printable(pin.holder),
+                 printable(shell_word(file)));
     }
     case PinKind::Uprobe:
-      return "remove the uprobe event " + printable(pin.holder) + " first: echo " +
-             printable(shell_word("-:" + pin.holder)) + " >> " +
-             printable(shell_word(uprobe_events_file(snapshot)));
+      // TRANSLATORS: {0} is the event's name, {1} what to write ("-:uprobes/x"), {2} the file to write it to.
+      return trf("remove the uprobe event {0} first: echo {1} >> {2}", printable(pin.holder),
+                 printable(shell_word("-:" + pin.holder)),
+                 printable(shell_word(uprobe_events_file(snapshot))));
     case PinKind::KernelBpfLink:
-      return "remove the pin of BPF link " + printable(pin.holder) + " first (bpftool -f link show id " +
-             printable(pin.holder) + " names it), or end what holds it";
+      // TRANSLATORS: {0} is the BPF link's id.
+      return trf(
+          "remove the pin of BPF link {0} first (bpftool -f link show id {0} names it), or end what holds it",
+          printable(pin.holder));
     default:
       return "";
   }

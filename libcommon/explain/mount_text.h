@@ -16,6 +16,8 @@ struct MountTextOptions {
   bool verbose = false;
   // The tool goes on to wait for the filesystem's end (umount --wait): said instead of how to.
   bool waiting = false;
+  // How long umount --wait waited ("5 seconds", in the user's language): said when it gave up.
+  std::string waited;
 };
 
 // When survival_text speaks.

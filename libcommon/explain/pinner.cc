@@ -49,16 +49,17 @@ std::string range_text(const FdRange& r) {
 }
 
 // "fd 3-1002 (read)", "fd 3,5,7,9 and 996 more (read)"
-std::string fd_group_text(const FdGroup& g) {
-  std::string out = "fd ";
+std::string fd_group_text(const FdGroup& g, const Words& words) {
+  std::string numbers;
   std::size_t shown = 0;
   for (std::size_t i = 0; i < g.ranges.size() && i < kMaxFdRanges; ++i) {
-    out += (i ? "," : "") + range_text(g.ranges[i]);
+    numbers += (i ? "," : "") + range_text(g.ranges[i]);
     shown += static_cast<std::size_t>(g.ranges[i].last - g.ranges[i].first) + 1;
   }
-  if (shown < g.count) out += " and " + std::to_string(g.count - shown) + " more";
-  if (g.access != Access::Unknown) out += std::string(" (") + access_name(g.access) + ")";
-  return out;
+  // TRANSLATORS: {0} lists what is named (pinners, descriptors), {1} counts the rest.
+  if (shown < g.count) numbers = words.trf("{0} and {1} more", numbers, g.count - shown);
+  if (g.access == Access::Unknown) return "fd " + numbers;
+  return words.trf("fd {0} ({1})", numbers, access_name(g.access, words));
 }
 
 void append(std::string& out, const std::string& item) {
@@ -143,7 +144,7 @@ json pins_json(const Pinner& pinner, bool each_pin) {
 
 // A kernel pinner's pins in words, for the kinds whose pins say more than the pinner's name: an overlay's
 // layers ("lowerdir, upperdir, workdir"), a binfmt_misc entry's interpreter, a uprobe's file.
-std::string summarize_kernel_pins(const Pinner& pinner) {
+std::string summarize_kernel_pins(const Pinner& pinner, const Words& words) {
   std::string out;
   std::vector<std::string> layers;  // several lower layers on one fs read as one "lowerdir"
   bool by_former_target = false;
@@ -160,13 +161,14 @@ std::string summarize_kernel_pins(const Pinner& pinner) {
       case PinKind::BinfmtInterpreter:
       case PinKind::Uprobe:
       case PinKind::KernelBpfLink:
-        append(out, printable(pin->how()));
+        append(out, printable(pin->how(words)));
         break;
       default:
         break;
     }
   }
-  if (by_former_target && !out.empty()) out += "; found by the former mount point";
+  // TRANSLATORS: {0} lists an object's pins; it was found by the path a lazily unmounted mount had.
+  if (by_former_target && !out.empty()) out = words.trf("{0}; found by the former mount point", out);
   return out;
 }
 
@@ -182,19 +184,24 @@ const Mount* held_through(const Snapshot& snapshot, const Pinner& pinner) {
 // " in mount namespace mnt:[4026532187] of docker-ab12.scope": where a mount in a namespace other than the
 // snapshot's own is, and whose that namespace is (the unit or container scope of its first process, else the
 // process); empty for the snapshot's own namespace, or when that is unknown.
-std::string namespace_words(const Snapshot& snapshot, const Mount& m) {
+std::string namespace_words(const Snapshot& snapshot, const Mount& m, const Words& words) {
   if (!m.attached || m.ns_inode == 0 || snapshot.own_ns_inode == 0 || m.ns_inode == snapshot.own_ns_inode)
     return "";
-  std::string out = " in mount namespace mnt:[" + std::to_string(m.ns_inode) + "]";
+  const std::string name = "mnt:[" + std::to_string(m.ns_inode) + "]";
   for (const Namespace& ns : snapshot.namespaces) {
     if (ns.inode != m.ns_inode || ns.tasks.empty()) continue;
     const pid_t first = *std::min_element(ns.tasks.begin(), ns.tasks.end());
     const Task* task = snapshot.task(first);
-    if (task != nullptr && !task->unit.empty()) return out + " of " + printable(task->unit);
-    out += " of process " + std::to_string(first);
-    if (task != nullptr) out += " (" + printable(task->command) + ")";
+    // TRANSLATORS: {0} names a mount namespace ("mnt:[4026532187]"), {1} the unit of its processes.
+    if (task != nullptr && !task->unit.empty())
+      return " " + words.trf("in mount namespace {0} of {1}", name, printable(task->unit));
+    const std::string process =
+        std::to_string(first) + (task != nullptr ? " (" + printable(task->command) + ")" : "");
+    // TRANSLATORS: {0} names a mount namespace, {1} its first process: "12 (nginx)".
+    return " " + words.trf("in mount namespace {0} of process {1}", name, process);
   }
-  return out;
+  // TRANSLATORS: {0} names a mount namespace: "mnt:[4026532187]".
+  return " " + words.trf("in mount namespace {0}", name);
 }
 
 // The processes that keep a lazily detached mount M alive, in words ("1234 (bash) cwd"): through them the
@@ -208,14 +215,14 @@ std::vector<const Pin*> process_pins_keeping(const Snapshot& snapshot, const Mou
 
 // "lazily unmounted, pinned by 1234 (bash) cwd": the state of the mount a kernel object holds through, when
 // it is no longer attached; empty while it is.
-std::string held_through_state(const Snapshot& snapshot, const Pinner& pinner) {
+std::string held_through_state(const Snapshot& snapshot, const Pinner& pinner, const Words& words) {
   const Mount* m = held_through(snapshot, pinner);
   if (m == nullptr || m->attached) return "";
-  std::string out = "lazily unmounted";
-  if (std::string pinners = describe_pins(snapshot, process_pins_keeping(snapshot, *m), kMaxHolderPinners);
-      !pinners.empty())
-    out += ", pinned by " + pinners;
-  return out;
+  std::string pinners = describe_pins(snapshot, process_pins_keeping(snapshot, *m), words, kMaxHolderPinners);
+  // TRANSLATORS: the state of the mount an overlay or file-backed mount holds through.
+  if (pinners.empty()) return words.tr("lazily unmounted");
+  // TRANSLATORS: {0} lists processes and their pins: "12 (bash) cwd".
+  return words.trf("lazily unmounted, pinned by {0}", pinners);
 }
 
 // The mount a kernel object holds through (an overlay, a file-backed mount): where it is, whether it is still
@@ -238,15 +245,15 @@ json held_through_json(const Snapshot& snapshot, const Mount& m) {
 
 }  // namespace
 
-std::string summarize_pins(const Pinner& pinner) {
-  if (pinner.kind == PinnerKind::Kernel) return summarize_kernel_pins(pinner);
+std::string summarize_pins(const Pinner& pinner, const Words& words) {
+  if (pinner.kind == PinnerKind::Kernel) return summarize_kernel_pins(pinner, words);
   std::string out;
   bool fds_done = false;
   std::size_t mmaps = 0, mmaps_shown = 0;
   for (const Pin* pin : pinner.pins) {
     if (pin->kind == PinKind::Fd) {
       if (!fds_done)
-        for (const FdGroup& g : fd_groups(pinner)) append(out, fd_group_text(g));
+        for (const FdGroup& g : fd_groups(pinner)) append(out, fd_group_text(g, words));
       fds_done = true;
     } else if (pin->kind == PinKind::Mmap) {
       ++mmaps;
@@ -254,68 +261,78 @@ std::string summarize_pins(const Pinner& pinner) {
         append(out, "mmap" + (pin->path.empty() ? "" : " " + printable(pin->path)));
       mmaps_shown = std::min(mmaps, kMaxMmaps);
     } else {
-      append(out, printable(pin->how()));
+      append(out, printable(pin->how(words)));
     }
   }
-  if (mmaps > mmaps_shown) out += " and " + std::to_string(mmaps - mmaps_shown) + " more mmaps";
+  // TRANSLATORS: {0} lists a process's pins, mmaps among them; {1} counts its mmaps not named.
+  if (mmaps > mmaps_shown)
+    out = words.trnf("{0} and {1} more mmap", "{0} and {1} more mmaps", mmaps - mmaps_shown, out,
+                     mmaps - mmaps_shown);
   return out;
 }
 
-std::string pinner_name(const Snapshot& snapshot, const Pinner& pinner) {
+std::string pinner_name(const Snapshot& snapshot, const Pinner& pinner, const Words& words) {
   if (pinner.kind != PinnerKind::Kernel) return task_name(snapshot, pinner);
-  std::string out = kernel_pinner_word(pinner.kernel_kind);
+  std::string out = kernel_pinner_word(pinner.kernel_kind, words);
   const Mount* via = held_through(snapshot, pinner);
   if (!pinner.holder.empty())
     out += " " + printable(pinner.holder);
   else if (via != nullptr && via->unique_id != 0)
-    out += " mount " + std::to_string(via->unique_id) + " (mount point not recorded)";
-  if (via != nullptr) out += namespace_words(snapshot, *via);
+    // TRANSLATORS: {0} is a kind of kernel object ("overlay"), {1} the id of the mount it is.
+    out = words.trf("{0} mount {1} (mount point not recorded)", out, via->unique_id);
+  if (via != nullptr) out += namespace_words(snapshot, *via, words);
   return out;
 }
 
-std::string describe_pinner(const Snapshot& snapshot, const Pinner& pinner) {
-  std::string summary = summarize_pins(pinner);
-  std::string name = pinner_name(snapshot, pinner);
-  if (std::string state = held_through_state(snapshot, pinner); !state.empty())
+std::string describe_pinner(const Snapshot& snapshot, const Pinner& pinner, const Words& words) {
+  std::string summary = summarize_pins(pinner, words);
+  std::string name = pinner_name(snapshot, pinner, words);
+  if (std::string state = held_through_state(snapshot, pinner, words); !state.empty())
     summary = summary.empty() ? state : state + "; " + summary;
   if (summary.empty()) return name;
   return pinner.kind == PinnerKind::Kernel ? name + " (" + summary + ")" : name + " " + summary;
 }
 
-const char* kernel_pinner_word(PinKind kind) {
+const char* kernel_pinner_word(PinKind kind, const Words& words) {
   switch (kind) {
-    case PinKind::SwapFile:
-      return "swap file";
     case PinKind::OverlayLayer:
       return "overlay";
     case PinKind::BackingFile:
-      return "file-backed mount";
+      // TRANSLATORS: a filesystem mounted from an image file without a loop device, before its mount point.
+      return words.tr("file-backed mount");
     case PinKind::BinfmtInterpreter:
-      return "binfmt_misc entry";
+      // TRANSLATORS: before the entry's name: "binfmt_misc entry qemu-arm".
+      return words.tr("binfmt_misc entry");
     case PinKind::KernelBpfLink:
-      return "BPF link";
+      // TRANSLATORS: before the link's id: "BPF link 12".
+      return words.tr("BPF link");
     default:
-      return pin_kind_name(kind);
+      return holder_kind_word(kind, words);
   }
 }
 
-std::string describe_pinners(const Snapshot& snapshot, const std::vector<Pinner>& pinners,
+std::string describe_pinners(const Snapshot& snapshot, const std::vector<Pinner>& pinners, const Words& words,
                              std::size_t max_pinners, std::size_t max_chars) {
+  return list_pinners(snapshot, pinners, words, max_pinners, max_chars).text;
+}
+
+PinnerList list_pinners(const Snapshot& snapshot, const std::vector<Pinner>& pinners, const Words& words,
+                        std::size_t max_pinners, std::size_t max_chars) {
   std::string out;
   std::size_t shown = 0;
   for (; shown < pinners.size() && shown < max_pinners; ++shown) {
-    std::string one = describe_pinner(snapshot, pinners[shown]);
+    std::string one = describe_pinner(snapshot, pinners[shown], words);
     // The first pinner is always named, however long: a list that names nobody helps nobody.
     if (shown > 0 && out.size() + one.size() + 2 > max_chars) break;
     out += (shown ? ", " : "") + one;
   }
-  if (shown < pinners.size()) out += " and " + std::to_string(pinners.size() - shown) + " more";
-  return out;
+  if (shown == pinners.size()) return {out, true};
+  return {words.trf("{0} and {1} more", out, pinners.size() - shown), false};
 }
 
-std::string describe_pins(const Snapshot& snapshot, const std::vector<const Pin*>& pins,
+std::string describe_pins(const Snapshot& snapshot, const std::vector<const Pin*>& pins, const Words& words,
                           std::size_t max_pinners, std::size_t max_chars) {
-  return describe_pinners(snapshot, group_pinners(pins), max_pinners, max_chars);
+  return describe_pinners(snapshot, group_pinners(pins), words, max_pinners, max_chars);
 }
 
 const char* pinner_kind_name(const Pinner& pinner) {
@@ -367,8 +384,10 @@ json pinner_json(const Snapshot& snapshot, const Pinner& pinner, bool each_pin) 
     out["unit"] = task ? text_or_null(task->unit) : json(nullptr);
   }
   // The HOW column's words, for scripts that print rather than parse.
-  out["how"] = escape_invalid_utf8(pinner.kind == PinnerKind::Kernel ? describe_pinner(snapshot, pinner)
-                                                                     : summarize_pins(pinner));
+  const Words program = Words::program();
+  out["how"] =
+      escape_invalid_utf8(pinner.kind == PinnerKind::Kernel ? describe_pinner(snapshot, pinner, program)
+                                                            : summarize_pins(pinner, program));
   // false: the kernel did not say which filesystem its pins are on; it MAY hold this one (Pin::placed).
   out["certain"] = certain(pinner);
   out["pins"] = pins_json(pinner, each_pin);

@@ -17,18 +17,19 @@ const char* claim_role_name(ClaimRole role) {
   return "member";
 }
 
-const char* claim_role_words(ClaimRole role) {
+const char* claim_role_words(ClaimRole role, const Words& words) {
   switch (role) {
     case ClaimRole::Log:
-      return "external log device";
+      return words.tr("external log device");
     case ClaimRole::Realtime:
-      return "realtime device";
+      return words.tr("realtime device");
     case ClaimRole::Journal:
-      return "external journal device";
+      return words.tr("external journal device");
     case ClaimRole::Member:
       break;
   }
-  return "device";
+  // TRANSLATORS: one of the devices of a btrfs filesystem.
+  return words.tr("device");
 }
 
 }  // namespace detach

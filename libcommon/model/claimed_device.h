@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "base/i18n.h"
 #include "model/mount.h"
 
 namespace detach {
@@ -19,8 +20,8 @@ enum class ClaimRole {
 // "log", "realtime", "journal", "member": the JSON "role".
 const char* claim_role_name(ClaimRole role);
 // What the device is to the filesystem, in words: "external log device", "realtime device", "external
-// journal device", "device" (of a btrfs: one among several).
-const char* claim_role_words(ClaimRole role);
+// journal device", "device" (of a btrfs: one among several); in WORDS (base/i18n.h).
+const char* claim_role_words(ClaimRole role, const Words& words);
 
 struct ClaimedDevice {
   DeviceNumber device;  // the claimed device

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/i18n.h"
 #include "model/mount.h"
 
 namespace detach {
@@ -46,6 +47,10 @@ const char* pin_kind_name(PinKind kind);  // "cwd", "root", "exe", "fd", "mmap",
 
 enum class Access { Unknown, Read, Write, ReadWrite };
 const char* access_name(Access access);  // "read", "write", "read/write", ""
+// access_name in WORDS: the same English for a program, the user's language for a person.
+const char* access_name(Access access, const Words& words);
+// The word a kernel pin's holder is named with ("loop", "swap file", "mount", "nsfs") in WORDS.
+const char* holder_kind_word(PinKind kind, const Words& words);
 
 struct Pin {
   PinKind kind = PinKind::Fd;
@@ -81,8 +86,9 @@ struct Pin {
   bool resolves_nowhere = false;
 
   // "cwd", "fd 7 (write)", "fd 3-1002 (read)", "mmap /lib/x.so", "loop /dev/loop1",
-  // "io_uring fd 4 (registered file /x)", "socket fd 5 (2 files in flight)"
-  std::string how() const;
+  // "io_uring fd 4 (registered file /x)", "socket fd 5 (2 files in flight)"; in English for a program (the
+  // HOW cells, JSON), in the user's language for a person (sentences).
+  std::string how(const Words& words) const;
   // The scan knows which filesystem it is on (a mount, or at least a device). An unplaced pin holds a file
   // the kernel names only by a path that resolves nowhere now, or not at all (files in flight): it MAY hold
   // any filesystem nothing else explains, and is said so, never as certain.

@@ -25,7 +25,7 @@ void dump_pin(std::ostringstream& out, const detach::Pin& p) {
   out << "pin " << detach::pin_kind_name(p.kind) << " pid=" << p.pid << " tid=" << p.tid << " fd=" << p.fd
       << " fd_last=" << p.fd_last << " mount=" << p.mount << " dev=" << p.dev.str() << " ino=" << p.ino
       << " rdev=" << p.rdev.str() << " access=" << detach::access_name(p.access) << " detailed=" << p.detailed
-      << " path=" << p.path << " holder=" << p.holder << " how=" << p.how() << "\n";
+      << " path=" << p.path << " holder=" << p.holder << " how=" << p.how(detach::Words::program()) << "\n";
 }
 
 void dump_task(std::ostringstream& out, const detach::Task& t) {

@@ -155,8 +155,10 @@ TEST_F(CensusExplain, KernelAndObjectPinnersAreNamedAsPeopleNameThem) {
   interpreter.mount = 1;
   std::vector<Pinner> pinners = group_pinners(snapshot_.pins_at({0, 1}));
   ASSERT_EQ(pinners.size(), 2u);
-  EXPECT_EQ(describe_pinner(snapshot_, pinners[0]), "1234 (sleep) socket fd 6 (bound to /m/sock)");
-  EXPECT_EQ(describe_pinner(snapshot_, pinners[1]), "binfmt_misc entry qemu-arm (interpreter /m/qemu-arm)");
+  EXPECT_EQ(describe_pinner(snapshot_, pinners[0], detach::Words::program()),
+            "1234 (sleep) socket fd 6 (bound to /m/sock)");
+  EXPECT_EQ(describe_pinner(snapshot_, pinners[1], detach::Words::program()),
+            "binfmt_misc entry qemu-arm (interpreter /m/qemu-arm)");
   EXPECT_STREQ(pinner_kind_name(pinners[1]), "binfmt_misc");
   EXPECT_TRUE(certain(pinners[0]));
 }

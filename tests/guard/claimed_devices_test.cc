@@ -318,8 +318,8 @@ TEST_F(ClaimsScan, JsonHasTheRoleAndTheFilesystemsReasons) {
 // Given the same with -v, we should say where the kernel stated the claim.
 TEST_F(ClaimsScan, ChecksSayWhereTheKernelStatedIt) {
   Snapshot snapshot = Scan({{7, 4}});
-  std::vector<std::string> checks =
-      checks_made(snapshot, explain_device(snapshot, "/dev/loop4", {7, 4}, Claim::Claimed));
+  std::vector<std::string> checks = checks_made(
+      snapshot, explain_device(snapshot, "/dev/loop4", {7, 4}, Claim::Claimed), detach::Words::program());
   ASSERT_FALSE(checks.empty());
   EXPECT_EQ(
       checks.back(),

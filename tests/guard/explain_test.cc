@@ -377,7 +377,8 @@ TEST_F(Explain, ChecksMadeNameTheClaimAndWhatWasScanned) {
       BlockDevice{"loop3", kLoop3, {"dm-0"}, {"loop3p1"}, "", "", "", "", 2048, {}});
   Namespace& ns = snapshot_.namespaces.emplace_back();
   ns.tasks = {1, 2, 3};
-  std::vector<std::string> checks = checks_made(snapshot_, Ask("/dev/loop3", kLoop3, false));
+  std::vector<std::string> checks =
+      checks_made(snapshot_, Ask("/dev/loop3", kLoop3, false), detach::Words::program());
   ASSERT_EQ(checks.size(), 6u);
   EXPECT_EQ(checks[0], "exclusive open of /dev/loop3 (as mkfs does it): succeeded, nothing claims it");
   EXPECT_EQ(checks[1], "mount namespaces: 1 (0 mounts, 3 processes)");

@@ -90,7 +90,7 @@ TEST_F(OverlayExplain, AnOverlayInAnotherNamespaceIsNamedWithItsNamespaceAndUnit
   std::vector<Pinner> pinners = group_pinners(snapshot_.pins_of(kernel_held_key(kLoop3)));
   ASSERT_EQ(pinners.size(), 1u);
   EXPECT_EQ(
-      describe_pinner(snapshot_, pinners[0]),
+      describe_pinner(snapshot_, pinners[0], detach::Words::program()),
       "overlay /var/lib/docker/overlay2/x/merged in mount namespace mnt:[4026532290] of docker-ab12.scope "
       "(lowerdir, upperdir, workdir; found by the former mount point)");
 }

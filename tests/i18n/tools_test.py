@@ -6,8 +6,10 @@
   - what we add speaks the user's language: help lines, usage errors, messages of our own tools, the
     --detached synopsis inserted into psmisc's translated fuser usage where its own lines are;
   - LC_ALL=C gives the English texts, byte for byte as before;
-  - as root, on a lazily unmounted, pinned loop filesystem: what programs read (findmnt --detached -J, -P, -r,
-    fuser --detached's pids, mkfs-guard -J, detach-metrics) is the same bytes in zh_CN as in C.
+  - as root, on a pinned loop filesystem: libcommon's explanations (umount's "target is busy", then, once it
+    is lazily unmounted, mkfs-guard's and findmnt's) in C, zh_CN and ja, their sentences and the pinners'
+    words both; and what programs read (findmnt --detached -J, -P, -r, fuser --detached's pids, mkfs-guard -J,
+    detach-metrics) is the same bytes in zh_CN as in C.
 
 usage: tools_test.py LOCPATH PODIR FINDMNT UMOUNT FUSER MKFS_GUARD DETACH_METRICS
 """
@@ -97,12 +99,56 @@ MACHINE = [
 ]
 
 
+# libcommon's explanations, in each language: what a line says around the pinners, and the pinners' own words
+# (an fd's access). Keyed by the locale; each value is (what to run, the texts the output holds).
+def busy_umount_texts(s):
+    return {
+        "C": [s.mnt + " is pinned by 2 processes: ", ") cwd, ", ") fd 1 (write)"],
+        ZH: [s.mnt + " 被 2 个进程（", ") cwd, ", ") fd 1（写）） 占用\n"],
+        JA: [s.mnt + " は 2 個のプロセス (", ") cwd, ", ") fd 1 (書き込み)) によって保持されています\n"],
+    }
+
+
+# The detach is umount2's own, which nobody journals: the sentence has no former mount point.
+def guard_texts(s):
+    return {
+        "C": [s.loop + " is busy: it holds an ext2 filesystem that was lazily unmounted and is still pinned by 2 "
+              "processes: ", ") fd 1 (write)\n"],
+        ZH: [s.loop + " 忙：其上的 ext2 文件系统已被延迟卸载，且仍被 2 个进程（", ") fd 1（写）） 占用\n"],
+        JA: [s.loop + " は使用中です: その上の ext2 ファイルシステムは遅延アンマウントされましたが、まだ 2 個のプロセス (",
+             ") fd 1 (書き込み)) によって保持されています\n"],
+    }
+
+
+def hint_texts(s):
+    return {
+        "C": ["findmnt: " + s.loop + " is not mounted, but a lazily unmounted ext2 filesystem on it is still pinned by ",
+              ") fd 1 (write) (see findmnt --detached)\n"],
+        ZH: ["findmnt: " + s.loop + " 未挂载，但其上一个被延迟卸载的 ext2 文件系统仍被 ", ") fd 1（写） 占用"],
+        JA: ["findmnt: " + s.loop + " はマウントされていませんが、その上の遅延アンマウントされた ext2 ファイルシステムがまだ ",
+             ") fd 1 (書き込み) によって保持されています"],
+    }
+
+
+def explanation_cases(t, label, argv, texts, rc_expected):
+    for locale in ("C", ZH, JA):
+        out, err, rc = run(argv, locale)
+        contains(t, "%s: %s explains in its language" % (locale, label), out + err, *texts[locale])
+        t.equal("%s: %s exit status" % (locale, label), rc, rc_expected)
+
+
 def machine_readable_cases(t):
     with lazy_detach.LazyDetach() as s:
         s.pin()
         with open(os.path.join(s.mnt, "held"), "w") as held:
             s.spawn(["sleep", "3600"], stdout=held)
+        # umount's explanation of "target is busy" (the mount stays).
+        explanation_cases(t, "umount on a busy mount", [UMOUNT, s.mnt], busy_umount_texts(s), 32)
         s.detach()
+        explanation_cases(t, "mkfs-guard on a lazily unmounted, pinned filesystem", [GUARD, s.loop],
+                          guard_texts(s), 1)
+        explanation_cases(t, "findmnt on a device whose filesystem was lazily unmounted", [FINDMNT, "-S", s.loop],
+                          hint_texts(s), 1)
         for label, argv in MACHINE:
             c, zh = run(argv(s), "C"), run(argv(s), ZH)
             stdout_c, stdout_zh = c[0], zh[0]
@@ -121,7 +167,8 @@ def main():
     t = Tap()
     language_cases(t)
     if missing:
-        lazy_detach.skip_or_fail_cases(t, ["zh_CN: %s gives C's bytes" % label for label, _ in MACHINE], missing)
+        lazy_detach.skip_or_fail_cases(t, ["zh_CN: %s gives C's bytes" % label for label, _ in MACHINE] +
+                                       ["libcommon's explanations in C, zh_CN and ja"], missing)
     else:
         machine_readable_cases(t)
     return t.finish()

@@ -20,14 +20,15 @@ Pin task_pin(PinKind kind, pid_t pid, MountKey mount, int fd = -1, Access access
 }
 
 TEST(PinHow, NamesEachKind) {
-  EXPECT_EQ(task_pin(PinKind::Cwd, 1, 1).how(), "cwd");
-  EXPECT_EQ(task_pin(PinKind::Fd, 1, 1, 7, Access::Write).how(), "fd 7 (write)");
-  EXPECT_EQ(task_pin(PinKind::Fd, 1, 1, 3, Access::ReadWrite).how(), "fd 3 (read/write)");
-  EXPECT_EQ(task_pin(PinKind::Fd, 1, 1, 3).how(), "fd 3");
+  EXPECT_EQ(task_pin(PinKind::Cwd, 1, 1).how(detach::Words::program()), "cwd");
+  EXPECT_EQ(task_pin(PinKind::Fd, 1, 1, 7, Access::Write).how(detach::Words::program()), "fd 7 (write)");
+  EXPECT_EQ(task_pin(PinKind::Fd, 1, 1, 3, Access::ReadWrite).how(detach::Words::program()),
+            "fd 3 (read/write)");
+  EXPECT_EQ(task_pin(PinKind::Fd, 1, 1, 3).how(detach::Words::program()), "fd 3");
   Pin loop;
   loop.kind = PinKind::LoopBacking;
   loop.holder = "/dev/loop1";
-  EXPECT_EQ(loop.how(), "loop /dev/loop1");
+  EXPECT_EQ(loop.how(detach::Words::program()), "loop /dev/loop1");
 }
 
 Snapshot two_mounts_one_superblock() {
@@ -95,28 +96,31 @@ TEST(DescribePins, ProcessesInPidOrderThenKernel) {
   loop.holder = "/dev/loop1";
   loop.mount = 11;
   s.pins.insert(s.pins.begin(), loop);
-  EXPECT_EQ(describe_pins(s, s.pins_of(11)), "1234 (sleep) cwd, 1240 (bash) fd 7 (write), loop /dev/loop1");
+  EXPECT_EQ(describe_pins(s, s.pins_of(11), detach::Words::program()),
+            "1234 (sleep) cwd, 1240 (bash) fd 7 (write), loop /dev/loop1");
 }
 
 TEST(DescribePins, ThreadWithItsOwnCwdShowsBothIds) {
   Snapshot s = two_mounts_one_superblock();
   Pin pin = task_pin(PinKind::Cwd, 1234, 11);
   pin.tid = 1236;
-  EXPECT_EQ(describe_pins(s, {&pin}), "1234/1236 (sleep) cwd");
+  EXPECT_EQ(describe_pins(s, {&pin}, detach::Words::program()), "1234/1236 (sleep) cwd");
 }
 
 TEST(DescribePins, LimitCountsPinnersNotPins) {
   // Given one process with 40 mappings of one file, we should count it as one pinner past the limit.
   Snapshot s = two_mounts_one_superblock();
   for (int i = 0; i < 40; ++i) s.pins.push_back(task_pin(PinKind::Mmap, 1250, 11));
-  EXPECT_EQ(describe_pins(s, s.pins_of(11), 2), "1234 (sleep) cwd, 1240 (bash) fd 7 (write) and 1 more");
+  EXPECT_EQ(describe_pins(s, s.pins_of(11), detach::Words::program(), 2),
+            "1234 (sleep) cwd, 1240 (bash) fd 7 (write) and 1 more");
   EXPECT_EQ(group_pinners(s.pins_of(11)).size(), 3u);
 }
 
 TEST(DescribePins, SamePinOnceOnly) {
   Snapshot s = two_mounts_one_superblock();
   s.pins.push_back(task_pin(PinKind::Cwd, 1234, 11));
-  EXPECT_EQ(describe_pins(s, s.pins_of(11)), "1234 (sleep) cwd, 1240 (bash) fd 7 (write)");
+  EXPECT_EQ(describe_pins(s, s.pins_of(11), detach::Words::program()),
+            "1234 (sleep) cwd, 1240 (bash) fd 7 (write)");
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ TEST_F(MountExplain, ManyPinnersAreCountedAndVerboseNamesThemAll) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_TRUE(lines[0].starts_with("/mnt/x is pinned by 10 processes: 2000 (worker) cwd, ")) << lines[0];
   EXPECT_TRUE(lines[0].ends_with(" and 5 more (fuser -vm /mnt/x lists them all)")) << lines[0];
-  std::vector<std::string> verbose = Busy({}, {true, false});
+  std::vector<std::string> verbose = Busy({}, {true, false, {}});
   ASSERT_EQ(verbose.size(), 11u);
   EXPECT_TRUE(verbose[0].ends_with("2009 (worker) cwd")) << verbose[0];
   EXPECT_EQ(verbose[1], "  2000 (worker): user root, unit session-1.scope");
@@ -204,7 +204,7 @@ TEST_F(MountExplain, LazilyDetachedAndPinnedIsReported) {
   // Without a device (a tmpfs), nothing is left to wait on but the pinners.
   m.source = "tmpfs";
   EXPECT_EQ(Survival(Survival::AfterLazyUmount).back(), "findmnt --detached shows it");
-  EXPECT_EQ(Survival(Survival::AfterLazyUmount, {false, true}).back(),
+  EXPECT_EQ(Survival(Survival::AfterLazyUmount, {false, true, {}}).back(),
             "waiting for its end (findmnt --detached shows it)");
   EXPECT_EQ(Survival(Survival::WaitTimedOut).front().substr(0, 41),
             "gave up waiting: its filesystem lives on,");

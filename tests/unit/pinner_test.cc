@@ -71,7 +71,7 @@ TEST(GroupPinners, ThreadWithItsOwnTableIsAPinnerOfItsOwnAfterItsProcess) {
   EXPECT_EQ(pinners[1].kind, PinnerKind::Thread);
   EXPECT_EQ(pinners[1].tid, 105);
   Snapshot s = with_tasks(pins);
-  EXPECT_EQ(describe_pinner(s, pinners[1]), "100/105 (python3) cwd");
+  EXPECT_EQ(describe_pinner(s, pinners[1], detach::Words::program()), "100/105 (python3) cwd");
 }
 
 TEST(SummarizePins, ConsecutiveFdsOfOneAccessModeAreOneRange) {
@@ -81,7 +81,8 @@ TEST(SummarizePins, ConsecutiveFdsOfOneAccessModeAreOneRange) {
                            link_pin(PinKind::Cwd, 100),          link_pin(PinKind::Mmap, 100, "/lib/x.so")};
   std::vector<Pinner> pinners = group_pinners(all(pins));
   ASSERT_EQ(pinners.size(), 1u);
-  EXPECT_EQ(summarize_pins(pinners[0]), "cwd, fd 3-1002 (read), fd 1003 (write), mmap /lib/x.so");
+  EXPECT_EQ(summarize_pins(pinners[0], detach::Words::program()),
+            "cwd, fd 3-1002 (read), fd 1003 (write), mmap /lib/x.so");
   EXPECT_EQ(fd_count(pinners[0]), 1001u);
 }
 
@@ -90,7 +91,7 @@ TEST(SummarizePins, GapsAndMixedModesGroupByMode) {
   std::vector<Pin> pins = {fd_pin(100, 3, Access::Read), fd_pin(100, 4, Access::Write),
                            fd_pin(100, 5, Access::Read, 6), fd_pin(100, 7, Access::Write)};
   std::vector<Pinner> pinners = group_pinners(all(pins));
-  EXPECT_EQ(summarize_pins(pinners[0]), "fd 3,5-6 (read), fd 4,7 (write)");
+  EXPECT_EQ(summarize_pins(pinners[0], detach::Words::program()), "fd 3,5-6 (read), fd 4,7 (write)");
 }
 
 TEST(SummarizePins, ManyRangesAreCountedNotListed) {
@@ -98,7 +99,7 @@ TEST(SummarizePins, ManyRangesAreCountedNotListed) {
   std::vector<Pin> pins;
   for (int fd = 3; fd <= 201; fd += 2) pins.push_back(fd_pin(100, fd, Access::Read));
   std::vector<Pinner> pinners = group_pinners(all(pins));
-  EXPECT_EQ(summarize_pins(pinners[0]), "fd 3,5,7,9 and 96 more (read)");
+  EXPECT_EQ(summarize_pins(pinners[0], detach::Words::program()), "fd 3,5,7,9 and 96 more (read)");
 }
 
 TEST(SummarizePins, ManyMappingsAreCounted) {
@@ -106,7 +107,8 @@ TEST(SummarizePins, ManyMappingsAreCounted) {
   pins.reserve(10);
   for (int i = 0; i < 10; ++i) pins.push_back(link_pin(PinKind::Mmap, 100, "/lib/l" + std::to_string(i)));
   std::vector<Pinner> pinners = group_pinners(all(pins));
-  EXPECT_EQ(summarize_pins(pinners[0]), "mmap /lib/l0, mmap /lib/l1, mmap /lib/l2 and 7 more mmaps");
+  EXPECT_EQ(summarize_pins(pinners[0], detach::Words::program()),
+            "mmap /lib/l0, mmap /lib/l1, mmap /lib/l2 and 7 more mmaps");
 }
 
 TEST(DescribePinners, NamesEachPinnerOnceAndCountsTheRest) {
@@ -114,14 +116,15 @@ TEST(DescribePinners, NamesEachPinnerOnceAndCountsTheRest) {
   std::vector<Pin> pins;
   for (pid_t pid = 1000; pid < 1200; ++pid) pins.push_back(fd_pin(pid, 3, Access::Read, 1002));
   Snapshot s = with_tasks(pins);
-  std::string text = describe_pins(s, all(s.pins), 3);
+  std::string text = describe_pins(s, all(s.pins), detach::Words::program(), 3);
   EXPECT_EQ(text, "1000 fd 3-1002 (read), 1001 fd 3-1002 (read), 1002 fd 3-1002 (read) and 197 more");
 }
 
 TEST(DescribePinners, StopsAtTheCharacterBudgetButNamesTheFirst) {
   std::vector<Pin> pins = {link_pin(PinKind::Cwd, 100), link_pin(PinKind::Cwd, 200)};
   Snapshot s = with_tasks(pins);
-  EXPECT_EQ(describe_pins(s, all(s.pins), SIZE_MAX, 5), "100 (python3) cwd and 1 more");
+  EXPECT_EQ(describe_pins(s, all(s.pins), detach::Words::program(), SIZE_MAX, 5),
+            "100 (python3) cwd and 1 more");
 }
 
 TEST(PinnerJson, ProcessWithFdRangesAndNullsForWhatIsUnknown) {

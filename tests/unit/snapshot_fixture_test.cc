@@ -71,7 +71,7 @@ TEST(FixtureSnapshot, FdOnAMountNoNamespaceListsIsDetached) {
   ASSERT_EQ(pins.size(), 1u);
   EXPECT_EQ(pins[0]->fd, 7);
   EXPECT_EQ(pins[0]->path, "/file with space\n");
-  EXPECT_EQ(describe_pins(*snapshot, pins), "100 (bash) fd 7 (write)");
+  EXPECT_EQ(describe_pins(*snapshot, pins, detach::Words::program()), "100 (bash) fd 7 (write)");
 }
 
 TEST(FixtureSnapshot, PinsOnListedMountsAreNotDetached) {

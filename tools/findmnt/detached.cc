@@ -116,14 +116,21 @@ void hint_detached_holders(const Context& ctx) {
   for (const Mount* m : snap->detached_mounts()) {
     if (!sits_on(*m)) continue;
     const std::string device = f.source ? *f.source : m->dev.str();
-    const std::string pinners = detach::describe_pins(*snap, pins_for(*snap, *m), kHintPinners, kHintChars);
+    const std::string pinners =
+        detach::describe_pins(*snap, pins_for(*snap, *m), detach::Words::person(), kHintPinners, kHintChars);
     const detach::ClaimedDevice* claim = source_dev ? snap->claim_by(*m, *source_dev) : nullptr;
     if (claim != nullptr && claim->role != detach::ClaimRole::Member) {
-      // (Not translated yet: the role's words are libcommon's, whose texts issue 21's second stage marks.)
-      const std::string fs = m->fstype.empty() ? "" : " " + m->fstype;
-      cli::warnx(device + " is not mounted, but it is the " + detach::claim_role_words(claim->role) +
-                 " of a lazily unmounted" + fs + " filesystem still pinned by " + pinners +
-                 " (see findmnt --detached)");
+      const char* role = detach::claim_role_words(claim->role, detach::Words::person());
+      // TRANSLATORS: {1} is what the device is to the filesystem ("external log device"), {2} a filesystem
+      // type, {3} names the pinners.
+      cli::warnx(
+          m->fstype.empty()
+              ? detach::trf("{0} is not mounted, but it is the {1} of a lazily unmounted filesystem still "
+                            "pinned by {2} (see findmnt --detached)",
+                            device, role, pinners)
+              : detach::trf("{0} is not mounted, but it is the {1} of a lazily unmounted {2} filesystem "
+                            "still pinned by {3} (see findmnt --detached)",
+                            device, role, m->fstype, pinners));
       return;
     }
     // TRANSLATORS: {1} is a filesystem type (ext4), {2} names the pinners ("2 (sleep) cwd, 3 (vim) fd 4").

@@ -44,6 +44,10 @@ std::optional<std::string> nonempty(const std::string& s) {
 // A filesystem or mount row names this many pinners; the rows below it name them all.
 constexpr std::size_t kPinnersInSummary = 3;
 
+// Cells are values, as util-linux's columns are: the same English words in every language, so that -r, -P,
+// -J and a script reading the table get the same bytes whatever LANG is.
+constexpr detach::Words kCellWords = detach::Words::program();
+
 }  // namespace
 
 std::vector<const Pin*> pins_for(const Snapshot& snap, const Mount& m) {
@@ -74,7 +78,7 @@ std::optional<std::string> pins_summary_cell(Column col, const std::vector<const
                                              const Snapshot& snap) {
   switch (col) {
     case Column::Pinners:
-      return nonempty(detach::describe_pins(snap, pins, kPinnersInSummary));
+      return nonempty(detach::describe_pins(snap, pins, kCellWords, kPinnersInSummary));
     case Column::Pins:
       return std::to_string(pin_count(pins));
     case Column::Pids:
@@ -169,10 +173,10 @@ std::optional<std::string> pinner_cell(const detach::Pinner& pinner, Column col,
   switch (col) {
     case Column::How:
       if (pinner.kind == detach::PinnerKind::Kernel)
-        return maybe(pinner) + detach::describe_pinner(snap, pinner);
-      return maybe(pinner) + thread_prefix(pinner) + detach::summarize_pins(pinner);
+        return maybe(pinner) + detach::describe_pinner(snap, pinner, kCellWords);
+      return maybe(pinner) + thread_prefix(pinner) + detach::summarize_pins(pinner, kCellWords);
     case Column::Pinners:
-      return maybe(pinner) + detach::describe_pinner(snap, pinner);
+      return maybe(pinner) + detach::describe_pinner(snap, pinner, kCellWords);
     case Column::Pins:
       return std::to_string(pin_count(pinner.pins));
     case Column::Pids:
@@ -184,14 +188,14 @@ std::optional<std::string> pinner_cell(const detach::Pinner& pinner, Column col,
 
 std::optional<std::string> pin_cell(const detach::Pinner& pinner, const Pin& pin, Column col,
                                     const Snapshot& snap) {
-  std::string how = (pin.placed() ? "" : "may: ") + pin.how();
+  std::string how = (pin.placed() ? "" : "may: ") + pin.how(kCellWords);
   if (detach::is_proc_link_pin(pin.kind) && pin.kind != detach::PinKind::Mmap && !pin.path.empty())
     how += " " + pin.path;
   switch (col) {
     case Column::How:
       return thread_prefix(pinner) + how;
     case Column::Pinners:
-      return detach::is_task_pin(pin.kind) ? detach::pinner_name(snap, pinner) + " " + how : how;
+      return detach::is_task_pin(pin.kind) ? detach::pinner_name(snap, pinner, kCellWords) + " " + how : how;
     case Column::Pins:
       return std::to_string(pin_count({&pin}));
     case Column::Pids:

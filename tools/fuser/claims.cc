@@ -21,7 +21,7 @@ const detach::Mount* mount_of(const detach::Snapshot& snap, detach::DeviceNumber
 }  // namespace
 
 std::string claim_words(const detach::Snapshot& snap, const detach::ClaimedDevice& claim) {
-  std::string what = std::string(detach::claim_role_words(claim.role)) + " of " +
+  std::string what = std::string(detach::claim_role_words(claim.role, detach::Words::program())) + " of " +
                      (claim.fstype.empty() ? "a filesystem" : claim.fstype);
   if (!claim.fs_device.empty())
     what += " " + claim.fs_device;

@@ -48,7 +48,7 @@ void describe_uses(std::vector<ProcessUse>& uses) {
     for (const detach::Pinner& p : detach::group_pinners(use.pins)) {
       if (!how.empty()) how += "; ";
       if (p.kind == detach::PinnerKind::Thread) how += detach::trf("thread {0}: ", p.tid);
-      how += detach::summarize_pins(p);
+      how += detach::summarize_pins(p, detach::Words::person());
     }
     use.how = how;
   }
@@ -68,8 +68,9 @@ void note_suspects(const std::string& label, const std::vector<const Mount*>& mo
   std::sort(suspects.begin(), suspects.end());
   suspects.erase(std::unique(suspects.begin(), suspects.end()), suspects.end());
   if (mounts.empty() || suspects.empty()) return;
-  notes.push_back(label + ": nothing the scan sees holds it; it may be held by " +
-                  detach::describe_pins(snap, snap.pins_at(suspects)));
+  // TRANSLATORS: {0} is what fuser was asked about, {1} what may hold it ("12 (x) io_uring fd 3 (...)").
+  notes.push_back(detach::trf("{0}: nothing the scan sees holds it; it may be held by {1}", label,
+                              detach::describe_pins(snap, snap.pins_at(suspects), detach::Words::person())));
 }
 
 Report report_of(const std::string& label, const std::vector<const Mount*>& mounts, const MatchContext& ctx) {

@@ -74,7 +74,7 @@ namespace {
 
 // "qemu-arm (interpreter /m/qemu-arm)": a kernel object's name and its pins in words.
 std::string kernel_object(const detach::Pinner& p) {
-  std::string summary = detach::summarize_pins(p);
+  std::string summary = detach::summarize_pins(p, detach::Words::person());
   return detach::printable(p.holder) + (summary.empty() ? "" : " (" + summary + ")");
 }
 
@@ -91,10 +91,10 @@ void add_kernel_pins(Report& r, const std::vector<const Pin*>& pins, const detac
         add_kernel(r, KernelKind::Loop, p.holder);
         break;
       case PinKind::OverlayLayer:
-        add_kernel(r, KernelKind::Overlay, detach::describe_pinner(snapshot, p));
+        add_kernel(r, KernelKind::Overlay, detach::describe_pinner(snapshot, p, detach::Words::person()));
         break;
       case PinKind::BackingFile:
-        add_kernel(r, KernelKind::FileBacked, detach::describe_pinner(snapshot, p));
+        add_kernel(r, KernelKind::FileBacked, detach::describe_pinner(snapshot, p, detach::Words::person()));
         break;
       // The ACCESS column names the kind ("binfmt", "uprobe", "bpf"): the command is the object itself.
       case PinKind::BinfmtInterpreter:

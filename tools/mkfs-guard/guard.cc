@@ -129,7 +129,7 @@ KillPlan plan_kill(const Check& check) {
   std::set<pid_t> planned;
   for (const Pinner& pinner : group_pinners(check.snapshot.pins_at(indexes))) {
     if (pinner.kind == PinnerKind::Kernel) continue;  // a loop device or swap file: nothing to end
-    std::string line = describe_pinner(check.snapshot, pinner);
+    std::string line = describe_pinner(check.snapshot, pinner, Words::person());
     if (pinner.pid == self || pinner.pid == parent || pinner.pid == 1) {
       // TRANSLATORS: {0} names a process and how it pins the filesystem: "12 (bash) cwd".
       plan.refused.push_back(pinner.pid == self     ? trf("{0}: mkfs-guard itself", line)

@@ -60,7 +60,7 @@ bool print_reports(const Options& options, const Check& check, const std::vector
       report.device = with_role(report, targets[i]);
       out += render_text(check.snapshot, report);
       if (options.verbose)
-        for (const std::string& line : checks_made(check.snapshot, check.reports[i]))
+        for (const std::string& line : checks_made(check.snapshot, check.reports[i], Words::person()))
           out += trf("checked: {0}", line) + "\n";
     }
   }

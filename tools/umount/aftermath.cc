@@ -160,7 +160,7 @@ void Aftermath::explain_busy(const Capture& cap) {
     std::vector<std::string> lines;
     if (const detach::Mount* m = find_mount(*snapshot, cap)) {
       detach::MountReport report = detach::explain_busy_mount(*snapshot, *m, {detach::caller_chain()});
-      lines = detach::busy_text(*snapshot, report, {verbose, false});
+      lines = detach::busy_text(*snapshot, report, {verbose, false, {}});
     }
     // What could not be seen matters only when nothing seen explains it.
     if (std::string denied = detach::denied_processes_text(snapshot->gaps); lines.empty() && !denied.empty())
@@ -215,7 +215,7 @@ detach::DetachRecord record_of_umount(const Capture& cap, bool unmounted, std::s
 
 }  // namespace
 
-Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
+Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when, const std::string& waited) {
   const bool verbose = mnt_context_is_verbose(ctx_.get()) == 1;
   const bool waiting = cfg_.wait && when != detach::Survival::WaitTimedOut;
   auto told = as_caller([&]() -> Result<std::string> {
@@ -226,12 +226,13 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when) {
     if (!snapshot) return tl::unexpected(snapshot.error());
     detach::MountKey key = key_of(*snapshot, cap);
     detach::MountReport report = detach::explain_survival(*snapshot, key, cap.id.dev, cap.id.ns_inode);
-    std::vector<std::string> lines = detach::survival_text(*snapshot, report, when, {verbose, waiting});
+    std::vector<std::string> lines =
+        detach::survival_text(*snapshot, report, when, {verbose, waiting, waited});
     if (verbose && !lines.empty()) lines.push_back(detach::pin_source_text(*snapshot));
     std::string pinners;
     if (key != 0)
-      pinners =
-          detach::describe_pins(*snapshot, snapshot->pins_of(key), kJournalPinners, kJournalPinnersChars);
+      pinners = detach::describe_pins(*snapshot, snapshot->pins_of(key), detach::Words::program(),
+                                      kJournalPinners, kJournalPinnersChars);
     return encode(pinners, lines);
   });
   if (!told) {
@@ -310,15 +311,10 @@ int Aftermath::finish_waiting() {
   if (*all) return MNT_EX_SUCCESS;
   for (const Capture& cap : waiting_) {
     if (watch_->state(*cap.watch) != detach::FsEndWatch::State::Alive) continue;
-    std::vector<std::string> lines = survey(cap, detach::Survival::WaitTimedOut).lines;
     const std::string after = seconds_text(*cfg_.wait_timeout);
+    std::vector<std::string> lines = survey(cap, detach::Survival::WaitTimedOut, after).lines;
     if (lines.empty())
       lines.push_back(detach::trf("gave up waiting after {0}: its filesystem lives on", after));
-    // libcommon's line does not know how long we waited, so the time is put into its English words; once
-    // survival_text takes the time and says it in its own (translated) line, this goes (issue 21, stage 2).
-    const std::string gave_up = "gave up waiting";
-    if (lines.front().starts_with(gave_up) && !lines.front().starts_with(gave_up + " after"))
-      lines.front().insert(gave_up.size(), " after " + after);
     print_lines(cap.target, lines);
   }
   return MNT_EX_FAIL;

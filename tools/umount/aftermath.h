@@ -44,7 +44,7 @@ class Aftermath {
     std::string pinners;             // of the mount, for the journal
     std::vector<std::string> lines;  // what to say
   };
-  Told survey(const Capture& cap, detach::Survival when);
+  Told survey(const Capture& cap, detach::Survival when, const std::string& waited = {});
   // Records the umount CAP was about in the journal: a lazy detach, or (UNMOUNTED) a plain umount whose
   // filesystem lives on, so that a path the kernel keeps under its former mount point (an overlay's layer)
   // is matched to its device later.

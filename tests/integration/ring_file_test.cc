@@ -5,35 +5,16 @@
 // it is a path inside the detached tree that resolves nowhere, so the ring MAY hold the filesystem, and the
 // tools say so, never more.
 #include <fcntl.h>
-#include <linux/io_uring.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "pinners.h"
 
 namespace itest {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// A fork of this binary with a ring holding FILE as its registered file 0, its own fd on FILE closed. Ready
-// value: the ring's fd.
-ChildProcess SpawnRingHolding(const std::string& file) {
-  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
-    io_uring_params params{};
-    const int ring = static_cast<int>(syscall(__NR_io_uring_setup, 4, &params));
-    if (ring < 0) ready.Fail("io_uring_setup");
-    int fd = open(file.c_str(), O_RDONLY);
-    if (fd < 0) ready.Fail("open " + file);
-    if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_FILES, &fd, 1) != 0)
-      ready.Fail("IORING_REGISTER_FILES");
-    close(fd);
-    SetCommOrFail(ready, "pin-ring");
-    ready.Signal(ring);
-    PauseForever();
-  });
-}
 
 class RingFile : public ::testing::Test {
  protected:

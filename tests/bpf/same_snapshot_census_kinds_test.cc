@@ -187,10 +187,7 @@ TEST_P(SameCensusFromBothSources, WithEachToolsOptions) {
 
 INSTANTIATE_TEST_SUITE_P(EachCensusKind, SameCensusFromBothSources,
                          ::testing::Combine(::testing::ValuesIn(Cases()), ::testing::Bool()),
-                         [](const auto& info) {
-                           return std::get<0>(info.param).name +
-                                  (std::get<1>(info.param) ? "Detached" : "Attached");
-                         });
+                         [](const auto& info) { return bpftest::AttachedOrDetachedName(info); });
 
 }  // namespace
 }  // namespace itest

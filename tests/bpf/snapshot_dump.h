@@ -8,6 +8,7 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "model/snapshot.h"
@@ -42,6 +43,13 @@ struct NamedOptions {
   detach::ScanOptions options;
 };
 std::vector<NamedOptions> ToolOptions(const detach::DeviceNumber& dev);
+
+// The name of a parameterised test of a case (anything with a `name`) on a filesystem attached or lazily
+// detached: "CwdAttached", "CwdDetached".
+template <typename ParamInfo>
+std::string AttachedOrDetachedName(const ParamInfo& info) {
+  return std::get<0>(info.param).name + (std::get<1>(info.param) ? "Detached" : "Attached");
+}
 
 // Parses "MAJ:MIN".
 detach::DeviceNumber ParseDevice(const std::string& text);

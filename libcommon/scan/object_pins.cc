@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -25,6 +26,7 @@ namespace {
 struct RingEntry {
   Pin pin;
   KernelPath path;
+  unsigned slot = 0;  // in the ring's table
 };
 
 // The files of every io_uring ring among the fds on the anonymous-inode mount.
@@ -46,19 +48,44 @@ std::vector<RingEntry> ring_entries(ScanState& state) {
       e.pin.detailed = true;
       e.pin.path = file.path;
       e.path.path = std::move(file.path);
+      e.slot = file.slot;
     }
   }
   return out;
 }
 
+// Where the ring's own table (the BPF source) says the file of ENTRY is: its mount, exactly, where the path
+// its fdinfo gives may lead elsewhere or nowhere (a file of a lazily detached mount). A mount the snapshot
+// does not know (a detached one no task pin leads to) leaves the filesystem known by its device.
+std::optional<PathPlace> exact_place(const ScanState& state, const RingEntry& entry) {
+  if (!state.exact_ring_files) return std::nullopt;
+  for (const ExactRingFile& f : *state.exact_ring_files) {
+    if (f.pid != entry.pin.pid || f.tid != entry.pin.tid || f.fd != entry.pin.fd || f.slot != entry.slot)
+      continue;
+    PathPlace place;
+    place.mount = state.snapshot.mount(f.mount) != nullptr ? f.mount : 0;
+    place.dev = f.dev;
+    place.ino = f.ino;
+    return place;
+  }
+  return std::nullopt;
+}
+
 void add_ring_pins(ScanState& state) {
   std::vector<RingEntry> entries = ring_entries(state);
   std::vector<KernelPath> paths;
-  paths.reserve(entries.size());
-  for (const RingEntry& e : entries) paths.push_back(e.path);
-  std::vector<PathPlace> places = place_kernel_paths(state, paths);
+  std::vector<std::size_t> by_path;  // the entries the ring's table did not place, in order
+  std::vector<std::optional<PathPlace>> exact(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    place_pin(entries[i].pin, places[i]);
+    exact[i] = exact_place(state, entries[i]);
+    if (exact[i]) continue;
+    paths.push_back(entries[i].path);
+    by_path.push_back(i);
+  }
+  std::vector<PathPlace> places = place_kernel_paths(state, paths);
+  for (std::size_t k = 0; k < by_path.size(); ++k) exact[by_path[k]] = std::move(places[k]);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    place_pin(entries[i].pin, *exact[i]);
     state.snapshot.pins.push_back(std::move(entries[i].pin));
   }
 }

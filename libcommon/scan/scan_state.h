@@ -24,6 +24,18 @@ struct TaskRef {
   std::uint64_t ns_inode = 0;
 };
 
+// A file registered with an io_uring ring, as the ring's own file table gives it (the BPF source): the
+// mount, device and inode the ring holds, where the ring's fdinfo gives a path.
+struct ExactRingFile {
+  pid_t pid = 0;
+  pid_t tid = 0;  // the thread whose fd table holds the ring, when not its process's; else 0
+  int fd = -1;    // the ring's fd
+  unsigned slot = 0;
+  MountKey mount = 0;  // of the snapshot's id kind
+  DeviceNumber dev;
+  std::uint64_t ino = 0;
+};
+
 struct ScanState {
   const ScanOptions& options;
   Snapshot& snapshot;
@@ -40,6 +52,8 @@ struct ScanState {
   // sysfs's btrfs filesystems and ext4 journals, read once by the first find_claimed_devices.
   std::optional<BtrfsFilesystems> btrfs{};
   std::optional<Ext4Journals> ext4_journals{};
+  // Every ring's registered files, read by the BPF source; none: they are placed from the rings' fdinfo.
+  std::optional<std::vector<ExactRingFile>> exact_ring_files{};
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.
   void note_error(int err);
   // Names a process whose entries were refused (once, kept in pid order).

@@ -119,10 +119,7 @@ TEST(SameSnapshotFromBothSources, ForAKernelThread) {
 
 INSTANTIATE_TEST_SUITE_P(EachPinKind, SameSnapshotFromBothSources,
                          ::testing::Combine(::testing::ValuesIn(Cases()), ::testing::Bool()),
-                         [](const auto& info) {
-                           return std::get<0>(info.param).name +
-                                  (std::get<1>(info.param) ? "Detached" : "Attached");
-                         });
+                         [](const auto& info) { return bpftest::AttachedOrDetachedName(info); });
 
 }  // namespace
 }  // namespace itest

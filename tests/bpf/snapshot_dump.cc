@@ -25,7 +25,9 @@ void dump_pin(std::ostringstream& out, const detach::Pin& p) {
   out << "pin " << detach::pin_kind_name(p.kind) << " pid=" << p.pid << " tid=" << p.tid << " fd=" << p.fd
       << " fd_last=" << p.fd_last << " mount=" << p.mount << " dev=" << p.dev.str() << " ino=" << p.ino
       << " rdev=" << p.rdev.str() << " access=" << detach::access_name(p.access) << " detailed=" << p.detailed
-      << " path=" << p.path << " holder=" << p.holder << " how=" << p.how(detach::Words::program()) << "\n";
+      << " path=" << p.path << " holder=" << p.holder << " role=" << p.role << " via=" << p.via
+      << " count=" << p.count << " by_former_target=" << p.by_former_target
+      << " resolves_nowhere=" << p.resolves_nowhere << " how=" << p.how(detach::Words::program()) << "\n";
 }
 
 void dump_task(std::ostringstream& out, const detach::Task& t) {
@@ -34,10 +36,18 @@ void dump_task(std::ostringstream& out, const detach::Task& t) {
       << " start=" << t.start_time << "\n";
 }
 
-bool on_devices(const detach::Mount& m, const DumpFilter& filter) {
-  for (const detach::DeviceNumber& dev : filter.devices)
-    if (m.dev == dev) return true;
+bool on_devices(const detach::DeviceNumber& dev, const DumpFilter& filter) {
+  for (const detach::DeviceNumber& d : filter.devices)
+    if (d == dev) return true;
   return false;
+}
+
+// The test's pins: those of its processes, and those the kernel holds (no process) on its filesystems.
+bool wanted(const detach::Snapshot& snapshot, const detach::Pin& pin, const DumpFilter& filter) {
+  if (filter.pids.count(pin.pid)) return true;
+  if (pin.pid != 0) return false;
+  const detach::Mount* m = snapshot.mount(pin.mount);
+  return on_devices(pin.dev, filter) || (m != nullptr && on_devices(m->dev, filter));
 }
 
 }  // namespace
@@ -46,13 +56,13 @@ std::string CanonicalDump(const detach::Snapshot& snapshot, const DumpFilter& fi
   std::set<detach::MountKey> mounts;
   std::ostringstream pins;
   for (const detach::Pin& pin : snapshot.pins) {
-    if (!filter.pids.count(pin.pid)) continue;
+    if (!wanted(snapshot, pin, filter)) continue;
     dump_pin(pins, pin);
     mounts.insert(pin.mount);
   }
   std::ostringstream out;
   for (const auto& [key, m] : snapshot.mounts)
-    if (mounts.count(key) || on_devices(m, filter)) dump_mount(out, m);
+    if (mounts.count(key) || on_devices(m.dev, filter)) dump_mount(out, m);
   out << pins.str();
   for (const auto& [pid, task] : snapshot.tasks)
     if (filter.pids.count(pid)) dump_task(out, task);

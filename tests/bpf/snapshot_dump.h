@@ -8,6 +8,7 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "model/snapshot.h"
@@ -17,11 +18,12 @@ namespace bpftest {
 
 struct DumpFilter {
   std::set<pid_t> pids;                       // the test's processes: their pins and tasks
-  std::vector<detach::DeviceNumber> devices;  // the test's filesystems: every mount on them
+  std::vector<detach::DeviceNumber> devices;  // the test's filesystems: every mount and kernel pin on them
 };
 
-// One line per mount (sorted by key), per pin (in snapshot order) and per task (by pid) that FILTER names,
-// every field of each. The source itself (Snapshot::pin_source) is left out.
+// One line per mount (sorted by key), per pin (in snapshot order: a process's of FILTER, or the kernel's on a
+// device of FILTER) and per task (by pid) that FILTER names, every field of each. The source itself
+// (Snapshot::pin_source) is left out.
 std::string CanonicalDump(const detach::Snapshot& snapshot, const DumpFilter& filter);
 
 // The same snapshot taken twice, once from each source (OPTIONS's source replaced), dumped.
@@ -41,6 +43,13 @@ struct NamedOptions {
   detach::ScanOptions options;
 };
 std::vector<NamedOptions> ToolOptions(const detach::DeviceNumber& dev);
+
+// The name of a parameterised test of a case (anything with a `name`) on a filesystem attached or lazily
+// detached: "CwdAttached", "CwdDetached".
+template <typename ParamInfo>
+std::string AttachedOrDetachedName(const ParamInfo& info) {
+  return std::get<0>(info.param).name + (std::get<1>(info.param) ? "Detached" : "Attached");
+}
 
 // Parses "MAJ:MIN".
 detach::DeviceNumber ParseDevice(const std::string& text);

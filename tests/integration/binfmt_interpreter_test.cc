@@ -15,40 +15,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr const char* kBinfmtDir = "/proc/sys/fs/binfmt_misc";
 constexpr const char* kPrefix = "detach-itest-binfmt-";
-
-// The binfmt_misc entry NAME, registered with flag F (or not), its interpreter INTERPRETER; removed on
-// destruction, whatever happened.
-class BinfmtEntry {
- public:
-  BinfmtEntry(std::string name, const std::string& interpreter, bool open_file) : name_(std::move(name)) {
-    // A magic of our own, so that no real executable is ever run through it.
-    const std::string rule = ":" + name_ + ":M::DTCH" + name_.substr(name_.size() - 4) + "::" + interpreter +
-                             ":" + (open_file ? "F" : "");
-    WriteFile(std::string(kBinfmtDir) + "/register", rule);
-    if (ReadFile(file()).empty()) throw std::runtime_error("binfmt_misc did not take " + rule);
-  }
-  ~BinfmtEntry() { Remove(); }
-  BinfmtEntry(const BinfmtEntry&) = delete;
-  BinfmtEntry& operator=(const BinfmtEntry&) = delete;
-  void Remove() {
-    if (access(file().c_str(), F_OK) == 0) WriteFile(file(), "-1");
-  }
-  const std::string& name() const { return name_; }
-  std::string file() const { return std::string(kBinfmtDir) + "/" + name_; }
-
- private:
-  std::string name_;
-};
-
-// Entries a killed run of this test left behind (its pid gone), removed.
-void RemoveLeftovers() {
-  auto dir = RunCommand({"ls", "-1", kBinfmtDir});
-  std::istringstream names(dir.out);
-  for (std::string name; std::getline(names, name);)
-    if (LeftoverOf(name, kPrefix)) WriteFile(std::string(kBinfmtDir) + "/" + name, "-1");
-}
 
 class BinfmtInterpreterOnM : public ::testing::Test {
  protected:
@@ -56,7 +23,7 @@ class BinfmtInterpreterOnM : public ::testing::Test {
     ITEST_REQUIRE_ROOT_AND_TOOLS("UMOUNT", "FINDMNT", "FUSER", "MKFS_GUARD");
     EnterPrivateMountNamespace();
     binfmt_.emplace("binfmt_misc", kBinfmtDir, "binfmt_misc");
-    RemoveLeftovers();
+    RemoveBinfmtLeftovers(kPrefix);
     fs_.emplace("ext4");
     CopyExecutable("/bin/true", fs_->File("interp"));
   }

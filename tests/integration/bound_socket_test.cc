@@ -2,35 +2,15 @@
 // An AF_UNIX socket bound to a path in the filesystem holds that path (and its mount), however its process
 // holds no fd on the filesystem. sock_diag gives the device and inode of the bound socket file, and the
 // socket's inode ties it to the process's fd: a certain pin, before and after a lazy umount.
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstring>
-
 #include "harness.h"
+#include "pinners.h"
 
 namespace itest {
 namespace {
 
 using ::testing::HasSubstr;
-
-// A fork of this binary with a unix socket bound to PATH (its cwd elsewhere). Ready value: the socket's fd.
-ChildProcess SpawnBoundSocket(const std::string& path) {
-  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
-    const int s = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (s < 0) ready.Fail("socket");
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (path.size() >= sizeof address.sun_path) ready.Fail("path too long: " + path);
-    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-    if (bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) ready.Fail("bind " + path);
-    if (listen(s, 1) != 0) ready.Fail("listen");
-    SetCommOrFail(ready, "pin-sock");
-    ready.Signal(s);
-    PauseForever();
-  });
-}
 
 class BoundSocket : public ::testing::Test {
  protected:

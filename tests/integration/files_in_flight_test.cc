@@ -4,47 +4,15 @@
 // socket's fdinfo says only how many files wait there (scm_fds), not which: its holder MAY hold the
 // filesystem, and the tools say exactly that.
 #include <fcntl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstring>
-
 #include "harness.h"
+#include "pinners.h"
 
 namespace itest {
 namespace {
 
 using ::testing::HasSubstr;
-
-// A fork of this binary that sends FILE over one end of a socket pair to the other and closes everything but
-// the receiving end. Ready value: the receiving end's fd.
-ChildProcess SpawnFileInFlight(const std::string& file) {
-  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
-    int pair[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) ready.Fail("socketpair");
-    const int fd = open(file.c_str(), O_RDONLY);
-    if (fd < 0) ready.Fail("open " + file);
-    char byte = 'x';
-    iovec iov{&byte, 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    if (sendmsg(pair[0], &msg, 0) != 1) ready.Fail("sendmsg");
-    close(fd);
-    close(pair[0]);
-    SetCommOrFail(ready, "pin-flight");
-    ready.Signal(pair[1]);
-    PauseForever();
-  });
-}
 
 class FilesInFlight : public ::testing::Test {
  protected:

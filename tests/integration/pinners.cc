@@ -2,11 +2,16 @@
 #include "pinners.h"
 
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -85,6 +90,66 @@ ChildProcess SpawnFdHolder(const std::vector<HeldFd>& fds) {
     }
     SetCommOrFail(ready, "pin-fds");
     ready.Signal();
+    PauseForever();
+  });
+}
+
+ChildProcess SpawnRingHolding(const std::string& file) {
+  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    io_uring_params params{};
+    const int ring = static_cast<int>(syscall(__NR_io_uring_setup, 4, &params));
+    if (ring < 0) ready.Fail("io_uring_setup");
+    int fd = open(file.c_str(), O_RDONLY);
+    if (fd < 0) ready.Fail("open " + file);
+    if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_FILES, &fd, 1) != 0)
+      ready.Fail("IORING_REGISTER_FILES");
+    close(fd);
+    SetCommOrFail(ready, "pin-ring");
+    ready.Signal(ring);
+    PauseForever();
+  });
+}
+
+ChildProcess SpawnFileInFlight(const std::string& file) {
+  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) ready.Fail("socketpair");
+    const int fd = open(file.c_str(), O_RDONLY);
+    if (fd < 0) ready.Fail("open " + file);
+    char byte = 'x';
+    iovec iov{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    if (sendmsg(pair[0], &msg, 0) != 1) ready.Fail("sendmsg");
+    close(fd);
+    close(pair[0]);
+    SetCommOrFail(ready, "pin-flight");
+    ready.Signal(pair[1]);
+    PauseForever();
+  });
+}
+
+ChildProcess SpawnBoundSocket(const std::string& path) {
+  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    const int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (s < 0) ready.Fail("socket");
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (path.size() >= sizeof address.sun_path) ready.Fail("path too long: " + path);
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+    if (bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) ready.Fail("bind " + path);
+    if (listen(s, 1) != 0) ready.Fail("listen");
+    SetCommOrFail(ready, "pin-sock");
+    ready.Signal(s);
     PauseForever();
   });
 }

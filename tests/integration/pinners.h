@@ -40,4 +40,15 @@ struct HeldFd {
 };
 ChildProcess SpawnFdHolder(const std::vector<HeldFd>& fds);
 
+// A fork of this binary with a ring holding FILE as its registered file 0, its own fd on FILE closed. Ready
+// value: the ring's fd.
+ChildProcess SpawnRingHolding(const std::string& file);
+
+// A fork of this binary that sends FILE over one end of a socket pair to the other and closes everything but
+// the receiving end. Ready value: the receiving end's fd.
+ChildProcess SpawnFileInFlight(const std::string& file);
+
+// A fork of this binary with a unix socket bound to PATH (its cwd elsewhere). Ready value: the socket's fd.
+ChildProcess SpawnBoundSocket(const std::string& path);
+
 }  // namespace itest

@@ -3,13 +3,15 @@
 // holds the file, so the filesystem is busy and, lazily unmounted, lives on, while the process's /proc links
 // show nothing of it. The ring's fdinfo names the file by path only: attached, the path places it; detached,
 // it is a path inside the detached tree that resolves nowhere, so the ring MAY hold the filesystem, and the
-// tools say so, never more.
+// tools say so, never more: that is the /proc source's view (DETACH_SCAN_SOURCE=proc here). The BPF source
+// reads the ring's own file table, which names the file's mount: the filesystem held for certain.
 #include <fcntl.h>
-#include <linux/io_uring.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "harness.h"
+#include "pinners.h"
 
 namespace itest {
 namespace {
@@ -17,28 +19,12 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A fork of this binary with a ring holding FILE as its registered file 0, its own fd on FILE closed. Ready
-// value: the ring's fd.
-ChildProcess SpawnRingHolding(const std::string& file) {
-  return ChildProcess::Spawn([&](const ReadyPipe& ready) {
-    io_uring_params params{};
-    const int ring = static_cast<int>(syscall(__NR_io_uring_setup, 4, &params));
-    if (ring < 0) ready.Fail("io_uring_setup");
-    int fd = open(file.c_str(), O_RDONLY);
-    if (fd < 0) ready.Fail("open " + file);
-    if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_FILES, &fd, 1) != 0)
-      ready.Fail("IORING_REGISTER_FILES");
-    close(fd);
-    SetCommOrFail(ready, "pin-ring");
-    ready.Signal(ring);
-    PauseForever();
-  });
-}
-
 class RingFile : public ::testing::Test {
  protected:
   void SetUp() override {
     ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD", "UMOUNT", "FUSER");
+    // The tools run as children of this test, in its environment.
+    ASSERT_EQ(setenv("DETACH_SCAN_SOURCE", Source(), 1), 0);
     fs_.emplace("ext4");
     WriteFile(fs_->File("ringfile"), "registered\n");
     ring_.emplace(SpawnRingHolding(fs_->File("ringfile")));
@@ -50,8 +36,17 @@ class RingFile : public ::testing::Test {
         "io_uring fd " + std::to_string(ring_->ready_value()) + " (registered file " + path + ")");
   }
 
+  void TearDown() override { unsetenv("DETACH_SCAN_SOURCE"); }
+  virtual const char* Source() const { return "proc"; }
+
   std::optional<LoopFs> fs_;
   std::optional<ChildProcess> ring_;
+};
+
+// The same through the BPF source, which reads the ring's file table.
+class RingFileReadByBpf : public RingFile {
+ protected:
+  const char* Source() const override { return "bpf"; }
 };
 
 // Given the ring on a mounted fs, umount should fail as util-linux's does and name the ring as what pins it.
@@ -136,6 +131,38 @@ TEST_F(RingFile, FuserDetachedNotesTheRingAndKillsNobody) {
   const RunResult kill = RunCommand({Fuser(), "--detached", "-k", fs_->device()});
   EXPECT_EQ(TaskState(ring_->pid()) == '?', false) << "fuser -k ended a process it was not sure of";
   EXPECT_THAT(PidsPrinted(kill.out), Not(::testing::Contains(ring_->pid()))) << kill.Describe();
+}
+
+// Given the ring's fs lazily unmounted, read by the BPF source: the ring's table names the file's mount, so
+// findmnt --detached and mkfs-guard name the ring as what holds the filesystem, for certain, in text and
+// JSON.
+TEST_F(RingFileReadByBpf, TheDetachedFilesystemIsHeldByTheRingForCertain) {
+  fs_->mount().Detach();
+  const DetachedListing listing = ListDetached();
+  ASSERT_EQ(listing.run.exit_code, 0) << listing.run.Describe();
+  const std::vector<nlohmann::json> rows = listing.RowsFor(fs_->device());
+  ASSERT_EQ(rows.size(), 1u) << listing.run.Describe();
+  const nlohmann::json pinner = PinnerOf(rows[0], ring_->pid());
+  ASSERT_FALSE(pinner.is_null()) << rows[0].dump();
+  EXPECT_EQ(pinner["certain"], true) << pinner.dump();
+  EXPECT_EQ(PinnersOf(rows[0]), Entry("/ringfile")) << rows[0].dump();
+
+  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
+  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+  EXPECT_EQ(FirstLine(guard.out), fs_->device() +
+                                      " is busy: it holds an ext4 filesystem that is mounted nowhere and is "
+                                      "still pinned by: " +
+                                      Entry("/ringfile"))
+      << guard.Describe();
+  const RunResult json = RunCommand({MkfsGuard(), "-J", fs_->device()});
+  const std::optional<nlohmann::json> doc = ParseJson(json.out);
+  ASSERT_TRUE(doc.has_value()) << json.Describe();
+  const nlohmann::json reason = Reasons(*doc)[0];
+  EXPECT_EQ(Text(reason, "kind"), "detached-mount") << doc->dump(2);
+  const nlohmann::json held = PinnerOf(reason, ring_->pid());
+  ASSERT_FALSE(held.is_null()) << doc->dump(2);
+  EXPECT_EQ(held["certain"], true) << doc->dump(2);
+  EXPECT_EQ(held["pins"][0]["kind"], "io_uring-file") << doc->dump(2);
 }
 
 }  // namespace

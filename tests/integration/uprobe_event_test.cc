@@ -14,52 +14,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr const char* kTracefs = "/sys/kernel/tracing";
 constexpr const char* kPrefix = "detach_itest_uprobe_";
-
-std::string EventsFile() {
-  return std::string(kTracefs) + "/uprobe_events";
-}
-
-// Appends LINE to uprobe_events (as `echo LINE >> uprobe_events` does); false when the kernel refuses it.
-bool WriteEvents(const std::string& line) {
-  UniqueFd fd(open(EventsFile().c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
-  const std::string text = line + "\n";
-  return fd && write(fd.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size());
-}
-
-// The uprobe event uprobes/NAME on FILE at OFFSET; removed on destruction, whatever happened.
-class UprobeEvent {
- public:
-  UprobeEvent(std::string name, const std::string& file, unsigned offset) : name_(std::move(name)) {
-    char where[32];
-    std::snprintf(where, sizeof where, ":0x%x", offset);
-    if (!WriteEvents("p:uprobes/" + name_ + " " + file + where))
-      throw std::runtime_error("uprobe_events did not take the probe on " + file);
-  }
-  ~UprobeEvent() { Remove(); }
-  UprobeEvent(const UprobeEvent&) = delete;
-  UprobeEvent& operator=(const UprobeEvent&) = delete;
-  void Remove() {
-    if (ReadFile(EventsFile()).find("uprobes/" + name_ + " ") != std::string::npos)
-      WriteEvents("-:uprobes/" + name_);
-  }
-  const std::string& name() const { return name_; }
-
- private:
-  std::string name_;
-};
-
-// Events a killed run of this test left behind (its pid gone), removed.
-void RemoveLeftovers() {
-  std::istringstream lines(ReadFile(EventsFile()));
-  for (std::string line; std::getline(lines, line);) {
-    const std::size_t slash = line.find('/'), blank = line.find(' ');
-    if (line.rfind("p:uprobes/", 0) != 0 || blank == std::string::npos) continue;
-    const std::string name = line.substr(slash + 1, blank - slash - 1);
-    if (LeftoverOf(name, kPrefix)) WriteEvents("-:uprobes/" + name);
-  }
-}
 
 class UprobeEventOnM : public ::testing::Test {
  protected:
@@ -67,7 +22,7 @@ class UprobeEventOnM : public ::testing::Test {
     ITEST_REQUIRE_ROOT_AND_TOOLS("UMOUNT", "FINDMNT", "FUSER", "MKFS_GUARD");
     EnterPrivateMountNamespace();
     tracefs_.emplace("tracefs", kTracefs, "tracefs");
-    RemoveLeftovers();
+    RemoveUprobeLeftovers(kPrefix);
     fs_.emplace("ext4");
     CopyExecutable("/bin/true", fs_->File("target"));
     event_.emplace(UniqueName(kPrefix), fs_->File("target"), 0x1000);

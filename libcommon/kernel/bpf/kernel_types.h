@@ -41,8 +41,14 @@ struct inode {
   dev_t i_rdev;
 } CORE;
 
+// Only the name's characters are read (the length and hash around them moved between kernels).
+struct qstr {
+  const unsigned char* name;
+} CORE;
+
 struct dentry {
   struct inode* d_inode;
+  struct qstr d_name;  // an anonymous inode's file: its name ("[io_uring]")
 } CORE;
 
 struct vfsmount {
@@ -65,6 +71,34 @@ struct path {
 struct file {
   struct path f_path;
   fmode_t f_mode;
+  void* private_data;  // an io_uring ring's file: its struct io_ring_ctx
+} CORE;
+
+// io_uring's table of registered files (IORING_REGISTER_FILES), two layouts:
+// 6.13+: ctx->file_table.data.nodes[i] (NULL: an empty slot), its file_ptr; nr slots in file_table.data.nr.
+// 5.19-6.12: ctx->file_table.files[i].file_ptr, ctx->nr_user_files slots.
+// Either file_ptr is a struct file pointer with flags in its low bits (FFS_NOWAIT, FFS_ISREG ...).
+struct io_rsrc_node {
+  unsigned long file_ptr;
+} CORE;
+
+struct io_rsrc_data {
+  unsigned int nr;
+  struct io_rsrc_node** nodes;
+} CORE;
+
+struct io_fixed_file {
+  unsigned long file_ptr;
+} CORE;
+
+struct io_file_table {
+  struct io_rsrc_data data;     // 6.13+
+  struct io_fixed_file* files;  // 5.19-6.12
+} CORE;
+
+struct io_ring_ctx {
+  struct io_file_table file_table;
+  unsigned int nr_user_files;  // 5.19-6.12
 } CORE;
 
 struct fs_struct {

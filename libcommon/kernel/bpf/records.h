@@ -44,3 +44,20 @@ struct detach_bpf_task_mapping {
   __u64 vm_start;
   __u64 vm_end;
 };
+
+// How many slots of one ring's file table the ring_files program reads (a bounded loop, for the verifier);
+// a ring with more has the rest placed from its fdinfo, as /proc places them.
+#define DETACH_BPF_RING_SLOTS 1024
+
+// A file registered with an io_uring ring (IORING_REGISTER_FILES), read from the ring's own file table: the
+// mount and object the ring holds, where its fdinfo gives only a path.
+struct detach_bpf_ring_file {
+  __u64 mnt_id_unique;  // 0 on kernels before 6.8
+  __u64 ino;
+  __u32 mnt_id;
+  __u32 tgid;  // the process holding the ring's fd
+  __u32 tid;   // the task whose fd table it is: tgid for the process's own
+  __s32 fd;    // the ring's fd
+  __u32 dev;   // kernel dev_t of the file, as stat() gives it
+  __u32 slot;  // its index in the ring's table, as fdinfo numbers it
+};

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "kernel/bpf_support.h"
+#include "scan/bpf/ring_files.h"
 #include "scan/bpf/task_pins.h"
 
 namespace detach::scan {
@@ -33,7 +34,24 @@ TaskPinSource::Choice TaskPinSource::choose(const ScanOptions& options) {
   auto loaded = BpfIterators::load(kTaskPinsFamily, loader_from_environment());
   if (!loaded) return {std::nullopt, "the BPF programs did not load (" + loaded.error().message() + ")"};
   std::string why = std::string("loaded by ") + bpf_loader_name(loaded->loader());
-  return {std::move(*loaded), std::move(why)};
+  Choice choice{std::move(*loaded), std::move(why)};
+  auto rings = BpfIterators::load(kRingFilesFamily, loader_from_environment());
+  if (rings)
+    choice.rings = std::move(*rings);
+  else
+    choice.rings_why = "did not load (" + rings.error().message() + ")";
+  return choice;
+}
+
+// The rings' registered files from their tables, when that family loaded; else why not, for -v.
+void TaskPinSource::read_rings(ScanState& state, Choice& choice) {
+  if (choice.rings) {
+    Status read = read_ring_files_bpf(state, *choice.rings);
+    if (read) return;
+    choice.rings_why = "failed (" + read.error().message() + ")";
+  }
+  choice.why +=
+      "; io_uring registered files placed from the rings' fdinfo: their BPF program " + choice.rings_why;
 }
 
 TaskPinSource::TaskPinSource(const ScanOptions& options) : options_(options) {
@@ -52,6 +70,7 @@ Status TaskPinSource::scan(ScanState& state) {
   if (choice.iterators) {
     Status read = scan_task_pins_bpf(state, *choice.iterators);
     if (read) {
+      read_rings(state, choice);
       snapshot.pin_source = PinSource{true, choice.why};
       return {};
     }

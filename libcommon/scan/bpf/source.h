@@ -27,8 +27,13 @@ class TaskPinSource {
   struct Choice {
     std::optional<BpfIterators> iterators;  // loaded: task pins come from them
     std::string why;
+    // Loaded too: the rings' registered files come from their file tables, else from their fdinfo. A family
+    // that does not load costs only what it reads.
+    std::optional<BpfIterators> rings{};
+    std::string rings_why{};  // why they do not, for -v
   };
   static Choice choose(const ScanOptions& options);
+  static void read_rings(ScanState& state, Choice& choice);
 
   const ScanOptions& options_;
   std::future<Choice> choice_;

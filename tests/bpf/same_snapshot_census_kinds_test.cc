@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The census's kinds of pin (README, "Every kind of pinner"), each the scenario of its integration test, on a
+// filesystem attached and lazily detached, taken through the BPF source and through the /proc source with
+// each tool's scan options: an io_uring ring's registered file, a file in flight over a unix socket, a bound
+// unix socket, an overlay's layers, a binfmt_misc entry with flag F, a uprobe event, a file-backed erofs.
+// Both sources must give the same mounts, pins and tasks, line by line, except where the BPF source places
+// exactly what /proc cannot: a ring's registered file on a detached filesystem (its fdinfo path resolves
+// nowhere; the ring's table names the file's mount). That difference is asserted, line by line.
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <functional>
+#include <sstream>
+
+#include "../integration/harness.h"
+#include "../integration/pinners.h"
+#include "../integration/probe_scenario.h"
+#include "snapshot_dump.h"
+
+namespace itest {
+namespace {
+
+constexpr const char* kBinfmtPrefix = "detach-bpftest-binfmt-";
+constexpr const char* kUprobePrefix = "detach_bpftest_uprobe_";
+
+// What a scenario made, undone in reverse: its kernel objects and mounts before the filesystem they are on.
+struct Scenario {
+  std::vector<ChildProcess> processes;  // the test's pinners: their pins are compared
+  std::optional<Mount> instance;        // binfmt_misc or tracefs, in the test's private namespace
+  std::vector<Mount> mounts;            // an overlay, an erofs
+  std::optional<BinfmtEntry> binfmt;
+  std::optional<UprobeEvent> uprobe;
+  // The file the census's pin holds, when the BPF source places it exactly where /proc, once the
+  // filesystem is detached, cannot (a ring's registered file): the pin's kind and the file's inode.
+  std::string exact_kind;
+  std::uint64_t exact_ino = 0;
+};
+
+std::uint64_t InodeOf(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) throw std::runtime_error("stat " + path);
+  return st.st_ino;
+}
+
+// PROC as the BPF source gives it, placing exactly what /proc leaves unplaced: each pin of KIND that resolved
+// nowhere ("may") on device DEV, inode INO, and so on the mount the snapshot shows of that detached
+// filesystem (no task pin leads to its own mount: the one known by its device). Throws when PROC has no such
+// pin: the difference must be there.
+std::string PlacedExactly(const std::string& proc, const std::string& kind, const detach::DeviceNumber& dev,
+                          std::uint64_t ino) {
+  std::istringstream lines(proc);
+  std::string out;
+  int placed = 0;
+  auto replace = [](std::string& line, const std::string& from, const std::string& to) {
+    const std::size_t at = line.find(from);
+    if (at == std::string::npos) throw std::runtime_error("no '" + from + "' in " + line);
+    line.replace(at, from.size(), to);
+  };
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("pin " + kind + " ", 0) == 0 && line.find(" resolves_nowhere=1 ") != std::string::npos) {
+      replace(line, " mount=0 dev=0:0 ino=0 ",
+              " mount=" + std::to_string(detach::kernel_held_key(dev)) + " dev=" + dev.str() +
+                  " ino=" + std::to_string(ino) + " ");
+      replace(line, " resolves_nowhere=1 ", " resolves_nowhere=0 ");
+      ++placed;
+    }
+    out += line + "\n";
+  }
+  if (placed == 0) throw std::runtime_error("/proc left no " + kind + " pin unplaced:\n" + proc);
+  return out;
+}
+
+struct CensusCase {
+  std::string name;
+  std::function<void(LoopFs&, Scenario&)> make;
+  std::string kind;        // the census's pin it makes (pin_kind_name)
+  bool on_device = false;  // that pin is placed on the filesystem's device by both sources
+  // Only a plain umount of the filesystem leaves it held (an overlay: its layers are no "target is busy").
+  bool unmount_plainly = false;
+};
+
+void PrintTo(const CensusCase& c, std::ostream* out) {
+  *out << c.name;
+}
+
+void Overlay(LoopFs& fs, Scenario& s) {
+  for (const char* dir : {"lower", "upper", "work"}) RunOrThrow({"mkdir", fs.File(dir)});
+  s.mounts.emplace_back(
+      "overlay", fs.dir().MakeDir("o"), "overlay", 0,
+      "lowerdir=" + fs.File("lower") + ",upperdir=" + fs.File("upper") + ",workdir=" + fs.File("work"));
+}
+
+void ErofsImage(LoopFs& fs, Scenario& s) {
+  const std::string content = fs.dir().MakeDir("content");
+  WriteFile(content + "/hello", "hello\n");
+  RunOrThrow({"mkfs.erofs", "--quiet", fs.File("image.erofs"), content});
+  // mount(2) itself: util-linux's mount would set up a loop device for a regular file.
+  s.mounts.emplace_back(fs.File("image.erofs"), fs.dir().MakeDir("e"), "erofs", MS_RDONLY);
+}
+
+void BinfmtWithFlagF(LoopFs& fs, Scenario& s) {
+  s.instance.emplace("binfmt_misc", kBinfmtDir, "binfmt_misc");
+  RemoveBinfmtLeftovers(kBinfmtPrefix);
+  CopyExecutable("/bin/true", fs.File("interp"));
+  s.binfmt.emplace(UniqueName(kBinfmtPrefix), fs.File("interp"), true);
+}
+
+void UprobeOnABinary(LoopFs& fs, Scenario& s) {
+  s.instance.emplace("tracefs", kTracefs, "tracefs");
+  RemoveUprobeLeftovers(kUprobePrefix);
+  CopyExecutable("/bin/true", fs.File("target"));
+  s.uprobe.emplace(UniqueName(kUprobePrefix), fs.File("target"), 0x1000);
+}
+
+std::vector<CensusCase> Cases() {
+  return {
+      {"IoUringRegisteredFile",
+       [](LoopFs& fs, Scenario& s) {
+         WriteFile(fs.File("ringfile"), "registered\n");
+         s.processes.push_back(SpawnRingHolding(fs.File("ringfile")));
+         s.exact_kind = "io_uring-file";
+         s.exact_ino = InodeOf(fs.File("ringfile"));
+       },
+       "io_uring-file"},
+      {"FileInFlight",
+       [](LoopFs& fs, Scenario& s) {
+         WriteFile(fs.File("sent"), "in flight\n");
+         s.processes.push_back(SpawnFileInFlight(fs.File("sent")));
+       },
+       "files-in-flight"},
+      {"BoundUnixSocket",
+       [](LoopFs& fs, Scenario& s) { s.processes.push_back(SpawnBoundSocket(fs.File("sock"))); },
+       "bound-socket", true},
+      {"OverlayLayers", Overlay, "overlay-layer", true, true},
+      {"BinfmtMiscFlagF", BinfmtWithFlagF, "binfmt-interpreter", true},
+      {"UprobeEvent", UprobeOnABinary, "uprobe", true},
+      {"FileBackedErofs", ErofsImage, "backing-file", true},
+  };
+}
+
+class SameCensusFromBothSources : public ::testing::TestWithParam<std::tuple<CensusCase, bool>> {
+ protected:
+  void SetUp() override {
+    ITEST_REQUIRE_ROOT_AND_TOOLS("UMOUNT");
+    EnterPrivateMountNamespace();
+    fs_.emplace("ext4");
+    dev_ = bpftest::DeviceOf(fs_->mountpoint());
+    const CensusCase& c = std::get<0>(GetParam());
+    c.make(*fs_, scenario_);
+    // Through our umount, which journals where the filesystem was: the kernel names the files of the mount
+    // options' and of binfmt_misc and uprobes by paths, which only that former mount point places then.
+    if (std::get<1>(GetParam())) {
+      const RunResult r = RunCommand({Umount(), c.unmount_plainly ? "-q" : "-lq", fs_->mountpoint()});
+      ASSERT_EQ(r.exit_code, 0) << r.Describe();
+    }
+  }
+
+  std::optional<LoopFs> fs_;
+  detach::DeviceNumber dev_;
+  Scenario scenario_;  // undone before the filesystem
+};
+
+// Given a filesystem held by one kind of census pin (attached, or lazily detached: for an overlay, plainly
+// unmounted), we should get the same mounts, pins and tasks from the BPF source as from /proc with every
+// tool's scan options, but a detached ring's file placed exactly by BPF where /proc says "may" (asserted line
+// by line); and the census's pin in both (so that the comparison is not of two empty dumps).
+TEST_P(SameCensusFromBothSources, WithEachToolsOptions) {
+  const CensusCase& c = std::get<0>(GetParam());
+  bpftest::DumpFilter filter{{}, {dev_}};
+  for (const ChildProcess& p : scenario_.processes) filter.pids.insert(p.pid());
+  for (const bpftest::NamedOptions& tool : bpftest::ToolOptions(dev_)) {
+    SCOPED_TRACE(tool.name);
+    const bpftest::BothSources both = bpftest::TakeFromBothSources(tool.options, filter);
+    ASSERT_TRUE(both.bpf_used) << both.bpf_why;
+    if (std::get<1>(GetParam()) && !scenario_.exact_kind.empty())
+      EXPECT_EQ(both.bpf, PlacedExactly(both.proc, scenario_.exact_kind, dev_, scenario_.exact_ino));
+    else
+      EXPECT_EQ(both.bpf, both.proc);
+    const std::string prefix = "pin " + c.kind + " ";
+    EXPECT_NE(both.proc.find(prefix), std::string::npos) << both.proc;
+    EXPECT_NE(both.bpf.find(prefix), std::string::npos) << both.bpf;
+    if (c.on_device) {
+      EXPECT_GE(bpftest::PinsOn(both.proc, c.kind, dev_), 1) << both.proc;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EachCensusKind, SameCensusFromBothSources,
+                         ::testing::Combine(::testing::ValuesIn(Cases()), ::testing::Bool()),
+                         [](const auto& info) { return bpftest::AttachedOrDetachedName(info); });
+
+}  // namespace
+}  // namespace itest

@@ -34,8 +34,8 @@ std::string namespaces_check(const Snapshot& snapshot, const Words& words) {
   std::string out = words.trf("mount namespaces: {0} ({1} mounts, {2} processes)", snapshot.namespaces.size(),
                               attached, tasks);
   if (snapshot.gaps.in_child_pid_namespace)
-    out = words.trf("{0}, not all of them: only the namespaces of this PID namespace's processes can be listed",
-                    out);
+    out = words.trf(
+        "{0}, not all of them: only the namespaces of this PID namespace's processes can be listed", out);
   else if (!snapshot.gaps.namespaces_complete)
     out = words.trf("{0}, not all of them: this user cannot list every namespace", out);
   return out;

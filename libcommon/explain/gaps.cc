@@ -41,9 +41,11 @@ std::string unverified_mounts_text(const Snapshot& snapshot) {
   if (n == 0) return "";
   if (snapshot.gaps.in_child_pid_namespace)
     return trnf(
-        "{0} mount pinned by processes is in no mount namespace of a process in this PID namespace: attached in "
+        "{0} mount pinned by processes is in no mount namespace of a process in this PID namespace: attached "
+        "in "
         "a namespace of a process outside it or detached, only the initial PID namespace can tell",
-        "{0} mounts pinned by processes are in no mount namespace of a process in this PID namespace: attached "
+        "{0} mounts pinned by processes are in no mount namespace of a process in this PID namespace: "
+        "attached "
         "in a namespace of a process outside it or detached, only the initial PID namespace can tell",
         n, n);
   return trnf(
@@ -57,10 +59,12 @@ std::string unverified_mounts_text(const Snapshot& snapshot) {
 std::string unverified_mount_text(const Snapshot& snapshot) {
   if (snapshot.gaps.in_child_pid_namespace)
     return tr(
-        "no mount namespace of a process in this PID namespace has it mounted: it may be mounted in one outside "
+        "no mount namespace of a process in this PID namespace has it mounted: it may be mounted in one "
+        "outside "
         "it, only the initial PID namespace can tell");
-  return tr("no mount namespace this user can list has it mounted: it may be mounted in another, only root can "
-            "tell");
+  return tr(
+      "no mount namespace this user can list has it mounted: it may be mounted in another, only root can "
+      "tell");
 }
 
 std::string unprobed_mount_text(const Mount& m) {

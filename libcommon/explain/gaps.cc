@@ -41,12 +41,12 @@ std::string unverified_mounts_text(const Snapshot& snapshot) {
   if (n == 0) return "";
   if (snapshot.gaps.in_child_pid_namespace)
     return trnf(
-        "{0} mount pinned by processes is in no mount namespace of a process in this PID namespace: attached "
-        "in "
-        "a namespace of a process outside it or detached, only the initial PID namespace can tell",
+        "{0} mount pinned by processes is in no mount namespace of a process in this PID namespace: "
+        "attached in a namespace of a process outside it or detached, only the initial PID namespace can "
+        "tell",
         "{0} mounts pinned by processes are in no mount namespace of a process in this PID namespace: "
-        "attached "
-        "in a namespace of a process outside it or detached, only the initial PID namespace can tell",
+        "attached in a namespace of a process outside it or detached, only the initial PID namespace can "
+        "tell",
         n, n);
   return trnf(
       "{0} mount pinned by processes is in no mount namespace this user can list: attached elsewhere or "

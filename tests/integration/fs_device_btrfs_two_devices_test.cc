@@ -56,7 +56,7 @@ TEST_F(BtrfsOnTwoDevices, MountedIsNamedForItsSecondDeviceAndItsBusyUmount) {
   const RunResult fuser = RunCommand({Fuser(), "-v", D2()});
   EXPECT_EQ(fuser.exit_code, 0) << fuser.Describe();
   EXPECT_THAT(fuser.err,
-              HasSubstr(D2() + ":          " + FuserClaimRow(Target(), "device", "btrfs", D1(), false)))
+              HasSubstr(FuserNameColumn(D2()) + FuserClaimRow(Target(), "device", "btrfs", D1(), false)))
       << fuser.Describe();
   const RunResult fuser_m = RunCommand({Fuser(), "-m", D2()});
   EXPECT_THAT(PidsPrinted(fuser_m.out), ::testing::Contains(pinner_->pid())) << fuser_m.Describe();

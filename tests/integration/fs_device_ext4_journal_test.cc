@@ -48,7 +48,7 @@ TEST_F(Ext4ExternalJournal, MountedIsNamedForTheJournalDevice) {
   const RunResult fuser = RunCommand({Fuser(), "-v", journal_->path()});
   EXPECT_EQ(fuser.exit_code, 0) << fuser.Describe();
   EXPECT_THAT(fuser.err,
-              HasSubstr(journal_->path() + ":          " +
+              HasSubstr(FuserNameColumn(journal_->path()) +
                         FuserClaimRow(Target(), "external journal device", "ext4", data_->path(), false)))
       << fuser.Describe();
 

@@ -60,7 +60,7 @@ TEST_F(XfsExternalLog, MountedIsNamedForTheLogDevice) {
   const RunResult fuser = RunCommand({Fuser(), "-v", log_->path()});
   EXPECT_EQ(fuser.exit_code, 0) << fuser.Describe();
   EXPECT_THAT(fuser.err,
-              HasSubstr(log_->path() + ":          " +
+              HasSubstr(FuserNameColumn(log_->path()) +
                         FuserClaimRow(Target(), "external log device", "xfs", data_->path(), false)))
       << fuser.Describe();
   // -m LOG stands for the filesystem that claims it (this test's own read-only fd on LOG is listed too).

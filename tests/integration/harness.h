@@ -292,6 +292,14 @@ bool WaitForComm(pid_t pid, const std::string& comm);
 
 // "PID (COMMAND) HOW" as the tools print a task pin.
 std::string PinEntry(pid_t pid, const std::string& comm, const std::string& how);
+// "NAME:" and the padding psmisc's fuser -v puts before a row's USER column: NAME_FIELD (20) columns, then a
+// space; a longer name gets a line of its own. (/dev/loop7 is padded by ten spaces, /dev/loop10 by nine.)
+inline std::string FuserNameColumn(const std::string& name) {
+  constexpr std::size_t kNameField = 20;
+  const std::size_t len = name.size() + 1;
+  if (len > kNameField) return name + ":\n" + std::string(kNameField + 1, ' ');
+  return name + ":" + std::string(kNameField + 1 - len, ' ');
+}
 // Joins entries with ", ".
 std::string JoinPins(const std::vector<std::string>& entries);
 std::string FirstLine(const std::string& text);

@@ -121,8 +121,8 @@ TEST_F(RingFile, FuserDetachedNotesTheRingAndKillsNobody) {
   fs_->mount().Detach();
   const RunResult fuser = RunCommand({Fuser(), "--detached", "-v", fs_->device()});
   // psmisc prints "kernel" on stdout, the rest of its line on stderr.
-  EXPECT_THAT(fuser.err, HasSubstr(fs_->device() +
-                                   ":          root      mount (ext4, detached; mount point not recorded)"))
+  EXPECT_THAT(fuser.err, HasSubstr(FuserNameColumn(fs_->device()) +
+                                   "root      mount (ext4, detached; mount point not recorded)"))
       << fuser.Describe();
   EXPECT_THAT(fuser.err,
               HasSubstr("fuser: " + fs_->device() + ": nothing the scan sees holds it; it may be held by "))

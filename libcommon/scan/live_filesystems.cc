@@ -39,7 +39,9 @@ void read_live_filesystems(ScanState& state) {
   auto uuids = list_entries_at(AT_FDCWD, (root + "btrfs").c_str());
   if (!uuids) return;
   for (const std::string& uuid : *uuids) {
-    auto devices = list_entries_at(AT_FDCWD, (root + "btrfs/" + uuid + "/devices").c_str());
+    std::string dir = root;
+    dir.append("btrfs/").append(uuid).append("/devices");
+    auto devices = list_entries_at(AT_FDCWD, dir.c_str());
     if (!devices) continue;
     for (const std::string& name : *devices) add(state, "btrfs", name);
   }

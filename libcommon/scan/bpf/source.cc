@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "scan/bpf/source.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
 #include "kernel/bpf_support.h"
+#include "kernel/procfs.h"
 #include "scan/bpf/ring_files.h"
 #include "scan/bpf/task_pins.h"
+#include "scan/pin_paths.h"
+#include "scan/scan_state.h"
 
 namespace detach::scan {
 
@@ -19,6 +23,21 @@ BpfIterators::Loader loader_from_environment() {
   if (v == "light") return BpfIterators::Loader::Light;
   if (v == "libbpf") return BpfIterators::Loader::Libbpf;
   return BpfIterators::Loader::Any;
+}
+
+// Whether a task pin is an io_uring ring's fd: the links of the fds on the anonymous-inode mount (a few
+// per process that has any), read without their fdinfo.
+bool holds_a_ring(const ScanState& state) {
+  if (state.anon_inode_mount == 0) return false;
+  for (const Pin& pin : state.snapshot.pins) {
+    if (pin.kind != PinKind::Fd || pin.mount != state.anon_inode_mount) continue;
+    const std::string fds = task_dir(state.options.proc_root, pin) + "/fd/";
+    for (int fd = pin.fd; fd <= std::max(pin.fd, pin.fd_last); ++fd) {
+      Result<std::string> target = read_link(fds + std::to_string(fd));
+      if (target && *target == "anon_inode:[io_uring]") return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -34,24 +53,21 @@ TaskPinSource::Choice TaskPinSource::choose(const ScanOptions& options) {
   auto loaded = BpfIterators::load(kTaskPinsFamily, loader_from_environment());
   if (!loaded) return {std::nullopt, "the BPF programs did not load (" + loaded.error().message() + ")"};
   std::string why = std::string("loaded by ") + bpf_loader_name(loaded->loader());
-  Choice choice{std::move(*loaded), std::move(why)};
-  auto rings = BpfIterators::load(kRingFilesFamily, loader_from_environment());
-  if (rings)
-    choice.rings = std::move(*rings);
-  else
-    choice.rings_why = "did not load (" + rings.error().message() + ")";
-  return choice;
+  return Choice{std::move(*loaded), std::move(why)};
 }
 
-// The rings' registered files from their tables, when that family loaded; else why not, for -v.
 void TaskPinSource::read_rings(ScanState& state, Choice& choice) {
-  if (choice.rings) {
-    Status read = read_ring_files_bpf(state, *choice.rings);
-    if (read) return;
-    choice.rings_why = "failed (" + read.error().message() + ")";
+  if (!holds_a_ring(state)) return;
+  std::string why;
+  auto rings = BpfIterators::load(kRingFilesFamily, loader_from_environment());
+  if (!rings) {
+    why = "did not load (" + rings.error().message() + ")";
+  } else if (Status read = read_ring_files_bpf(state, *rings); !read) {
+    why = "failed (" + read.error().message() + ")";
+  } else {
+    return;
   }
-  choice.why +=
-      "; io_uring registered files placed from the rings' fdinfo: their BPF program " + choice.rings_why;
+  choice.why += "; io_uring registered files placed from the rings' fdinfo: their BPF program " + why;
 }
 
 TaskPinSource::TaskPinSource(const ScanOptions& options) : options_(options) {

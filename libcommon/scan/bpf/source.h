@@ -27,12 +27,11 @@ class TaskPinSource {
   struct Choice {
     std::optional<BpfIterators> iterators;  // loaded: task pins come from them
     std::string why;
-    // Loaded too: the rings' registered files come from their file tables, else from their fdinfo. A family
-    // that does not load costs only what it reads.
-    std::optional<BpfIterators> rings{};
-    std::string rings_why{};  // why they do not, for -v
   };
   static Choice choose(const ScanOptions& options);
+  // The rings' registered files from their file tables (else from their fdinfo; -v says why), when the task
+  // pins hold an io_uring ring: only then is that family loaded and run, for it is a second pass over every
+  // open file (on 200 x 1,000 fds it took more than the whole task-pin scan).
   static void read_rings(ScanState& state, Choice& choice);
 
   const ScanOptions& options_;

@@ -186,29 +186,47 @@ void add_socket_pins(ScanState& state) {
 
 }  // namespace
 
-std::vector<AnonInodeFd> anon_inode_fds(ScanState& state, std::string_view link) {
-  std::vector<AnonInodeFd> out;
+namespace {
+
+// Each fd on the anonymous-inode mount whose /proc link is LINK, to VISIT(pin, fd, task_dir), until VISIT
+// returns false. A range pin stands for like fds (the rules keep these one pin each; a snapshot built
+// otherwise may not).
+template <class Visit>
+void visit_anon_inode_fds(const ScanState& state, std::string_view link, Visit visit) {
   const MountKey anon = state.anon_inode_mount;
-  if (anon == 0) return out;
+  if (anon == 0) return;
   for (const Pin& pin : state.snapshot.pins) {
     if (pin.kind != PinKind::Fd || pin.mount != anon) continue;
     const std::string dir = task_dir(state.options.proc_root, pin);
-    const std::string fds = dir + "/fd/", fdinfos = dir + "/fdinfo/";
-    // A range pin stands for like fds (the rules keep these one pin each; a snapshot built otherwise may
-    // not).
     for (int fd = pin.fd; fd <= std::max(pin.fd, pin.fd_last); ++fd) {
-      const std::string number = std::to_string(fd);
-      auto target = read_link(fds + number);
-      if (!target || *target != link) continue;
-      auto text = read_file(fdinfos + number);
-      if (!text) {
-        state.note_error(text.error().err);
-        continue;
-      }
-      out.push_back(AnonInodeFd{pin.pid, pin.tid, fd, std::move(*text)});
+      auto target = read_link(dir + "/fd/" + std::to_string(fd));
+      if (target && *target == link && !visit(pin, fd, dir)) return;
     }
   }
+}
+
+}  // namespace
+
+std::vector<AnonInodeFd> anon_inode_fds(ScanState& state, std::string_view link) {
+  std::vector<AnonInodeFd> out;
+  visit_anon_inode_fds(state, link, [&](const Pin& pin, int fd, const std::string& dir) {
+    auto text = read_file(dir + "/fdinfo/" + std::to_string(fd));
+    if (text)
+      out.push_back(AnonInodeFd{pin.pid, pin.tid, fd, std::move(*text)});
+    else
+      state.note_error(text.error().err);
+    return true;
+  });
   return out;
+}
+
+bool holds_anon_inode_fd(const ScanState& state, std::string_view link) {
+  bool found = false;
+  visit_anon_inode_fds(state, link, [&found](const Pin&, int, const std::string&) {
+    found = true;
+    return false;
+  });
+  return found;
 }
 
 void add_object_pins(ScanState& state) {

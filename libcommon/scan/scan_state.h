@@ -143,6 +143,8 @@ struct AnonInodeFd {
   std::string fdinfo;
 };
 std::vector<AnonInodeFd> anon_inode_fds(ScanState& state, std::string_view link);
+// Whether any task pin is such an fd: the links only, no fdinfo read, stopping at the first.
+bool holds_anon_inode_fd(const ScanState& state, std::string_view link);
 
 // Pins a mount holds on other filesystems, that only its options or source state: an overlay's layers (by
 // device only), a file-backed mount's image file (after the journal is joined: a path may lead through a

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "scan/bpf/source.h"
 
-#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
 #include "kernel/bpf_support.h"
-#include "kernel/procfs.h"
 #include "scan/bpf/ring_files.h"
 #include "scan/bpf/task_pins.h"
-#include "scan/pin_paths.h"
 #include "scan/scan_state.h"
 
 namespace detach::scan {
@@ -23,21 +20,6 @@ BpfIterators::Loader loader_from_environment() {
   if (v == "light") return BpfIterators::Loader::Light;
   if (v == "libbpf") return BpfIterators::Loader::Libbpf;
   return BpfIterators::Loader::Any;
-}
-
-// Whether a task pin is an io_uring ring's fd: the links of the fds on the anonymous-inode mount (a few
-// per process that has any), read without their fdinfo.
-bool holds_a_ring(const ScanState& state) {
-  if (state.anon_inode_mount == 0) return false;
-  for (const Pin& pin : state.snapshot.pins) {
-    if (pin.kind != PinKind::Fd || pin.mount != state.anon_inode_mount) continue;
-    const std::string fds = task_dir(state.options.proc_root, pin) + "/fd/";
-    for (int fd = pin.fd; fd <= std::max(pin.fd, pin.fd_last); ++fd) {
-      Result<std::string> target = read_link(fds + std::to_string(fd));
-      if (target && *target == "anon_inode:[io_uring]") return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace
@@ -57,7 +39,7 @@ TaskPinSource::Choice TaskPinSource::choose(const ScanOptions& options) {
 }
 
 void TaskPinSource::read_rings(ScanState& state, Choice& choice) {
-  if (!holds_a_ring(state)) return;
+  if (!holds_anon_inode_fd(state, "anon_inode:[io_uring]")) return;
   std::string why;
   auto rings = BpfIterators::load(kRingFilesFamily, loader_from_environment());
   if (!rings) {

@@ -27,12 +27,17 @@ class PhaseClock {
       std::forward<Step>(step)();
       return;
     }
+    add(phase, measure(std::forward<Step>(step)));
+  }
+  // Records TOOK under PHASE: a step that ran on a thread of its own, timed there by measure().
+  void add(const char* phase, std::chrono::steady_clock::duration took);
+  // How long STEP took to run.
+  template <class Step>
+  static std::chrono::steady_clock::duration measure(Step&& step) {
     const auto started = std::chrono::steady_clock::now();
     std::forward<Step>(step)();
-    add(phase, std::chrono::steady_clock::now() - started);
+    return std::chrono::steady_clock::now() - started;
   }
-  void add(const char* phase, std::chrono::steady_clock::duration took);
-  bool on() const { return on_; }
 
  private:
   bool on_ = false;

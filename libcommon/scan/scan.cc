@@ -78,9 +78,9 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   scan::KernelFacts facts;
   std::chrono::steady_clock::duration kernel_took{};
   std::thread kernel([&facts, &options, &kernel_took] {
-    const auto started = std::chrono::steady_clock::now();
-    if (options.kernel_pins) facts = scan::read_kernel_facts(options);
-    kernel_took = std::chrono::steady_clock::now() - started;
+    kernel_took = scan::PhaseClock::measure([&] {
+      if (options.kernel_pins) facts = scan::read_kernel_facts(options);
+    });
   });
   // The asked devices' signatures too, on a thread of their own.
   std::vector<scan::DeviceSignature> signatures;
@@ -88,9 +88,8 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   const bool asked = options.kernel_pins && !options.detail_devices.empty();
   std::thread signature_reader([&signatures, &options, &signatures_took,
                                 devices = asked ? snapshot.block_devices : std::vector<BlockDevice>{}] {
-    const auto started = std::chrono::steady_clock::now();
-    signatures = scan::probe_asked_devices(options, devices);
-    signatures_took = std::chrono::steady_clock::now() - started;
+    signatures_took =
+        scan::PhaseClock::measure([&] { signatures = scan::probe_asked_devices(options, devices); });
   });
   Status pins;
   clock.time("task pins", [&] { pins = task_pin_source.scan(state); });

@@ -21,14 +21,6 @@ namespace {
 
 constexpr auto kHangBound = 10s;  // a hang check, not a performance timing
 
-std::optional<nlohmann::json> RowWithUniqId(const DetachedListing& listing, std::uint64_t id) {
-  if (!listing.doc || !listing.doc->contains("filesystems")) return std::nullopt;
-  for (const nlohmann::json& row : (*listing.doc)["filesystems"]) {
-    if (UniqIdOf(row) == id) return row;
-  }
-  return std::nullopt;
-}
-
 class DeadFuseDaemon : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,7 +58,7 @@ TEST_F(DeadFuseDaemon, FindmntDetachedFinishes) {
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
   EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
-  EXPECT_FALSE(RowWithUniqId(listing, fuse_->unique_id()).has_value()) << listing.run.Describe();
+  EXPECT_FALSE(listing.RowWithUniqId(fuse_->unique_id()).has_value()) << listing.run.Describe();
 }
 
 // Given the same, we should see a plain findmnt (every mount, the FUSE one included) finish within 10 s.
@@ -123,7 +115,7 @@ TEST_F(DeadFuseDaemon, DetachedFuseMountIsListedWithItsPinner) {
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
   EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
-  const std::optional<nlohmann::json> row = RowWithUniqId(listing, fuse_->unique_id());
+  const std::optional<nlohmann::json> row = listing.RowWithUniqId(fuse_->unique_id());
   ASSERT_TRUE(row.has_value()) << "no row with uniq-id " << fuse_->unique_id() << "\n"
                                << listing.run.Describe();
   EXPECT_EQ(PinnersOf(*row), ExpectedPinners());

@@ -720,6 +720,14 @@ std::vector<nlohmann::json> DetachedListing::RowsFor(const std::string& source) 
   return RowsForSource(*doc, source);
 }
 
+std::optional<nlohmann::json> DetachedListing::RowWithUniqId(std::uint64_t id) const {
+  if (!doc || !doc->contains("filesystems")) return std::nullopt;
+  for (const nlohmann::json& row : (*doc)["filesystems"]) {
+    if (UniqIdOf(row) == id) return row;
+  }
+  return std::nullopt;
+}
+
 DetachedListing ListDetached(std::chrono::milliseconds timeout) {
   DetachedListing listing;
   listing.run = RunCommand(

@@ -332,6 +332,8 @@ struct DetachedListing {
   RunResult run;
   std::optional<nlohmann::json> doc;
   std::vector<nlohmann::json> RowsFor(const std::string& source) const;
+  // The row of the mount with this unique id (a FUSE mount has no device to find it by).
+  std::optional<nlohmann::json> RowWithUniqId(std::uint64_t id) const;
 };
 DetachedListing ListDetached(std::chrono::milliseconds timeout = 60s);
 

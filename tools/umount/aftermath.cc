@@ -18,6 +18,8 @@
 #include "explain/printable.h"
 #include "journal/journal.h"
 #include "model/mount.h"
+#include "scan/fs_call_timeout.h"
+#include "scan/path_lookup.h"
 #include "scan/real_user.h"
 #include "scan/scan.h"
 
@@ -136,6 +138,11 @@ Capture Aftermath::capture(const char* spec) {
     }
     if (watch_) {
       if (auto index = watch_->add(cap.target, cap.device)) cap.watch = *index;
+    }
+    if (!ctx_.restricted() && cap.target == spec) {
+      const auto stat = detach::stat_paths_bounded({cap.target}, detach::StatSync::Sync,
+                                                   detach::fs_call_timeout_from_environment());
+      cap.unanswering = !stat[0] && stat[0].error().err == ETIMEDOUT;
     }
   }
   mnt_context_switch_ns(cxt, origin);

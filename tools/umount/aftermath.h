@@ -24,6 +24,9 @@ struct Capture {
   std::string device;  // the block device to see free at the end ("" for none: tmpfs, NFS, btrfs ...)
   detach::MountIdentity id;
   std::optional<std::size_t> watch;  // its entry in the FsEndWatch
+  // Its filesystem did not answer a stat of the target within the bound (a dead FUSE or NFS server); asked
+  // only where it could change what umount does: root, and the target given as the table has it.
+  bool unanswering = false;
 };
 
 class Aftermath {

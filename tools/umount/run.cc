@@ -64,6 +64,11 @@ int umount_one(Session& s, const char* spec) {
   if (!spec) return MNT_EX_SOFTWARE;
   if (mnt_context_set_target(cxt, spec)) fail_errno(cli::ul("failed to set umount target"), MNT_EX_SYSERR);
   Capture cap = s.aftermath.capture(spec);
+  // libmount's umount first stat()s the target (its statfs fast path), and that stat waits forever on a dead
+  // FUSE or NFS server, as util-linux's umount does. The target as given is then the table's own mount point:
+  // without canonicalization libmount takes the entry from the table it has read, with no stat.
+  const bool skip_stat = cap.unanswering && mnt_context_is_nocanonicalize(cxt) == 0;
+  if (skip_stat) mnt_context_disable_canonicalize(cxt, 1);
   int rc = mnt_context_umount(cxt);
   if (rc == -EPERM && s.ctx.restricted() && mnt_context_tab_applied(cxt) &&
       !mnt_context_syscall_called(cxt)) {
@@ -75,6 +80,7 @@ int umount_one(Session& s, const char* spec) {
   rc = mk_exit_code(s, rc, &cap);
   if (rc == MNT_EX_SUCCESS && mnt_context_is_verbose(cxt)) success_message(cxt);
   if (rc == MNT_EX_SUCCESS && unmounted(cxt)) s.aftermath.after_success(cap);
+  if (skip_stat) mnt_context_disable_canonicalize(cxt, 0);
   mnt_reset_context(cxt);
   return rc;
 }

@@ -12,11 +12,7 @@ tap_require_root losetup mkfs.ext2
 tap_private_namespace "$0" "$@"
 work=$(mktemp -d /tmp/findmnt-detached.XXXXXX)
 
-truncate -s 16M "$work/disk.img"
-tap_new_loop loop "$work/disk.img"
-mkfs.ext2 -q "$loop"
-mkdir "$work/mnt"
-mount "$loop" "$work/mnt"
+tap_mount_new_loop loop "$work/disk.img" "$work/mnt"
 (cd "$work/mnt" && exec sleep 300) & pids+=($!)
 sleep 300 7>"$work/mnt/file" & pids+=($!)
 wait_for 10 bash -c "[ \"\$(readlink /proc/${pids[0]}/cwd)\" = '$work/mnt' ] && [ -e /proc/${pids[1]}/fd/7 ]"
@@ -76,11 +72,14 @@ out=$("$FINDMNT" --detached -l -o SOURCE 2>/dev/null)
 # Not through bash -c '...': the list holds whatever is detached on the machine (quotes in a path included).
 not_listed() { ! grep -qF "$loop" <<<"$out"; }
 check "after the pinners end it is no longer listed" not_listed
-check "mkfs succeeds again" mkfs.ext2 -q -F "$loop"
+# Its loop device is autoclear: the kernel lets it go once the filesystem has ended, and only then.
+image=$(realpath "$work/disk.img")
+check "the filesystem ends: its autoclear loop device is let go" \
+  wait_for 5 bash -c "[ \"\$(losetup -n -O BACK-FILE '$loop' 2>/dev/null)\" != '$image' ]"
 
 # Phase 2: two mounts of one filesystem, detached under the watcher's eyes.
 mkdir "$work/bind"
-mount "$loop" "$work/mnt"
+tap_mount_new_loop loop "$work/disk2.img" "$work/mnt"
 mount --bind "$work/mnt" "$work/bind"
 mount -o remount,bind,ro,noexec "$work/bind"
 (cd "$work/mnt" && exec sleep 300) & pids+=($!)

@@ -54,10 +54,7 @@ for i in "${!variants[@]}"; do
   check "findmnt ${variants[$i]} prints what util-linux prints" cmp -s "$work/ours$i" "$work/ref$i"
 done
 
-truncate -s 16M "$work/disk.img"
-tap_new_loop loop "$work/disk.img"
-mkfs.ext2 -q "$loop"
-mount "$loop" "$work/mnt"
+tap_mount_new_loop loop "$work/disk.img" "$work/mnt"
 "$FINDMNT" --detached --poll -w 20000 -o ACTION,SOURCE,TARGET,PINNERS >"$work/det" 2>&1 &
 w=$!
 (cd "$work/mnt" && exec sleep 300) &
@@ -81,10 +78,7 @@ cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
 odd="$work/$(printf 'odd\xff')"
 mkdir "$odd" "$work/mnt3"
 mount -t tmpfs tmpfs "$odd"
-truncate -s 16M "$work/disk3.img"
-tap_new_loop loop3 "$work/disk3.img"
-mkfs.ext2 -q "$loop3"
-mount "$loop3" "$work/mnt3"
+tap_mount_new_loop loop3 "$work/disk3.img" "$work/mnt3"
 "$FINDMNT" --detached --poll -w 20000 -o ACTION,SOURCE,FSTYPE,TARGET,PINNERS >"$work/rows" 2>&1 &
 w=$!; pids+=($w)
 (cd "$odd" && exec sleep 300) &
@@ -128,11 +122,7 @@ desc3="without fanotify mount events, its release is reported when the pinner is
 if [ -n "$why" ]; then
   skip "$desc1" "$why"; skip "$desc2" "$why"; skip "$desc3" "$why"
 else
-  truncate -s 16M "$work/disk2.img"
-  tap_new_loop loop2 "$work/disk2.img"
-  mkfs.ext2 -q "$loop2"
-  mkdir "$work/mnt2"
-  mount "$loop2" "$work/mnt2"
+  tap_mount_new_loop loop2 "$work/disk2.img" "$work/mnt2"
   (cd "$work/mnt2" && exec sleep 300) &
   s=$!; pids+=($s)
   wait_for 10 test "$(readlink "/proc/$s/cwd")" = "$work/mnt2"

@@ -21,10 +21,10 @@ tap_require_root() {
 
 # tap_private_namespace SCRIPT ARGS...: re-runs SCRIPT in its own mount namespace (once), with its own /run, so
 # that its mounts never reach the host and the detach journal (/run/detach-utils) it causes is its own. What
-# else the test makes is undone on exit: the processes it lists in `pids` (by pid), the loop devices made by
-# tap_new_loop, and its `work` directory (kept when KEEP_WORK is set, for a look after a failure); its mounts go
-# with the namespace.
-pids=() loops=() work=
+# else the test makes is undone on exit: the processes it lists in `pids` (by pid) and its `work` directory (kept
+# when KEEP_WORK is set, for a look after a failure); its mounts go with the namespace, and their loop devices
+# (tap_mount_new_loop's, autoclear) with the last user of their filesystem, even when the test is killed.
+pids=() work=
 tap_private_namespace() {
   if [ -z "$TAP_PRIVATE_NS" ]; then
     TAP_PRIVATE_NS=1 exec unshare -m --propagation private bash "$@"
@@ -36,11 +36,6 @@ tap_cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
-  # Only while bound to the image it was made on: a loop device let go (umount -d, autoclear) may be another
-  # test's by now, under the same name.
-  for p in "${loops[@]}"; do
-    [ "$(losetup -n -O BACK-FILE "${p%%=*}" 2>/dev/null)" = "${p#*=}" ] && losetup -d "${p%%=*}" 2>/dev/null
-  done
   if [ -n "$work" ]; then
     # Its mounts go with the namespace, but rm cannot remove a mount point while they are there.
     awk -v w="$work/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
@@ -49,15 +44,15 @@ tap_cleanup() {
   fi
 }
 
-# tap_new_loop VAR IMAGE: a loop device on IMAGE, in VAR, detached on exit.
-tap_new_loop() {
-  local dev
-  dev=$(losetup -f --show "$2") || {
-    echo "Bail out! no free loop device"
+# tap_mount_new_loop VAR IMAGE MOUNTPOINT: a 16 MiB ext2 in IMAGE, mounted at MOUNTPOINT (made) through an
+# autoclear loop device, whose name goes to VAR: the device is freed when its filesystem ends, never by name
+# (a freed name may be another test's device by then).
+tap_mount_new_loop() {
+  truncate -s 16M "$2" && mkfs.ext2 -q -F "$2" && mkdir -p "$3" && mount -o loop "$2" "$3" || {
+    echo "Bail out! cannot mount $2 on a loop device"
     exit 1
   }
-  loops+=("$dev=$(realpath "$2")")
-  printf -v "$1" %s "$dev"
+  printf -v "$1" %s "$(findmnt -nr -o SOURCE --mountpoint "$3")"
 }
 
 n=0

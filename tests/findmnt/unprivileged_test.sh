@@ -18,11 +18,7 @@ work=$(mktemp -d /tmp/unprivileged.XXXXXX)
 chmod 755 "$work"
 as_nobody() { (cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"); }
 
-truncate -s 16M "$work/disk.img"
-tap_new_loop loop "$work/disk.img"
-mkfs.ext2 -q "$loop"
-mkdir "$work/mnt"
-mount "$loop" "$work/mnt"
+tap_mount_new_loop loop "$work/disk.img" "$work/mnt"
 chmod 777 "$work/mnt"
 # pin_as_root_and_nobody DIR ROOT_VAR NOBODY_VAR: a root sleep and a nobody sleep with DIR as their cwd, their
 # pids in ROOT_VAR and NOBODY_VAR (and in pids, for the cleanup); returns once the kernel shows both there.

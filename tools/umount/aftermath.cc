@@ -35,8 +35,8 @@ constexpr std::size_t kJournalPinnersChars = 400;
 
 detach::ScanOptions scan_options(const Capture& cap, bool with_submounts, bool for_user) {
   detach::ScanOptions options;
-  const detach::DeviceNumber dev = cap.id.dev;
-  const std::string below = cap.target == "/" ? "/" : cap.target + "/";
+  const detach::DeviceNumber dev = cap.mount.dev;
+  const std::string below = cap.mount.target == "/" ? "/" : cap.mount.target + "/";
   // Pin details cost a syscall each: only for the filesystem asked about (and what is mounted inside it).
   options.detail_pins_of = [dev, below, with_submounts](const detach::Mount& m) {
     return m.dev == dev || (with_submounts && m.target.starts_with(below));
@@ -52,10 +52,10 @@ detach::ScanOptions scan_options(const Capture& cap, bool with_submounts, bool f
 }
 
 const detach::Mount* find_mount(const detach::Snapshot& snapshot, const Capture& cap) {
-  if (snapshot.id_kind == detach::IdKind::Unique && cap.id.unique_id != 0)
-    return snapshot.mount(cap.id.unique_id);
+  if (snapshot.id_kind == detach::IdKind::Unique && cap.mount.unique_id != 0)
+    return snapshot.mount(cap.mount.unique_id);
   for (const auto& [key, m] : snapshot.mounts)
-    if (m.old_id == cap.id.old_id && m.dev == cap.id.dev) return &m;
+    if (m.old_id == cap.mount.old_id && m.dev == cap.mount.dev) return &m;
   return nullptr;
 }
 
@@ -117,30 +117,34 @@ Capture Aftermath::capture(const char* spec) {
   libmnt_fs* fs = nullptr;
   if (mnt_context_find_umount_fs(cxt, spec, &fs) != 0 || fs == nullptr) return cap;
   auto text = [](const char* s) { return s ? std::string(s) : std::string(); };
-  cap.target = text(mnt_fs_get_target(fs));
-  cap.source = text(mnt_fs_get_srcpath(fs) ? mnt_fs_get_srcpath(fs) : mnt_fs_get_source(fs));
-  cap.fstype = text(mnt_fs_get_fstype(fs));
-  cap.options = text(mnt_fs_get_options(fs));
+  cap.mount.target = text(mnt_fs_get_target(fs));
+  cap.mount.source = text(mnt_fs_get_srcpath(fs) ? mnt_fs_get_srcpath(fs) : mnt_fs_get_source(fs));
+  cap.mount.fstype = text(mnt_fs_get_fstype(fs));
+  cap.mount.vfs_options = text(mnt_fs_get_options(fs));
   const dev_t devno = mnt_fs_get_devno(fs);
-  if (cap.target.empty()) return cap;
+  if (cap.mount.target.empty()) return cap;
   // The path leads to the mount in its namespace (-N): look from there.
   libmnt_ns* origin = mnt_context_switch_target_ns(cxt);
   if (origin == nullptr) return cap;
-  if (auto id = detach::identify_mount(cap.target)) {
+  if (auto id = detach::identify_mount(cap.mount.target)) {
     // The top mount at the target is what umount(2) will act on; the table's entry must be that one.
     cap.known = devno == 0 || detach::DeviceNumber::from_dev(devno) == id->dev;
-    cap.id = *id;
+    cap.mount.unique_id = id->unique_id;
+    cap.mount.old_id = id->old_id;
+    cap.mount.dev = id->dev;
+    cap.mount.ns_id = id->ns_id;
+    cap.mount.ns_inode = id->ns_inode;
   }
   if (cap.known) {
-    if (!cap.id.dev.anonymous() && cap.source.starts_with("/dev/")) cap.device = cap.source;
+    if (!cap.mount.dev.anonymous() && cap.mount.source.starts_with("/dev/")) cap.device = cap.mount.source;
     if (!watch_) {
       if (auto created = detach::FsEndWatch::create()) watch_.emplace(std::move(*created));
     }
     if (watch_) {
-      if (auto index = watch_->add(cap.target, cap.device)) cap.watch = *index;
+      if (auto index = watch_->add(cap.mount.target, cap.device)) cap.watch = *index;
     }
-    if (!ctx_.restricted() && cap.target == spec) {
-      const auto stat = detach::stat_paths_bounded({cap.target}, detach::StatSync::Sync,
+    if (!ctx_.restricted() && cap.mount.target == spec) {
+      const auto stat = detach::stat_paths_bounded({cap.mount.target}, detach::StatSync::Sync,
                                                    detach::fs_call_timeout_from_environment());
       cap.unanswering = !stat[0] && stat[0].error().err == ETIMEDOUT;
     }
@@ -179,7 +183,7 @@ void Aftermath::explain_busy(const Capture& cap) {
   });
   if (!told) {
     if (verbose)
-      cli::warnx(detach::trf("cannot tell why {0} is busy: {1}", cap.target, told.error().message()));
+      cli::warnx(detach::trf("cannot tell why {0} is busy: {1}", cap.mount.target, told.error().message()));
     return;
   }
   std::vector<std::string> lines = split_lines(*told);
@@ -193,29 +197,10 @@ void Aftermath::explain_busy(const Capture& cap) {
 
 namespace {
 
-// The mount CAP was about, as the model has it: libmount's entry, and the kernel's ids of the mount at its
-// target.
-detach::Mount mount_of(const Capture& cap) {
-  detach::Mount m;
-  m.unique_id = cap.id.unique_id;
-  m.old_id = cap.id.old_id;
-  m.ns_id = cap.id.ns_id;
-  m.ns_inode = cap.id.ns_inode;
-  m.dev = cap.id.dev;
-  m.target = cap.target;
-  m.source = cap.source;
-  m.fstype = cap.fstype;
-  // libmount's list has the per-mount and the superblock options merged already (and utab's user options):
-  // record_of keeps it as it is.
-  m.vfs_options = cap.options;
-  return m;
-}
-
 // What the journal keeps of the umount CAP was about, made now, for the boot BOOT_ID. UNMOUNTED: a plain
 // umount (its filesystem outlived it), not a lazy detach.
 detach::DetachRecord record_of_umount(const Capture& cap, bool unmounted, std::string boot_id) {
-  detach::DetachRecord r =
-      detach::record_of(mount_of(cap), detach::now_seconds(), "umount", std::move(boot_id));
+  detach::DetachRecord r = detach::record_of(cap.mount, detach::now_seconds(), "umount", std::move(boot_id));
   r.unmounted = unmounted;
   return r;
 }
@@ -232,7 +217,7 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when, con
     auto snapshot = detach::take_snapshot(options);
     if (!snapshot) return tl::unexpected(snapshot.error());
     detach::MountKey key = key_of(*snapshot, cap);
-    detach::MountReport report = detach::explain_survival(*snapshot, key, cap.id.dev, cap.id.ns_inode);
+    detach::MountReport report = detach::explain_survival(*snapshot, key, cap.mount.dev, cap.mount.ns_inode);
     std::vector<std::string> lines =
         detach::survival_text(*snapshot, report, when, {verbose, waiting, waited});
     if (verbose && !lines.empty()) lines.push_back(detach::pin_source_text(*snapshot));
@@ -244,7 +229,8 @@ Aftermath::Told Aftermath::survey(const Capture& cap, detach::Survival when, con
   });
   if (!told) {
     if (verbose)
-      cli::warnx(detach::trf("cannot tell what keeps {0} alive: {1}", cap.target, told.error().message()));
+      cli::warnx(
+          detach::trf("cannot tell what keeps {0} alive: {1}", cap.mount.target, told.error().message()));
     return {};
   }
   std::vector<std::string> lines = split_lines(*told);
@@ -266,9 +252,9 @@ void Aftermath::record_umount(const Capture& cap, const std::string& pinners, bo
   // only when asked (-v).
   const bool untrusted = !done && (done.error().err == EPERM || done.error().err == ELOOP);
   if (!done && (untrusted || mnt_context_is_verbose(ctx_.get())))
-    cli::warnx(unmounted ? detach::trf("warning: the umount of {0} is not recorded: {1}", cap.target,
+    cli::warnx(unmounted ? detach::trf("warning: the umount of {0} is not recorded: {1}", cap.mount.target,
                                        done.error().message())
-                         : detach::trf("warning: the detach of {0} is not recorded: {1}", cap.target,
+                         : detach::trf("warning: the detach of {0} is not recorded: {1}", cap.mount.target,
                                        done.error().message()));
 }
 
@@ -285,20 +271,20 @@ void Aftermath::after_success(const Capture& cap) {
   if (lazy) {
     Told told = gone ? Told{} : survey(cap, detach::Survival::AfterLazyUmount);
     record_umount(cap, told.pinners, false);
-    if (!cfg_.quiet) print_lines(cap.target, told.lines);
+    if (!cfg_.quiet) print_lines(cap.mount.target, told.lines);
   } else if (!gone) {
     // Another mount of it in this namespace: it lives on where the user sees it, nothing to say or wait for.
-    auto here = detach::namespace_has_mount_of(cap.id.dev);
+    auto here = detach::namespace_has_mount_of(cap.mount.dev);
     if (here && *here) {
       if (cfg_.wait && !cfg_.quiet)
-        print_lines(cap.target,
+        print_lines(cap.mount.target,
                     {detach::tr("not waiting: its filesystem is still mounted in this namespace")});
       return;
     }
     Told told = survey(cap, detach::Survival::AfterPlainUmount);
     // Its filesystem outlived it (an overlay's private copies of it hold it): where it was is kept too.
     record_umount(cap, {}, true);
-    if (!cfg_.quiet) print_lines(cap.target, told.lines);
+    if (!cfg_.quiet) print_lines(cap.mount.target, told.lines);
   }
   if (cfg_.wait && !gone && cap.watch) waiting_.push_back(cap);
 }
@@ -322,7 +308,7 @@ int Aftermath::finish_waiting() {
     std::vector<std::string> lines = survey(cap, detach::Survival::WaitTimedOut, after).lines;
     if (lines.empty())
       lines.push_back(detach::trf("gave up waiting after {0}: its filesystem lives on", after));
-    print_lines(cap.target, lines);
+    print_lines(cap.mount.target, lines);
   }
   return MNT_EX_FAIL;
 }

@@ -11,6 +11,7 @@
 
 #include "context.h"
 #include "explain/mount_text.h"
+#include "model/mount.h"
 #include "options.h"
 #include "scan/caller.h"
 #include "scan/fs_end.h"
@@ -20,9 +21,11 @@ namespace umount_tool {
 // The mount a umount is about to act on, as it was while attached.
 struct Capture {
   bool known = false;  // found in the mount table and identified
-  std::string target, source, fstype, options;
+  // libmount's entry (target, source, fstype; vfs_options: libmount's list, the per-mount and superblock
+  // options merged already, with utab's user options: the journal keeps it as it is) with the kernel's ids of
+  // the mount at its target.
+  detach::Mount mount;
   std::string device;  // the block device to see free at the end ("" for none: tmpfs, NFS, btrfs ...)
-  detach::MountIdentity id;
   std::optional<std::size_t> watch;  // its entry in the FsEndWatch
   // Its filesystem did not answer a stat of the target within the bound (a dead FUSE or NFS server); asked
   // only where it could change what umount does: root, and the target given as the table has it.

@@ -144,22 +144,35 @@ void add_described(ScanState& state, std::vector<Description> todo) {
   }
 }
 
-Mount identify_detached(const ScanState& state, MountKey key, const Pin& pin) {
+// The detached mount KEY on the filesystem DEV; PIN, when there is one, leads to it through /proc.
+Mount identify_detached(const ScanState& state, MountKey key, DeviceNumber dev, const Pin* pin) {
   Mount m;
   m.key = key;
   m.attached = false;
   // Only a complete walk over the namespaces proves that no namespace has it.
   m.unverified = !state.snapshot.gaps.namespaces_complete;
-  m.dev = pin.dev;
+  m.dev = dev;
   if (state.snapshot.id_kind == IdKind::Unique) {
     m.unique_id = key;
     // The old id is what mountinfo showed before the detach; statx still knows it.
-    if (auto ref = mount_ref_at(AT_FDCWD, pin_link(state.options.proc_root, pin).c_str(), false))
-      m.old_id = ref->mnt_id;
+    if (pin != nullptr) {
+      if (auto ref = mount_ref_at(AT_FDCWD, pin_link(state.options.proc_root, *pin).c_str(), false))
+        m.old_id = ref->mnt_id;
+    }
   } else {
     m.old_id = static_cast<std::uint32_t>(key);
   }
   return m;
+}
+
+// The mounts of files the kernel holds for a process that no /proc link shows, where the BPF source read
+// them exactly (a ring's registered files): a detached mount only such a file holds is found by them, with
+// no pin to probe it through.
+std::map<MountKey, DeviceNumber> exact_kernel_file_mounts(const ScanState& state) {
+  std::map<MountKey, DeviceNumber> out;
+  if (state.exact_ring_files)
+    for (const ExactRingFile& f : *state.exact_ring_files) out.emplace(f.mount, f.dev);
+  return out;
 }
 
 bool has_mount_on(const Snapshot& snapshot, DeviceNumber dev) {
@@ -198,12 +211,20 @@ std::vector<Mount> kernel_held_mounts(const ScanState& state) {
 void find_detached_mounts(ScanState& state) {
   std::vector<Description> todo;
   auto found = candidates(state);
-  if (!found.empty()) {
+  std::map<MountKey, DeviceNumber> held = exact_kernel_file_mounts(state);
+  std::erase_if(held, [&](const auto& entry) {
+    const MountKey key = entry.first;
+    return key == 0 || found.count(key) || state.snapshot.mount(key) || state.internal_mounts.count(key);
+  });
+  if (!found.empty() || !held.empty()) {
     std::set<MountKey> listed_now = relist_mount_keys(state);
     for (const auto& [key, pin] : found) {
       if (listed_now.count(key)) continue;  // mounted while we scanned: attached, not detached
-      todo.push_back(Description{identify_detached(state, key, *pin), pin});
+      todo.push_back(Description{identify_detached(state, key, pin->dev, pin), pin});
     }
+    for (const auto& [key, dev] : held)
+      if (!listed_now.count(key))
+        todo.push_back(Description{identify_detached(state, key, dev, nullptr), nullptr});
   }
   add_described(state, std::move(todo));
 }

@@ -55,8 +55,9 @@ std::vector<RingEntry> ring_entries(ScanState& state) {
 }
 
 // Where the ring's own table (the BPF source) says the file of ENTRY is: its mount, exactly, where the path
-// its fdinfo gives may lead elsewhere or nowhere (a file of a lazily detached mount). A mount the snapshot
-// does not know (a detached one no task pin leads to) leaves the filesystem known by its device.
+// its fdinfo gives may lead elsewhere or nowhere (a file of a lazily detached mount; find_detached_mounts
+// took such mounts from the table too). A mount the snapshot does not know (the file's process ended since)
+// leaves the filesystem known by its device.
 std::optional<PathPlace> exact_place(const ScanState& state, const RingEntry& entry) {
   if (!state.exact_ring_files) return std::nullopt;
   for (const ExactRingFile& f : *state.exact_ring_files) {

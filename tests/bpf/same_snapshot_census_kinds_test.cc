@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <functional>
+#include <map>
 #include <sstream>
 
 #include "../integration/harness.h"
@@ -43,31 +44,41 @@ std::uint64_t InodeOf(const std::string& path) {
 }
 
 // PROC as the BPF source gives it, placing exactly what /proc leaves unplaced: each pin of KIND that resolved
-// nowhere ("may") on device DEV, inode INO, and so on the mount the snapshot shows of that detached
-// filesystem (no task pin leads to its own mount: the one known by its device). Throws when PROC has no such
-// pin: the difference must be there.
+// nowhere ("may") on device DEV, inode INO, and so on the detached mount MOUNT_ID its file is on, which the
+// BPF source learns from the same kernel object; /proc knows that filesystem only by its device (no task pin
+// leads to its mount). Throws when PROC has no such pin: the difference must be there.
 std::string PlacedExactly(const std::string& proc, const std::string& kind, const detach::DeviceNumber& dev,
-                          std::uint64_t ino) {
+                          std::uint64_t ino, std::uint64_t mount_id) {
   std::istringstream lines(proc);
-  std::string out;
+  std::map<std::uint64_t, std::string> mounts;  // the dump lists mounts by key, then the rest
+  std::string rest;
   int placed = 0;
   auto replace = [](std::string& line, const std::string& from, const std::string& to) {
     const std::size_t at = line.find(from);
     if (at == std::string::npos) throw std::runtime_error("no '" + from + "' in " + line);
     line.replace(at, from.size(), to);
   };
+  const std::string by_device = std::to_string(detach::kernel_held_key(dev));
+  const std::string id = std::to_string(mount_id);
   for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("pin " + kind + " ", 0) == 0 && line.find(" resolves_nowhere=1 ") != std::string::npos) {
+    if (line.rfind("mount " + by_device + " unique=0 ", 0) == 0) {
+      replace(line, "mount " + by_device + " unique=0 ", "mount " + id + " unique=" + id + " ");
+    } else if (line.rfind("pin " + kind + " ", 0) == 0 &&
+               line.find(" resolves_nowhere=1 ") != std::string::npos) {
       replace(line, " mount=0 dev=0:0 ino=0 ",
-              " mount=" + std::to_string(detach::kernel_held_key(dev)) + " dev=" + dev.str() +
-                  " ino=" + std::to_string(ino) + " ");
+              " mount=" + id + " dev=" + dev.str() + " ino=" + std::to_string(ino) + " ");
       replace(line, " resolves_nowhere=1 ", " resolves_nowhere=0 ");
       ++placed;
     }
-    out += line + "\n";
+    if (line.rfind("mount ", 0) == 0)
+      mounts.emplace(std::stoull(line.substr(6)), line);
+    else
+      rest += line + "\n";
   }
   if (placed == 0) throw std::runtime_error("/proc left no " + kind + " pin unplaced:\n" + proc);
-  return out;
+  std::string out;
+  for (const auto& [key, line] : mounts) out += line + "\n";
+  return out + rest;
 }
 
 struct CensusCase {
@@ -145,6 +156,7 @@ class SameCensusFromBothSources : public ::testing::TestWithParam<std::tuple<Cen
     EnterPrivateMountNamespace();
     fs_.emplace("ext4");
     dev_ = bpftest::DeviceOf(fs_->mountpoint());
+    mount_id_ = fs_->mount().unique_id();
     const CensusCase& c = std::get<0>(GetParam());
     c.make(*fs_, scenario_);
     // Through our umount, which journals where the filesystem was: the kernel names the files of the mount
@@ -157,6 +169,7 @@ class SameCensusFromBothSources : public ::testing::TestWithParam<std::tuple<Cen
 
   std::optional<LoopFs> fs_;
   detach::DeviceNumber dev_;
+  std::uint64_t mount_id_ = 0;
   Scenario scenario_;  // undone before the filesystem
 };
 
@@ -173,7 +186,8 @@ TEST_P(SameCensusFromBothSources, WithEachToolsOptions) {
     const bpftest::BothSources both = bpftest::TakeFromBothSources(tool.options, filter);
     ASSERT_TRUE(both.bpf_used) << both.bpf_why;
     if (std::get<1>(GetParam()) && !scenario_.exact_kind.empty())
-      EXPECT_EQ(both.bpf, PlacedExactly(both.proc, scenario_.exact_kind, dev_, scenario_.exact_ino));
+      EXPECT_EQ(both.bpf,
+                PlacedExactly(both.proc, scenario_.exact_kind, dev_, scenario_.exact_ino, mount_id_));
     else
       EXPECT_EQ(both.bpf, both.proc);
     const std::string prefix = "pin " + c.kind + " ";

@@ -122,8 +122,8 @@ TEST_F(DeadFuseKernelPins, UmountOfTheIdleDeadMountFinishesAndUnmountsIt) {
 }
 
 // Given the dead FUSE mount lazily detached, findmnt --detached should finish and list it with the bound
-// socket as certain: sock_diag states the socket file's device. No process pin reaches the mount, so the row
-// is its superblock's, found by that device. Nothing else is blamed for certain: the ring's file is a path
+// socket as certain: sock_diag states the socket file's device. No process pin reaches the mount, so /proc
+// knows it only as its superblock, found by that device. Nothing else is blamed for certain: the ring's file is a path
 // that resolves nowhere now, the sender's file in flight a count.
 TEST_F(DeadFuseKernelPins, TheDetachedMountIsListedWithTheSocketAsCertain) {
   fuse_->Detach();
@@ -142,7 +142,8 @@ TEST_F(DeadFuseKernelPins, TheDetachedMountIsListedWithTheSocketAsCertain) {
   }
 }
 
-// Given the same read by BPF, the ring's file table names the dead mount: the ring holds it for certain too.
+// Given the same read by BPF, the ring's file table names the dead mount: it is listed as that mount (its
+// unique id), and the ring holds it for certain too.
 TEST_F(DeadFuseKernelPinsReadByBpf, TheDetachedMountIsHeldByTheRingAndTheSocketForCertain) {
   fuse_->Detach();
   const DetachedListing listing = ListDetached(30s);
@@ -150,6 +151,7 @@ TEST_F(DeadFuseKernelPinsReadByBpf, TheDetachedMountIsHeldByTheRingAndTheSocketF
   EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
   const std::optional<nlohmann::json> row = RowOfTheFuseMount(listing);
   ASSERT_TRUE(row.has_value()) << listing.run.Describe();
+  EXPECT_EQ(UniqIdOf(*row), fuse_->unique_id()) << row->dump(2);
   for (const pid_t pid : {socket_->pid(), ring_->pid()}) {
     const nlohmann::json pinner = PinnerOf(*row, pid);
     ASSERT_FALSE(pinner.is_null()) << pid << "\n" << row->dump(2);
@@ -176,8 +178,8 @@ TEST_F(DeadFuseKernelPins, WithOnlyThePathsAndCountsLeftNothingIsBlamedForCertai
   }
 }
 
-// Given the same read by BPF: the ring's table names the mount, so the superblock is listed, held by the ring
-// for certain.
+// Given the same read by BPF: the ring's table names the mount, so it is listed, as that mount, held by the
+// ring for certain.
 TEST_F(DeadFuseKernelPinsReadByBpf, WithOnlyTheRingAndTheSenderLeftTheRingIsNamedForCertain) {
   socket_.reset();
   fuse_->Detach();
@@ -186,6 +188,7 @@ TEST_F(DeadFuseKernelPinsReadByBpf, WithOnlyTheRingAndTheSenderLeftTheRingIsName
   EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
   const std::optional<nlohmann::json> row = RowOfTheFuseMount(listing);
   ASSERT_TRUE(row.has_value()) << listing.run.Describe();
+  EXPECT_EQ(UniqIdOf(*row), fuse_->unique_id()) << row->dump(2);
   const nlohmann::json ring = PinnerOf(*row, ring_->pid());
   ASSERT_FALSE(ring.is_null()) << row->dump(2);
   EXPECT_EQ(ring["certain"], true) << row->dump(2);

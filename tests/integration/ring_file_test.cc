@@ -133,9 +133,9 @@ TEST_F(RingFile, FuserDetachedNotesTheRingAndKillsNobody) {
   EXPECT_THAT(PidsPrinted(kill.out), Not(::testing::Contains(ring_->pid()))) << kill.Describe();
 }
 
-// Given the ring's fs lazily unmounted, read by the BPF source: the ring's table names the file's mount, so
-// findmnt --detached and mkfs-guard name the ring as what holds the filesystem, for certain, in text and
-// JSON.
+// Given the ring's fs lazily unmounted, read by the BPF source: the ring's table names the file's mount, a
+// detached mount, so findmnt --detached and mkfs-guard name the ring as what holds the filesystem, for
+// certain, and say it was lazily unmounted, in text and JSON.
 TEST_F(RingFileReadByBpf, TheDetachedFilesystemIsHeldByTheRingForCertain) {
   fs_->mount().Detach();
   const DetachedListing listing = ListDetached();
@@ -150,7 +150,7 @@ TEST_F(RingFileReadByBpf, TheDetachedFilesystemIsHeldByTheRingForCertain) {
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
   EXPECT_EQ(FirstLine(guard.out), fs_->device() +
-                                      " is busy: it holds an ext4 filesystem that is mounted nowhere and is "
+                                      " is busy: it holds an ext4 filesystem that was lazily unmounted and is "
                                       "still pinned by: " +
                                       Entry("/ringfile"))
       << guard.Describe();

@@ -27,11 +27,12 @@ std::string claim_what(const detach::ClaimedDevice& claim) {
   const std::string& fs = claim.fs_device.empty() ? claim.fs_uuid : claim.fs_device;
   // TRANSLATORS: {0} is a device's role ("external log device"), {1} a filesystem type, {2} the filesystem's
   // device or UUID.
-  if (claim.fstype.empty())
-    return fs.empty() ? words.trf("{0} of a filesystem", role)
-                      : words.trf("{0} of a filesystem {1}", role, fs);
-  return fs.empty() ? words.trf("{0} of {1}", role, claim.fstype)
-                    : words.trf("{0} of {1} {2}", role, claim.fstype, fs);
+  if (!claim.fstype.empty() && !fs.empty()) return words.trf("{0} of {1} {2}", role, claim.fstype, fs);
+  // TRANSLATORS: {0} is a device's role ("external log device"), {1} a filesystem type.
+  if (!claim.fstype.empty()) return words.trf("{0} of {1}", role, claim.fstype);
+  // TRANSLATORS: {0} is a device's role ("external log device"), {1} the filesystem's device or UUID.
+  if (!fs.empty()) return words.trf("{0} of a filesystem {1}", role, fs);
+  return words.trf("{0} of a filesystem", role);
 }
 
 }  // namespace

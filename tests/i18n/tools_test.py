@@ -12,7 +12,9 @@
     --detached -J, -P, -r, fuser --detached's pids, mkfs-guard -J, detach-metrics) is the same bytes in zh_CN
     as in C;
   - as root, on ext4 with its journal on a device of its own: fuser -v's row for the journal device (the
-    filesystem that claims it), mounted and lazily unmounted, in C, zh_CN and ja.
+    filesystem that claims it), mounted and lazily unmounted, in C, zh_CN and ja;
+  - as nobody: fuser --detached -v's line on the processes it could not read, with " (root sees more)", and
+    why it read /proc (not root), in C, zh_CN and ja.
 
 usage: tools_test.py LOCPATH PODIR FINDMNT UMOUNT FUSER MKFS_GUARD DETACH_METRICS
 """
@@ -212,8 +214,27 @@ def claim_row_cases(t):
             os.close(jfd)
 
 
+# As nobody, what fuser --detached -v could not read ("could not read process 1 (systemd): permission denied
+# (root sees more)": the machine's root processes) and why it read /proc.
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+UNPRIVILEGED_TEXTS = {
+    "C": [" (root sees more)\n", "fuser: task pins read from /proc (not root: CAP_BPF and CAP_PERFMON are missing)\n"],
+    ZH: ["（root 能看到更多）\n", "fuser: 任务的占用从 /proc 读取（不是 root：缺少 CAP_BPF 和 CAP_PERFMON）\n"],
+    JA: [" (root ならさらに見えます)\n",
+         "fuser: タスクの保持は /proc から読み込みました (root ではありません: CAP_BPF と CAP_PERFMON がありません)\n"],
+}
+
+
+def unprivileged_cases(t):
+    for locale in ("C", ZH, JA):
+        out, err, rc = run(NOBODY + [FUSER, "--detached", "-v"], locale)
+        contains(t, "%s: fuser --detached -v as nobody says what root would see, and why it read /proc" % locale, err,
+                 *UNPRIVILEGED_TEXTS[locale])
+
+
 def main():
-    missing = lazy_detach.missing_for_root_test(["losetup", "mkfs.ext2", "mkfs.ext4", "mke2fs", "mount", "unshare"])
+    missing = lazy_detach.missing_for_root_test(["losetup", "mkfs.ext2", "mkfs.ext4", "mke2fs", "mount", "setpriv",
+                                                 "unshare"])
     if not missing:
         lazy_detach.enter_private_namespace()
     t = Tap()
@@ -221,10 +242,12 @@ def main():
     if missing:
         lazy_detach.skip_or_fail_cases(t, ["zh_CN: %s gives C's bytes" % label for label, _ in MACHINE] +
                                        ["libcommon's explanations in C, zh_CN and ja",
-                                        "fuser -v's claimed-device row in C, zh_CN and ja"], missing)
+                                        "fuser -v's claimed-device row in C, zh_CN and ja",
+                                        "fuser --detached -v as nobody in C, zh_CN and ja"], missing)
     else:
         machine_readable_cases(t)
         claim_row_cases(t)
+        unprivileged_cases(t)
     return t.finish()
 
 

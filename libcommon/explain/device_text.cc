@@ -352,7 +352,7 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
     case ReasonKind::Unknown:
       out.push_back(unknown_sentence());
       if (std::string may = suspects_sentence(snapshot, r.suspects); !may.empty()) out.push_back(may);
-      // TRANSLATORS: {0} is a note of the scan (in English): what it could not read.
+      // TRANSLATORS: {0} is what the scan could not read ("unix sockets not listed: ...").
       if (!r.unseen.empty())
         for (const std::string& what : unseen_text(snapshot, Words::person()))
           out.push_back(trf("could not see: {0}", printable(what)));

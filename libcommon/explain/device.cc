@@ -6,6 +6,7 @@
 #include <set>
 
 #include "explain/namespace_owner.h"
+#include "explain/scan_notes.h"
 #include "model/device_name.h"
 
 namespace detach {
@@ -274,7 +275,7 @@ std::vector<std::string> unseen_text(const Snapshot& snapshot, const Words& word
       // TRANSLATORS: {0} is a loop device's backing file, {1} the loop device.
       out.push_back(words.trf("the filesystem of {0}, backing {1}, is unknown", loop.backing_file,
                               node_path(loop.name)));
-  out.insert(out.end(), gaps.notes.begin(), gaps.notes.end());
+  for (const ScanNote& note : gaps.notes) out.push_back(scan_note_text(snapshot, note, words));
   return out;
 }
 

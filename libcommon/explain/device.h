@@ -125,8 +125,8 @@ DeviceReport explain_device(const Snapshot& snapshot, const std::string& device,
 std::vector<std::string> checks_made(const Snapshot& snapshot, const DeviceReport& report,
                                      const Words& words);
 
-// What the scan could not see, in WORDS (a Reason's unseen are these in English); the scan's own notes stay
-// English, as it wrote them.
+// What the scan could not see, its counts and its notes (explain/scan_notes.h), in WORDS (a Reason's unseen
+// are these in English).
 std::vector<std::string> unseen_text(const Snapshot& snapshot, const Words& words);
 
 }  // namespace detach

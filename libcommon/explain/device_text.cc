@@ -7,6 +7,7 @@
 
 #include "base/i18n.h"
 #include "explain/gaps.h"
+#include "explain/namespace_owner.h"
 #include "explain/pinner.h"
 #include "explain/printable.h"
 
@@ -43,26 +44,6 @@ PinnersText pins_text(const Snapshot& snapshot, const std::vector<const Pin*>& p
                     : trnf("{0} pinner: {1}", "{0} pinners: {1}", pinners.size(), pinners.size(), list.text)};
 }
 
-// "no process in it; kept alive by nsfs mount /run/x", "processes in it: 1234 (sleep)"; empty when unknown.
-std::string namespace_users(const Snapshot& snapshot, const Reason& r) {
-  constexpr std::size_t kMaxTasksShown = 3;
-  if (r.ns_tasks.empty() && r.ns_kept_alive_by.empty()) return "";
-  if (r.ns_tasks.empty()) {
-    std::string holders;
-    for (std::size_t i = 0; i < r.ns_kept_alive_by.size(); ++i)
-      holders += (i ? ", " : "") + printable(r.ns_kept_alive_by[i]);
-    return trf("no process in it; kept alive by {0}", holders);
-  }
-  std::string tasks;
-  for (std::size_t i = 0; i < r.ns_tasks.size() && i < kMaxTasksShown; ++i) {
-    tasks += (i ? ", " : "") + std::to_string(r.ns_tasks[i]);
-    if (const Task* task = snapshot.task(r.ns_tasks[i])) tasks += " (" + printable(task->command) + ")";
-  }
-  if (r.ns_tasks.size() > kMaxTasksShown)
-    tasks = trf("{0} and {1} more", tasks, r.ns_tasks.size() - kMaxTasksShown);
-  return trnf("process in it: {0}", "processes in it: {0}", r.ns_tasks.size(), tasks);
-}
-
 // "/mnt/x, /srv in mount namespace mnt:[4026532187] of docker-ab.scope (...)": where the filesystem is
 // mounted, what follows "mounted at".
 std::string mount_points(const Snapshot& snapshot, const std::vector<const Reason*>& mounts) {
@@ -75,7 +56,11 @@ std::string mount_points(const Snapshot& snapshot, const std::vector<const Reaso
     out += " " + (mounts[i]->ns_unit.empty()
                       ? trf("in mount namespace {0}", ns)
                       : trf("in mount namespace {0} of {1}", ns, printable(mounts[i]->ns_unit)));
-    if (std::string users = namespace_users(snapshot, *mounts[i]); !users.empty()) out += " (" + users + ")";
+    // Its unit is said just before: the owner names the processes.
+    if (std::string owner =
+            namespace_owner_text(snapshot, mounts[i]->ns_tasks, mounts[i]->ns_kept_alive_by, {});
+        !owner.empty())
+      out += " (" + owner + ")";
   }
   return out;
 }
@@ -367,7 +352,7 @@ void add_single(const Snapshot& snapshot, const Reason& r, std::vector<std::stri
     case ReasonKind::Unknown:
       out.push_back(unknown_sentence());
       if (std::string may = suspects_sentence(snapshot, r.suspects); !may.empty()) out.push_back(may);
-      // TRANSLATORS: {0} is a note of the scan (in English): what it could not read.
+      // TRANSLATORS: {0} is what the scan could not read ("unix sockets not listed: ...").
       if (!r.unseen.empty())
         for (const std::string& what : unseen_text(snapshot, Words::person()))
           out.push_back(trf("could not see: {0}", printable(what)));

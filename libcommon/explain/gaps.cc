@@ -67,11 +67,25 @@ std::string unverified_mount_text(const Snapshot& snapshot) {
       "tell");
 }
 
-std::string unprobed_mount_text(const Mount& m) {
-  if (m.unprobed.empty()) return "";
+std::string unprobed_mount_text(const Mount& m, const Words& words) {
+  std::string why;
+  switch (m.unprobed) {
+    case ProbeFailure::None:
+      return "";
+    case ProbeFailure::DeviceTimedOut:
+      why = words.tr("its device did not answer in time");
+      break;
+    case ProbeFailure::FsTimedOut:
+      why = words.tr("its filesystem did not answer in time");
+      break;
+    case ProbeFailure::Error:
+      why = m.unprobed_error;
+      break;
+  }
+  // TRANSLATORS: {0} is a mount's id, {1} its filesystem type; the last placeholder says why.
   return m.fstype.empty()
-             ? trf("detached mount {0} could not be probed: {1}", m.key, m.unprobed)
-             : trf("detached mount {0} ({1}) could not be probed: {2}", m.key, m.fstype, m.unprobed);
+             ? words.trf("detached mount {0} could not be probed: {1}", m.key, why)
+             : words.trf("detached mount {0} ({1}) could not be probed: {2}", m.key, m.fstype, why);
 }
 
 }  // namespace detach

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "base/i18n.h"
 #include "model/snapshot.h"
 
 namespace detach {
@@ -25,8 +26,8 @@ std::string unverified_mounts_text(const Snapshot& snapshot);
 // "no mount namespace this user can list has it mounted: it may be mounted in another, only root can tell".
 std::string unverified_mount_text(const Snapshot& snapshot);
 
-// "detached mount 42 (fuse) could not be probed: its filesystem did not answer in time", in the user's
-// language: a detached mount whose filesystem did not answer, so its cells are empty; empty when it did.
-std::string unprobed_mount_text(const Mount& m);
+// "detached mount 42 (fuse) could not be probed: its filesystem did not answer in time", in WORDS: a detached
+// mount whose filesystem did not answer, so its cells are empty; empty when it did.
+std::string unprobed_mount_text(const Mount& m, const Words& words);
 
 }  // namespace detach

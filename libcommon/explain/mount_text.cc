@@ -7,6 +7,7 @@
 
 #include "base/i18n.h"
 #include "explain/kernel_advice.h"
+#include "explain/namespace_owner.h"
 #include "explain/pinner.h"
 #include "explain/printable.h"
 #include "model/device_name.h"
@@ -18,7 +19,6 @@ namespace {
 constexpr std::size_t kMaxPinnersShown = 5;
 constexpr std::size_t kMaxPinnersChars = 300;
 constexpr std::size_t kMaxSubmountsShown = 5;
-constexpr std::size_t kMaxTasksShown = 3;
 
 bool is_shell(const std::string& command) {
   static constexpr std::array<std::string_view, 14> kShells{"bash", "sh",      "dash", "zsh",  "fish",
@@ -70,36 +70,12 @@ void add_pinner_details(const Snapshot& snapshot, const std::vector<const Pin*>&
   }
 }
 
-// "no process in it; kept alive by nsfs mount /run/netns/x", "processes in it: 999 (nginx); unit
-// docker-ab12.scope": who owns a namespace, which is what a user acts on; empty when unknown.
-std::string namespace_owner(const Snapshot& snapshot, const MountReason& r) {
-  if (r.ns_tasks.empty() && r.ns_kept_alive_by.empty()) return "";
-  if (r.ns_tasks.empty()) {
-    std::string holders;
-    for (std::size_t i = 0; i < r.ns_kept_alive_by.size(); ++i)
-      holders += (i ? ", " : "") + printable(r.ns_kept_alive_by[i]);
-    return trf("no process in it; kept alive by {0}", holders);
-  }
-  std::string tasks;
-  for (std::size_t i = 0; i < r.ns_tasks.size() && i < kMaxTasksShown; ++i) {
-    tasks += (i ? ", " : "") + std::to_string(r.ns_tasks[i]);
-    if (std::string command = command_of(snapshot, r.ns_tasks[i]); !command.empty())
-      tasks += " (" + printable(command) + ")";
-  }
-  if (r.ns_tasks.size() > kMaxTasksShown)
-    tasks = trf("{0} and {1} more", tasks, r.ns_tasks.size() - kMaxTasksShown);
-  std::string out = trnf("process in it: {0}", "processes in it: {0}", r.ns_tasks.size(), tasks);
-  if (r.ns_units.empty()) return out;
-  std::string units;
-  for (std::size_t i = 0; i < r.ns_units.size(); ++i) units += (i ? ", " : "") + printable(r.ns_units[i]);
-  // TRANSLATORS: {0} is "processes in it: ...", {1} the units they run in.
-  return trnf("{0}; unit {1}", "{0}; units {1}", r.ns_units.size(), out, units);
-}
-
 // "in mount namespace mnt:[4026532187] (processes in it: 999 (nginx))"
 std::string in_namespace(const Snapshot& snapshot, const MountReason& r) {
   std::string out = trf("in mount namespace {0}", "mnt:[" + std::to_string(r.ns_inode) + "]");
-  if (std::string owner = namespace_owner(snapshot, r); !owner.empty()) out += " (" + owner + ")";
+  if (std::string owner = namespace_owner_text(snapshot, r.ns_tasks, r.ns_kept_alive_by, r.ns_units);
+      !owner.empty())
+    out += " (" + owner + ")";
   return out;
 }
 

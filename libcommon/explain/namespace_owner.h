@@ -23,4 +23,11 @@ struct NamespaceOwner {
 // The owner of the namespace mnt:[INODE] as SNAPSHOT saw it; empty when the snapshot has no such namespace.
 NamespaceOwner namespace_owner(const Snapshot& snapshot, std::uint64_t inode);
 
+// Who owns a namespace, in the user's language: "no process in it; kept alive by nsfs mount /run/netns/x",
+// "processes in it: 999 (nginx), 1000 (nginx)", the first few of TASKS named (their commands from SNAPSHOT),
+// and with UNITS "...; unit docker-ab12.scope"; empty when neither TASKS nor KEPT_ALIVE_BY says anything.
+std::string namespace_owner_text(const Snapshot& snapshot, const std::vector<pid_t>& tasks,
+                                 const std::vector<std::string>& kept_alive_by,
+                                 const std::vector<std::string>& units);
+
 }  // namespace detach

@@ -7,12 +7,12 @@ namespace detach {
 
 std::string pin_source_text(const Snapshot& snapshot) {
   const PinSource& source = snapshot.pin_source;
-  // TRANSLATORS: {0} says why (a scan's note, in English).
+  const std::string why = pin_source_why(source, Words::person());
+  // TRANSLATORS: {0} says why ("not root: CAP_BPF and CAP_PERFMON are missing").
   if (source.bpf)
-    return source.why.empty() ? tr("task pins read by BPF iterators")
-                              : trf("task pins read by BPF iterators ({0})", source.why);
-  return source.why.empty() ? tr("task pins read from /proc")
-                            : trf("task pins read from /proc ({0})", source.why);
+    return why.empty() ? tr("task pins read by BPF iterators")
+                       : trf("task pins read by BPF iterators ({0})", why);
+  return why.empty() ? tr("task pins read from /proc") : trf("task pins read from /proc ({0})", why);
 }
 
 }  // namespace detach

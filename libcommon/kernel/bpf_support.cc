@@ -31,15 +31,15 @@ bool may_load_tracing_programs() {
 
 }  // namespace
 
-std::optional<std::string> bpf_unavailable(const std::string& sys_root) {
-  if (!may_load_tracing_programs()) return "not root: CAP_BPF and CAP_PERFMON are missing";
-  if (::access((sys_root + "/kernel/btf/vmlinux").c_str(), R_OK) != 0)
-    return "the kernel has no BTF (" + sys_root + "/kernel/btf/vmlinux)";
+std::optional<BpfUnavailable> bpf_unavailable(const std::string& sys_root) {
+  if (!may_load_tracing_programs()) return BpfUnavailable{PinSourceWhy::NotRoot, {}};
+  const std::string btf = sys_root + "/kernel/btf/vmlinux";
+  if (::access(btf.c_str(), R_OK) != 0) return BpfUnavailable{PinSourceWhy::NoKernelBtf, btf};
   // "none [integrity] confidentiality": only confidentiality refuses bpf_probe_read_kernel. Without
   // securityfs mounted it cannot be read here: a load tells.
   std::string lockdown = read_attribute(sys_root + "/kernel/security/lockdown");
   if (lockdown.find("[confidentiality]") != std::string::npos)
-    return "kernel lockdown (confidentiality) refuses reading kernel memory";
+    return BpfUnavailable{PinSourceWhy::Lockdown, {}};
   return std::nullopt;
 }
 
@@ -48,10 +48,6 @@ bool in_initial_pid_namespace(const std::string& proc_root) {
   constexpr ino_t kInitialPidNamespace = 0xEFFFFFFC;
   struct stat st {};
   return ::stat((proc_root + "/self/ns/pid").c_str(), &st) == 0 && st.st_ino == kInitialPidNamespace;
-}
-
-const char* bpf_loader_name(BpfIterators::Loader loader) {
-  return loader == BpfIterators::Loader::Libbpf ? "libbpf" : "the in-kernel loader";
 }
 
 }  // namespace detach

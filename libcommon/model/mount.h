@@ -35,6 +35,14 @@ struct DeviceNumber {
   std::string str() const;  // "7:0"
 };
 
+// Why a detached mount's filesystem or device could not be asked what it is.
+enum class ProbeFailure {
+  None,
+  DeviceTimedOut,  // its device did not answer in time
+  FsTimedOut,      // its filesystem did not answer in time
+  Error,           // the probe failed: Mount::unprobed_error says how
+};
+
 struct Mount {
   MountKey key = 0;
   std::uint64_t unique_id = 0;  // 0 when the kernel has none
@@ -63,7 +71,9 @@ struct Mount {
   // Detached: the journal's record of it was made by a plain umount that left its filesystem alive (a
   // kernel-held mount then: an overlay's private copies of it hold it), not by a lazy detach.
   bool recorded_as_unmounted = false;
-  std::string unprobed;  // detached: why its fs (or device) could not be asked what it is; empty if it was
+  // Detached: why its fs (or device) could not be asked what it is (None: it was, or it was not asked).
+  ProbeFailure unprobed = ProbeFailure::None;
+  std::string unprobed_error;  // ProbeFailure::Error: the error's message
 
   // Known only through a kernel pin or sysfs, by its device (kernel_held_key): it has no mount id to show.
   bool kernel_held() const { return (key & kKernelHeldKeyBit) != 0; }

@@ -1,16 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Where a snapshot's task pins came from, and why that source: what a tool says in one line under -v.
+// Where a snapshot's task pins came from, and why that source: what a tool says in one line under -v. The why
+// is a kind and its argument, said in a reader's words by pin_source_why().
 #pragma once
 
 #include <string>
 
+#include "base/i18n.h"
+
 namespace detach {
+
+// What chose the source.
+enum class PinSourceWhy {
+  Unsaid,           // nothing to say (a hand-built snapshot)
+  NoTaskPins,       // the scan asked for no task pins
+  ProcAsked,        // DETACH_SCAN_SOURCE=proc, or the scan's options
+  FixtureTree,      // a fixture tree is read, not the running system
+  NotBuilt,         // this build has no BPF source
+  NotRoot,          // CAP_BPF and CAP_PERFMON (nor CAP_SYS_ADMIN) are missing
+  NoKernelBtf,      // detail: the path of the kernel's BTF that is missing
+  Lockdown,         // kernel lockdown (confidentiality) refuses reading kernel memory
+  NotInitialPidNs,  // the iterators name tasks by their pids in the initial PID namespace
+  LoadFailed,       // detail: the error
+  LoadedInKernel,   // loaded by the in-kernel loader
+  LoadedByLibbpf,   // loaded by libbpf
+  IteratorsFailed,  // detail: the error
+};
+
+// How the BPF source read io_uring rings' registered files when it could not run their program.
+enum class RingFilesFallback {
+  None,        // their program ran, or no ring was held
+  DidNotLoad,  // detail: the error; placed from the rings' fdinfo
+  Failed,      // detail: the error; placed from the rings' fdinfo
+};
 
 struct PinSource {
   bool bpf = false;  // read by BPF iterators in the kernel; false: from /proc/PID
-  // What chose it, for people: "DETACH_SCAN_SOURCE=proc", "not root: CAP_BPF and CAP_PERFMON are missing",
-  // "loaded by the in-kernel loader" ...
-  std::string why;
+  PinSourceWhy why = PinSourceWhy::Unsaid;
+  std::string why_detail;  // as the kind says
+  RingFilesFallback rings = RingFilesFallback::None;
+  std::string rings_detail;
 };
+
+// Why SOURCE was chosen, in WORDS: "not root: CAP_BPF and CAP_PERFMON are missing", "loaded by libbpf;
+// io_uring registered files placed from the rings' fdinfo: their BPF program failed (...)"; empty when
+// unsaid.
+std::string pin_source_why(const PinSource& source, const Words& words);
 
 }  // namespace detach

@@ -15,6 +15,7 @@
 #include "model/namespace.h"
 #include "model/pin.h"
 #include "model/pin_source.h"
+#include "model/scan_note.h"
 #include "model/superblock.h"
 #include "model/task.h"
 
@@ -104,7 +105,7 @@ struct ScanGaps {
   bool in_child_pid_namespace = false;
   // The scan ran without root's view (not euid 0): what it could not read, root could.
   bool unprivileged = false;
-  std::vector<std::string> notes;  // e.g. "listmount() not supported: using mountinfo"
+  std::vector<ScanNote> notes;  // what else it could not read (explain/scan_notes.h says it)
 };
 
 class Snapshot {

@@ -61,7 +61,7 @@ void add_ext4_claims(ScanState& state) {
     state.ext4_journals =
         read_ext4_external_journals(state.options.sys_root, state.options.proc_root, std::move(ext4));
     for (const std::string& what : state.ext4_journals->unread)
-      snapshot.gaps.notes.push_back("ext4 journal devices: could not read " + what);
+      snapshot.gaps.notes.push_back({ScanNoteKind::Ext4JournalsUnread, {what}});
   }
   for (const Ext4ExternalJournal& j : state.ext4_journals->external) {
     const BlockDevice* fs = snapshot.block_device(j.fs_name);
@@ -131,7 +131,7 @@ void add_btrfs_claims(ScanState& state) {
   if (!state.btrfs) {
     state.btrfs = read_btrfs_filesystems(state.options.sys_root);
     for (const std::string& what : state.btrfs->unread)
-      snapshot.gaps.notes.push_back("btrfs devices: could not read " + what);
+      snapshot.gaps.notes.push_back({ScanNoteKind::BtrfsDevicesUnread, {what}});
   }
   const std::vector<BtrfsFilesystem>& filesystems = state.btrfs->filesystems;
   std::map<std::size_t, BtrfsMounts> groups;

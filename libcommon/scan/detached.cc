@@ -86,7 +86,7 @@ void describe_device(const ScanState& state, Description& d, Clock::time_point d
     if (type)
       m.fstype = *type;
     else if (type.error().err == ETIMEDOUT)
-      m.unprobed = "its device did not answer in time";
+      m.unprobed = ProbeFailure::DeviceTimedOut;
   } else if (is_fuse_connection(state.options.sys_root, m.dev)) {
     m.fstype = "fuse";  // fusectl names it: asking the fs itself could hang on its daemon
   }
@@ -103,7 +103,12 @@ void describe_by_probe(const ScanState& state, Description& d, Clock::time_point
   if (link.empty()) return;
   auto id = probe_fs_bounded(link, state.options.sys_root, time_left(deadline));
   if (!id) {
-    m.unprobed = id.error().err == ETIMEDOUT ? "its filesystem did not answer in time" : id.error().message();
+    if (id.error().err == ETIMEDOUT) {
+      m.unprobed = ProbeFailure::FsTimedOut;
+    } else {
+      m.unprobed = ProbeFailure::Error;
+      m.unprobed_error = id.error().message();
+    }
     return;
   }
   if (m.fstype.empty()) m.fstype = id->fstype;
@@ -135,10 +140,8 @@ void add_described(ScanState& state, std::vector<Description> todo) {
   for (std::vector<Description>* list : {&described, &plain}) {
     for (Description& d : *list) {
       const Mount& m = d.mount;
-      if (!m.unprobed.empty())
-        snapshot.gaps.notes.push_back("detached mount " + std::to_string(m.key) +
-                                      (m.fstype.empty() ? "" : " (" + m.fstype + ")") +
-                                      " could not be probed: " + m.unprobed);
+      if (m.unprobed != ProbeFailure::None)
+        snapshot.gaps.notes.push_back({ScanNoteKind::DetachedMountUnprobed, {std::to_string(m.key)}});
       snapshot.mounts[m.key] = std::move(d.mount);
     }
   }
@@ -250,11 +253,11 @@ std::vector<DetachRecord> detach_records(ScanState& state) {
     DetachJournal journal(options.journal_dir);
     auto records = journal.read({});
     if (!records) {
-      snapshot.gaps.notes.push_back("journal of detaches not read: " + records.error().message());
+      snapshot.gaps.notes.push_back({ScanNoteKind::JournalNotRead, {records.error().message()}});
     } else if (!records->empty()) {
       auto boot = current_boot_id(options.proc_root);
       if (!boot) {
-        snapshot.gaps.notes.push_back("journal of detaches not joined: " + boot.error().message());
+        snapshot.gaps.notes.push_back({ScanNoteKind::JournalNotJoined, {boot.error().message()}});
       } else {
         std::erase_if(*records, [&](const DetachRecord& r) { return r.boot_id != *boot; });
         out = std::move(*records);

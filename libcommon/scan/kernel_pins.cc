@@ -45,7 +45,7 @@ void read_block_devices(ScanState& state) {
   std::vector<std::string> unread;
   state.snapshot.block_devices = detach::read_block_devices(state.options.sys_root, &unread);
   for (const std::string& what : unread)
-    state.snapshot.gaps.notes.push_back("block devices not fully read: " + what);
+    state.snapshot.gaps.notes.push_back({ScanNoteKind::BlockDevicesUnread, {what}});
 }
 
 KernelFacts read_kernel_facts(const ScanOptions& options) {
@@ -56,7 +56,7 @@ KernelFacts read_kernel_facts(const ScanOptions& options) {
   if (swaps)
     facts.swaps = std::move(*swaps);
   else
-    facts.unread.push_back("swap areas not read: " + swaps.error().message());
+    facts.unread.push_back({ScanNoteKind::SwapsNotRead, {swaps.error().message()}});
   return facts;
 }
 
@@ -64,7 +64,7 @@ void add_kernel_pins(ScanState& state, KernelFacts facts) {
   Snapshot& snapshot = state.snapshot;
   snapshot.loops = std::move(facts.loops);
   snapshot.swaps = std::move(facts.swaps);
-  for (std::string& what : facts.unread) snapshot.gaps.notes.push_back(std::move(what));
+  for (ScanNote& note : facts.unread) snapshot.gaps.notes.push_back(std::move(note));
   add_loop_pins(snapshot);
   add_swap_pins(snapshot);
 }

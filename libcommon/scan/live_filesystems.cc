@@ -30,8 +30,8 @@ void read_live_filesystems(ScanState& state) {
     if (!names) {
       // ENOENT: the driver is not loaded, or has no sysfs directory. Anything else may hide a filesystem.
       if (names.error().err != ENOENT)
-        state.snapshot.gaps.notes.push_back("live filesystems: could not list " + root + fstype + ": " +
-                                            names.error().message());
+        state.snapshot.gaps.notes.push_back(
+            {ScanNoteKind::LiveFilesystemsNotListed, {root + fstype, names.error().message()}});
       continue;
     }
     for (const std::string& name : *names) add(state, fstype, name);

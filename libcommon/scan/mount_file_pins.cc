@@ -128,8 +128,7 @@ void find_overlay_layers(ScanState& state, const Mount& m, Lookups& lookups, std
     // Lazily detached without a record of its options: its layers are unknown, and nothing is guessed.
     if (!m.attached && !m.unverified)
       state.snapshot.gaps.notes.push_back(
-          "the layers of overlay " + (m.target.empty() ? "mount " + std::to_string(m.key) : m.target) +
-          " are unknown: it was lazily unmounted and no record of its options was kept");
+          {ScanNoteKind::OverlayLayersUnknown, {m.target, std::to_string(m.key)}});
     return;
   }
   for (OverlayLayerOption& layer : layers) {

@@ -76,8 +76,7 @@ bool list_all_with_syscalls(ScanState& state) {
     const bool refused = err == EPERM || err == EACCES;
     gaps.namespaces_complete = !refused && gaps.denied_processes.empty();
     gaps.in_child_pid_namespace = refused && in_child_pid_namespace(state.options.proc_root);
-    gaps.notes.push_back("mount namespaces: " + handles.error().message() +
-                         ": only namespaces with a task are seen");
+    gaps.notes.push_back({ScanNoteKind::NamespaceWalkRefused, {handles.error().message()}});
     return false;
   }
   Snapshot& snapshot = state.snapshot;
@@ -89,7 +88,7 @@ bool list_all_with_syscalls(ScanState& state) {
     if (auto listed = list_with_listmount(snapshot, ns); !listed) {
       // A kernel with the namespace walk but without listmount by namespace cannot give unique ids
       // everywhere.
-      snapshot.gaps.notes.push_back("listmount: " + listed.error().message() + ": using mountinfo");
+      snapshot.gaps.notes.push_back({ScanNoteKind::ListmountFailed, {listed.error().message()}});
       snapshot.mounts.clear();
       for (Namespace& n : snapshot.namespaces) n.mounts.clear();
       return false;

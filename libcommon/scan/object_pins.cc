@@ -35,10 +35,10 @@ std::vector<RingEntry> ring_entries(ScanState& state) {
   for (AnonInodeFd& ring_fd : anon_inode_fds(state, "anon_inode:[io_uring]")) {
     RingFiles ring = parse_ring_files(ring_fd.fdinfo);
     if (ring.files.size() < ring.count)
-      state.snapshot.gaps.notes.push_back("io_uring ring fd " + std::to_string(ring_fd.fd) + " of process " +
-                                          std::to_string(ring_fd.pid) + " registers " +
-                                          std::to_string(ring.count) + " files, of which its fdinfo listed " +
-                                          std::to_string(ring.files.size()) + " (the ring was busy)");
+      state.snapshot.gaps.notes.push_back(
+          {ScanNoteKind::RingFilesPartlyListed,
+           {std::to_string(ring_fd.fd), std::to_string(ring_fd.pid), std::to_string(ring.files.size())},
+           ring.count});
     for (RingFile& file : ring.files) {
       RingEntry& e = out.emplace_back();
       e.pin.kind = PinKind::RingFile;
@@ -117,7 +117,7 @@ std::map<std::uint64_t, UnixDiagSocket> unix_sockets(ScanState& state,
   };
   auto here = dump_unix_sockets();
   if (!here) {
-    state.snapshot.gaps.notes.push_back("unix sockets not listed: " + here.error().message());
+    state.snapshot.gaps.notes.push_back({ScanNoteKind::UnixSocketsNotListed, {here.error().message()}});
     return out;
   }
   take(std::move(*here));
@@ -133,8 +133,8 @@ std::map<std::uint64_t, UnixDiagSocket> unix_sockets(ScanState& state,
     UniqueFd netns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     auto there = netns ? dump_unix_sockets_in(netns.get()) : fail_errno("open", path);
     if (!there) {
-      state.snapshot.gaps.notes.push_back("unix sockets of network namespace net:[" + std::to_string(ns) +
-                                          "] not listed: " + there.error().message());
+      state.snapshot.gaps.notes.push_back(
+          {ScanNoteKind::UnixSocketsOfNetNsNotListed, {std::to_string(ns), there.error().message()}});
       continue;
     }
     take(std::move(*there));

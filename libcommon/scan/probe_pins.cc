@@ -158,8 +158,8 @@ struct Found {
 void add_binfmt_pins(ScanState& state, const ReadRequest& request, const ReadResult& result,
                      std::vector<Found>& out) {
   if (result.used < 0) {
-    state.snapshot.gaps.notes.push_back("binfmt_misc entries at " + request.mounts.front().mount_point +
-                                        " not read: " + result.error);
+    state.snapshot.gaps.notes.push_back(
+        {ScanNoteKind::BinfmtNotRead, {request.mounts.front().mount_point, result.error}});
     return;
   }
   const Reachable& where = request.mounts[static_cast<std::size_t>(result.used)];
@@ -183,14 +183,13 @@ void add_binfmt_pins(ScanState& state, const ReadRequest& request, const ReadRes
     f.path = KernelPath{.path = entry->interpreter, .seen_from = where.seen_from};
   }
   if (malformed > 0)
-    state.snapshot.gaps.notes.push_back(std::to_string(malformed) + " binfmt_misc entries at " +
-                                        where.mount_point + " could not be read as entries");
+    state.snapshot.gaps.notes.push_back({ScanNoteKind::BinfmtMalformed, {where.mount_point}, malformed});
 }
 
 void add_uprobe_pins(ScanState& state, const ReadRequest& request, const ReadResult& result,
                      std::vector<Found>& out) {
   if (result.used < 0) {
-    state.snapshot.gaps.notes.push_back("uprobe events not read: " + result.error);
+    state.snapshot.gaps.notes.push_back({ScanNoteKind::UprobeEventsNotRead, {result.error}});
     return;
   }
   const Reachable& where = request.mounts[static_cast<std::size_t>(result.used)];
@@ -205,8 +204,7 @@ void add_uprobe_pins(ScanState& state, const ReadRequest& request, const ReadRes
     f.path = KernelPath{.path = std::move(e.path), .seen_from = where.seen_from};
   }
   if (skipped > 0)
-    state.snapshot.gaps.notes.push_back(std::to_string(skipped) + " lines of " + where.mount_point +
-                                        "/uprobe_events could not be read as uprobe events");
+    state.snapshot.gaps.notes.push_back({ScanNoteKind::UprobeLinesMalformed, {where.mount_point}, skipped});
 }
 
 // A process's fd on a bpf link.
@@ -228,15 +226,11 @@ void add_bpf_link_pins(ScanState& state, std::uint64_t own_ns, std::vector<Found
   BpfUprobeLinks links = read_bpf_uprobe_links();
   ScanGaps& gaps = state.snapshot.gaps;
   if (links.error)
-    gaps.notes.push_back("BPF links not read: " + links.error->message() +
-                         (links.error->err == EPERM ? " (it needs CAP_SYS_ADMIN)" : ""));
-  if (links.undescribed > 0)
     gaps.notes.push_back(
-        std::to_string(links.undescribed) +
-        " BPF perf-event links this kernel does not describe (before 6.6): any of them may be a "
-        "uprobe");
-  if (links.unreadable > 0)
-    gaps.notes.push_back(std::to_string(links.unreadable) + " BPF links could not be read");
+        {links.error->err == EPERM ? ScanNoteKind::BpfLinksNotReadNeedCap : ScanNoteKind::BpfLinksNotRead,
+         {links.error->message()}});
+  if (links.undescribed > 0) gaps.notes.push_back({ScanNoteKind::BpfLinksUndescribed, {}, links.undescribed});
+  if (links.unreadable > 0) gaps.notes.push_back({ScanNoteKind::BpfLinksUnreadable, {}, links.unreadable});
   if (links.links.empty()) return;
   std::map<pid_t, std::uint64_t> ns_of;
   for (const TaskRef& t : state.tasks) ns_of.emplace(t.pid, t.ns_inode);
@@ -285,8 +279,7 @@ void add_probe_pins(ScanState& state) {
   if (!tracefs.empty())
     requests.push_back(ReadRequest{ReadRequest::What::UprobeEvents, std::move(tracefs)});
   else
-    state.snapshot.gaps.notes.push_back(
-        "uprobe events not read: tracefs is mounted in no mount namespace the scan sees");
+    state.snapshot.gaps.notes.push_back({ScanNoteKind::UprobeEventsNoTracefs, {}});
 
   std::vector<Found> found;
   std::vector<ReadResult> results = read_bounded(state, requests);

@@ -123,7 +123,7 @@ void find_claimed_devices(ScanState& state);
 struct KernelFacts {
   std::vector<LoopDevice> loops;
   std::vector<SwapArea> swaps;
-  std::vector<std::string> unread;  // what could not be read, for the snapshot's gaps
+  std::vector<ScanNote> unread;  // what could not be read, for the snapshot's gaps
 };
 KernelFacts read_kernel_facts(const ScanOptions& options);
 // The facts into the snapshot, and the kernel pins they make.

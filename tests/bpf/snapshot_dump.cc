@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "explain/gaps.h"
+
 namespace bpftest {
 
 namespace {
@@ -18,7 +20,7 @@ void dump_mount(std::ostringstream& out, const detach::Mount& m) {
       << " source=" << m.source << " vfs=" << m.vfs_options << " fs=" << m.fs_options << " ns_id=" << m.ns_id
       << " ns_inode=" << m.ns_inode << " attached=" << m.attached << " unverified=" << m.unverified
       << " detached_at=" << (m.detached_at ? std::to_string(*m.detached_at) : "-")
-      << " unprobed=" << m.unprobed << "\n";
+      << " unprobed=" << detach::unprobed_mount_text(m, detach::Words::program()) << "\n";
 }
 
 void dump_pin(std::ostringstream& out, const detach::Pin& p) {
@@ -80,7 +82,7 @@ BothSources TakeFromBothSources(detach::ScanOptions options, const DumpFilter& f
   both.bpf = CanonicalDump(*bpf, filter);
   both.proc = CanonicalDump(*proc, filter);
   both.bpf_used = bpf->pin_source.bpf;
-  both.bpf_why = bpf->pin_source.why;
+  both.bpf_why = detach::pin_source_why(bpf->pin_source, detach::Words::program());
   return both;
 }
 

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("source: %s: %s\n", snapshot->pin_source.bpf ? "bpf" : "proc",
-              snapshot->pin_source.why.c_str());
+              detach::pin_source_why(snapshot->pin_source, detach::Words::program()).c_str());
   std::fputs(bpftest::CanonicalDump(*snapshot, filter).c_str(), stdout);
   return 0;
 }

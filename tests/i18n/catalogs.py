@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The catalogs, checked against the sources (TAP, one case per check):
 
-  - po/POTFILES lists exactly the sources that hold marked texts (tr, trf, trn, trnf, N_, shared);
+  - po/POTFILES lists exactly the sources that hold marked texts (tr, trf, trn, trnf, N_, shared; the demo's
+    gettext and eval_gettext, read through scripts/demo.sh);
   - our format texts (trf, trnf) number their placeholders ({0}, never {}), so that a translation may reorder
     them and msgfmt can check them;
   - every language of po/LINGUAS translates every text of the sources, none fuzzy (msgfmt --statistics on
@@ -42,18 +43,23 @@ def sources():
     for top in ("tools", "libcommon"):
         for ext in ("cc", "h"):
             out += glob.glob(os.path.join(SRC, top, "**", "*." + ext), recursive=True)
+    out += glob.glob(os.path.join(SRC, "scripts", "*.sh"))  # the demo's words (scripts/demo.sh: scripts/demo)
     return sorted(os.path.relpath(p, SRC) for p in out)
 
 
 def xgettext(files, args, out):
-    """Runs xgettext (C++) on FILES with ARGS into OUT; its entries."""
-    with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False) as listing:
-        listing.write("\n".join(files) + "\n")
-    try:
-        subprocess.run(["xgettext", "-C", "--from-code=UTF-8", "--force-po", "-D", SRC, "-f", listing.name,
-                        "-o", out] + args, check=True, capture_output=True, text=True)
-    finally:
-        os.unlink(listing.name)
+    """Runs xgettext on FILES with ARGS into OUT (C++, and shell for *.sh); its entries."""
+    shell = [f for f in files if f.endswith(".sh")]
+    for language, part, more in (("C++", [f for f in files if f not in shell], []), ("Shell", shell, ["-j"])):
+        if not part:
+            continue
+        with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False) as listing:
+            listing.write("\n".join(part) + "\n")
+        try:
+            subprocess.run(["xgettext", "-L", language, "--from-code=UTF-8", "--force-po", "-D", SRC, "-f",
+                            listing.name, "-o", out] + more + args, check=True, capture_output=True, text=True)
+        finally:
+            os.unlink(listing.name)
     with open(out, encoding="utf-8") as f:
         return [e for e in po_file.parse(f.read()) if e.msgid]
 

@@ -8,8 +8,13 @@
   - LC_ALL=C gives the English texts, byte for byte as before;
   - as root, on a pinned loop filesystem: libcommon's explanations (umount's "target is busy", then, once it
     is lazily unmounted, mkfs-guard's and findmnt's) in C, zh_CN and ja, their sentences and the pinners'
-    words both; and what programs read (findmnt --detached -J, -P, -r, fuser --detached's pids, mkfs-guard -J,
-    detach-metrics) is the same bytes in zh_CN as in C.
+    words both, and -v's line on where task pins came from and why; and what programs read (findmnt
+    --detached -J, -P, -r, fuser --detached's pids, mkfs-guard -J, detach-metrics) is the same bytes in zh_CN
+    as in C;
+  - as root, on ext4 with its journal on a device of its own: fuser -v's row for the journal device (the
+    filesystem that claims it), mounted and lazily unmounted, in C, zh_CN and ja;
+  - as nobody: fuser --detached -v's line on the processes it could not read, with " (root sees more)", and
+    why it read /proc (not root), in C, zh_CN and ja.
 
 usage: tools_test.py LOCPATH PODIR FINDMNT UMOUNT FUSER MKFS_GUARD DETACH_METRICS
 """
@@ -26,9 +31,10 @@ LOCPATH, PODIR, FINDMNT, UMOUNT, FUSER, GUARD, METRICS = (os.path.abspath(a) for
 ZH, JA = "zh_CN.UTF-8", "ja_JP.UTF-8"
 
 
-def run(argv, locale, stdin=subprocess.DEVNULL):
+def run(argv, locale, stdin=subprocess.DEVNULL, more_env=None):
     env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "LC_ALL": locale, "LOCPATH": LOCPATH,
            "DETACH_UTILS_LOCALEDIR": PODIR}
+    env.update(more_env or {})
     if "DETACH_FS_TIMEOUT_MS" in os.environ:  # a sanitized build's longer bound (meson.build's test setup)
         env["DETACH_FS_TIMEOUT_MS"] = os.environ["DETACH_FS_TIMEOUT_MS"]
     p = subprocess.run(argv, capture_output=True, env=env, stdin=stdin, timeout=120)
@@ -130,9 +136,18 @@ def hint_texts(s):
     }
 
 
-def explanation_cases(t, label, argv, texts, rc_expected):
+# -v's line on where task pins came from, and why (the scan's reason, said in the user's language).
+def source_texts(_s):
+    return {
+        "C": ["fuser: task pins read from /proc (the /proc source was asked for)\n"],
+        ZH: ["fuser: 任务的占用从 /proc 读取（指定了 /proc 来源）\n"],
+        JA: ["fuser: タスクの保持は /proc から読み込みました (/proc の読み込み元が指定されました)\n"],
+    }
+
+
+def explanation_cases(t, label, argv, texts, rc_expected, more_env=None):
     for locale in ("C", ZH, JA):
-        out, err, rc = run(argv, locale)
+        out, err, rc = run(argv, locale, more_env=more_env)
         contains(t, "%s: %s explains in its language" % (locale, label), out + err, *texts[locale])
         t.equal("%s: %s exit status" % (locale, label), rc, rc_expected)
 
@@ -149,6 +164,8 @@ def machine_readable_cases(t):
                           guard_texts(s), 1)
         explanation_cases(t, "findmnt on a device whose filesystem was lazily unmounted", [FINDMNT, "-S", s.loop],
                           hint_texts(s), 1)
+        explanation_cases(t, "fuser --detached -v, the /proc source asked for", [FUSER, "--detached", "-v", s.loop],
+                          source_texts(s), 0, {"DETACH_SCAN_SOURCE": "proc"})
         for label, argv in MACHINE:
             c, zh = run(argv(s), "C"), run(argv(s), ZH)
             stdout_c, stdout_zh = c[0], zh[0]
@@ -160,17 +177,77 @@ def machine_readable_cases(t):
                     "C:     %r\nzh_CN: %r" % ((stdout_c[:1500], c[2]), (stdout_zh[:1500], zh[2])))
 
 
+# fuser -v's row for a device a filesystem claims besides its source: where it is mounted (or was), what the
+# device is to it, in the user's language. Keyed by the locale: (mounted, lazily unmounted by our umount).
+def claim_rows(mnt, fs):
+    return {
+        "C": (mnt + " (external journal device of ext4 " + fs + ")",
+              mnt + " (external journal device of ext4 " + fs + ", detached)"),
+        ZH: (mnt + " (ext4 " + fs + " 的外部日志设备)", mnt + "（ext4 " + fs + " 的外部日志设备，已分离）"),
+        JA: (mnt + " (ext4 " + fs + " の外部ジャーナルデバイス)", mnt + " (ext4 " + fs + " の外部ジャーナルデバイス, 切り離し済み)"),
+    }
+
+
+def claim_row_cases(t):
+    with lazy_detach.LazyDetach(fstype="ext4", mount=False) as s:
+        journal = os.path.join(s.work, "journal.img")
+        with open(journal, "wb") as f:
+            f.truncate(16 << 20)
+        subprocess.run(["mke2fs", "-q", "-F", "-O", "journal_dev", "-b", "4096", journal], check=True)
+        jloop, jfd = lazy_detach.autoclear_loop(journal)
+        try:
+            subprocess.run(["mkfs.ext4", "-q", "-F", "-b", "4096", "-J", "device=" + jloop, s.loop], check=True)
+            s.mount()
+            s.pin()
+            rows = claim_rows(s.mnt, s.loop)
+            for locale in ("C", ZH, JA):
+                out, err, rc = run([FUSER, "-v", jloop], locale)
+                contains(t, "%s: fuser -v names the filesystem that claims its journal device" % locale, err,
+                         rows[locale][0])
+            out, err, rc = run([UMOUNT, "--lazy", s.mnt], "C")
+            t.equal("our umount --lazy of the ext4 with an external journal", rc, 0)
+            for locale in ("C", ZH, JA):
+                out, err, rc = run([FUSER, "--detached", "-v", jloop], locale)
+                contains(t, "%s: fuser --detached -v names the lazily unmounted filesystem that claims its journal "
+                         "device" % locale, err, rows[locale][1])
+        finally:
+            os.close(jfd)
+
+
+# As nobody, what fuser --detached -v could not read ("could not read process 1 (systemd): permission denied
+# (root sees more)": the machine's root processes) and why it read /proc.
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+UNPRIVILEGED_TEXTS = {
+    "C": [" (root sees more)\n", "fuser: task pins read from /proc (not root: CAP_BPF and CAP_PERFMON are missing)\n"],
+    ZH: ["（root 能看到更多）\n", "fuser: 任务的占用从 /proc 读取（不是 root：缺少 CAP_BPF 和 CAP_PERFMON）\n"],
+    JA: [" (root ならさらに見えます)\n",
+         "fuser: タスクの保持は /proc から読み込みました (root ではありません: CAP_BPF と CAP_PERFMON がありません)\n"],
+}
+
+
+def unprivileged_cases(t):
+    for locale in ("C", ZH, JA):
+        out, err, rc = run(NOBODY + [FUSER, "--detached", "-v"], locale)
+        contains(t, "%s: fuser --detached -v as nobody says what root would see, and why it read /proc" % locale, err,
+                 *UNPRIVILEGED_TEXTS[locale])
+
+
 def main():
-    missing = lazy_detach.missing_for_root_test(["losetup", "mkfs.ext2", "mount", "unshare"])
+    missing = lazy_detach.missing_for_root_test(["losetup", "mkfs.ext2", "mkfs.ext4", "mke2fs", "mount", "setpriv",
+                                                 "unshare"])
     if not missing:
         lazy_detach.enter_private_namespace()
     t = Tap()
     language_cases(t)
     if missing:
         lazy_detach.skip_or_fail_cases(t, ["zh_CN: %s gives C's bytes" % label for label, _ in MACHINE] +
-                                       ["libcommon's explanations in C, zh_CN and ja"], missing)
+                                       ["libcommon's explanations in C, zh_CN and ja",
+                                        "fuser -v's claimed-device row in C, zh_CN and ja",
+                                        "fuser --detached -v as nobody in C, zh_CN and ja"], missing)
     else:
         machine_readable_cases(t)
+        claim_row_cases(t)
+        unprivileged_cases(t)
     return t.finish()
 
 

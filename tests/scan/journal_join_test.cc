@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "../integration/harness.h"
+#include "explain/scan_notes.h"
 #include "journal/journal.h"
 #include "kernel/statx.h"
 #include "scan/scan.h"
@@ -43,8 +44,9 @@ struct PinnedFs {
 };
 
 bool HasNoteAbout(const detach::Snapshot& snapshot, const std::string& text) {
-  for (const std::string& note : snapshot.gaps.notes)
-    if (note.find(text) != std::string::npos) return true;
+  for (const detach::ScanNote& note : snapshot.gaps.notes)
+    if (detach::scan_note_text(snapshot, note, detach::Words::program()).find(text) != std::string::npos)
+      return true;
   return false;
 }
 

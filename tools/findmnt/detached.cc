@@ -55,7 +55,8 @@ void warn_gaps(const Context& ctx, const Snapshot& snap, int listed) {
 // A listed mount whose filesystem did not answer shows empty cells: say which, and why.
 void warn_unprobed(const std::vector<const Mount*>& mounts) {
   for (const Mount* m : mounts)
-    if (std::string text = detach::unprobed_mount_text(*m); !text.empty()) cli::warnx(text);
+    if (std::string text = detach::unprobed_mount_text(*m, detach::Words::person()); !text.empty())
+      cli::warnx(text);
 }
 
 detach::ScanOptions listing_options(const Context& ctx) {

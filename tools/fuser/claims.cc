@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "claims.h"
 
+#include "base/i18n.h"
 #include "uses.h"
 
 namespace fuser {
@@ -18,20 +19,32 @@ const detach::Mount* mount_of(const detach::Snapshot& snap, detach::DeviceNumber
   return detached;
 }
 
+// "external log device of xfs /dev/loop3": the claim, and the filesystem by its type and its device (or
+// UUID).
+std::string claim_what(const detach::ClaimedDevice& claim) {
+  const detach::Words words = detach::Words::person();
+  const std::string role = detach::claim_role_words(claim.role, words);
+  const std::string& fs = claim.fs_device.empty() ? claim.fs_uuid : claim.fs_device;
+  // TRANSLATORS: {0} is a device's role ("external log device"), {1} a filesystem type, {2} the filesystem's
+  // device or UUID.
+  if (!claim.fstype.empty() && !fs.empty()) return words.trf("{0} of {1} {2}", role, claim.fstype, fs);
+  // TRANSLATORS: {0} is a device's role ("external log device"), {1} a filesystem type.
+  if (!claim.fstype.empty()) return words.trf("{0} of {1}", role, claim.fstype);
+  // TRANSLATORS: {0} is a device's role ("external log device"), {1} the filesystem's device or UUID.
+  if (!fs.empty()) return words.trf("{0} of a filesystem {1}", role, fs);
+  return words.trf("{0} of a filesystem", role);
+}
+
 }  // namespace
 
 std::string claim_words(const detach::Snapshot& snap, const detach::ClaimedDevice& claim) {
-  std::string what = std::string(detach::claim_role_words(claim.role, detach::Words::program())) + " of " +
-                     (claim.fstype.empty() ? "a filesystem" : claim.fstype);
-  if (!claim.fs_device.empty())
-    what += " " + claim.fs_device;
-  else if (!claim.fs_uuid.empty())
-    what += " " + claim.fs_uuid;
+  const std::string what = claim_what(claim);
   const detach::Mount* m = mount_of(snap, claim.fs_dev);
   if (m == nullptr) return "(" + what + ")";
   if (m->attached) return m->target + " (" + what + ")";
-  if (m->target.empty()) return "(" + what + ", detached; mount point not recorded)";
-  return m->target + " (" + what + ", detached)";
+  // The words of a detached mount's own row (detached_words).
+  if (m->target.empty()) return detach::trf("({0}, detached; mount point not recorded)", what);
+  return detach::trf("{1} ({0}, detached)", what, m->target);
 }
 
 void add_claim_rows(Report& r, const detach::Snapshot& snap, detach::DeviceNumber dev) {

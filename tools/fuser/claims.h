@@ -10,7 +10,8 @@
 
 namespace fuser {
 
-// The COMMAND of the row: where the filesystem is mounted, or was, and what the device is to it:
+// The COMMAND of the row, in the user's language: where the filesystem is mounted, or was, and what the
+// device is to it:
 // "/mnt/x (external log device of xfs /dev/loop0)", "/mnt/b (device of btrfs /dev/loop4, detached)",
 // "(external journal device of ext4 /dev/loop2, detached; mount point not recorded)".
 std::string claim_words(const detach::Snapshot& snap, const detach::ClaimedDevice& claim);

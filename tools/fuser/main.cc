@@ -105,7 +105,8 @@ void say_gaps(const detach::Snapshot& snap, bool detached, bool verbose, Output&
     o.err("fuser: " + unverified + "\n");
   if (!verbose) return;
   for (const detach::Mount* m : snap.detached_mounts())
-    if (std::string text = detach::unprobed_mount_text(*m); !text.empty()) o.err("fuser: " + text + "\n");
+    if (std::string text = detach::unprobed_mount_text(*m, detach::Words::person()); !text.empty())
+      o.err("fuser: " + text + "\n");
   // Only with --detached, ours: psmisc's -v output stays psmisc's.
   o.err("fuser: " + detach::pin_source_text(snap) + "\n");
 }

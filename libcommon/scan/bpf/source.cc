@@ -22,34 +22,44 @@ BpfIterators::Loader loader_from_environment() {
   return BpfIterators::Loader::Any;
 }
 
+PinSource chosen_because(PinSourceWhy why, std::string detail = {}) {
+  PinSource source;
+  source.why = why;
+  source.why_detail = std::move(detail);
+  return source;
+}
+
 }  // namespace
 
 TaskPinSource::Choice TaskPinSource::choose(const ScanOptions& options) {
-  if (!options.task_pins) return {std::nullopt, "no task pins asked for"};
-  if (options.source == ScanSource::Proc) return {std::nullopt, "the /proc source was asked for"};
+  auto proc = [](PinSourceWhy why, std::string detail = {}) {
+    return Choice{std::nullopt, chosen_because(why, std::move(detail))};
+  };
+  if (!options.task_pins) return proc(PinSourceWhy::NoTaskPins);
+  if (options.source == ScanSource::Proc) return proc(PinSourceWhy::ProcAsked);
   if (!options.live || options.proc_root != "/proc" || options.sys_root != "/sys")
-    return {std::nullopt, "a fixture tree is read, not the running system"};
-  if (!bpf_source_built()) return {std::nullopt, "this build has no BPF source"};
-  if (auto why = bpf_unavailable(options.sys_root)) return {std::nullopt, *why};
-  if (!in_initial_pid_namespace(options.proc_root)) return {std::nullopt, "not in the initial PID namespace"};
+    return proc(PinSourceWhy::FixtureTree);
+  if (!bpf_source_built()) return proc(PinSourceWhy::NotBuilt);
+  if (auto unavailable = bpf_unavailable(options.sys_root))
+    return proc(unavailable->why, std::move(unavailable->detail));
+  if (!in_initial_pid_namespace(options.proc_root)) return proc(PinSourceWhy::NotInitialPidNs);
   auto loaded = BpfIterators::load(kTaskPinsFamily, loader_from_environment());
-  if (!loaded) return {std::nullopt, "the BPF programs did not load (" + loaded.error().message() + ")"};
-  std::string why = std::string("loaded by ") + bpf_loader_name(loaded->loader());
-  return Choice{std::move(*loaded), std::move(why)};
+  if (!loaded) return proc(PinSourceWhy::LoadFailed, loaded.error().message());
+  const bool libbpf = loaded->loader() == BpfIterators::Loader::Libbpf;
+  return Choice{std::move(*loaded),
+                chosen_because(libbpf ? PinSourceWhy::LoadedByLibbpf : PinSourceWhy::LoadedInKernel)};
 }
 
 void TaskPinSource::read_rings(ScanState& state, Choice& choice) {
   if (!holds_anon_inode_fd(state, "anon_inode:[io_uring]")) return;
-  std::string why;
   auto rings = BpfIterators::load(kRingFilesFamily, loader_from_environment());
   if (!rings) {
-    why = "did not load (" + rings.error().message() + ")";
+    choice.source.rings = RingFilesFallback::DidNotLoad;
+    choice.source.rings_detail = rings.error().message();
   } else if (Status read = read_ring_files_bpf(state, *rings); !read) {
-    why = "failed (" + read.error().message() + ")";
-  } else {
-    return;
+    choice.source.rings = RingFilesFallback::Failed;
+    choice.source.rings_detail = read.error().message();
   }
-  choice.why += "; io_uring registered files placed from the rings' fdinfo: their BPF program " + why;
 }
 
 TaskPinSource::TaskPinSource(const ScanOptions& options) : options_(options) {
@@ -62,21 +72,23 @@ Status TaskPinSource::scan(ScanState& state) {
   Choice choice = choice_.valid() ? choice_.get() : choose(options_);
   Snapshot& snapshot = state.snapshot;
   if (!options_.task_pins) {
-    snapshot.pin_source = PinSource{false, choice.why};
+    snapshot.pin_source = choice.source;
     return {};
   }
   if (choice.iterators) {
     Status read = scan_task_pins_bpf(state, *choice.iterators);
     if (read) {
       read_rings(state, choice);
-      snapshot.pin_source = PinSource{true, choice.why};
+      snapshot.pin_source = choice.source;
+      snapshot.pin_source.bpf = true;
       return {};
     }
-    choice.why = "the BPF iterators failed (" + read.error().message() + ")";
+    choice.source = chosen_because(PinSourceWhy::IteratorsFailed, read.error().message());
   }
   if (options_.source == ScanSource::Bpf)
-    return fail(0, "DETACH_SCAN_SOURCE=bpf", {}, "BPF cannot be used: " + choice.why);
-  snapshot.pin_source = PinSource{false, choice.why};
+    return fail(0, "DETACH_SCAN_SOURCE=bpf", {},
+                "BPF cannot be used: " + pin_source_why(choice.source, Words::program()));
+  snapshot.pin_source = choice.source;
   scan_task_pins(state);
   return {};
 }

@@ -26,7 +26,7 @@ class TaskPinSource {
  private:
   struct Choice {
     std::optional<BpfIterators> iterators;  // loaded: task pins come from them
-    std::string why;
+    PinSource source;                       // why, and how the rings' files were read (scan() sets bpf)
   };
   static Choice choose(const ScanOptions& options);
   // The rings' registered files from their file tables (else from their fdinfo; -v says why), when the task

@@ -13,13 +13,10 @@
 #include "harness.h"
 #include "kernel/block.h"
 #include "scan/detach_monitor.h"
-#include "scan/fs_call_timeout.h"
 #include "scan/scan.h"
 
 namespace itest {
 namespace {
-
-constexpr auto kHangBound = 10s;  // a hang check, not a performance timing
 
 class DeadFuseDaemon : public ::testing::Test {
  protected:
@@ -57,7 +54,7 @@ class DeadFuseDaemon : public ::testing::Test {
 TEST_F(DeadFuseDaemon, FindmntDetachedFinishes) {
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
   EXPECT_FALSE(listing.RowWithUniqId(fuse_->unique_id()).has_value()) << listing.run.Describe();
 }
 
@@ -65,7 +62,7 @@ TEST_F(DeadFuseDaemon, FindmntDetachedFinishes) {
 TEST_F(DeadFuseDaemon, FullFindmntListingFinishes) {
   const RunResult all = RunCommand({Findmnt()}, 30s);
   EXPECT_FALSE(all.timed_out) << all.Describe();
-  EXPECT_LT(all.elapsed, kHangBound) << all.Describe();
+  EXPECT_LT(all.elapsed, HangBound()) << all.Describe();
   EXPECT_EQ(all.exit_code, 0) << all.Describe();
 }
 
@@ -75,7 +72,7 @@ TEST_F(DeadFuseDaemon, FullFindmntListingFinishes) {
 TEST_F(DeadFuseDaemon, MkfsGuardOnAnUnrelatedDeviceFinishes) {
   const RunResult guard = RunCommand({MkfsGuard(), unrelated_->device()}, 30s);
   EXPECT_FALSE(guard.timed_out) << guard.Describe();
-  EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
+  EXPECT_LT(guard.elapsed, HangBound()) << guard.Describe();
   EXPECT_THAT(guard.exit_code, ::testing::AnyOf(0, 1)) << guard.Describe();
   EXPECT_THAT(FirstLine(guard.out), ::testing::StartsWith(unrelated_->device() + " is ")) << guard.Describe();
   EXPECT_THAT(guard.out, ::testing::Not(::testing::HasSubstr("fuse-hello"))) << guard.Describe();
@@ -86,7 +83,7 @@ TEST_F(DeadFuseDaemon, MkfsGuardOnAnUnrelatedDeviceFinishes) {
 TEST_F(DeadFuseDaemon, MkfsGuardOnAPathOnTheDeadFsFinishes) {
   const RunResult guard = RunCommand({MkfsGuard(), dir_.path() + "/fuse/hello"}, 30s);
   EXPECT_FALSE(guard.timed_out) << guard.Describe();
-  EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
+  EXPECT_LT(guard.elapsed, HangBound()) << guard.Describe();
   EXPECT_EQ(guard.exit_code, 2) << guard.Describe();
   EXPECT_EQ(guard.err,
             "mkfs-guard: cannot look up " + dir_.path() + "/fuse/hello: its filesystem does not answer\n")
@@ -100,7 +97,7 @@ TEST_F(DeadFuseDaemon, MkfsGuardWrapperWithADirectoryOnTheDeadFsFinishes) {
   const RunResult guard = RunCommand(
       {MkfsGuard(), "--", "mkfs.ext4", "-q", "-d", dir_.path() + "/fuse", unrelated_->device()}, 30s);
   EXPECT_FALSE(guard.timed_out) << guard.Describe();
-  EXPECT_LT(guard.elapsed, kHangBound) << guard.Describe();
+  EXPECT_LT(guard.elapsed, HangBound()) << guard.Describe();
   EXPECT_EQ(guard.exit_code, 124) << guard.Describe();
   EXPECT_THAT(FirstLine(guard.out),
               ::testing::StartsWith(unrelated_->device() + " is busy: it is mounted at "))
@@ -114,7 +111,7 @@ TEST_F(DeadFuseDaemon, DetachedFuseMountIsListedWithItsPinner) {
   fuse_->Detach();
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
   const std::optional<nlohmann::json> row = listing.RowWithUniqId(fuse_->unique_id());
   ASSERT_TRUE(row.has_value()) << "no row with uniq-id " << fuse_->unique_id() << "\n"
                                << listing.run.Describe();
@@ -143,7 +140,7 @@ TEST_F(DeadFuseDaemon, SeveralDeadDetachedMountsCostOneBound) {
   fuse_->Detach();
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
   // Each of ours said once (another dead detached mount the host has, or a scenario beside this one, is its
   // own line).
   std::vector<std::uint64_t> ids{fuse_->unique_id()};
@@ -181,9 +178,8 @@ TEST_F(DeadFuseDaemon, WatcherKeepsTheFormerMountPointOfAQuickDetach) {
   const std::string expected = "detach " + quick.mountpoint() + "\n";
   // Its first snapshot waits out the bound (longer where DETACH_FS_TIMEOUT_MS stretches it: a sanitized
   // build's tests); the one after the event does not ask that loop device again.
-  const auto stretch =
-      std::max<long long>(1, detach::fs_call_timeout_from_environment() / detach::kDefaultFsCallTimeout);
-  EXPECT_TRUE(WaitUntil([&] { return ReadFile(out).find(expected) != std::string::npos; }, 15s * stretch))
+  EXPECT_TRUE(
+      WaitUntil([&] { return ReadFile(out).find(expected) != std::string::npos; }, 15s * FsTimeoutStretch()))
       << "watcher output:\n"
       << ReadFile(out);
 }

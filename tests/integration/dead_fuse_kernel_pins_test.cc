@@ -18,8 +18,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr auto kHangBound = 10s;  // a hang check, not a performance timing
-
 class DeadFuseKernelPins : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -45,7 +43,7 @@ class DeadFuseKernelPins : public ::testing::Test {
   RunResult Finished(const std::vector<std::string>& argv) const {
     RunResult run = RunCommand(argv, 30s);
     EXPECT_FALSE(run.timed_out) << run.Describe();
-    EXPECT_LT(run.elapsed, kHangBound) << run.Describe();
+    EXPECT_LT(run.elapsed, HangBound()) << run.Describe();
     return run;
   }
 
@@ -123,13 +121,13 @@ TEST_F(DeadFuseKernelPins, UmountOfTheIdleDeadMountFinishesAndUnmountsIt) {
 
 // Given the dead FUSE mount lazily detached, findmnt --detached should finish and list it with the bound
 // socket as certain: sock_diag states the socket file's device. No process pin reaches the mount, so /proc
-// knows it only as its superblock, found by that device. Nothing else is blamed for certain: the ring's file is a path
-// that resolves nowhere now, the sender's file in flight a count.
+// knows it only as its superblock, found by that device. Nothing else is blamed for certain: the ring's file
+// is a path that resolves nowhere now, the sender's file in flight a count.
 TEST_F(DeadFuseKernelPins, TheDetachedMountIsListedWithTheSocketAsCertain) {
   fuse_->Detach();
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
   const std::optional<nlohmann::json> row = RowOfTheFuseMount(listing);
   ASSERT_TRUE(row.has_value()) << listing.run.Describe();
   const nlohmann::json socket = PinnerOf(*row, socket_->pid());
@@ -148,7 +146,7 @@ TEST_F(DeadFuseKernelPinsReadByBpf, TheDetachedMountIsHeldByTheRingAndTheSocketF
   fuse_->Detach();
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
   const std::optional<nlohmann::json> row = RowOfTheFuseMount(listing);
   ASSERT_TRUE(row.has_value()) << listing.run.Describe();
   EXPECT_EQ(UniqIdOf(*row), fuse_->unique_id()) << row->dump(2);
@@ -168,7 +166,7 @@ TEST_F(DeadFuseKernelPins, WithOnlyThePathsAndCountsLeftNothingIsBlamedForCertai
   fuse_->Detach();
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
   if (!listing.doc) return;  // nothing listed (exit 1, no output): nothing blamed
   for (const nlohmann::json& row : (*listing.doc)["filesystems"]) {
     for (const pid_t pid : {ring_->pid(), sender_->pid()}) {
@@ -185,7 +183,7 @@ TEST_F(DeadFuseKernelPinsReadByBpf, WithOnlyTheRingAndTheSenderLeftTheRingIsName
   fuse_->Detach();
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, kHangBound) << listing.run.Describe();
+  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
   const std::optional<nlohmann::json> row = RowOfTheFuseMount(listing);
   ASSERT_TRUE(row.has_value()) << listing.run.Describe();
   EXPECT_EQ(UniqIdOf(*row), fuse_->unique_id()) << row->dump(2);

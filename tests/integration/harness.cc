@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "scan/fs_call_timeout.h"
 
 namespace itest {
 namespace {
@@ -590,6 +593,14 @@ bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
     std::this_thread::sleep_for(20ms);
   }
   return true;
+}
+
+long long FsTimeoutStretch() {
+  return std::max<long long>(1, detach::fs_call_timeout_from_environment() / detach::kDefaultFsCallTimeout);
+}
+
+std::chrono::milliseconds HangBound() {
+  return 10s * FsTimeoutStretch();
 }
 
 bool DeviceIsFree(const std::string& device) {

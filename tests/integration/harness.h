@@ -278,6 +278,12 @@ class AsyncCommand {
 std::uint64_t UniqueMountId(const std::string& path);
 // Polls `pred` every 20 ms until it is true or `timeout` passes.
 bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+// How many times DETACH_FS_TIMEOUT_MS stretches the default bound on a call into a filesystem (at least 1): a
+// sanitized build's tests set it, and a bound a test waits for stretches with it.
+long long FsTimeoutStretch();
+// A hang check's bound for a tool that may wait out the bound on calls into a dead filesystem a few times:
+// 10 s at the default bound, stretched with it. Not a performance timing.
+std::chrono::milliseconds HangBound();
 
 // Whether process PID holds a fanotify group open: a watcher (findmnt --detached --poll) is watching.
 bool HoldsFanotify(pid_t pid);

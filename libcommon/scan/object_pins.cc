@@ -55,18 +55,13 @@ std::vector<RingEntry> ring_entries(ScanState& state) {
 }
 
 // Where the ring's own table (the BPF source) says the file of ENTRY is: its mount, exactly, where the path
-// its fdinfo gives may lead elsewhere or nowhere (a file of a lazily detached mount). A mount the snapshot
-// does not know (a detached one no task pin leads to) leaves the filesystem known by its device.
+// its fdinfo gives may lead elsewhere or nowhere (a file of a lazily detached mount).
 std::optional<PathPlace> exact_place(const ScanState& state, const RingEntry& entry) {
   if (!state.exact_ring_files) return std::nullopt;
   for (const ExactRingFile& f : *state.exact_ring_files) {
     if (f.pid != entry.pin.pid || f.tid != entry.pin.tid || f.fd != entry.pin.fd || f.slot != entry.slot)
       continue;
-    PathPlace place;
-    place.mount = state.snapshot.mount(f.mount) != nullptr ? f.mount : 0;
-    place.dev = f.dev;
-    place.ino = f.ino;
-    return place;
+    return exact_place(state, f.file);
   }
   return std::nullopt;
 }
@@ -156,6 +151,7 @@ void add_socket_pins(ScanState& state) {
   if (fds.empty()) return;
   const std::map<std::uint64_t, UnixDiagSocket> sockets = unix_sockets(state, fds);
   std::vector<Pin> found;
+  std::vector<std::uint64_t> in_flight;  // the socket of each pin of FOUND (0: not one of files in flight)
   for (const auto& [inode, fd] : fds) {
     auto it = sockets.find(inode);
     if (it == sockets.end()) continue;  // not a unix socket (or one that closed since)
@@ -167,6 +163,7 @@ void add_socket_pins(ScanState& state) {
       pin.ino = s.vfs_ino;
       pin.path = s.name;
       found.push_back(std::move(pin));
+      in_flight.push_back(0);
     }
     if (!s.may_hold_files_in_flight()) continue;
     auto text = read_file(task_dir(state.options.proc_root, *fd) + "/fdinfo/" + std::to_string(fd->fd));
@@ -176,12 +173,18 @@ void add_socket_pins(ScanState& state) {
     }
     auto info = parse_fdinfo(*text);
     if (!info || !info->scm_fds || *info->scm_fds == 0) continue;
-    // Which files, /proc does not say: a pin on no filesystem, that may hold any.
+    // Which files, /proc does not say: a pin on no filesystem, that may hold any (the BPF source may tell
+    // later: place_files_in_flight).
     Pin pin = socket_pin(PinKind::FilesInFlight, *fd);
     pin.count = *info->scm_fds;
     found.push_back(std::move(pin));
+    in_flight.push_back(inode);
   }
-  for (Pin& pin : found) state.snapshot.pins.push_back(std::move(pin));
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (found[i].kind == PinKind::FilesInFlight)
+      state.in_flight_sockets.push_back(InFlightSocket{state.snapshot.pins.size(), in_flight[i]});
+    state.snapshot.pins.push_back(std::move(found[i]));
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "kernel/bpf_support.h"
+#include "scan/bpf/files_in_flight.h"
 #include "scan/bpf/ring_files.h"
 #include "scan/bpf/task_pins.h"
 #include "scan/scan_state.h"
@@ -50,6 +51,22 @@ void TaskPinSource::read_rings(ScanState& state, Choice& choice) {
     return;
   }
   choice.why += "; io_uring registered files placed from the rings' fdinfo: their BPF program " + why;
+}
+
+void TaskPinSource::place_files_in_flight(ScanState& state) {
+  if (state.in_flight_sockets.empty() || !state.snapshot.pin_source.bpf) return;
+  std::string why;
+  auto family = BpfIterators::load(kUnixInflightFamily, loader_from_environment());
+  if (!family) {
+    why = "did not load (" + family.error().message() + ")";
+  } else if (auto found = read_files_in_flight_bpf(state, *family); !found) {
+    why = "failed (" + found.error().message() + ")";
+  } else {
+    scan::place_files_in_flight(state, *found);
+    return;
+  }
+  state.snapshot.pin_source.why +=
+      "; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program " + why;
 }
 
 TaskPinSource::TaskPinSource(const ScanOptions& options) : options_(options) {

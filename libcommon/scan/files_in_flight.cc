@@ -70,9 +70,10 @@ void place_files_in_flight(ScanState& state, const ExactFilesInFlight& found) {
   }
   state.in_flight_sockets.clear();  // their indices are stale now
   for (std::uint64_t socket_ino : found.truncated)
-    state.snapshot.gaps.notes.push_back("unix socket socket:[" + std::to_string(socket_ino) +
-                                        "] has more than " + std::to_string(found.messages_read) +
-                                        " messages queued: files in flight beyond those are only counted");
+    state.snapshot.gaps.notes.push_back(
+        "unix socket socket:[" + std::to_string(socket_ino) + "] holds more in its queue than its first " +
+        std::to_string(found.messages_read) + " messages or " + std::to_string(found.files_read) +
+        " files in flight, which were read: the rest are only counted");
 }
 
 }  // namespace detach::scan

@@ -49,8 +49,9 @@ struct ExactFilesInFlight {
     ExactFile file;
   };
   std::vector<File> files;
-  std::set<std::uint64_t> truncated;  // sockets whose queue was longer than what was read
+  std::set<std::uint64_t> truncated;  // sockets whose queue held more than was read
   unsigned messages_read = 0;         // of each socket's queue, at most
+  unsigned files_read = 0;            // of each socket's queue, at most
 };
 
 // A "may" pin of files in flight the census made (from a socket's fdinfo count): where it is among the

@@ -69,12 +69,15 @@ struct detach_bpf_ring_file {
   __u32 slot;  // its index in the ring's table, as fdinfo numbers it
 };
 
-// How many queued messages (skbs) of one unix socket the unix_inflight program reads (bpf_loop's bound); a
-// socket with more gets a record flagged DETACH_BPF_INFLIGHT_TRUNCATED after those it read.
-#define DETACH_BPF_INFLIGHT_SKBS 1024
+// How much of one unix socket's queue the unix_inflight program reads: its first messages (skbs: bpf_loop's
+// bound), and of their files the first (what one socket's records may take of the iterator's buffer: the
+// kernel refuses an object whose output alone overflows it, 8 pages). A socket with more gets a record
+// flagged DETACH_BPF_INFLIGHT_TRUNCATED after those it read.
+#define DETACH_BPF_INFLIGHT_MESSAGES 1024
+#define DETACH_BPF_INFLIGHT_FILES 512
 
 // detach_bpf_inflight_file.flags
-#define DETACH_BPF_INFLIGHT_TRUNCATED 0x1  // no file: the socket's queue was longer than what was read
+#define DETACH_BPF_INFLIGHT_TRUNCATED 0x1  // no file: the socket's queue held more than was read
 
 // A file in flight: sent over a unix socket with SCM_RIGHTS and waiting in the receiving socket's queue, read
 // from the queued message's own list of files (UNIXCB(skb).fp), where the socket's fdinfo gives only a count.

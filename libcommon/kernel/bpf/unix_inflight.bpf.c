@@ -20,24 +20,24 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define SCM_MAX_FD 253  // fp[]'s size: how many files one message carries at most
 
-// The queue being read: the socket's, and the next message.
+// The queue being read: the socket's, the next message, and the files of the message being read.
 struct queue_walk {
   struct seq_file* seq;
   __u64 socket_ino;
-  unsigned long head;  // the queue's own address: its ring of messages ends where it began
-  unsigned long skb;   // the next message to read
-};
-
-// One message's files (its struct scm_fp_list's fp[]), as the inner bpf_loop reads them.
-struct files_walk {
-  struct seq_file* seq;
-  __u64 socket_ino;
-  unsigned long files;  // &fp[0]
+  unsigned long head;   // the queue's own address: its ring of messages ends where it began
+  unsigned long skb;    // the next message to read
+  unsigned long files;  // the message's scm_fp_list's &fp[0]
+  __u32 written;        // records so far (DETACH_BPF_INFLIGHT_FILES at most)
+  bool truncated;       // there was more to read
 };
 
 // bpf_loop's step over a message's files: file I, one record.
 static long read_file(__u32 i, void* data) {
-  struct files_walk* walk = data;
+  struct queue_walk* walk = data;
+  if (walk->written >= DETACH_BPF_INFLIGHT_FILES) {
+    walk->truncated = true;
+    return 1;
+  }
   struct file* file = 0;
   if (bpf_probe_read_kernel(&file, sizeof file, (void*)(walk->files + i * sizeof file)) != 0) return 1;
   struct detach_bpf_inflight_file rec;
@@ -46,34 +46,26 @@ static long read_file(__u32 i, void* data) {
   rec.flags = 0;
   rec.reserved = 0;
   bpf_seq_write(walk->seq, &rec, sizeof rec);
+  ++walk->written;
   return 0;
 }
 
-// The files of one message, one record each. (Loops in bpf_loop: a bounded loop of 253 reads inside the
-// loop over messages is more than the verifier takes.)
-static __always_inline void emit_files(struct queue_walk* queue, struct scm_fp_list* list) {
-  const int count = BPF_CORE_READ(list, count);
-  if (count <= 0) return;
-  struct files_walk walk = {
-      .seq = queue->seq,
-      .socket_ino = queue->socket_ino,
-      .files = (unsigned long)list + bpf_core_field_offset(struct scm_fp_list, fp),
-  };
-  bpf_loop(count < SCM_MAX_FD ? count : SCM_MAX_FD, read_file, &walk, 0);
-}
-
-// bpf_loop's step: the message WALK is at, then on to the next; 1 (stop) at the queue's end.
+// bpf_loop's step over the queue: the message WALK is at, its files (an inner bpf_loop: a bounded loop of
+// 253 reads inside this one is more than the verifier takes), then on to the next; 1 (stop) at the end.
 static long read_message(__u32 index, void* data) {
   (void)index;
   struct queue_walk* walk = data;
-  if (!walk->skb || walk->skb == walk->head) return 1;
+  if (!walk->skb || walk->skb == walk->head || walk->truncated) return 1;
   struct sk_buff* skb = (struct sk_buff*)walk->skb;
   struct scm_fp_list* list = 0;
   const unsigned long cb = walk->skb + bpf_core_field_offset(struct sk_buff, cb);
-  if (bpf_probe_read_kernel(&list, sizeof list,
-                            (void*)(cb + bpf_core_field_offset(struct unix_skb_parms, fp))) == 0 &&
-      list)
-    emit_files(walk, list);
+  bpf_probe_read_kernel(&list, sizeof list, (void*)(cb + bpf_core_field_offset(struct unix_skb_parms, fp)));
+  if (list) {
+    const int count = BPF_CORE_READ(list, count);
+    walk->files = (unsigned long)list + bpf_core_field_offset(struct scm_fp_list, fp);
+    if (count > 0) bpf_loop(count < SCM_MAX_FD ? count : SCM_MAX_FD, read_file, walk, 0);
+    if (walk->truncated) return 1;
+  }
   walk->skb = (unsigned long)BPF_CORE_READ(skb, next);
   return 0;
 }
@@ -96,8 +88,8 @@ int unix_inflight(struct bpf_iter__unix* ctx) {
       .head = (unsigned long)&sk->sk_receive_queue,
       .skb = (unsigned long)sk->sk_receive_queue.next,
   };
-  bpf_loop(DETACH_BPF_INFLIGHT_SKBS, read_message, &walk, 0);
-  if (walk.skb && walk.skb != walk.head) {
+  bpf_loop(DETACH_BPF_INFLIGHT_MESSAGES, read_message, &walk, 0);
+  if (walk.truncated || (walk.skb && walk.skb != walk.head)) {
     struct detach_bpf_inflight_file rec;
     __builtin_memset(&rec, 0, sizeof rec);
     rec.socket_ino = walk.socket_ino;

@@ -8,7 +8,8 @@ namespace detach::scan {
 
 Result<ExactFilesInFlight> read_files_in_flight_bpf(const ScanState& state, const BpfIterators& iterators) {
   ExactFilesInFlight found;
-  found.messages_read = DETACH_BPF_INFLIGHT_SKBS;
+  found.messages_read = DETACH_BPF_INFLIGHT_MESSAGES;
+  found.files_read = DETACH_BPF_INFLIGHT_FILES;
   Status read =
       iterators.for_each<detach_bpf_inflight_file>("unix_inflight", [&](const detach_bpf_inflight_file& r) {
         if (r.flags & DETACH_BPF_INFLIGHT_TRUNCATED)

@@ -118,6 +118,9 @@ ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files) {
   return ChildProcess::Spawn([&](const ReadyPipe& ready) {
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) ready.Fail("socketpair");
+    // Room for many queued messages (each charged to the sender until received): root may force it.
+    const int room = 16 << 20;
+    setsockopt(pair[0], SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room);
     for (const std::string& file : files) {
       const int fd = open(file.c_str(), O_RDONLY);
       if (fd < 0) ready.Fail("open " + file);

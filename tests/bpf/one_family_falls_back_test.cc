@@ -49,7 +49,8 @@ std::string WithPinsOf(const std::string& dump, const std::string& other, const 
   std::size_t used = 0;
   for (std::string line; std::getline(lines, line);) {
     if (line.rfind(prefix, 0) == 0) {
-      if (used == others.size()) throw std::runtime_error("more " + kind + " pins in:\n" + dump);
+      if (used == others.size())
+        throw std::runtime_error("more " + kind + " pins in the dump than in the other");
       line = others[used++];
     }
     out += line + "\n";

@@ -9,7 +9,6 @@
 // socket's fdinfo gives only a count; the queued message names the file). That difference is asserted, line
 // by line.
 #include <sys/mount.h>
-#include <sys/stat.h>
 
 #include <functional>
 #include <sstream>
@@ -50,12 +49,6 @@ detach::MountKey AttachedMountOn(const std::string& dump, const detach::DeviceNu
     return std::stoull(line.substr(6, line.find(' ', 6) - 6));
   }
   throw std::runtime_error("no attached mount on " + dev.str() + " in:\n" + dump);
-}
-
-std::uint64_t InodeOf(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) throw std::runtime_error("stat " + path);
-  return st.st_ino;
 }
 
 // PROC as the BPF source gives it, placing exactly what /proc leaves unplaced: each pin of KIND on no
@@ -135,7 +128,7 @@ std::vector<CensusCase> Cases() {
          WriteFile(fs.File("ringfile"), "registered\n");
          s.processes.push_back(SpawnRingHolding(fs.File("ringfile")));
          s.exact_kind = "io_uring-file";
-         s.exact_ino = InodeOf(fs.File("ringfile"));
+         s.exact_ino = bpftest::InodeOf(fs.File("ringfile"));
        },
        "io_uring-file"},
       {"FileInFlight",
@@ -143,7 +136,7 @@ std::vector<CensusCase> Cases() {
          WriteFile(fs.File("sent"), "in flight\n");
          s.processes.push_back(SpawnFileInFlight(fs.File("sent")));
          s.exact_kind = "files-in-flight";
-         s.exact_ino = InodeOf(fs.File("sent"));
+         s.exact_ino = bpftest::InodeOf(fs.File("sent"));
          s.exact_when_attached = true;
        },
        "files-in-flight"},

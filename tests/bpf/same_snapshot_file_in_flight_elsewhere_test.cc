@@ -3,31 +3,12 @@
 // the receiving socket's fdinfo counts the files (scm_fds: 3), so /proc can only say its holder MAY hold any
 // filesystem nothing else explains; the BPF source reads the queued messages, so it names the holder as a
 // certain pinner of B alone, one pin per file with how often it waits, and never of A.
-#include <sys/stat.h>
-
-#include <sstream>
-
 #include "../integration/harness.h"
 #include "../integration/pinners.h"
 #include "snapshot_dump.h"
 
 namespace itest {
 namespace {
-
-std::uint64_t InodeOf(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) throw std::runtime_error("stat " + path);
-  return st.st_ino;
-}
-
-// The lines of DUMP that are pins of KIND.
-std::vector<std::string> PinLines(const std::string& dump, const std::string& kind) {
-  std::vector<std::string> out;
-  std::istringstream lines(dump);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind("pin " + kind + " ", 0) == 0) out.push_back(line);
-  return out;
-}
 
 class FileInFlightElsewhere : public ::testing::Test {
  protected:
@@ -40,8 +21,8 @@ class FileInFlightElsewhere : public ::testing::Test {
     dev_b_ = bpftest::DeviceOf(b_->mountpoint());
     WriteFile(b_->File("x"), "x\n");
     WriteFile(b_->File("y"), "y\n");
-    ino_x_ = InodeOf(b_->File("x"));
-    ino_y_ = InodeOf(b_->File("y"));
+    ino_x_ = bpftest::InodeOf(b_->File("x"));
+    ino_y_ = bpftest::InodeOf(b_->File("y"));
     cwd_.emplace(SpawnSleepWithCwd(a_->mountpoint()));
     sender_.emplace(SpawnFilesInFlight({b_->File("x"), b_->File("y"), b_->File("x")}));
     a_->mount().Detach();
@@ -74,7 +55,7 @@ TEST_F(FileInFlightElsewhere, BpfPlacesEachFileOnItsOwnFilesystemOnly) {
   ASSERT_TRUE(both.bpf_used) << both.bpf_why;
   const std::string on_b =
       " mount=" + std::to_string(detach::kernel_held_key(dev_b_)) + " dev=" + dev_b_.str();
-  const std::vector<std::string> bpf = PinLines(both.bpf, "files-in-flight");
+  const std::vector<std::string> bpf = bpftest::PinLines(both.bpf, "files-in-flight");
   ASSERT_EQ(bpf.size(), 2u) << both.bpf;
   EXPECT_NE(bpf[0].find(on_b + " ino=" + std::to_string(ino_x_) + " "), std::string::npos) << bpf[0];
   EXPECT_NE(bpf[0].find(" count=2 "), std::string::npos) << bpf[0];
@@ -82,7 +63,7 @@ TEST_F(FileInFlightElsewhere, BpfPlacesEachFileOnItsOwnFilesystemOnly) {
   EXPECT_NE(bpf[1].find(" count=1 "), std::string::npos) << bpf[1];
   EXPECT_EQ(bpftest::PinsOn(both.bpf, "files-in-flight", dev_a_), 0) << both.bpf;
 
-  const std::vector<std::string> proc = PinLines(both.proc, "files-in-flight");
+  const std::vector<std::string> proc = bpftest::PinLines(both.proc, "files-in-flight");
   ASSERT_EQ(proc.size(), 1u) << both.proc;
   EXPECT_NE(proc[0].find(" mount=0 dev=0:0 ino=0 "), std::string::npos) << proc[0];
   EXPECT_NE(proc[0].find(" count=3 "), std::string::npos) << proc[0];

@@ -4,8 +4,6 @@
 // (DETACH_BPF_INFLIGHT_FILES: what one socket's records may take of the iterator's buffer) and says that it
 // stopped; the scan places those 512 on the ext4 for certain and keeps the 518 it did not read as "may" (the
 // socket's fdinfo counts all 1,030), and notes the socket.
-#include <sstream>
-
 #include "../integration/harness.h"
 #include "../integration/pinners.h"
 #include "snapshot_dump.h"
@@ -15,14 +13,6 @@ namespace {
 
 constexpr int kMessages = 1030;
 constexpr int kRead = 512;  // DETACH_BPF_INFLIGHT_FILES
-
-std::vector<std::string> PinLines(const std::string& dump, const std::string& kind) {
-  std::vector<std::string> out;
-  std::istringstream lines(dump);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind("pin " + kind + " ", 0) == 0) out.push_back(line);
-  return out;
-}
 
 class LongInFlightQueue : public ::testing::Test {
  protected:
@@ -51,7 +41,7 @@ TEST_F(LongInFlightQueue, TheMessagesNotReadStayMay) {
   ASSERT_TRUE(bpf->pin_source.bpf) << bpf->pin_source.why;
   EXPECT_EQ(bpf->pin_source.why, "loaded by the in-kernel loader");
   const std::string dump = bpftest::CanonicalDump(*bpf, filter);
-  const std::vector<std::string> pins = PinLines(dump, "files-in-flight");
+  const std::vector<std::string> pins = bpftest::PinLines(dump, "files-in-flight");
   ASSERT_EQ(pins.size(), 2u) << dump;
   EXPECT_NE(pins[0].find(" dev=" + dev_.str() + " "), std::string::npos) << pins[0];
   EXPECT_NE(pins[0].find(" count=" + std::to_string(kRead) + " "), std::string::npos) << pins[0];
@@ -66,7 +56,8 @@ TEST_F(LongInFlightQueue, TheMessagesNotReadStayMay) {
   options.source = detach::ScanSource::Proc;
   auto proc = detach::take_snapshot(options);
   ASSERT_TRUE(proc.has_value()) << proc.error().message();
-  const std::vector<std::string> counted = PinLines(bpftest::CanonicalDump(*proc, filter), "files-in-flight");
+  const std::vector<std::string> counted =
+      bpftest::PinLines(bpftest::CanonicalDump(*proc, filter), "files-in-flight");
   ASSERT_EQ(counted.size(), 1u);
   EXPECT_NE(counted[0].find(" mount=0 dev=0:0 ino=0 "), std::string::npos) << counted[0];
   EXPECT_NE(counted[0].find(" count=" + std::to_string(kMessages) + " "), std::string::npos) << counted[0];

@@ -116,23 +116,9 @@ TEST_F(FilesInFlightReadByBpf, TheDetachedFilesystemIsHeldByTheSocketForCertain)
   EXPECT_EQ(pinner["certain"], true) << pinner.dump();
   EXPECT_EQ(PinnersOf(rows[0]), Entry()) << rows[0].dump();
 
-  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
-  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out), fs_->device() +
-                                      " is busy: it holds an ext4 filesystem that is mounted nowhere and is "
-                                      "still pinned by: " +
-                                      Entry())
-      << guard.Describe();
-  const RunResult json = RunCommand({MkfsGuard(), "-J", fs_->device()});
-  const std::optional<nlohmann::json> doc = ParseJson(json.out);
-  ASSERT_TRUE(doc.has_value()) << json.Describe();
-  const nlohmann::json reason = Reasons(*doc)[0];
-  EXPECT_EQ(Text(reason, "kind"), "detached-mount") << doc->dump(2);
-  const nlohmann::json held = PinnerOf(reason, sender_->pid());
-  ASSERT_FALSE(held.is_null()) << doc->dump(2);
-  EXPECT_EQ(held["certain"], true) << doc->dump(2);
-  EXPECT_EQ(held["pins"][0]["kind"], "files-in-flight") << doc->dump(2);
-  EXPECT_EQ(held["pins"][0]["count"], 1) << doc->dump(2);
+  const nlohmann::json reason =
+      ExpectGuardNamesCertainPinnerOfDetached(fs_->device(), Entry(), sender_->pid(), "files-in-flight");
+  EXPECT_EQ(PinnerOf(reason, sender_->pid())["pins"][0]["count"], 1) << reason.dump(2);
 
   const RunResult fuser = RunCommand({Fuser(), "--detached", "-v", fs_->device()});
   EXPECT_THAT(PidsPrinted(fuser.out), ::testing::Contains(sender_->pid())) << fuser.Describe();

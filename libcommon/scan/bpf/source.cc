@@ -23,6 +23,16 @@ BpfIterators::Loader loader_from_environment() {
   return BpfIterators::Loader::Any;
 }
 
+// Loads FAMILY, one of those the scan runs only when it finds what it reads, and hands it to RUN: "" when
+// both went well, else why not, for the source's line.
+template <class Run>
+std::string run_family(const char* family, Run run) {
+  auto loaded = BpfIterators::load(family, loader_from_environment());
+  if (!loaded) return "did not load (" + loaded.error().message() + ")";
+  if (Status done = run(*loaded); !done) return "failed (" + done.error().message() + ")";
+  return {};
+}
+
 }  // namespace
 
 TaskPinSource::Choice TaskPinSource::choose(const ScanOptions& options) {
@@ -41,32 +51,23 @@ TaskPinSource::Choice TaskPinSource::choose(const ScanOptions& options) {
 
 void TaskPinSource::read_rings(ScanState& state, Choice& choice) {
   if (!holds_anon_inode_fd(state, "anon_inode:[io_uring]")) return;
-  std::string why;
-  auto rings = BpfIterators::load(kRingFilesFamily, loader_from_environment());
-  if (!rings) {
-    why = "did not load (" + rings.error().message() + ")";
-  } else if (Status read = read_ring_files_bpf(state, *rings); !read) {
-    why = "failed (" + read.error().message() + ")";
-  } else {
-    return;
-  }
-  choice.why += "; io_uring registered files placed from the rings' fdinfo: their BPF program " + why;
+  const std::string why = run_family(
+      kRingFilesFamily, [&state](const BpfIterators& rings) { return read_ring_files_bpf(state, rings); });
+  if (!why.empty())
+    choice.why += "; io_uring registered files placed from the rings' fdinfo: their BPF program " + why;
 }
 
 void TaskPinSource::place_files_in_flight(ScanState& state) {
   if (state.in_flight_sockets.empty() || !state.snapshot.pin_source.bpf) return;
-  std::string why;
-  auto family = BpfIterators::load(kUnixInflightFamily, loader_from_environment());
-  if (!family) {
-    why = "did not load (" + family.error().message() + ")";
-  } else if (auto found = read_files_in_flight_bpf(state, *family); !found) {
-    why = "failed (" + found.error().message() + ")";
-  } else {
+  const std::string why = run_family(kUnixInflightFamily, [&state](const BpfIterators& sockets) -> Status {
+    auto found = read_files_in_flight_bpf(state, sockets);
+    if (!found) return tl::unexpected(found.error());
     scan::place_files_in_flight(state, *found);
-    return;
-  }
-  state.snapshot.pin_source.why +=
-      "; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program " + why;
+    return {};
+  });
+  if (!why.empty())
+    state.snapshot.pin_source.why +=
+        "; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program " + why;
 }
 
 TaskPinSource::TaskPinSource(const ScanOptions& options) : options_(options) {

@@ -695,7 +695,7 @@ nlohmann::json ExpectGuardNamesCertainPinnerOfDetached(const std::string& device
     ADD_FAILURE() << "no reason: " << json.Describe();
     return nullptr;
   }
-  const nlohmann::json reason = Reasons(*doc)[0];
+  nlohmann::json reason = Reasons(*doc)[0];
   EXPECT_EQ(Text(reason, "kind"), "detached-mount") << doc->dump(2);
   const nlohmann::json held = PinnerOf(reason, pid);
   EXPECT_FALSE(held.is_null()) << doc->dump(2);

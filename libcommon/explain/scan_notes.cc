@@ -116,6 +116,12 @@ std::string scan_note_text(const Snapshot& snapshot, const ScanNote& note, const
           "the layers of overlay {0} are unknown: it was lazily unmounted and no record of its options was "
           "kept",
           arg(note, 0));
+    case ScanNoteKind::InFlightQueueTruncated:
+      // TRANSLATORS: {0} is a socket's inode number; {1} and {2} are how many messages and files were read.
+      return words.trf(
+          "unix socket socket:[{0}] holds more in its queue than its first {1} messages or {2} files in "
+          "flight, which were read: the rest are only counted",
+          arg(note, 0), arg(note, 1), arg(note, 2));
   }
   return "";
 }

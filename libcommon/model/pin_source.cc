@@ -44,19 +44,40 @@ std::string why_text(const PinSource& source, const Words& words) {
 std::string pin_source_why(const PinSource& source, const Words& words) {
   std::string why = why_text(source, words);
   switch (source.rings) {
-    case RingFilesFallback::None:
+    case FamilyFallback::None:
       break;
-    case RingFilesFallback::DidNotLoad:
+    case FamilyFallback::DidNotLoad:
       // TRANSLATORS: {0} says why task pins came from BPF, {1} is the error.
-      return words.trf(
+      why = words.trf(
           "{0}; io_uring registered files placed from the rings' fdinfo: their BPF program did not load "
           "({1})",
           why, source.rings_detail);
-    case RingFilesFallback::Failed:
+      break;
+    case FamilyFallback::Failed:
       // TRANSLATORS: {0} says why task pins came from BPF, {1} is the error.
-      return words.trf(
+      why = words.trf(
           "{0}; io_uring registered files placed from the rings' fdinfo: their BPF program failed ({1})", why,
           source.rings_detail);
+      break;
+  }
+  switch (source.in_flight) {
+    case FamilyFallback::None:
+      break;
+    case FamilyFallback::DidNotLoad:
+      // TRANSLATORS: {0} says why task pins came from BPF (and how rings were read), {1} is the error.
+      why = words.trf(
+          "{0}; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program "
+          "did "
+          "not load ({1})",
+          why, source.in_flight_detail);
+      break;
+    case FamilyFallback::Failed:
+      // TRANSLATORS: {0} says why task pins came from BPF (and how rings were read), {1} is the error.
+      why = words.trf(
+          "{0}; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program "
+          "failed ({1})",
+          why, source.in_flight_detail);
+      break;
   }
   return why;
 }

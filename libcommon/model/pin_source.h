@@ -26,19 +26,23 @@ enum class PinSourceWhy {
   IteratorsFailed,  // detail: the error
 };
 
-// How the BPF source read io_uring rings' registered files when it could not run their program.
-enum class RingFilesFallback {
-  None,        // their program ran, or no ring was held
-  DidNotLoad,  // detail: the error; placed from the rings' fdinfo
-  Failed,      // detail: the error; placed from the rings' fdinfo
+// How a BPF family the scan runs only when it finds what that family reads (io_uring rings' registered files,
+// files in flight over unix sockets) went, when the task pins came from BPF. Where it did not run, the /proc
+// reading of the same things stands: the rings' fdinfo, the sockets' fdinfo counts.
+enum class FamilyFallback {
+  None,        // its program ran, or there was nothing for it to read
+  DidNotLoad,  // detail: the error
+  Failed,      // detail: the error
 };
 
 struct PinSource {
   bool bpf = false;  // read by BPF iterators in the kernel; false: from /proc/PID
   PinSourceWhy why = PinSourceWhy::Unsaid;
   std::string why_detail;  // as the kind says
-  RingFilesFallback rings = RingFilesFallback::None;
+  FamilyFallback rings = FamilyFallback::None;
   std::string rings_detail;
+  FamilyFallback in_flight = FamilyFallback::None;
+  std::string in_flight_detail;
 };
 
 // Why SOURCE was chosen, in WORDS: "not root: CAP_BPF and CAP_PERFMON are missing", "loaded by libbpf;

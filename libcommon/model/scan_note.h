@@ -35,6 +35,7 @@ enum class ScanNoteKind {
   JournalNotRead,               // args: error
   JournalNotJoined,             // args: error
   OverlayLayersUnknown,         // args: its former mount point ("" when unknown), mount key
+  InFlightQueueTruncated,       // args: socket inode, messages read, files read (at most, per socket)
 };
 
 struct ScanNote {

@@ -174,7 +174,7 @@ Mount identify_detached(const ScanState& state, MountKey key, DeviceNumber dev, 
 std::map<MountKey, DeviceNumber> exact_kernel_file_mounts(const ScanState& state) {
   std::map<MountKey, DeviceNumber> out;
   if (state.exact_ring_files)
-    for (const ExactRingFile& f : *state.exact_ring_files) out.emplace(f.mount, f.dev);
+    for (const ExactRingFile& f : *state.exact_ring_files) out.emplace(f.file.mount, f.file.dev);
   return out;
 }
 

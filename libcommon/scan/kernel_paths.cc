@@ -125,6 +125,14 @@ std::vector<PathPlace> place_kernel_paths(const ScanState& state, const std::vec
   return out;
 }
 
+PathPlace exact_place(const ScanState& state, const ExactFile& file) {
+  PathPlace place;
+  place.mount = state.snapshot.mount(file.mount) != nullptr ? file.mount : 0;
+  place.dev = file.dev;
+  place.ino = file.ino;
+  return place;
+}
+
 void place_pin(Pin& pin, const PathPlace& place) {
   pin.mount = place.mount;
   pin.dev = place.dev;

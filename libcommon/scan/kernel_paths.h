@@ -58,6 +58,10 @@ struct PathPlace {
 // explains.
 std::vector<PathPlace> place_kernel_paths(const ScanState& state, const std::vector<KernelPath>& paths);
 
+// Where the BPF source says FILE is, read from the kernel object that holds it: its mount, exactly. A mount
+// the snapshot does not know (a detached one no task pin leads to) leaves the filesystem known by its device.
+PathPlace exact_place(const ScanState& state, const ExactFile& file);
+
 // PLACE into PIN's mount, dev and ino, and its flag.
 void place_pin(Pin& pin, const PathPlace& place);
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "base/unique_fd.h"
 #include "kernel/io_uring.h"
@@ -56,18 +57,13 @@ std::vector<RingEntry> ring_entries(ScanState& state) {
 
 // Where the ring's own table (the BPF source) says the file of ENTRY is: its mount, exactly, where the path
 // its fdinfo gives may lead elsewhere or nowhere (a file of a lazily detached mount; find_detached_mounts
-// took such mounts from the table too). A mount the snapshot does not know (the file's process ended since)
-// leaves the filesystem known by its device.
-std::optional<PathPlace> exact_place(const ScanState& state, const RingEntry& entry) {
+// took such mounts from the table too).
+std::optional<PathPlace> ring_table_place(const ScanState& state, const RingEntry& entry) {
   if (!state.exact_ring_files) return std::nullopt;
   for (const ExactRingFile& f : *state.exact_ring_files) {
     if (f.pid != entry.pin.pid || f.tid != entry.pin.tid || f.fd != entry.pin.fd || f.slot != entry.slot)
       continue;
-    PathPlace place;
-    place.mount = state.snapshot.mount(f.mount) != nullptr ? f.mount : 0;
-    place.dev = f.dev;
-    place.ino = f.ino;
-    return place;
+    return exact_place(state, f.file);
   }
   return std::nullopt;
 }
@@ -78,7 +74,7 @@ void add_ring_pins(ScanState& state) {
   std::vector<std::size_t> by_path;  // the entries the ring's table did not place, in order
   std::vector<std::optional<PathPlace>> exact(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    exact[i] = exact_place(state, entries[i]);
+    exact[i] = ring_table_place(state, entries[i]);
     if (exact[i]) continue;
     paths.push_back(entries[i].path);
     by_path.push_back(i);
@@ -156,7 +152,7 @@ void add_socket_pins(ScanState& state) {
   const std::multimap<std::uint64_t, const Pin*> fds = socket_fds(state);
   if (fds.empty()) return;
   const std::map<std::uint64_t, UnixDiagSocket> sockets = unix_sockets(state, fds);
-  std::vector<Pin> found;
+  std::vector<std::pair<Pin, std::uint64_t>> found;  // each with its socket's inode
   for (const auto& [inode, fd] : fds) {
     auto it = sockets.find(inode);
     if (it == sockets.end()) continue;  // not a unix socket (or one that closed since)
@@ -167,7 +163,7 @@ void add_socket_pins(ScanState& state) {
       pin.dev = s.vfs_dev;
       pin.ino = s.vfs_ino;
       pin.path = s.name;
-      found.push_back(std::move(pin));
+      found.emplace_back(std::move(pin), inode);
     }
     if (!s.may_hold_files_in_flight()) continue;
     auto text = read_file(task_dir(state.options.proc_root, *fd) + "/fdinfo/" + std::to_string(fd->fd));
@@ -177,12 +173,17 @@ void add_socket_pins(ScanState& state) {
     }
     auto info = parse_fdinfo(*text);
     if (!info || !info->scm_fds || *info->scm_fds == 0) continue;
-    // Which files, /proc does not say: a pin on no filesystem, that may hold any.
+    // Which files, /proc does not say: a pin on no filesystem, that may hold any (the BPF source may tell
+    // later: place_files_in_flight).
     Pin pin = socket_pin(PinKind::FilesInFlight, *fd);
     pin.count = *info->scm_fds;
-    found.push_back(std::move(pin));
+    found.emplace_back(std::move(pin), inode);
   }
-  for (Pin& pin : found) state.snapshot.pins.push_back(std::move(pin));
+  for (auto& [pin, socket_ino] : found) {
+    if (pin.kind == PinKind::FilesInFlight)
+      state.in_flight_sockets.push_back(InFlightSocket{state.snapshot.pins.size(), socket_ino});
+    state.snapshot.pins.push_back(std::move(pin));
+  }
 }
 
 }  // namespace

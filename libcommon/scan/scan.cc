@@ -101,6 +101,9 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
   clock.time("detach journal", [&] { scan::join_detach_journal(state); });
   if (options.kernel_pins) {
     clock.time("census/object pins", [&] { scan::add_object_pins(state); });
+    // Which files are in flight, where the census counted some and BPF reads the task pins.
+    if (!state.in_flight_sockets.empty())
+      clock.time("census/files in flight (BPF)", [&] { scan::TaskPinSource::place_files_in_flight(state); });
     clock.time("census/mount file pins", [&] { scan::add_mount_file_pins(state); });
     clock.time("census/probe pins", [&] { scan::add_probe_pins(state); });
   }

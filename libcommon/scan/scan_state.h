@@ -24,16 +24,41 @@ struct TaskRef {
   std::uint64_t ns_inode = 0;
 };
 
-// A file registered with an io_uring ring, as the ring's own file table gives it (the BPF source): the
-// mount, device and inode the ring holds, where the ring's fdinfo gives a path.
+// A file the kernel holds for a process through an object it has open (an io_uring ring, a unix socket's
+// queue), as the BPF source reads it from that object: the mount, device and inode, where /proc gives a path
+// or only a count.
+struct ExactFile {
+  MountKey mount = 0;  // of the snapshot's id kind
+  DeviceNumber dev;
+  std::uint64_t ino = 0;
+};
+
+// A file registered with an io_uring ring, from the ring's own file table.
 struct ExactRingFile {
   pid_t pid = 0;
   pid_t tid = 0;  // the thread whose fd table holds the ring, when not its process's; else 0
   int fd = -1;    // the ring's fd
   unsigned slot = 0;
-  MountKey mount = 0;  // of the snapshot's id kind
-  DeviceNumber dev;
-  std::uint64_t ino = 0;
+  ExactFile file;
+};
+
+// Files in flight over unix sockets (sent with SCM_RIGHTS, not yet received), from the queued messages.
+struct ExactFilesInFlight {
+  struct File {
+    std::uint64_t socket_ino = 0;  // the receiving socket
+    ExactFile file;
+  };
+  std::vector<File> files;
+  std::set<std::uint64_t> truncated;  // sockets whose queue held more than was read
+  unsigned messages_read = 0;         // of each socket's queue, at most
+  unsigned files_read = 0;            // of each socket's queue, at most
+};
+
+// A "may" pin of files in flight the census made (from a socket's fdinfo count): where it is among the
+// snapshot's pins, and the socket's inode.
+struct InFlightSocket {
+  std::size_t pin = 0;
+  std::uint64_t socket_ino = 0;
 };
 
 struct ScanState {
@@ -54,6 +79,8 @@ struct ScanState {
   std::optional<Ext4Journals> ext4_journals{};
   // Every ring's registered files, read by the BPF source; none: they are placed from the rings' fdinfo.
   std::optional<std::vector<ExactRingFile>> exact_ring_files{};
+  // The census's pins of files in flight, counted from the sockets' fdinfo: what the BPF source may place.
+  std::vector<InFlightSocket> in_flight_sockets{};
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.
   void note_error(int err);
   // Names a process whose entries were refused (once, kept in pid order).
@@ -133,6 +160,12 @@ void add_kernel_pins(ScanState& state, KernelFacts facts);
 // io_uring ring, unix sockets bound to a path, files in flight in a unix socket's queue (after the task scan:
 // it finds the rings' and sockets' fds).
 void add_object_pins(ScanState& state);
+
+// Each "may" pin of files in flight (in_flight_sockets) replaced by what FOUND read of its socket's queue:
+// one pin per file, placed on the file's mount, counting how often it waits there; what FOUND did not account
+// for (a socket of another network namespace, a queue longer than was read, or one that changed meanwhile)
+// stays a "may" pin of the files not found.
+void place_files_in_flight(ScanState& state, const ExactFilesInFlight& found);
 
 // The task scan's fds on the anonymous-inode mount whose /proc link reads LINK ("anon_inode:[io_uring]",
 // "anon_inode:bpf_link"), each with its fdinfo; an fdinfo that cannot be read is counted (note_error).

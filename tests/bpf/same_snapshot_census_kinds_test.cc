@@ -5,9 +5,10 @@
 // unix socket, an overlay's layers, a binfmt_misc entry with flag F, a uprobe event, a file-backed erofs.
 // Both sources must give the same mounts, pins and tasks, line by line, except where the BPF source places
 // exactly what /proc cannot: a ring's registered file on a detached filesystem (its fdinfo path resolves
-// nowhere; the ring's table names the file's mount). That difference is asserted, line by line.
+// nowhere; the ring's table names the file's mount), and a file in flight, attached or detached (the
+// socket's fdinfo gives only a count; the queued message names the file). That difference is asserted, line
+// by line.
 #include <sys/mount.h>
-#include <sys/stat.h>
 
 #include <functional>
 #include <map>
@@ -32,25 +33,37 @@ struct Scenario {
   std::optional<BinfmtEntry> binfmt;
   std::optional<UprobeEvent> uprobe;
   // The file the census's pin holds, when the BPF source places it exactly where /proc, once the
-  // filesystem is detached, cannot (a ring's registered file): the pin's kind and the file's inode.
+  // filesystem is detached (a ring's registered file) or always (a file in flight), cannot: the pin's kind
+  // and the file's inode.
   std::string exact_kind;
   std::uint64_t exact_ino = 0;
+  bool exact_when_attached = false;
+  // Whether the BPF source finds the detached mount itself by that file (a ring's), where /proc knows the
+  // filesystem only by its device.
+  bool exact_finds_detached_mount = false;
 };
 
-std::uint64_t InodeOf(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) throw std::runtime_error("stat " + path);
-  return st.st_ino;
+// The key of the mount on DEV that DUMP shows attached.
+detach::MountKey AttachedMountOn(const std::string& dump, const detach::DeviceNumber& dev) {
+  std::istringstream lines(dump);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("mount ", 0) != 0 || line.find(" dev=" + dev.str() + " ") == std::string::npos ||
+        line.find(" attached=1 ") == std::string::npos)
+      continue;
+    return std::stoull(line.substr(6, line.find(' ', 6) - 6));
+  }
+  throw std::runtime_error("no attached mount on " + dev.str() + " in:\n" + dump);
 }
 
-// PROC as the BPF source gives it, placing exactly what /proc leaves unplaced: each pin of KIND that resolved
-// nowhere ("may") on device DEV, inode INO, and so on the detached mount MOUNT_ID its file is on, which the
-// BPF source learns from the same kernel object; /proc knows that filesystem only by its device (no task pin
-// leads to its mount). Throws when PROC has no such pin: the difference must be there.
-std::string PlacedExactly(const std::string& proc, const std::string& kind, const detach::DeviceNumber& dev,
-                          std::uint64_t ino, std::uint64_t mount_id) {
+// PROC as the BPF source gives it, placing exactly what /proc leaves unplaced: each pin of KIND on no
+// filesystem ("may": a path that resolved nowhere, or a count) on mount MOUNT, device DEV, inode INO. With
+// RELISTED, MOUNT is the detached mount the BPF source found by that file, which /proc lists by its device:
+// that mount's line is rewritten to its key and the mounts re-sorted, as the dump lists them by key. Throws
+// when PROC has no such pin: the difference must be there.
+std::string PlacedExactly(const std::string& proc, const std::string& kind, detach::MountKey mount,
+                          const detach::DeviceNumber& dev, std::uint64_t ino, bool relisted) {
   std::istringstream lines(proc);
-  std::map<std::uint64_t, std::string> mounts;  // the dump lists mounts by key, then the rest
+  std::map<std::uint64_t, std::string> mounts;
   std::string rest;
   int placed = 0;
   auto replace = [](std::string& line, const std::string& from, const std::string& to) {
@@ -58,16 +71,17 @@ std::string PlacedExactly(const std::string& proc, const std::string& kind, cons
     if (at == std::string::npos) throw std::runtime_error("no '" + from + "' in " + line);
     line.replace(at, from.size(), to);
   };
-  const std::string by_device = std::to_string(detach::kernel_held_key(dev));
-  const std::string id = std::to_string(mount_id);
+  const std::string by_device = "mount " + std::to_string(detach::kernel_held_key(dev)) + " unique=0 ";
+  const std::string id = std::to_string(mount);
   for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("mount " + by_device + " unique=0 ", 0) == 0) {
-      replace(line, "mount " + by_device + " unique=0 ", "mount " + id + " unique=" + id + " ");
+    if (relisted && line.rfind(by_device, 0) == 0) {
+      replace(line, by_device, "mount " + id + " unique=" + id + " ");
     } else if (line.rfind("pin " + kind + " ", 0) == 0 &&
-               line.find(" resolves_nowhere=1 ") != std::string::npos) {
+               line.find(" mount=0 dev=0:0 ino=0 ") != std::string::npos) {
       replace(line, " mount=0 dev=0:0 ino=0 ",
               " mount=" + id + " dev=" + dev.str() + " ino=" + std::to_string(ino) + " ");
-      replace(line, " resolves_nowhere=1 ", " resolves_nowhere=0 ");
+      if (line.find(" resolves_nowhere=1 ") != std::string::npos)
+        replace(line, " resolves_nowhere=1 ", " resolves_nowhere=0 ");
       ++placed;
     }
     if (line.rfind("mount ", 0) == 0)
@@ -130,13 +144,17 @@ std::vector<CensusCase> Cases() {
          WriteFile(fs.File("ringfile"), "registered\n");
          s.processes.push_back(SpawnRingHolding(fs.File("ringfile")));
          s.exact_kind = "io_uring-file";
-         s.exact_ino = InodeOf(fs.File("ringfile"));
+         s.exact_finds_detached_mount = true;
+         s.exact_ino = bpftest::InodeOf(fs.File("ringfile"));
        },
        "io_uring-file"},
       {"FileInFlight",
        [](LoopFs& fs, Scenario& s) {
          WriteFile(fs.File("sent"), "in flight\n");
          s.processes.push_back(SpawnFileInFlight(fs.File("sent")));
+         s.exact_kind = "files-in-flight";
+         s.exact_ino = bpftest::InodeOf(fs.File("sent"));
+         s.exact_when_attached = true;
        },
        "files-in-flight"},
       {"BoundUnixSocket",
@@ -175,8 +193,9 @@ class SameCensusFromBothSources : public ::testing::TestWithParam<std::tuple<Cen
 
 // Given a filesystem held by one kind of census pin (attached, or lazily detached: for an overlay, plainly
 // unmounted), we should get the same mounts, pins and tasks from the BPF source as from /proc with every
-// tool's scan options, but a detached ring's file placed exactly by BPF where /proc says "may" (asserted line
-// by line); and the census's pin in both (so that the comparison is not of two empty dumps).
+// tool's scan options, but a detached ring's file, and a file in flight attached or detached, placed exactly
+// by BPF on the filesystem's mount where /proc says "may" (asserted line by line); and the census's pin in
+// both (so that the comparison is not of two empty dumps).
 TEST_P(SameCensusFromBothSources, WithEachToolsOptions) {
   const CensusCase& c = std::get<0>(GetParam());
   bpftest::DumpFilter filter{{}, {dev_}};
@@ -185,10 +204,17 @@ TEST_P(SameCensusFromBothSources, WithEachToolsOptions) {
     SCOPED_TRACE(tool.name);
     const bpftest::BothSources both = bpftest::TakeFromBothSources(tool.options, filter);
     ASSERT_TRUE(both.bpf_used) << both.bpf_why;
-    if (std::get<1>(GetParam()) && !scenario_.exact_kind.empty())
+    const bool detached = std::get<1>(GetParam());
+    if (!scenario_.exact_kind.empty() && (detached || scenario_.exact_when_attached)) {
+      // Detached, a ring's file leads the BPF source to the mount itself; else no task pin leads to the
+      // filesystem's own mount, and the snapshot knows it by its device.
+      const bool relisted = detached && scenario_.exact_finds_detached_mount;
+      const detach::MountKey mount = relisted   ? mount_id_
+                                     : detached ? detach::kernel_held_key(dev_)
+                                                : AttachedMountOn(both.proc, dev_);
       EXPECT_EQ(both.bpf,
-                PlacedExactly(both.proc, scenario_.exact_kind, dev_, scenario_.exact_ino, mount_id_));
-    else
+                PlacedExactly(both.proc, scenario_.exact_kind, mount, dev_, scenario_.exact_ino, relisted));
+    } else
       EXPECT_EQ(both.bpf, both.proc);
     const std::string prefix = "pin " + c.kind + " ";
     EXPECT_NE(both.proc.find(prefix), std::string::npos) << both.proc;

@@ -130,4 +130,18 @@ int PinsOn(const std::string& dump, const std::string& kind, const detach::Devic
   return count;
 }
 
+std::vector<std::string> PinLines(const std::string& dump, const std::string& kind) {
+  std::vector<std::string> out;
+  std::istringstream lines(dump);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("pin " + kind + " ", 0) == 0) out.push_back(line);
+  return out;
+}
+
+std::uint64_t InodeOf(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) throw std::runtime_error("stat " + path + ": " + std::strerror(errno));
+  return st.st_ino;
+}
+
 }  // namespace bpftest

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <tuple>
@@ -60,5 +61,11 @@ detach::DeviceNumber DeviceOf(const std::string& path);
 // How many pin lines of DUMP are of KIND ("cwd", "fd", ...) and on device DEV (dev= or, for a block device
 // held open, rdev=): a differential test also checks that what it compares holds the pins it made.
 int PinsOn(const std::string& dump, const std::string& kind, const detach::DeviceNumber& dev);
+
+// The pin lines of DUMP of KIND ("files-in-flight", ...), in order.
+std::vector<std::string> PinLines(const std::string& dump, const std::string& kind);
+
+// The inode (st_ino) of PATH; throws when it cannot be stat'ed.
+std::uint64_t InodeOf(const std::string& path);
 
 }  // namespace bpftest

@@ -97,6 +97,10 @@ std::vector<Case> cases() {
        {"/srv/ov"},
        "the layers of overlay /srv/ov are unknown: it was lazily unmounted and no record of its options was "
        "kept"},
+      {{K::InFlightQueueTruncated, {"81234", "1024", "512"}},
+       {"81234", "1024", "512"},
+       "unix socket socket:[81234] holds more in its queue than its first 1024 messages or 512 files in "
+       "flight, which were read: the rest are only counted"},
       {{K::OverlayLayersUnknown, {"", "12"}},
        {"12"},
        "the layers of overlay mount 12 are unknown: it was lazily unmounted and no record of its options was "
@@ -113,11 +117,17 @@ std::vector<std::pair<PinSource, std::string>> sources() {
     return s;
   };
   PinSource rings = source(PinSourceWhy::LoadedByLibbpf);
-  rings.rings = RingFilesFallback::Failed;
+  rings.rings = FamilyFallback::Failed;
   rings.rings_detail = "bpf_iter: Invalid argument";
   PinSource unloaded = source(PinSourceWhy::LoadedInKernel);
-  unloaded.rings = RingFilesFallback::DidNotLoad;
+  unloaded.rings = FamilyFallback::DidNotLoad;
   unloaded.rings_detail = "verifier: Permission denied";
+  PinSource in_flight = source(PinSourceWhy::LoadedByLibbpf);
+  in_flight.in_flight = FamilyFallback::DidNotLoad;
+  in_flight.in_flight_detail = "verifier: Permission denied";
+  PinSource both = rings;
+  both.in_flight = FamilyFallback::Failed;
+  both.in_flight_detail = "read: Bad address";
   return {
       {source(PinSourceWhy::Unsaid), ""},
       {source(PinSourceWhy::NoTaskPins), "no task pins asked for"},
@@ -141,6 +151,14 @@ std::vector<std::pair<PinSource, std::string>> sources() {
       {unloaded,
        "loaded by the in-kernel loader; io_uring registered files placed from the rings' fdinfo: their BPF "
        "program did not load (verifier: Permission denied)"},
+      {in_flight,
+       "loaded by libbpf; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF "
+       "program did not load (verifier: Permission denied)"},
+      {both,
+       "loaded by libbpf; io_uring registered files placed from the rings' fdinfo: their BPF program failed "
+       "(bpf_iter: Invalid argument); files in flight over unix sockets only counted from the sockets' "
+       "fdinfo: "
+       "their BPF program failed (read: Bad address)"},
   };
 }
 
@@ -208,6 +226,9 @@ TEST_P(ScanNotesIn, EachWhyOfThePinSourceIsSaid) {
     }
     if (!source.rings_detail.empty()) {
       EXPECT_NE(person.find(source.rings_detail), std::string::npos) << person;
+    }
+    if (!source.in_flight_detail.empty()) {
+      EXPECT_NE(person.find(source.in_flight_detail), std::string::npos) << person;
     }
   }
 }

@@ -48,22 +48,11 @@ TEST_F(BoundSocket, TheDetachedFilesystemNamesTheBoundSocket) {
   EXPECT_EQ(PinnersOf(rows[0]), Entry());
   EXPECT_EQ(rows[0]["pinners"][0]["certain"], true);
 
-  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   // The socket is known by device and inode (sock_diag), so its filesystem by its device only: no mount of it
   // is seen, and nothing recorded the detach.
-  EXPECT_EQ(FirstLine(guard.out), fs_->device() +
-                                      " is busy: it holds an ext4 filesystem that is mounted nowhere and is "
-                                      "still pinned by: " +
-                                      Entry())
-      << guard.Describe();
-  const RunResult json = RunCommand({MkfsGuard(), "-J", fs_->device()});
-  const std::optional<nlohmann::json> doc = ParseJson(json.out);
-  ASSERT_TRUE(doc.has_value()) << json.Describe();
-  const nlohmann::json reason = Reasons(*doc)[0];
-  EXPECT_EQ(Text(reason, "kind"), "detached-mount") << doc->dump(2);
-  ASSERT_EQ(reason["pinners"].size(), 1u) << doc->dump(2);
-  EXPECT_EQ(reason["pinners"][0]["certain"], true) << doc->dump(2);
-  EXPECT_EQ(Text(reason["pinners"][0]["pins"][0], "kind"), "bound-socket") << doc->dump(2);
+  const nlohmann::json reason =
+      ExpectGuardNamesCertainPinnerOfDetached(fs_->device(), Entry(), server_->pid(), "bound-socket");
+  EXPECT_EQ(Pinners(reason).size(), 1u) << reason.dump(2);
 
   const RunResult fuser = RunCommand({Fuser(), "-m", fs_->device()});
   // (and this test, which holds the loop device open)

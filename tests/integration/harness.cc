@@ -691,6 +691,30 @@ nlohmann::json PinnerOf(const nlohmann::json& row, pid_t pid, const std::string&
   return nullptr;
 }
 
+nlohmann::json ExpectGuardNamesCertainPinnerOfDetached(const std::string& device, const std::string& entry,
+                                                       pid_t pid, const std::string& kind, bool as_itself) {
+  const RunResult guard = RunCommand({MkfsGuard(), device});
+  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
+  const std::string state = as_itself ? "was lazily unmounted" : "is mounted nowhere";
+  EXPECT_EQ(FirstLine(guard.out), device + " is busy: it holds an ext4 filesystem that " + state +
+                                      " and is still pinned by: " + entry)
+      << guard.Describe();
+  const RunResult json = RunCommand({MkfsGuard(), "-J", device});
+  const std::optional<nlohmann::json> doc = ParseJson(json.out);
+  if (!doc.has_value() || Reasons(*doc).empty()) {
+    ADD_FAILURE() << "no reason: " << json.Describe();
+    return nullptr;
+  }
+  nlohmann::json reason = Reasons(*doc)[0];
+  EXPECT_EQ(Text(reason, "kind"), "detached-mount") << doc->dump(2);
+  const nlohmann::json held = PinnerOf(reason, pid);
+  EXPECT_FALSE(held.is_null()) << doc->dump(2);
+  if (held.is_null()) return reason;
+  EXPECT_EQ(held["certain"], true) << doc->dump(2);
+  EXPECT_EQ(Text(held["pins"][0], "kind"), kind) << doc->dump(2);
+  return reason;
+}
+
 std::string SuspectsLine(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);)

@@ -333,6 +333,16 @@ std::string PinnersOf(const nlohmann::json& row);
 // The UNIQ-ID cell of a row as a number (a number in JSON, or a string of digits).
 std::uint64_t UniqIdOf(const nlohmann::json& row);
 
+// mkfs-guard on DEVICE, an ext4 mounted nowhere that process PID holds for certain through a pin of KIND,
+// named ENTRY ("PID (COMMAND) HOW"): its first line should say ENTRY still pins it, and its JSON's first
+// reason be the detached mount with PID's pinner certain, its first pin of KIND. The filesystem "is mounted
+// nowhere" where the scan knows it only by its device; it "was lazily unmounted" where the scan found that
+// detached mount itself (AS_ITSELF). Returns that reason (null when there is none), for a test's own further
+// checks.
+nlohmann::json ExpectGuardNamesCertainPinnerOfDetached(const std::string& device, const std::string& entry,
+                                                       pid_t pid, const std::string& kind,
+                                                       bool as_itself = false);
+
 // `findmnt --detached -J -o UNIQ-ID,SOURCE,MAJ:MIN,FSTYPE,TARGET,PINNERS`, run and parsed.
 struct DetachedListing {
   RunResult run;

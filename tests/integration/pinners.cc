@@ -111,26 +111,35 @@ ChildProcess SpawnRingHolding(const std::string& file) {
 }
 
 ChildProcess SpawnFileInFlight(const std::string& file) {
+  return SpawnFilesInFlight({file});
+}
+
+ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files) {
   return ChildProcess::Spawn([&](const ReadyPipe& ready) {
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) ready.Fail("socketpair");
-    const int fd = open(file.c_str(), O_RDONLY);
-    if (fd < 0) ready.Fail("open " + file);
-    char byte = 'x';
-    iovec iov{&byte, 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    if (sendmsg(pair[0], &msg, 0) != 1) ready.Fail("sendmsg");
-    close(fd);
+    // Room for many queued messages (each charged to the sender until received): root may force it.
+    const int room = 16 << 20;
+    setsockopt(pair[0], SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room);
+    for (const std::string& file : files) {
+      const int fd = open(file.c_str(), O_RDONLY);
+      if (fd < 0) ready.Fail("open " + file);
+      char byte = 'x';
+      iovec iov{&byte, 1};
+      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+      msghdr msg{};
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof control;
+      cmsghdr* c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN(sizeof(int));
+      std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+      if (sendmsg(pair[0], &msg, 0) != 1) ready.Fail("sendmsg");
+      close(fd);
+    }
     close(pair[0]);
     SetCommOrFail(ready, "pin-flight");
     ready.Signal(pair[1]);

@@ -147,22 +147,9 @@ TEST_F(RingFileReadByBpf, TheDetachedFilesystemIsHeldByTheRingForCertain) {
   EXPECT_EQ(pinner["certain"], true) << pinner.dump();
   EXPECT_EQ(PinnersOf(rows[0]), Entry("/ringfile")) << rows[0].dump();
 
-  const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
-  EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_EQ(FirstLine(guard.out), fs_->device() +
-                                      " is busy: it holds an ext4 filesystem that was lazily unmounted and is "
-                                      "still pinned by: " +
-                                      Entry("/ringfile"))
-      << guard.Describe();
-  const RunResult json = RunCommand({MkfsGuard(), "-J", fs_->device()});
-  const std::optional<nlohmann::json> doc = ParseJson(json.out);
-  ASSERT_TRUE(doc.has_value()) << json.Describe();
-  const nlohmann::json reason = Reasons(*doc)[0];
-  EXPECT_EQ(Text(reason, "kind"), "detached-mount") << doc->dump(2);
-  const nlohmann::json held = PinnerOf(reason, ring_->pid());
-  ASSERT_FALSE(held.is_null()) << doc->dump(2);
-  EXPECT_EQ(held["certain"], true) << doc->dump(2);
-  EXPECT_EQ(held["pins"][0]["kind"], "io_uring-file") << doc->dump(2);
+  // The ring's file led the scan to the detached mount itself.
+  ExpectGuardNamesCertainPinnerOfDetached(fs_->device(), Entry("/ringfile"), ring_->pid(), "io_uring-file",
+                                          /*as_itself=*/true);
 }
 
 }  // namespace

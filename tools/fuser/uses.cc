@@ -32,9 +32,11 @@ void Uses::add_task_pin(const Pin& pin) {
       return add(pin, kMmap);
     case PinKind::Fd:
       return add(pin, writes(pin) ? kFile | kFileWrite : unsigned{kFile});
-    // A file held through a ring, a socket or a link is a file the process holds open, as psmisc's 'f' says.
+    // A file held through a ring, a socket (bound to it, or its queue's file in flight, once placed) or a
+    // link is a file the process holds open, as psmisc's 'f' says.
     case PinKind::RingFile:
     case PinKind::BoundSocket:
+    case PinKind::FilesInFlight:
     case PinKind::BpfLink:
       return add(pin, kFile);
     default:

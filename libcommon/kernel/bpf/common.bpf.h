@@ -8,6 +8,7 @@
 #pragma once
 
 #include "kernel_types.h"
+#include "records.h"
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -38,4 +39,30 @@ static __always_inline __u32 detach_stat_dev(struct inode* inode) {
     if (anon) dev = anon;
   }
   return dev;
+}
+
+// st_dev as stat() gives it, through a pointer read from memory (no type: every field read by
+// bpf_probe_read_kernel), as detach_stat_dev() gives it of a typed one.
+static __always_inline __u32 detach_stat_dev_untyped(struct inode* inode) {
+  __u32 dev = BPF_CORE_READ(inode, i_sb, s_dev);
+  if (bpf_core_type_exists(struct btrfs_inode) && BPF_CORE_READ(inode, i_sb, s_magic) == BTRFS_SUPER_MAGIC) {
+    struct btrfs_inode* bi = (void*)inode - bpf_core_field_offset(struct btrfs_inode, vfs_inode);
+    __u32 anon = BPF_CORE_READ(bi, root, anon_dev);
+    if (anon) dev = anon;
+  }
+  return dev;
+}
+
+// The mount and object of FILE, a pointer read from memory (a ring's table, a queued message's list of
+// files): false when there is none to give (no file, no mount, a dentry without inode).
+static __always_inline bool detach_file_id_untyped(struct file* file, struct detach_bpf_file_id* out) {
+  __builtin_memset(out, 0, sizeof(*out));
+  if (!file) return false;
+  struct vfsmount* mnt = BPF_CORE_READ(file, f_path.mnt);
+  struct inode* inode = BPF_CORE_READ(file, f_path.dentry, d_inode);
+  if (!mnt || !inode) return false;
+  detach_mount_ids(mnt, &out->mnt_id, &out->mnt_id_unique);
+  out->ino = BPF_CORE_READ(inode, i_ino);
+  out->dev = detach_stat_dev_untyped(inode);
+  return true;
 }

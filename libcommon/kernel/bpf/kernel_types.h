@@ -135,7 +135,43 @@ struct btrfs_inode {
   struct inode vfs_inode;
 } CORE;
 
-// The iterators' contexts (kernel/bpf/task_iter.c). seq_file is opaque: only bpf_seq_write() takes it.
+// A unix socket's queue of messages (skbs), and the files a message carries (SCM_RIGHTS): read by
+// unix_inflight.bpf.c. The queue is a ring of skbs whose next pointer comes back to the queue itself.
+struct sk_buff {
+  struct sk_buff* next;
+  char cb[48];  // a unix socket's message: its struct unix_skb_parms (UNIXCB)
+} CORE;
+
+struct sk_buff_head {
+  struct sk_buff* next;
+  __u32 qlen;
+} CORE;
+
+struct socket {
+  struct file* file;  // its inode: the socket:[INO] of /proc/PID/fd/N
+} CORE;
+
+struct sock {
+  struct sk_buff_head sk_receive_queue;
+  struct socket* sk_socket;
+} CORE;
+
+struct unix_sock {
+  struct sock sk;
+} CORE;
+
+// SCM_MAX_FD files at most, since 2.6 (fp[] is sized to it).
+struct scm_fp_list {
+  short count;
+  struct file* fp[253];
+} CORE;
+
+struct unix_skb_parms {
+  struct scm_fp_list* fp;
+} CORE;
+
+// The iterators' contexts (kernel/bpf/task_iter.c, net/unix/af_unix.c). seq_file is opaque: only
+// bpf_seq_write() takes it.
 struct seq_file;
 
 struct bpf_iter_meta {
@@ -160,6 +196,13 @@ struct bpf_iter__task_vma {
   struct bpf_iter_meta* meta;
   struct task_struct* task;
   struct vm_area_struct* vma;
+} CORE;
+
+// net/unix/af_unix.c, since 5.17: one unix socket of the iterator's network namespace (the opener's).
+struct bpf_iter__unix {
+  struct bpf_iter_meta* meta;
+  struct unix_sock* unix_sk;
+  __u32 uid;
 } CORE;
 
 #undef CORE

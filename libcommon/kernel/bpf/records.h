@@ -45,6 +45,16 @@ struct detach_bpf_task_mapping {
   __u64 vm_end;
 };
 
+// A file as statx() on it would give it: the mount it is on and the object. What a family reports of each
+// file a kernel object holds (a ring's registered file, a file in flight), read by detach_file_id_untyped()
+// (common.bpf.h).
+struct detach_bpf_file_id {
+  __u64 mnt_id_unique;  // 0 on kernels before 6.8
+  __u64 ino;
+  __u32 mnt_id;  // the old id
+  __u32 dev;     // kernel dev_t of the file, as stat() gives it
+};
+
 // How many slots of one ring's file table the ring_files program reads (a bounded loop, for the verifier);
 // a ring with more has the rest placed from its fdinfo, as /proc places them.
 #define DETACH_BPF_RING_SLOTS 1024
@@ -52,12 +62,28 @@ struct detach_bpf_task_mapping {
 // A file registered with an io_uring ring (IORING_REGISTER_FILES), read from the ring's own file table: the
 // mount and object the ring holds, where its fdinfo gives only a path.
 struct detach_bpf_ring_file {
-  __u64 mnt_id_unique;  // 0 on kernels before 6.8
-  __u64 ino;
-  __u32 mnt_id;
+  struct detach_bpf_file_id file;
   __u32 tgid;  // the process holding the ring's fd
   __u32 tid;   // the task whose fd table it is: tgid for the process's own
   __s32 fd;    // the ring's fd
-  __u32 dev;   // kernel dev_t of the file, as stat() gives it
   __u32 slot;  // its index in the ring's table, as fdinfo numbers it
+};
+
+// How much of one unix socket's queue the unix_inflight program reads: its first messages (skbs: bpf_loop's
+// bound), and of their files the first (what one socket's records may take of the iterator's buffer: the
+// kernel refuses an object whose output alone overflows it, 8 pages). A socket with more gets a record
+// flagged DETACH_BPF_INFLIGHT_TRUNCATED after those it read.
+#define DETACH_BPF_INFLIGHT_MESSAGES 1024
+#define DETACH_BPF_INFLIGHT_FILES 512
+
+// detach_bpf_inflight_file.flags
+#define DETACH_BPF_INFLIGHT_TRUNCATED 0x1  // no file: the socket's queue held more than was read
+
+// A file in flight: sent over a unix socket with SCM_RIGHTS and waiting in the receiving socket's queue, read
+// from the queued message's own list of files (UNIXCB(skb).fp), where the socket's fdinfo gives only a count.
+struct detach_bpf_inflight_file {
+  struct detach_bpf_file_id file;  // all 0 in a DETACH_BPF_INFLIGHT_TRUNCATED record
+  __u64 socket_ino;                // the receiving socket's inode: /proc/PID/fd/N reads socket:[INO]
+  __u32 flags;                     // DETACH_BPF_INFLIGHT_*
+  __u32 reserved;
 };

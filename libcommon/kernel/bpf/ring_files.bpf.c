@@ -10,7 +10,6 @@
 // Read-only, as task_pins.bpf.c: typed loads and bpf_probe_read_kernel(), records written only into the
 // iterator's own output (bpf_seq_write); no call into a filesystem, nothing outlives the loading process.
 #include "common.bpf.h"
-#include "records.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -30,18 +29,6 @@ static __always_inline bool is_ring(struct file* file) {
   return true;
 }
 
-// st_dev as stat() gives it, through a pointer read from memory (no type: every field read by
-// bpf_probe_read_kernel), as detach_stat_dev() gives it of a typed one.
-static __always_inline __u32 stat_dev_untyped(struct inode* inode) {
-  __u32 dev = BPF_CORE_READ(inode, i_sb, s_dev);
-  if (bpf_core_type_exists(struct btrfs_inode) && BPF_CORE_READ(inode, i_sb, s_magic) == BTRFS_SUPER_MAGIC) {
-    struct btrfs_inode* bi = (void*)inode - bpf_core_field_offset(struct btrfs_inode, vfs_inode);
-    __u32 anon = BPF_CORE_READ(bi, root, anon_dev);
-    if (anon) dev = anon;
-  }
-  return dev;
-}
-
 // The ring being read: the task whose fd table holds it, and its fd.
 struct ring_at {
   struct seq_file* seq;
@@ -51,16 +38,9 @@ struct ring_at {
 
 // One record of the file PTR (a table entry's file_ptr, its flags in the low bits) in slot I of the ring AT.
 static __always_inline void emit_slot(const struct ring_at* at, unsigned long ptr, __u32 i) {
-  struct file* held = (struct file*)(ptr & ~FILE_PTR_FLAGS);
-  if (!held) return;
-  struct vfsmount* mnt = BPF_CORE_READ(held, f_path.mnt);
-  struct inode* inode = BPF_CORE_READ(held, f_path.dentry, d_inode);
-  if (!mnt || !inode) return;
   struct detach_bpf_ring_file rec;
   __builtin_memset(&rec, 0, sizeof rec);
-  detach_mount_ids(mnt, &rec.mnt_id, &rec.mnt_id_unique);
-  rec.ino = BPF_CORE_READ(inode, i_ino);
-  rec.dev = stat_dev_untyped(inode);
+  if (!detach_file_id_untyped((struct file*)(ptr & ~FILE_PTR_FLAGS), &rec.file)) return;
   rec.tgid = at->task->tgid;
   rec.tid = at->task->pid;
   rec.fd = at->fd;

@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "kernel/bpf/records.h"
+#include "scan/bpf/file_id.h"
 
 namespace detach::scan {
 
 Status read_ring_files_bpf(ScanState& state, const BpfIterators& iterators) {
-  const bool unique = state.snapshot.id_kind == IdKind::Unique;
   const pid_t self = ::getpid();
   std::vector<ExactRingFile> found;
   Status read = iterators.for_each<detach_bpf_ring_file>("ring_files", [&](const detach_bpf_ring_file& r) {
@@ -21,9 +21,7 @@ Status read_ring_files_bpf(ScanState& state, const BpfIterators& iterators) {
     f.tid = r.tid == r.tgid ? 0 : static_cast<pid_t>(r.tid);
     f.fd = r.fd;
     f.slot = r.slot;
-    f.mount = unique ? r.mnt_id_unique : r.mnt_id;
-    f.dev = DeviceNumber{r.dev >> 20, r.dev & 0xfffffU};
-    f.ino = r.ino;
+    f.file = exact_file(r.file, state.snapshot.id_kind);
     found.push_back(f);
   });
   if (!read) return read;

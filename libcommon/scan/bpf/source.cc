@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "kernel/bpf_support.h"
+#include "scan/bpf/files_in_flight.h"
 #include "scan/bpf/ring_files.h"
 #include "scan/bpf/task_pins.h"
 #include "scan/scan_state.h"
@@ -27,6 +28,20 @@ PinSource chosen_because(PinSourceWhy why, std::string detail = {}) {
   source.why = why;
   source.why_detail = std::move(detail);
   return source;
+}
+
+// Loads FAMILY, one of those the scan runs only when it finds what it reads, and hands it to RUN; sets
+// FALLBACK and DETAIL when either failed.
+template <class Run>
+void run_family(const char* family, Run run, FamilyFallback& fallback, std::string& detail) {
+  auto loaded = BpfIterators::load(family, loader_from_environment());
+  if (!loaded) {
+    fallback = FamilyFallback::DidNotLoad;
+    detail = loaded.error().message();
+  } else if (Status done = run(*loaded); !done) {
+    fallback = FamilyFallback::Failed;
+    detail = done.error().message();
+  }
 }
 
 }  // namespace
@@ -52,14 +67,23 @@ TaskPinSource::Choice TaskPinSource::choose(const ScanOptions& options) {
 
 void TaskPinSource::read_rings(ScanState& state, Choice& choice) {
   if (!holds_anon_inode_fd(state, "anon_inode:[io_uring]")) return;
-  auto rings = BpfIterators::load(kRingFilesFamily, loader_from_environment());
-  if (!rings) {
-    choice.source.rings = RingFilesFallback::DidNotLoad;
-    choice.source.rings_detail = rings.error().message();
-  } else if (Status read = read_ring_files_bpf(state, *rings); !read) {
-    choice.source.rings = RingFilesFallback::Failed;
-    choice.source.rings_detail = read.error().message();
-  }
+  run_family(
+      kRingFilesFamily, [&state](const BpfIterators& rings) { return read_ring_files_bpf(state, rings); },
+      choice.source.rings, choice.source.rings_detail);
+}
+
+void TaskPinSource::place_files_in_flight(ScanState& state) {
+  PinSource& source = state.snapshot.pin_source;
+  if (state.in_flight_sockets.empty() || !source.bpf) return;
+  run_family(
+      kUnixInflightFamily,
+      [&state](const BpfIterators& sockets) -> Status {
+        auto found = read_files_in_flight_bpf(state, sockets);
+        if (!found) return tl::unexpected(found.error());
+        scan::place_files_in_flight(state, *found);
+        return {};
+      },
+      source.in_flight, source.in_flight_detail);
 }
 
 TaskPinSource::TaskPinSource(const ScanOptions& options) : options_(options) {

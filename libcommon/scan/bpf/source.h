@@ -23,6 +23,12 @@ class TaskPinSource {
   // BPF source that fails gives way to /proc; with bpf, the scan fails instead.
   Status scan(ScanState& state);
 
+  // After the census (add_object_pins): when the task pins came from BPF and the census counted files in
+  // flight in a socket's queue (its fdinfo's scm_fds), which files those are, from the queue itself
+  // (place_files_in_flight); only then is that family loaded and run. When it fails, the census's "may" pins
+  // stay, and the snapshot's source says why.
+  static void place_files_in_flight(ScanState& state);
+
  private:
   struct Choice {
     std::optional<BpfIterators> iterators;  // loaded: task pins come from them

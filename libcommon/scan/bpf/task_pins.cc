@@ -19,6 +19,7 @@
 
 #include "kernel/bpf/records.h"
 #include "kernel/procfs.h"
+#include "scan/bpf/file_id.h"
 #include "scan/task_pin_rules.h"
 
 namespace detach::scan {
@@ -26,10 +27,6 @@ namespace detach::scan {
 namespace {
 
 using Record = detach_bpf_task_pin;
-
-DeviceNumber from_kernel_dev(std::uint32_t dev) {
-  return DeviceNumber{dev >> 20, dev & 0xfffffU};
-}
 
 PinKind kind_of(const Record& r) {
   switch (r.kind) {

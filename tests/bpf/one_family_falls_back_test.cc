@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One family of BPF programs refused while the others load: an ext4 lazily detached, held by an io_uring
+// ring's registered file and by a file in flight over a unix socket, nothing else. snapshot-dump and findmnt
+// run under without_bpf --refuse-load N (the Nth BPF_PROG_LOAD fails with EACCES, as when the verifier
+// refuses a program) with the light loader only (one BPF_PROG_LOAD per family: task_pins first, then
+// ring_files, then unix_inflight, each loaded when the scan needs it). The task pins still come from BPF;
+// what the refused family would have placed comes from /proc, as "may", exactly as the /proc source gives it,
+// and -v says which family fell back and why.
+#include <cstdlib>
+#include <sstream>
+
+#include "../integration/harness.h"
+#include "../integration/pinners.h"
+#include "snapshot_dump.h"
+
+namespace itest {
+namespace {
+
+constexpr const char* kRingFallback =
+    "io_uring registered files placed from the rings' fdinfo: their BPF program did not load (bpf "
+    "ring_files: in-kernel loader: Permission denied)";
+constexpr const char* kInFlightFallback =
+    "files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program did not load "
+    "(bpf unix_inflight: in-kernel loader: Permission denied)";
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) throw std::runtime_error(std::string(name) + " is not set");
+  return value;
+}
+
+// TEXT without its first line, and that line.
+std::pair<std::string, std::string> SplitFirstLine(const std::string& text) {
+  const std::size_t end = text.find('\n');
+  if (end == std::string::npos) return {text, ""};
+  return {text.substr(0, end), text.substr(end + 1)};
+}
+
+// DUMP's lines with each pin of KIND replaced, in order, by the pins of KIND of OTHER: one family's pins from
+// the other source. Throws when the two have not as many.
+std::string WithPinsOf(const std::string& dump, const std::string& other, const std::string& kind) {
+  const std::string prefix = "pin " + kind + " ";
+  std::vector<std::string> others;
+  std::istringstream other_lines(other);
+  for (std::string line; std::getline(other_lines, line);)
+    if (line.rfind(prefix, 0) == 0) others.push_back(line);
+  std::istringstream lines(dump);
+  std::string out;
+  std::size_t used = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(prefix, 0) == 0) {
+      if (used == others.size())
+        throw std::runtime_error("more " + kind + " pins in the dump than in the other");
+      line = others[used++];
+    }
+    out += line + "\n";
+  }
+  if (used != others.size() || used == 0) throw std::runtime_error("not as many " + kind + " pins");
+  return out;
+}
+
+class OneFamilyFallsBack : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "SNAPSHOT_DUMP", "WITHOUT_BPF");
+    EnterPrivateMountNamespace();
+    ASSERT_EQ(setenv("DETACH_BPF_LOADER", "light", 1), 0);
+    fs_.emplace("ext4");
+    WriteFile(fs_->File("ringfile"), "registered\n");
+    WriteFile(fs_->File("sent"), "in flight\n");
+    ring_.emplace(SpawnRingHolding(fs_->File("ringfile")));
+    sender_.emplace(SpawnFileInFlight(fs_->File("sent")));
+    dev_ = bpftest::DeviceOf(fs_->mountpoint());
+    fs_->mount().Detach();
+  }
+  void TearDown() override {
+    unsetenv("DETACH_BPF_LOADER");
+    unsetenv("DETACH_SCAN_SOURCE");
+  }
+
+  // snapshot-dump of the ring's and the sender's pins, under without_bpf --refuse-load REFUSED ("" none).
+  std::pair<std::string, std::string> Dump(const std::string& refused, const char* source = "auto") {
+    EXPECT_EQ(setenv("DETACH_SCAN_SOURCE", source, 1), 0);
+    std::vector<std::string> argv;
+    if (!refused.empty()) argv = {Env("WITHOUT_BPF"), "--refuse-load", refused};
+    argv.insert(argv.end(), {Env("SNAPSHOT_DUMP"), "--pid", std::to_string(ring_->pid()), "--pid",
+                             std::to_string(sender_->pid()), "--device", dev_.str()});
+    const RunResult r = RunCommand(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    return SplitFirstLine(r.out);
+  }
+
+  std::optional<LoopFs> fs_;
+  detach::DeviceNumber dev_;
+  std::optional<ChildProcess> ring_;
+  std::optional<ChildProcess> sender_;
+};
+
+// Given both families loading, and then each refused in turn (and both), we should get task pins from BPF
+// every time, the refused family's pins exactly as /proc gives them (the others' as BPF gives them), and the
+// source's line naming each family that fell back and why.
+TEST_F(OneFamilyFallsBack, TheRefusedFamilysPinsComeFromProcAndTheSourceSaysWhy) {
+  const auto [bpf_line, bpf] = Dump("");
+  const auto [proc_line, proc] = Dump("", "proc");
+  ASSERT_EQ(bpf_line, "source: bpf: loaded by the in-kernel loader");
+  ASSERT_NE(bpf, proc) << "the two sources should differ in the ring's and the file in flight's pins";
+
+  const auto [ring_line, ring_refused] = Dump("2");
+  EXPECT_EQ(ring_line, std::string("source: bpf: loaded by the in-kernel loader; ") + kRingFallback);
+  EXPECT_EQ(ring_refused, WithPinsOf(bpf, proc, "io_uring-file"));
+
+  const auto [flight_line, flight_refused] = Dump("3");
+  EXPECT_EQ(flight_line, std::string("source: bpf: loaded by the in-kernel loader; ") + kInFlightFallback);
+  EXPECT_EQ(flight_refused, WithPinsOf(bpf, proc, "files-in-flight"));
+
+  const auto [both_line, both_refused] = Dump("2,3");
+  EXPECT_EQ(both_line, std::string("source: bpf: loaded by the in-kernel loader; ") + kRingFallback + "; " +
+                           kInFlightFallback);
+  EXPECT_EQ(both_refused, proc);
+}
+
+// Given unix_inflight refused, findmnt --verbose should say so on its source line; and the sender, certain
+// when the family loads, is no certain pinner then (the ring explains the filesystem, so findmnt lists no
+// "may" candidates beside it).
+TEST_F(OneFamilyFallsBack, FindmntVerboseSaysWhichFamilyFellBack) {
+  ASSERT_EQ(setenv("DETACH_SCAN_SOURCE", "auto", 1), 0);
+  const std::string sender = std::to_string(sender_->pid()) + " pin-flight";
+  const std::string held = "socket fd " + std::to_string(sender_->ready_value()) + " (1 file in flight)";
+  const RunResult loaded = RunCommand({Env("FINDMNT"), "--detached", "-l", "-o", "PID,COMMAND,HOW"});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.Describe();
+  EXPECT_NE(loaded.out.find(held), std::string::npos) << loaded.Describe();
+  EXPECT_EQ(loaded.out.find("may: " + held), std::string::npos) << loaded.Describe();
+
+  const RunResult r = RunCommand({Env("WITHOUT_BPF"), "--refuse-load", "3", Env("FINDMNT"), "--detached",
+                                  "--verbose", "-l", "-o", "PID,COMMAND,HOW"});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(
+      r.err.find(std::string("findmnt: task pins read by BPF iterators (loaded by the in-kernel loader; ") +
+                 kInFlightFallback + ")\n"),
+      std::string::npos)
+      << r.Describe();
+  EXPECT_EQ(r.out.find(held), std::string::npos) << r.Describe();
+}
+
+}  // namespace
+}  // namespace itest

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The kernel's own pins on a FUSE filesystem whose daemon is stopped: a ring's registered file, a file in
 // flight over a unix socket pair, and a unix socket bound inside it. Each of the census's sources (the ring's
-// fdinfo and its path placement, the sockets' fdinfo, sock_diag; the BPF source's ring table) must finish
-// without calling into the dead filesystem, and the tools must still name what holds it, as certain only
-// what the kernel states.
+// fdinfo and its path placement, the sockets' fdinfo, sock_diag; the BPF source's ring table and socket
+// queues) must finish without calling into the dead filesystem, and the tools must still name what holds it,
+// as certain only what the kernel states.
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -89,13 +89,14 @@ TEST_F(DeadFuseKernelPins, FuserOnTheAttachedMountFinishesAndNamesTheSocket) {
   EXPECT_THAT(PidsPrinted(run.out), ::testing::Not(::testing::Contains(sender_->pid()))) << run.Describe();
 }
 
-// Given the same read by BPF, the ring's table names the mount: fuser -mv names the ring's process too.
-TEST_F(DeadFuseKernelPinsReadByBpf, FuserOnTheAttachedMountFinishesAndNamesTheSocketAndTheRing) {
+// Given the same read by BPF, the ring's table and the receiving socket's queue name the mount: fuser -mv
+// names the ring's process and the sender (who holds the receiving end) too.
+TEST_F(DeadFuseKernelPinsReadByBpf, FuserOnTheAttachedMountFinishesAndNamesTheSocketTheRingAndTheSender) {
   const RunResult run = Finished({Fuser(), "-mv", mountpoint_});
   EXPECT_EQ(run.exit_code, 0) << run.Describe();
-  EXPECT_THAT(PidsPrinted(run.out), ::testing::IsSupersetOf({socket_->pid(), ring_->pid()}))
+  EXPECT_THAT(PidsPrinted(run.out),
+              ::testing::UnorderedElementsAre(socket_->pid(), ring_->pid(), sender_->pid()))
       << run.Describe();
-  EXPECT_THAT(PidsPrinted(run.out), ::testing::Not(::testing::Contains(sender_->pid()))) << run.Describe();
 }
 
 // Given the same, umount of the mount point should finish, fail as busy, and name the bound socket.
@@ -141,8 +142,8 @@ TEST_F(DeadFuseKernelPins, TheDetachedMountIsListedWithTheSocketAsCertain) {
 }
 
 // Given the same read by BPF, the ring's file table names the dead mount: it is listed as that mount (its
-// unique id), and the ring holds it for certain too.
-TEST_F(DeadFuseKernelPinsReadByBpf, TheDetachedMountIsHeldByTheRingAndTheSocketForCertain) {
+// unique id), and the ring and the sender (its receiving socket's queue) hold it for certain too.
+TEST_F(DeadFuseKernelPinsReadByBpf, TheDetachedMountIsHeldByTheRingTheSocketAndTheSenderForCertain) {
   fuse_->Detach();
   const DetachedListing listing = ListDetached(30s);
   EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
@@ -150,7 +151,7 @@ TEST_F(DeadFuseKernelPinsReadByBpf, TheDetachedMountIsHeldByTheRingAndTheSocketF
   const std::optional<nlohmann::json> row = RowOfTheFuseMount(listing);
   ASSERT_TRUE(row.has_value()) << listing.run.Describe();
   EXPECT_EQ(UniqIdOf(*row), fuse_->unique_id()) << row->dump(2);
-  for (const pid_t pid : {socket_->pid(), ring_->pid()}) {
+  for (const pid_t pid : {socket_->pid(), ring_->pid(), sender_->pid()}) {
     const nlohmann::json pinner = PinnerOf(*row, pid);
     ASSERT_FALSE(pinner.is_null()) << pid << "\n" << row->dump(2);
     EXPECT_EQ(pinner["certain"], true) << row->dump(2);
@@ -177,8 +178,8 @@ TEST_F(DeadFuseKernelPins, WithOnlyThePathsAndCountsLeftNothingIsBlamedForCertai
 }
 
 // Given the same read by BPF: the ring's table names the mount, so it is listed, as that mount, held by the
-// ring for certain.
-TEST_F(DeadFuseKernelPinsReadByBpf, WithOnlyTheRingAndTheSenderLeftTheRingIsNamedForCertain) {
+// ring for certain, and by the sender, whose receiving socket's queue holds a file of it.
+TEST_F(DeadFuseKernelPinsReadByBpf, WithOnlyTheRingAndTheSenderLeftBothAreNamedForCertain) {
   socket_.reset();
   fuse_->Detach();
   const DetachedListing listing = ListDetached(30s);
@@ -191,6 +192,9 @@ TEST_F(DeadFuseKernelPinsReadByBpf, WithOnlyTheRingAndTheSenderLeftTheRingIsName
   ASSERT_FALSE(ring.is_null()) << row->dump(2);
   EXPECT_EQ(ring["certain"], true) << row->dump(2);
   EXPECT_EQ(Text(ring, "how"), RingHow("/hello")) << row->dump(2);
+  const nlohmann::json sender = PinnerOf(*row, sender_->pid());
+  ASSERT_FALSE(sender.is_null()) << row->dump(2);
+  EXPECT_EQ(sender["certain"], true) << row->dump(2);
 }
 
 // Given the same, fuser --detached -v (every detached filesystem: this one has no device to name it by)

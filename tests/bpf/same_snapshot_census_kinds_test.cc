@@ -73,9 +73,10 @@ std::string PlacedExactly(const std::string& proc, const std::string& kind, deta
   };
   const std::string by_device = "mount " + std::to_string(detach::kernel_held_key(dev)) + " unique=0 ";
   const std::string id = std::to_string(mount);
+  const std::string by_id = "mount " + id + " unique=" + id + " ";
   for (std::string line; std::getline(lines, line);) {
     if (relisted && line.rfind(by_device, 0) == 0) {
-      replace(line, by_device, "mount " + id + " unique=" + id + " ");
+      replace(line, by_device, by_id);
     } else if (line.rfind("pin " + kind + " ", 0) == 0 &&
                line.find(" mount=0 dev=0:0 ino=0 ") != std::string::npos) {
       replace(line, " mount=0 dev=0:0 ino=0 ",

@@ -47,6 +47,14 @@ class DeadFuseKernelPins : public ::testing::Test {
     return run;
   }
 
+  // findmnt --detached -J, checked to finish within the hang bound.
+  DetachedListing ListedInTime() const {
+    DetachedListing listing = ListDetached(30s);
+    EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
+    EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
+    return listing;
+  }
+
   // The row of the FUSE mount's superblock, by its (anonymous) device.
   std::optional<nlohmann::json> RowOfTheFuseMount(const DetachedListing& listing) const {
     if (!listing.doc || !listing.doc->contains("filesystems")) return std::nullopt;
@@ -126,9 +134,7 @@ TEST_F(DeadFuseKernelPins, UmountOfTheIdleDeadMountFinishesAndUnmountsIt) {
 // is a path that resolves nowhere now, the sender's file in flight a count.
 TEST_F(DeadFuseKernelPins, TheDetachedMountIsListedWithTheSocketAsCertain) {
   fuse_->Detach();
-  const DetachedListing listing = ListDetached(30s);
-  EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
+  const DetachedListing listing = ListedInTime();
   const std::optional<nlohmann::json> row = RowOfTheFuseMount(listing);
   ASSERT_TRUE(row.has_value()) << listing.run.Describe();
   const nlohmann::json socket = PinnerOf(*row, socket_->pid());
@@ -145,9 +151,7 @@ TEST_F(DeadFuseKernelPins, TheDetachedMountIsListedWithTheSocketAsCertain) {
 // unique id), and the ring and the sender (its receiving socket's queue) hold it for certain too.
 TEST_F(DeadFuseKernelPinsReadByBpf, TheDetachedMountIsHeldByTheRingTheSocketAndTheSenderForCertain) {
   fuse_->Detach();
-  const DetachedListing listing = ListDetached(30s);
-  EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
+  const DetachedListing listing = ListedInTime();
   const std::optional<nlohmann::json> row = RowOfTheFuseMount(listing);
   ASSERT_TRUE(row.has_value()) << listing.run.Describe();
   EXPECT_EQ(UniqIdOf(*row), fuse_->unique_id()) << row->dump(2);
@@ -165,9 +169,7 @@ TEST_F(DeadFuseKernelPinsReadByBpf, TheDetachedMountIsHeldByTheRingTheSocketAndT
 TEST_F(DeadFuseKernelPins, WithOnlyThePathsAndCountsLeftNothingIsBlamedForCertain) {
   socket_.reset();
   fuse_->Detach();
-  const DetachedListing listing = ListDetached(30s);
-  EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
+  const DetachedListing listing = ListedInTime();
   if (!listing.doc) return;  // nothing listed (exit 1, no output): nothing blamed
   for (const nlohmann::json& row : (*listing.doc)["filesystems"]) {
     for (const pid_t pid : {ring_->pid(), sender_->pid()}) {
@@ -182,9 +184,7 @@ TEST_F(DeadFuseKernelPins, WithOnlyThePathsAndCountsLeftNothingIsBlamedForCertai
 TEST_F(DeadFuseKernelPinsReadByBpf, WithOnlyTheRingAndTheSenderLeftBothAreNamedForCertain) {
   socket_.reset();
   fuse_->Detach();
-  const DetachedListing listing = ListDetached(30s);
-  EXPECT_FALSE(listing.run.timed_out) << listing.run.Describe();
-  EXPECT_LT(listing.run.elapsed, HangBound()) << listing.run.Describe();
+  const DetachedListing listing = ListedInTime();
   const std::optional<nlohmann::json> row = RowOfTheFuseMount(listing);
   ASSERT_TRUE(row.has_value()) << listing.run.Describe();
   EXPECT_EQ(UniqIdOf(*row), fuse_->unique_id()) << row->dump(2);

@@ -44,12 +44,13 @@ class MountExplain : public HandBuiltSnapshot {
     m.ns_inode = attached ? ns : 0;
     return m;
   }
-  std::vector<std::string> Busy(std::vector<pid_t> chain = {kUmount, kShell}, MountTextOptions options = {}) {
+  std::vector<std::string> Busy(std::vector<pid_t> chain = {kUmount, kShell},
+                                const MountTextOptions& options = {}) {
     snapshot_.build_superblocks();
     report_ = explain_busy_mount(snapshot_, snapshot_.mounts.at(kTarget), {std::move(chain)});
     return busy_text(snapshot_, report_, options);
   }
-  std::vector<std::string> Survival(Survival when, MountTextOptions options = {}) {
+  std::vector<std::string> Survival(Survival when, const MountTextOptions& options = {}) {
     snapshot_.build_superblocks();
     report_ = explain_survival(snapshot_, kTarget, kLoop3, kOwnNs);
     return survival_text(snapshot_, report_, when, options);

@@ -110,9 +110,12 @@ std::string Fuser() {
 
 std::vector<pid_t> PidsPrinted(const std::string& out) {
   std::vector<pid_t> pids;
-  std::istringstream words(out);
-  for (std::string word; words >> word;)
-    if (word.find_first_not_of("0123456789") == std::string::npos) pids.push_back(std::stoi(word));
+  std::size_t at = 0;
+  while ((at = out.find_first_of("0123456789", at)) != std::string::npos) {
+    const std::size_t end = std::min(out.find_first_not_of("0123456789", at), out.size());
+    pids.push_back(std::stoi(out.substr(at, end - at)));
+    at = end;
+  }
   return pids;
 }
 

@@ -85,13 +85,14 @@ mount -o remount,bind,ro,noexec "$work/bind"
 (cd "$work/mnt" && exec sleep 300) & pids+=($!)
 (cd "$work/bind" && exec sleep 300) & pids+=($!)
 "$FINDMNT" --detached --poll -w 20000 -r -n -o ACTION,TARGET >"$work/poll.out" 2>"$work/poll.err" & poller=$!
-# Ready once it holds its fanotify group (it marks every namespace before waiting).
-wait_for 10 bash -c "ls -l /proc/$poller/fd 2>/dev/null | grep -q fanotify"
+tap_until_watched "$work/poll.out"
 umount -l "$work/bind"
 umount -l "$work/mnt"
-wait_for 10 bash -c "[ \$(grep -c '^detach ' '$work/poll.out') -ge 2 ]"
+wait_for 30 bash -c "[ \$(grep -cxE 'detach $work/(mnt|bind)' '$work/poll.out') -ge 2 ]"
 kill "$poller"; wait "$poller" 2>/dev/null
-check "the watcher saw both detaches" test "$(grep -c '^detach ' "$work/poll.out")" = 2
+check "the watcher saw both detaches, each once" \
+  eval '[ "$(grep -cxF "detach $work/mnt" "$work/poll.out")" = 1 ] &&
+    [ "$(grep -cxF "detach $work/bind" "$work/poll.out")" = 1 ]'
 "$FINDMNT" --detached -J -o SOURCE,UNIQ-ID,TARGET,PID >"$work/tree.json" 2>/dev/null
 check "the tree has one filesystem row for the device, with both mounts below it, each with its pinner" \
   python3 - "$work/tree.json" "$loop" "$work/mnt" "$work/bind" "${pids[0]}" "${pids[1]}" <<'PY'

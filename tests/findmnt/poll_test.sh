@@ -59,13 +59,13 @@ tap_mount_new_loop loop "$work/disk.img" "$work/mnt"
 w=$!
 (cd "$work/mnt" && exec sleep 300) &
 s=$!
-# Ready: the watcher holds its fanotify group, the pinner's cwd is inside.
-wait_for 10 bash -c "ls -l /proc/$w/fd 2>/dev/null | grep -q fanotify"
+# Ready: the watcher has looked at the mounts, the pinner's cwd is inside.
+tap_until_watched "$work/det"
 wait_for 10 bash -c "[ \"\$(readlink /proc/$s/cwd)\" = '$work/mnt' ]"
 umount -l "$work/mnt"
-wait_for 10 grep -qE "^detach +$loop " "$work/det"
+wait_for 30 grep -qE "^detach +$loop " "$work/det"
 kill "$s"; wait "$s" 2>/dev/null
-wait_for 10 grep -qE "^release +$loop" "$work/det"
+wait_for 30 grep -qE "^release +$loop" "$work/det"
 kill "$w"; wait "$w" 2>/dev/null
 check "a lazy detach is reported with its former mount point and pinner" \
   grep -qE "^detach +$loop +$work/mnt +$s \(sleep\) cwd" "$work/det"
@@ -85,7 +85,7 @@ w=$!; pids+=($w)
 s1=$!; pids+=($s1)
 (cd "$work/mnt3" && exec sleep 300) &
 s2=$!; pids+=($s2)
-wait_for 10 bash -c "ls -l /proc/$w/fd 2>/dev/null | grep -q fanotify"
+tap_until_watched "$work/rows"
 wait_for 10 cwd_is "$s1" "$odd"
 wait_for 10 cwd_is "$s2" "$work/mnt3"
 umount -l "$odd"
@@ -134,9 +134,9 @@ else
   # The warning comes once the first snapshot is taken: a detach from then on is new.
   wait_for 10 grep -qF "$warning" "$work/nofan.err"
   umount -l "$work/mnt2"
-  wait_for 10 grep -qE "^detach +$loop2 " "$work/nofan"
+  wait_for 30 grep -qE "^detach +$loop2 " "$work/nofan"
   kill "$s"; wait "$s" 2>/dev/null
-  wait_for 10 grep -qE "^release +$loop2 " "$work/nofan"
+  wait_for 30 grep -qE "^release +$loop2 " "$work/nofan"
   kill "$w"; wait "$w" 2>/dev/null
   pids=()
   "$NOFAN" "$FINDMNT" --detached --poll -w 500 -o ACTION,SOURCE,TARGET >/dev/null 2>"$work/nofan-idle.err"

@@ -55,6 +55,33 @@ tap_mount_new_loop() {
   printf -v "$1" %s "$(findmnt -nr -o SOURCE --mountpoint "$3")"
 }
 
+# tap_until_watched ROWS: returns once the watcher writing ROWS (`findmnt --detached --poll`, TARGET among its
+# columns) has looked at the mounts made so far: only then is a detach reported as one, with its former mount
+# point (a mount gone before the watcher's first look counts as detached before it started). Holding its
+# fanotify group is not proof: the first look comes after. The proof is a sentinel, a pinned tmpfs detached now
+# whose row names its mount point; a row without it (the look came later) means once more, with a new one.
+tap_sentinels=0
+tap_until_watched() {
+  local try where pinner
+  for ((try = 0; try < 5; try++)); do
+    where="$work/tap-sentinel-$tap_sentinels"
+    tap_sentinels=$((tap_sentinels + 1))
+    mkdir "$where" && mount -t tmpfs tap-sentinel "$where" || return 1
+    (cd "$where" && exec sleep 300) &
+    pinner=$!
+    pids+=("$pinner")
+    wait_for 10 bash -c "[ \"\$(readlink /proc/$pinner/cwd)\" = '$where' ]"
+    umount -l "$where"
+    wait_for 20 grep -qE "^detach .*$where( |\$)" "$1"
+    local seen=$?
+    kill "$pinner"
+    wait "$pinner" 2>/dev/null
+    unset 'pids[-1]' # the pinner, ended: the test's own pids keep their places
+    [ $seen = 0 ] && return 0
+  done
+  return 1
+}
+
 n=0
 failed=0
 check() { # check DESCRIPTION COMMAND...: one TAP case

@@ -84,7 +84,9 @@ mount --bind "$work/mnt" "$work/bind"
 mount -o remount,bind,ro,noexec "$work/bind"
 (cd "$work/mnt" && exec sleep 300) & pids+=($!)
 (cd "$work/bind" && exec sleep 300) & pids+=($!)
-"$FINDMNT" --detached --poll -w 20000 -r -n -o ACTION,TARGET >"$work/poll.out" 2>"$work/poll.err" & poller=$!
+"$FINDMNT" --detached --poll -w 120000 -r -n -o ACTION,TARGET >"$work/poll.out" 2>"$work/poll.err" &
+poller=$!  # ended by the test (-w, restarted by every event, bounds a hang), and by tap_cleanup after a failure
+pids+=($poller)
 tap_until_watched "$work/poll.out"
 umount -l "$work/bind"
 umount -l "$work/mnt"
@@ -122,10 +124,12 @@ check "-O ro selects the read-only bind mount only (of the device's two)" \
 check "-T selects a detached mount by its former mount point" \
   test "$("$FINDMNT" --detached -l -n -o TARGET -T "$work/bind" 2>/dev/null)" = "$work/bind"
 check "-N of a task here lists both" test "$("$FINDMNT" --detached -l -n -o TARGET -N $$ 2>/dev/null | wc -l)" = 2
-(cd / && exec unshare -m --propagation private sleep 300) & pids+=($!)
-wait_for 5 bash -c "[ \"\$(readlink /proc/${pids[2]}/ns/mnt)\" != \"\$(readlink /proc/$$/ns/mnt)\" ]"
+(cd / && exec unshare -m --propagation private sleep 300) &
+elsewhere=$!
+pids+=($elsewhere)
+wait_for 5 bash -c "[ \"\$(readlink /proc/$elsewhere/ns/mnt)\" != \"\$(readlink /proc/$$/ns/mnt)\" ]"
 check "-N of a task in another namespace lists neither" \
-  bash -c "! '$FINDMNT' --detached -N ${pids[2]} >/dev/null 2>&1"
+  bash -c "! '$FINDMNT' --detached -N $elsewhere >/dev/null 2>&1"
 poll_json=$("$FINDMNT" --detached --poll -J -w 1 2>&1 >/dev/null; echo "rc=$?")
 check "--poll -J waits and ends without aborting (libsmartcols cannot print JSON line by line)" \
   grep -qx "rc=0" <<<"$poll_json"

@@ -55,8 +55,10 @@ for i in "${!variants[@]}"; do
 done
 
 tap_mount_new_loop loop "$work/disk.img" "$work/mnt"
-"$FINDMNT" --detached --poll -w 20000 -o ACTION,SOURCE,TARGET,PINNERS >"$work/det" 2>&1 &
-w=$!
+# -w bounds a hang only (each event starts it again): the test ends the watcher itself. A sentinel the watcher
+# never reports (detached while it took its first picture) costs tap_until_watched a wait, which -w outlasts.
+"$FINDMNT" --detached --poll -w 120000 -o ACTION,SOURCE,TARGET,PINNERS >"$work/det" 2>&1 &
+w=$!; pids+=($w)
 (cd "$work/mnt" && exec sleep 300) &
 s=$!
 # Ready: the watcher has looked at the mounts, the pinner's cwd is inside.
@@ -79,7 +81,7 @@ odd="$work/$(printf 'odd\xff')"
 mkdir "$odd" "$work/mnt3"
 mount -t tmpfs tmpfs "$odd"
 tap_mount_new_loop loop3 "$work/disk3.img" "$work/mnt3"
-"$FINDMNT" --detached --poll -w 20000 -o ACTION,SOURCE,FSTYPE,TARGET,PINNERS >"$work/rows" 2>&1 &
+"$FINDMNT" --detached --poll -w 120000 -o ACTION,SOURCE,FSTYPE,TARGET,PINNERS >"$work/rows" 2>&1 &
 w=$!; pids+=($w)
 (cd "$odd" && exec sleep 300) &
 s1=$!; pids+=($s1)

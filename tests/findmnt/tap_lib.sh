@@ -72,7 +72,7 @@ tap_until_watched() {
     pids+=("$pinner")
     wait_for 10 bash -c "[ \"\$(readlink /proc/$pinner/cwd)\" = '$where' ]"
     umount -l "$where"
-    wait_for 20 grep -qE "^detach .*$where( |\$)" "$1"
+    wait_for 30 grep -qE "^detach .*$where( |\$)" "$1"
     local seen=$?
     kill "$pinner"
     wait "$pinner" 2>/dev/null

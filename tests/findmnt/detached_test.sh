@@ -86,7 +86,7 @@ mount -o remount,bind,ro,noexec "$work/bind"
 (cd "$work/bind" && exec sleep 300) & pids+=($!)
 "$FINDMNT" --detached --poll -w 120000 -r -n -o ACTION,TARGET >"$work/poll.out" 2>"$work/poll.err" &
 poller=$!  # ended by the test (-w, restarted by every event, bounds a hang), and by tap_cleanup after a failure
-pids+=($poller)
+pids+=("$poller")
 tap_until_watched "$work/poll.out"
 umount -l "$work/bind"
 umount -l "$work/mnt"
@@ -126,7 +126,7 @@ check "-T selects a detached mount by its former mount point" \
 check "-N of a task here lists both" test "$("$FINDMNT" --detached -l -n -o TARGET -N $$ 2>/dev/null | wc -l)" = 2
 (cd / && exec unshare -m --propagation private sleep 300) &
 elsewhere=$!
-pids+=($elsewhere)
+pids+=("$elsewhere")
 wait_for 5 bash -c "[ \"\$(readlink /proc/$elsewhere/ns/mnt)\" != \"\$(readlink /proc/$$/ns/mnt)\" ]"
 check "-N of a task in another namespace lists neither" \
   bash -c "! '$FINDMNT' --detached -N $elsewhere >/dev/null 2>&1"

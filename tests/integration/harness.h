@@ -56,7 +56,7 @@ std::string MkfsGuard();
 std::string Umount();
 std::string Fuser();
 // The pids fuser printed on stdout (its "kernel" words left out). Each run of digits is one: as psmisc's, our
-// fuser -v writes a name's pids and the next name's "kernel" with nothing between them ("kernel 812kernel").
+// fuser writes one name's pids and the next name's "kernel" with nothing between them ("kernel 812kernel").
 std::vector<pid_t> PidsPrinted(const std::string& out);
 
 // The preamble of a scenario's SetUp(): ITEST_REQUIRE_ROOT(), then ITEST_REQUIRE_TOOL() for each variable

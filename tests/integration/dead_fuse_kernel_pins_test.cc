@@ -84,6 +84,10 @@ class DeadFuseKernelPins : public ::testing::Test {
 // The same through the BPF source, which reads the ring's file table (no path to place).
 class DeadFuseKernelPinsReadByBpf : public DeadFuseKernelPins {
  protected:
+  void SetUp() override {
+    ITEST_REQUIRE_BPF_SOURCE_BUILT();
+    DeadFuseKernelPins::SetUp();
+  }
   const char* Source() const override { return "bpf"; }
 };
 

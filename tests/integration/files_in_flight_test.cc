@@ -43,6 +43,10 @@ class FilesInFlight : public ::testing::Test {
 // The same through the BPF source, which reads the socket's queue.
 class FilesInFlightReadByBpf : public FilesInFlight {
  protected:
+  void SetUp() override {
+    ITEST_REQUIRE_BPF_SOURCE_BUILT();
+    FilesInFlight::SetUp();
+  }
   const char* Source() const override { return "bpf"; }
 };
 

@@ -65,6 +65,11 @@ bool InCi() {
   return ci != nullptr && std::string(ci) == "true";
 }
 
+bool BuildHasBpfSource() {
+  const char* has = std::getenv("DETACH_BUILD_HAS_BPF");
+  return has == nullptr || std::string(has) != "no";
+}
+
 void EnterPrivateMountNamespace() {
   if (MissingPrivilege()) return;  // the privileged tests skip (or fail under CI) on their own
   if (unshare(CLONE_NEWNS) != 0) Throw("unshare(CLONE_NEWNS)");

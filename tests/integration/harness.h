@@ -44,6 +44,16 @@ void EnterFreshNamespaceOnThisCpu();
     }                                                                                           \
   } while (0)
 
+// Skips a test of the BPF source in a build that has none (meson -Dbpf=disabled, or a machine without clang's
+// bpf target, bpftool or libbpf): there the tools answer from /proc, as the same scenario's /proc tests
+// check. Not a missing privilege: it skips under CI=true too.
+#define ITEST_REQUIRE_BPF_SOURCE_BUILT()                                                                \
+  do {                                                                                                  \
+    if (!::itest::BuildHasBpfSource()) GTEST_SKIP() << "this build has no BPF source (-Dbpf=disabled)"; \
+  } while (0)
+// False when meson set DETACH_BUILD_HAS_BPF=no in the tests' environment.
+bool BuildHasBpfSource();
+
 // A binary named by an environment variable (FINDMNT, MKFS_GUARD, FUSE_HELLO); fails the test when missing.
 #define ITEST_REQUIRE_TOOL(var)                                           \
   do {                                                                    \

@@ -46,6 +46,10 @@ class RingFile : public ::testing::Test {
 // The same through the BPF source, which reads the ring's file table.
 class RingFileReadByBpf : public RingFile {
  protected:
+  void SetUp() override {
+    ITEST_REQUIRE_BPF_SOURCE_BUILT();
+    RingFile::SetUp();
+  }
   const char* Source() const override { return "bpf"; }
 };
 

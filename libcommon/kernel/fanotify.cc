@@ -34,7 +34,7 @@ struct InfoMnt {
   std::uint64_t mnt_id;
 };
 
-// Adds to EVENTS the ids of the attach events in one read's worth of records.
+// Adds to EVENTS the ids of the attach and detach events in one read's worth of records.
 Status parse_events(const char* buf, std::size_t len, MountEventWatch::Events& events) {
   for (std::size_t at = 0; at + sizeof(fanotify_event_metadata) <= len;) {
     fanotify_event_metadata meta;
@@ -48,6 +48,8 @@ Status parse_events(const char* buf, std::size_t len, MountEventWatch::Events& e
       if (rec.hdr.len < sizeof rec.hdr) break;
       if (rec.hdr.info_type == kInfoTypeMnt && (meta.mask & uapi::kFanMntAttach))
         events.attached.push_back(rec.mnt_id);
+      if (rec.hdr.info_type == kInfoTypeMnt && (meta.mask & uapi::kFanMntDetach))
+        events.detached.push_back(rec.mnt_id);
       info += rec.hdr.len;
     }
     at += meta.event_len;

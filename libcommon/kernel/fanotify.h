@@ -21,10 +21,12 @@ class MountEventWatch {
 
   // What came in one wait: whether anything did (an overflowed queue counts: callers look at the mounts again
   // rather than trust the events), and the unique ids of mounts attached, so that a caller can ask about
-  // them at once, while they are still attached (a mount may be detached right after).
+  // them at once, while they are still attached (a mount may be detached right after), and of mounts
+  // detached.
   struct Events {
     bool any = false;
     std::vector<std::uint64_t> attached;
+    std::vector<std::uint64_t> detached;
   };
 
   // Waits up to TIMEOUT for events and drains them.

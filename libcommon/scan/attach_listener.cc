@@ -33,18 +33,25 @@ Status AttachListener::watch_namespace(int ns_fd, std::uint64_t ns_id) {
 
 void AttachListener::run() {
   while (!stop_) {
+    std::uint64_t read;
+    {
+      std::lock_guard lock(mu_);
+      read = ++reads_begun_;
+    }
     auto events = watch_.wait(kPollStep);
     if (!events) {
       std::lock_guard lock(mu_);
       failure_ = events.error();
       pending_ = true;
+      reads_done_ = read;
       changed_.notify_all();
       return;
     }
-    if (!events->any) continue;
-    describe(events->attached);
+    if (events->any) describe(events->attached);
     std::lock_guard lock(mu_);
-    pending_ = true;
+    if (recording_detached_) detached_.insert(events->detached.begin(), events->detached.end());
+    pending_ = pending_ || events->any;
+    reads_done_ = read;
     changed_.notify_all();
   }
 }
@@ -71,6 +78,19 @@ bool AttachListener::wait(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   changed_.wait_for(lock, timeout, [this] { return pending_; });
   return std::exchange(pending_, false);
+}
+
+// A read begun after this call drains what was queued before it.
+void AttachListener::settle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  const std::uint64_t after = reads_begun_ + 1;
+  changed_.wait_for(lock, timeout, [this, after] { return reads_done_ >= after || failure_.has_value(); });
+}
+
+std::set<std::uint64_t> AttachListener::stop_recording_detached() {
+  std::lock_guard lock(mu_);
+  recording_detached_ = false;
+  return std::exchange(detached_, {});
 }
 
 std::vector<Mount> AttachListener::take_attached() {

@@ -38,6 +38,12 @@ class AttachListener {
   bool wait(std::chrono::milliseconds timeout);
   // The mounts attached since the last call, as they were when their attach was told.
   std::vector<Mount> take_attached();
+  // Waits (up to TIMEOUT) until the thread has read every event queued before this call.
+  void settle(std::chrono::milliseconds timeout);
+  // The unique ids of the mounts detached since the listener started, and stops recording them: the
+  // monitor's first picture needs them to tell a mount detached while it was taken from one detached before
+  // the watch began, and nothing later does.
+  std::set<std::uint64_t> stop_recording_detached();
   // Why the thread stopped reading events, if it did.
   std::optional<Error> failure();
 
@@ -51,6 +57,11 @@ class AttachListener {
   std::condition_variable changed_;
   bool pending_ = false;            // an event came since the last wait()
   std::vector<Mount> attached_;     // described since the last take_attached()
+  bool recording_detached_ = true;  // until stop_recording_detached()
+  std::set<std::uint64_t> detached_;
+  // Reads of the queue begun and finished, for settle().
+  std::uint64_t reads_begun_ = 0;
+  std::uint64_t reads_done_ = 0;
   std::set<std::uint64_t> ns_ids_;  // the namespaces watched, where an attached mount may be
   std::optional<Error> failure_;
   std::atomic<bool> stop_{false};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "scan/detach_monitor.h"
 
+#include <algorithm>
 #include <thread>
 #include <utility>
 
@@ -39,14 +40,29 @@ Result<DetachMonitor> DetachMonitor::start(ScanOptions options, std::chrono::mil
   // The first picture: what is attached now, and what was detached before we started (not reported again).
   std::vector<DetachEvent> first;
   if (auto st = monitor.refresh(first); !st) return tl::unexpected(st.error());
+  const std::set<MountKey> detached_while_watched = monitor.detached_since_marked(first);
   for (DetachEvent& event : first) {
     if (event.kind != DetachEvent::Kind::Detached) continue;
-    if (event.mount.target.empty())
-      monitor.detached_.insert(event.mount.key);  // never seen attached: detached before we started
+    // Never seen attached: detached before we started, unless the listener saw it go (attached and detached
+    // while the first picture was taken, too soon to be described): that one is reported, with no mount
+    // point.
+    if (event.mount.target.empty() && detached_while_watched.count(event.mount.key) == 0)
+      monitor.detached_.insert(event.mount.key);
     else
       monitor.pending_.push_back(std::move(event));
   }
   return monitor;
+}
+
+std::set<MountKey> DetachMonitor::detached_since_marked(const std::vector<DetachEvent>& first) {
+  if (!listener_) return {};
+  const bool unplaced = std::any_of(first.begin(), first.end(), [](const DetachEvent& event) {
+    return event.kind == DetachEvent::Kind::Detached && event.mount.target.empty();
+  });
+  // The detach events of the mounts in FIRST were queued before it was taken: wait for the listener to read
+  // them (one read of its queue, a poll step at most), but only when a mount's place is in question.
+  if (unplaced) listener_->settle(std::chrono::seconds(1));
+  return listener_->stop_recording_detached();
 }
 
 void DetachMonitor::learn_namespaces(const Snapshot& snapshot) {

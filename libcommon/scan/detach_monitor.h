@@ -58,6 +58,8 @@ class DetachMonitor {
   Status refresh(std::vector<DetachEvent>& events);
   void mark_new_namespaces();
   void remember_attached(std::vector<Mount> mounts);
+  // The mounts of the first picture the listener saw detached since their namespaces were marked.
+  std::set<MountKey> detached_since_marked(const std::vector<DetachEvent>& first);
 
   ScanOptions options_;
   std::chrono::milliseconds poll_interval_;

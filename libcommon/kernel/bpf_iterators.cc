@@ -5,11 +5,13 @@
 #include "kernel/bpf_iterators.h"
 
 #include <linux/bpf.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "kernel/bpf/skeleton_glue.h"
 
@@ -34,6 +36,30 @@ int open_iterator(int link_fd) {
   bpf_attr attr{};
   attr.iter_create.link_fd = static_cast<__u32>(link_fd);
   return sys_bpf(BPF_ITER_CREATE, attr);
+}
+
+// The same, opened in network namespace NETNS_FD (none: the caller's). setns changes only the calling
+// thread's namespace: a thread of its own enters and opens.
+Result<UniqueFd> open_iterator_in(int link_fd, int netns_fd, const std::string& what) {
+  if (netns_fd < 0) {
+    UniqueFd iter(open_iterator(link_fd));
+    if (!iter) return fail_errno("bpf iter_create", what);
+    return iter;
+  }
+  Result<UniqueFd> out = fail(EINVAL, "setns", "net");
+  std::thread inside([&out, link_fd, netns_fd, &what] {
+    if (::setns(netns_fd, CLONE_NEWNET) != 0) {
+      out = fail_errno("setns", "net");
+      return;
+    }
+    UniqueFd iter(open_iterator(link_fd));
+    if (iter)
+      out = std::move(iter);
+    else
+      out = fail_errno("bpf iter_create", what);
+  });
+  inside.join();
+  return out;
 }
 
 std::string program_name(int prog_fd) {
@@ -86,7 +112,8 @@ Result<BpfIterators> BpfIterators::load(const std::string& family, Loader loader
   return loaded;
 }
 
-Status BpfIterators::run(const std::string& program, std::size_t record_size, const Sink& sink) const {
+Status BpfIterators::run(const std::string& program, std::size_t record_size, const Sink& sink,
+                         int netns_fd) const {
   const Program* prog = nullptr;
   // The kernel keeps the first BPF_OBJ_NAME_LEN - 1 characters of a program's name.
   const std::string kept = program.substr(0, BPF_OBJ_NAME_LEN - 1);
@@ -96,8 +123,9 @@ Status BpfIterators::run(const std::string& program, std::size_t record_size, co
   if (prog == nullptr || record_size == 0) return fail(ENOENT, "bpf", what, "no such program");
   UniqueFd link(link_iterator(prog->fd.get()));
   if (!link) return fail_errno("bpf link_create", what);
-  UniqueFd iter(open_iterator(link.get()));
-  if (!iter) return fail_errno("bpf iter_create", what);
+  auto opened = open_iterator_in(link.get(), netns_fd, what);
+  if (!opened) return tl::unexpected(opened.error());
+  const UniqueFd iter = std::move(*opened);
 
   // A read gives what the iterator's buffer holds, which may end inside a record: the rest of that record
   // comes first in the next read.

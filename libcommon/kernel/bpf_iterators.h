@@ -32,20 +32,25 @@ class BpfIterators {
 
   // Runs iterator program PROGRAM once, from a fresh iterator, and hands SINK what it writes as whole records
   // of RECORD_SIZE bytes, a batch at a time. Fails when the program is not in the family or the kernel
-  // refuses the iterator.
+  // refuses the iterator. An iterator over a network namespace's objects (iter/unix) walks the namespace it
+  // was opened in: NETNS_FD (an open /proc/PID/ns/net) names another than the caller's.
   using Sink = std::function<void(const std::byte* records, std::size_t count)>;
-  Status run(const std::string& program, std::size_t record_size, const Sink& sink) const;
+  Status run(const std::string& program, std::size_t record_size, const Sink& sink, int netns_fd = -1) const;
 
   // The same, each record copied into a RECORD (records.h).
   template <typename Record>
-  Status for_each(const std::string& program, const std::function<void(const Record&)>& visit) const {
-    return run(program, sizeof(Record), [&visit](const std::byte* records, std::size_t count) {
-      for (std::size_t i = 0; i < count; ++i) {
-        Record r;
-        std::memcpy(&r, records + i * sizeof(Record), sizeof(Record));
-        visit(r);
-      }
-    });
+  Status for_each(const std::string& program, const std::function<void(const Record&)>& visit,
+                  int netns_fd = -1) const {
+    return run(
+        program, sizeof(Record),
+        [&visit](const std::byte* records, std::size_t count) {
+          for (std::size_t i = 0; i < count; ++i) {
+            Record r;
+            std::memcpy(&r, records + i * sizeof(Record), sizeof(Record));
+            visit(r);
+          }
+        },
+        netns_fd);
   }
 
  private:

@@ -9,8 +9,8 @@ Result<BpfIterators> BpfIterators::load(const std::string& family, Loader /*load
   return fail(ENOTSUP, "bpf", family, "this build has no BPF source");
 }
 
-Status BpfIterators::run(const std::string& program, std::size_t /*record_size*/,
-                         const Sink& /*sink*/) const {
+Status BpfIterators::run(const std::string& program, std::size_t /*record_size*/, const Sink& /*sink*/,
+                         int /*netns_fd*/) const {
   return fail(ENOTSUP, "bpf", program, "this build has no BPF source");
 }
 

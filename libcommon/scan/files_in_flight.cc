@@ -69,6 +69,9 @@ void place_files_in_flight(ScanState& state, const ExactFilesInFlight& found) {
     pins.insert(pins.begin() + static_cast<std::ptrdiff_t>(s.pin), placed.begin(), placed.end());
   }
   state.in_flight_sockets.clear();  // their indices are stale now
+  for (const auto& [ns, why] : found.namespaces_unread)
+    state.snapshot.gaps.notes.push_back(
+        {ScanNoteKind::UnixSocketsOfNetNsNotListed, {std::to_string(ns), why}});
   for (std::uint64_t socket_ino : found.truncated)
     state.snapshot.gaps.notes.push_back({ScanNoteKind::InFlightQueueTruncated,
                                          {std::to_string(socket_ino), std::to_string(found.messages_read),

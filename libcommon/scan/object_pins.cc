@@ -97,12 +97,6 @@ std::multimap<std::uint64_t, const Pin*> socket_fds(const ScanState& state) {
   return out;
 }
 
-std::uint64_t net_namespace_of(const ScanOptions& options, pid_t pid) {
-  struct stat st {};
-  std::string path = options.proc_root + "/" + std::to_string(pid) + "/ns/net";
-  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
-}
-
 // Every unix socket the fds lead to: this network namespace's dump first, then one for each other network
 // namespace a socket fd belongs to (a container's).
 std::map<std::uint64_t, UnixDiagSocket> unix_sockets(ScanState& state,
@@ -208,6 +202,12 @@ void visit_anon_inode_fds(const ScanState& state, std::string_view link, Visit v
 }
 
 }  // namespace
+
+std::uint64_t net_namespace_of(const ScanOptions& options, pid_t pid) {
+  struct stat st {};
+  std::string path = options.proc_root + "/" + std::to_string(pid) + "/ns/net";
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
 
 std::vector<AnonInodeFd> anon_inode_fds(ScanState& state, std::string_view link) {
   std::vector<AnonInodeFd> out;

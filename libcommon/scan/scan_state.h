@@ -52,6 +52,8 @@ struct ExactFilesInFlight {
   std::set<std::uint64_t> truncated;  // sockets whose queue held more than was read
   unsigned messages_read = 0;         // of each socket's queue, at most
   unsigned files_read = 0;            // of each socket's queue, at most
+  // Network namespaces whose sockets could not be read: the inode of each, and why.
+  std::vector<std::pair<std::uint64_t, std::string>> namespaces_unread;
 };
 
 // A "may" pin of files in flight the census made (from a socket's fdinfo count): where it is among the
@@ -160,6 +162,9 @@ void add_kernel_pins(ScanState& state, KernelFacts facts);
 // io_uring ring, unix sockets bound to a path, files in flight in a unix socket's queue (after the task scan:
 // it finds the rings' and sockets' fds).
 void add_object_pins(ScanState& state);
+
+// The inode of PID's network namespace (PROC_ROOT/PID/ns/net); 0 when it cannot be read.
+std::uint64_t net_namespace_of(const ScanOptions& options, pid_t pid);
 
 // Each "may" pin of files in flight (in_flight_sockets) replaced by what FOUND read of its socket's queue:
 // one pin per file, placed on the file's mount, counting how often it waits there; what FOUND did not account

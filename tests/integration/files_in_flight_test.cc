@@ -18,7 +18,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class FilesInFlight : public ::testing::Test {
+// The parameter: the sockets in a network namespace of their own (a container's), where /proc says the same,
+// and the BPF source opens its iterator there.
+class FilesInFlight : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD", "UMOUNT", "FUSER");
@@ -26,7 +28,7 @@ class FilesInFlight : public ::testing::Test {
     ASSERT_EQ(setenv("DETACH_SCAN_SOURCE", Source(), 1), 0);
     fs_.emplace("ext4");
     WriteFile(fs_->File("sent"), "in flight\n");
-    sender_.emplace(SpawnFileInFlight(fs_->File("sent")));
+    sender_.emplace(SpawnFilesInFlight({fs_->File("sent")}, GetParam()));
   }
   std::string Entry() const {
     return PinEntry(sender_->pid(), "pin-flight",
@@ -52,7 +54,7 @@ class FilesInFlightReadByBpf : public FilesInFlight {
 
 // Given the file in flight on a mounted fs, umount fails, and with nothing else seen pinning the mount it
 // names the socket as what may.
-TEST_F(FilesInFlight, UmountNamesTheSocketAsWhatMayPinIt) {
+TEST_P(FilesInFlight, UmountNamesTheSocketAsWhatMayPinIt) {
   const RunResult umount = RunCommand({Umount(), fs_->mountpoint()});
   EXPECT_EQ(umount.exit_code, 32) << umount.Describe();
   EXPECT_THAT(umount.err, HasSubstr("nothing the scan sees pins it; it may be held by "))
@@ -62,7 +64,7 @@ TEST_F(FilesInFlight, UmountNamesTheSocketAsWhatMayPinIt) {
 
 // Given it lazily unmounted: the filesystem lives on mounted nowhere; findmnt --detached, mkfs-guard and
 // fuser name the socket as what may hold it, and none of them as certain.
-TEST_F(FilesInFlight, TheDetachedFilesystemNamesTheSocketAsMay) {
+TEST_P(FilesInFlight, TheDetachedFilesystemNamesTheSocketAsMay) {
   fs_->mount().Detach();
   ASSERT_FALSE(DeviceIsFree(fs_->device()));
   const DetachedListing listing = ListDetached();
@@ -100,7 +102,7 @@ TEST_F(FilesInFlight, TheDetachedFilesystemNamesTheSocketAsMay) {
 
 // Given the file in flight on a mounted fs, read by the BPF source: umount fails and names the socket as
 // what pins the mount, for certain, as it names a process's open file.
-TEST_F(FilesInFlightReadByBpf, UmountNamesTheSocketAsWhatPinsIt) {
+TEST_P(FilesInFlightReadByBpf, UmountNamesTheSocketAsWhatPinsIt) {
   const RunResult umount = RunCommand({Umount(), fs_->mountpoint()});
   EXPECT_EQ(umount.exit_code, 32) << umount.Describe();
   EXPECT_THAT(umount.err, HasSubstr(fs_->mountpoint() + ": target is busy.")) << umount.Describe();
@@ -110,7 +112,7 @@ TEST_F(FilesInFlightReadByBpf, UmountNamesTheSocketAsWhatPinsIt) {
 
 // Given it lazily unmounted, read by the BPF source: findmnt --detached, mkfs-guard (text and JSON) and
 // fuser -v name the socket's holder as what holds the filesystem, for certain.
-TEST_F(FilesInFlightReadByBpf, TheDetachedFilesystemIsHeldByTheSocketForCertain) {
+TEST_P(FilesInFlightReadByBpf, TheDetachedFilesystemIsHeldByTheSocketForCertain) {
   fs_->mount().Detach();
   const DetachedListing listing = ListDetached();
   const std::vector<nlohmann::json> rows = listing.RowsFor(fs_->device());
@@ -128,6 +130,12 @@ TEST_F(FilesInFlightReadByBpf, TheDetachedFilesystemIsHeldByTheSocketForCertain)
   EXPECT_THAT(PidsPrinted(fuser.out), ::testing::Contains(sender_->pid())) << fuser.Describe();
   EXPECT_THAT(fuser.err, ::testing::Not(HasSubstr("may be held by"))) << fuser.Describe();
 }
+
+std::string NetworkNamespaceName(const ::testing::TestParamInfo<bool>& info) {
+  return info.param ? "SocketsInAnotherNetworkNamespace" : "SocketsInOurNetworkNamespace";
+}
+INSTANTIATE_TEST_SUITE_P(Netns, FilesInFlight, ::testing::Bool(), NetworkNamespaceName);
+INSTANTIATE_TEST_SUITE_P(Netns, FilesInFlightReadByBpf, ::testing::Bool(), NetworkNamespaceName);
 
 }  // namespace
 }  // namespace itest

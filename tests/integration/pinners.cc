@@ -114,8 +114,9 @@ ChildProcess SpawnFileInFlight(const std::string& file) {
   return SpawnFilesInFlight({file});
 }
 
-ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files) {
+ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files, bool own_network_namespace) {
   return ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    if (own_network_namespace && unshare(CLONE_NEWNET) != 0) ready.Fail("unshare(CLONE_NEWNET)");
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) ready.Fail("socketpair");
     // Room for many queued messages (each charged to the sender until received): root may force it.

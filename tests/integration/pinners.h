@@ -47,8 +47,9 @@ ChildProcess SpawnRingHolding(const std::string& file);
 // A fork of this binary that sends FILE over one end of a socket pair to the other and closes everything but
 // the receiving end. Ready value: the receiving end's fd.
 ChildProcess SpawnFileInFlight(const std::string& file);
-// The same with FILES, each in a message of its own, in order.
-ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files);
+// The same with FILES, each in a message of its own, in order; the sockets in a network namespace of their
+// own (the child's, made first) with OWN_NETWORK_NAMESPACE.
+ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files, bool own_network_namespace = false);
 
 // A fork of this binary with a unix socket bound to PATH (its cwd elsewhere). Ready value: the socket's fd.
 ChildProcess SpawnBoundSocket(const std::string& path);

@@ -5,15 +5,14 @@
 #include "kernel/bpf_iterators.h"
 
 #include <linux/bpf.h>
-#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
 
 #include "kernel/bpf/skeleton_glue.h"
+#include "kernel/net_namespace.h"
 
 namespace detach {
 
@@ -38,27 +37,17 @@ int open_iterator(int link_fd) {
   return sys_bpf(BPF_ITER_CREATE, attr);
 }
 
-// The same, opened in network namespace NETNS_FD (none: the caller's). setns changes only the calling
-// thread's namespace: a thread of its own enters and opens.
+// The same, opened in network namespace NETNS_FD (none: the caller's).
 Result<UniqueFd> open_iterator_in(int link_fd, int netns_fd, const std::string& what) {
-  if (netns_fd < 0) {
+  auto open = [link_fd, &what]() -> Result<UniqueFd> {
     UniqueFd iter(open_iterator(link_fd));
     if (!iter) return fail_errno("bpf iter_create", what);
     return iter;
-  }
-  Result<UniqueFd> out = fail(EINVAL, "setns", "net");
-  std::thread inside([&out, link_fd, netns_fd, &what] {
-    if (::setns(netns_fd, CLONE_NEWNET) != 0) {
-      out = fail_errno("setns", "net");
-      return;
-    }
-    UniqueFd iter(open_iterator(link_fd));
-    if (iter)
-      out = std::move(iter);
-    else
-      out = fail_errno("bpf iter_create", what);
-  });
-  inside.join();
+  };
+  if (netns_fd < 0) return open();
+  Result<UniqueFd> out;
+  if (Status entered = in_net_namespace(netns_fd, [&out, &open] { out = open(); }); !entered)
+    return tl::unexpected(entered.error());
   return out;
 }
 

@@ -5,15 +5,14 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
-#include <sched.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cstring>
-#include <thread>
 
 #include "base/unique_fd.h"
+#include "kernel/net_namespace.h"
 
 namespace detach {
 namespace {
@@ -148,16 +147,9 @@ Result<std::vector<UnixDiagSocket>> dump_unix_sockets() {
 }
 
 Result<std::vector<UnixDiagSocket>> dump_unix_sockets_in(int netns_fd) {
-  // setns changes only the calling thread's namespace: a thread of its own enters, dumps and ends.
-  Result<std::vector<UnixDiagSocket>> out = fail(EINVAL, "setns", "net");
-  std::thread inside([&out, netns_fd] {
-    if (::setns(netns_fd, CLONE_NEWNET) != 0) {
-      out = fail_errno("setns", "net");
-      return;
-    }
-    out = dump_unix_sockets();
-  });
-  inside.join();
+  Result<std::vector<UnixDiagSocket>> out;
+  if (Status entered = in_net_namespace(netns_fd, [&out] { out = dump_unix_sockets(); }); !entered)
+    return tl::unexpected(entered.error());
   return out;
 }
 

@@ -3,8 +3,6 @@
 // its io_uring rings, the paths its unix sockets are bound to, and the files in flight in its sockets'
 // queues. The task scan found the rings' and sockets' fds; each is looked at once more here, only when it can
 // hold something (an anonymous inode that is a ring, a socket the kernel says is bound or has a queue).
-#include <fcntl.h>
-#include <sys/stat.h>
 
 #include <map>
 #include <optional>
@@ -14,6 +12,7 @@
 
 #include "base/unique_fd.h"
 #include "kernel/io_uring.h"
+#include "kernel/net_namespace.h"
 #include "kernel/procfs.h"
 #include "kernel/unix_diag.h"
 #include "scan/kernel_paths.h"
@@ -116,12 +115,12 @@ std::map<std::uint64_t, UnixDiagSocket> unix_sockets(ScanState& state,
   std::set<pid_t> asked;
   for (const auto& [inode, pin] : fds) {
     if (out.count(inode) || !asked.insert(pin->pid).second) continue;
-    if (std::uint64_t ns = net_namespace_of(state.options, pin->pid)) namespaces.emplace(ns, pin->pid);
+    if (std::uint64_t ns = task_net_namespace_inode(state.options.proc_root, pin->pid))
+      namespaces.emplace(ns, pin->pid);
   }
   for (const auto& [ns, pid] : namespaces) {
-    std::string path = state.options.proc_root + "/" + std::to_string(pid) + "/ns/net";
-    UniqueFd netns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    auto there = netns ? dump_unix_sockets_in(netns.get()) : fail_errno("open", path);
+    auto netns = open_task_net_namespace(state.options.proc_root, pid);
+    auto there = netns ? dump_unix_sockets_in(netns->get()) : tl::unexpected(netns.error());
     if (!there) {
       state.snapshot.gaps.notes.push_back(
           {ScanNoteKind::UnixSocketsOfNetNsNotListed, {std::to_string(ns), there.error().message()}});
@@ -202,12 +201,6 @@ void visit_anon_inode_fds(const ScanState& state, std::string_view link, Visit v
 }
 
 }  // namespace
-
-std::uint64_t net_namespace_of(const ScanOptions& options, pid_t pid) {
-  struct stat st {};
-  std::string path = options.proc_root + "/" + std::to_string(pid) + "/ns/net";
-  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
-}
 
 std::vector<AnonInodeFd> anon_inode_fds(ScanState& state, std::string_view link) {
   std::vector<AnonInodeFd> out;

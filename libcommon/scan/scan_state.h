@@ -163,9 +163,6 @@ void add_kernel_pins(ScanState& state, KernelFacts facts);
 // it finds the rings' and sockets' fds).
 void add_object_pins(ScanState& state);
 
-// The inode of PID's network namespace (PROC_ROOT/PID/ns/net); 0 when it cannot be read.
-std::uint64_t net_namespace_of(const ScanOptions& options, pid_t pid);
-
 // Each "may" pin of files in flight (in_flight_sockets) replaced by what FOUND read of its socket's queue:
 // one pin per file, placed on the file's mount, counting how often it waits there; what FOUND did not account
 // for (a socket of another network namespace, a queue longer than was read, or one that changed meanwhile)

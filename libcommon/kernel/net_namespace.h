@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Network namespaces: what a socket table, a sock_diag dump or a unix socket iterator lists is the network
+// namespace of the thread that asks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+
+namespace detach {
+
+// The network namespace task PID is in (PROC_ROOT/PID/ns/net), opened.
+Result<UniqueFd> open_task_net_namespace(const std::string& proc_root, int pid);
+// Its inode (as "net:[INODE]" names it); 0 when it cannot be read.
+std::uint64_t task_net_namespace_inode(const std::string& proc_root, int pid);
+
+// Runs BODY in network namespace NETNS_FD (an open nsfs file). setns changes only the calling thread's
+// namespace: BODY runs on a thread of its own, which enters the namespace first, and ends with it. Fails, and
+// BODY does not run, when the namespace cannot be entered.
+Status in_net_namespace(int netns_fd, const std::function<void()>& body);
+
+}  // namespace detach

@@ -56,7 +56,8 @@ done
 
 tap_mount_new_loop loop "$work/disk.img" "$work/mnt"
 # -w bounds a hang only (each event starts it again): the test ends the watcher itself. A sentinel the watcher
-# never reports (detached while it took its first picture) costs tap_until_watched a wait, which -w outlasts.
+# reports without its mount point, or not at all (detached before its first look), costs tap_until_watched a
+# wait, which -w outlasts.
 "$FINDMNT" --detached --poll -w 120000 -o ACTION,SOURCE,TARGET,PINNERS >"$work/det" 2>&1 &
 w=$!; pids+=("$w")
 (cd "$work/mnt" && exec sleep 300) &

@@ -56,11 +56,11 @@ tap_mount_new_loop() {
 }
 
 # tap_until_watched ROWS: returns once the watcher writing ROWS (`findmnt --detached --poll`, TARGET among its
-# columns) has looked at the mounts made so far: only then is a detach reported as one, with its former mount
-# point (a mount gone before the watcher's first look counts as detached before it started). Holding its
-# fanotify group is not proof: the first look comes after. The proof is a sentinel, a pinned tmpfs detached now
-# whose row names its mount point; no such row in 30 s (the look came later: its row lacks the mount point, or
-# it has none) means once more, with a new one.
+# columns) has looked at the mounts made so far: only then is a detach reported with its former mount point (a
+# mount detached before that look is reported without it, or, detached before the watcher marked its
+# namespace, not at all). Holding its fanotify group is not proof: the first look comes after. The proof is a
+# sentinel, a pinned tmpfs detached now whose row names its mount point; no such row in 30 s (the look came
+# later: its row lacks the mount point, or it has none) means once more, with a new one.
 tap_sentinels=0
 tap_until_watched() {
   local try where pinner

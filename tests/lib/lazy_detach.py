@@ -195,9 +195,9 @@ class LazyDetach:
         every mount made so far: only then does a detach get its former mount point (the watcher learns
         mount points from the looks it takes, and a look takes seconds on a busy host). The proof is a
         sentinel: a tmpfs mounted now, pinned, and detached, whose detach row (found by its pinner's pid)
-        names its mount point. A row without it (the look came too late), or no row (a mount detached before
-        the watcher's first picture, and never seen attached, is one it takes for detached before it started
-        and does not report), means: once more, with a new one."""
+        names its mount point. A row without it (the watcher saw the mount only detached: its look came too
+        late), or no row in time (a mount detached before the watcher marked its namespace is taken for one
+        detached before it started), means: once more, with a new one."""
         for n in range(tries):
             where = os.path.join(self.work, "sentinel-%d" % n)
             os.mkdir(where)

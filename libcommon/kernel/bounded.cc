@@ -4,12 +4,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "base/unique_fd.h"
@@ -96,37 +99,66 @@ Result<std::string> decode(const std::string& wire) {
   ::_exit(0);
 }
 
-// Reads the child's whole answer until EOF; fails with ETIMEDOUT at DEADLINE.
-Result<std::string> read_until(int fd, Clock::time_point deadline) {
+// A forked child has one thread: the one that called fork. If another thread of ours held a lock at that
+// moment (gcc 12's ASan runtime does not take its allocator's locks across fork; LLVM 17's does), the child
+// waits for it forever, since the thread that would release it does not exist there. Such a child sleeps in
+// futex(2), or yields in a spin lock; a call into a filesystem does neither, and no lock of a single-threaded
+// process is ever contended. False when /proc cannot tell (no access, or the child already gone).
+bool waits_on_inherited_lock(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/syscall", static_cast<int>(pid));
+  UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  char text[32] = {};
+  ssize_t n = ::read(fd.get(), text, sizeof text - 1);
+  if (n <= 0) return false;
+  // "NR arg1 ... sp pc" while in a system call, "running" or "-1 sp pc" otherwise.
+  char* end = nullptr;
+  long nr = std::strtol(text, &end, 10);
+  if (end == text) return false;
+  return nr == SYS_futex || nr == SYS_sched_yield;
+}
+
+// How a child's answer came out: a result (possibly ETIMEDOUT at the deadline), or a child to give up on and
+// start again (it waits on a lock it inherited).
+struct Answer {
+  Result<std::string> wire;
+  bool start_again = false;
+};
+
+// Reads the child PID's whole answer from FD until EOF; fails with ETIMEDOUT at DEADLINE. While it waits, it
+// looks every few milliseconds whether the child waits on an inherited lock.
+Answer read_answer(int fd, pid_t pid, Clock::time_point deadline) {
+  constexpr std::chrono::milliseconds kLookEvery(20);
   std::string out;
   char buf[4096];
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return fail(ETIMEDOUT, "bounded call");
+    if (left.count() <= 0) return {fail(ETIMEDOUT, "bounded call")};
     pollfd pfd{fd, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
+    int ready = ::poll(&pfd, 1, static_cast<int>(std::min(left, kLookEvery).count()));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return fail_errno("poll");
-    if (ready == 0) return fail(ETIMEDOUT, "bounded call");
+    if (ready < 0) return {fail_errno("poll")};
+    if (ready == 0) {
+      if (waits_on_inherited_lock(pid)) return {fail(EDEADLK, "bounded call"), true};
+      continue;
+    }
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno("read");
-    if (n == 0) return out;
+    if (n < 0) return {fail_errno("read")};
+    if (n == 0) return {out};
     out.append(buf, static_cast<std::size_t>(n));
   }
 }
 
-}  // namespace
-
-Result<std::string> run_bounded(const std::function<Result<std::string>()>& work,
-                                std::chrono::milliseconds limit) {
-  const auto deadline = Clock::now() + limit;
+// One child running WORK, answering by DEADLINE.
+Answer run_child_once(const std::function<Result<std::string>()>& work, Clock::time_point deadline) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return fail_errno("pipe2");
+  if (::pipe2(fds, O_CLOEXEC) != 0) return {fail_errno("pipe2")};
   UniqueFd read_end(fds[0]), write_end(fds[1]);
 
   pid_t pid = ::fork();
-  if (pid < 0) return fail_errno("fork");
+  if (pid < 0) return {fail_errno("fork")};
   if (pid == 0) {
     read_end.release();  // no close() needed: the child only writes and then _exits
     run_child(work, write_end.get());
@@ -134,11 +166,25 @@ Result<std::string> run_bounded(const std::function<Result<std::string>()>& work
   ChildProcess child(pid);
   write_end.reset();  // so that read() sees EOF when the child exits
 
-  Result<std::string> wire = read_until(read_end.get(), deadline);
-  if (!wire) return wire;
+  Answer answer = read_answer(read_end.get(), pid, deadline);
+  if (!answer.wire) return answer;
   // The answer is in; give the exit a short grace (closing the child's files may still call into the fs).
   child.reap_until(std::max(deadline, Clock::now() + std::chrono::milliseconds(50)));
-  return decode(*wire);
+  return answer;
+}
+
+}  // namespace
+
+Result<std::string> run_bounded(const std::function<Result<std::string>()>& work,
+                                std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (true) {
+    Answer answer = run_child_once(work, deadline);
+    // The lock was held only at the moment of that fork: a new child is a new chance, within the same bound.
+    if (answer.start_again) continue;
+    if (!answer.wire) return answer.wire;
+    return decode(*answer.wire);
+  }
 }
 
 }  // namespace detach

@@ -18,7 +18,8 @@ namespace detach {
 // Forks, runs WORK in the child and sends its result back through a pipe. Past LIMIT the child is killed
 // (SIGKILL) and the call fails with ETIMEDOUT. An Error returned by WORK comes back as is (errno, op, path).
 // Keep results small (a few KiB): they travel through one pipe. WORK must not touch shared state: it runs in
-// a forked copy of the process.
+// a forked copy of the process. A child that waits on a lock it inherited from another thread (it would wait
+// forever) is killed and WORK started again in a new one, within the same LIMIT: WORK must be safe to repeat.
 Result<std::string> run_bounded(const std::function<Result<std::string>()>& work,
                                 std::chrono::milliseconds limit);
 

@@ -96,7 +96,9 @@ void describe_device(const ScanState& state, Description& d, Clock::time_point d
 // a filesystem neither sysfs nor another mount described.
 void describe_by_probe(const ScanState& state, Description& d, Clock::time_point deadline) {
   Mount& m = d.mount;
-  if (!state.options.live || d.pin == nullptr) return;
+  // A device that did not answer used up the deadline: the fs would be asked with no time left, and the
+  // failure laid on it.
+  if (!state.options.live || d.pin == nullptr || m.unprobed != ProbeFailure::None) return;
   const bool known = !m.fstype.empty() && !m.source.empty();
   if (!state.options.detached_options && (known || m.fstype == "fuse")) return;
   std::string link = pin_link(state.options.proc_root, *d.pin);

@@ -2,10 +2,16 @@
 #include "kernel/net_namespace.h"
 
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <thread>
+
+#include "kernel/pidfd.h"
 
 namespace detach {
 namespace {
@@ -26,6 +32,28 @@ Result<UniqueFd> open_task_net_namespace(const std::string& proc_root, int pid) 
 std::uint64_t task_net_namespace_inode(const std::string& proc_root, int pid) {
   struct stat st {};
   return ::stat(task_net_namespace_path(proc_root, pid).c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+Result<UniqueFd> open_socket_net_namespace(int pid, int fd) {
+  auto process = open_pidfd(pid);
+  if (!process) return tl::unexpected(process.error());
+  const std::string what = std::to_string(pid) + " fd " + std::to_string(fd);
+  // Through syscall(), as open_pidfd: glibc 2.36's wrappers cannot be linked from C++.
+  UniqueFd socket(static_cast<int>(::syscall(SYS_pidfd_getfd, process->get(), fd, 0)));
+  if (!socket) return fail_errno("pidfd_getfd", what);
+  UniqueFd ns(::ioctl(socket.get(), SIOCGSKNS));
+  if (!ns) return fail_errno("ioctl SIOCGSKNS", what);
+  return ns;
+}
+
+Result<UniqueFd> open_net_namespace_of_socket(const std::string& proc_root, int pid, int fd) {
+  Result<UniqueFd> own = open_socket_net_namespace(pid, fd);
+  return own ? std::move(own) : open_task_net_namespace(proc_root, pid);
+}
+
+std::uint64_t namespace_inode(int ns_fd) {
+  struct stat st {};
+  return ::fstat(ns_fd, &st) == 0 ? st.st_ino : 0;
 }
 
 Status in_net_namespace(int netns_fd, const std::function<void()>& body) {

@@ -7,6 +7,7 @@
 #include <linux/unix_diag.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -138,6 +139,12 @@ std::vector<UnixDiagSocket> parse_unix_diag(std::string_view reply, bool& done) 
     reply.remove_prefix(step);
   }
   return out;
+}
+
+bool is_unix_socket_link(const std::string& link) {
+  char name[32] = {};  // the name and its NUL: "UNIX" (datagram), "UNIX-STREAM", "UNIX-SEQPACKET" on 6.x
+  const ssize_t n = ::getxattr(link.c_str(), "system.sockprotoname", name, sizeof name - 1);
+  return n > 0 && std::string_view(name).starts_with("UNIX");
 }
 
 Result<std::vector<UnixDiagSocket>> dump_unix_sockets() {

@@ -33,6 +33,10 @@ struct UnixDiagSocket {
 // type or family, or malformed are skipped. DONE: set when the dump's NLMSG_DONE came.
 std::vector<UnixDiagSocket> parse_unix_diag(std::string_view reply, bool& done);
 
+// Whether the socket /proc link LINK (PROC/PID/fd/N) leads to is a unix socket: sockfs names a socket's
+// protocol in its "system.sockprotoname" attribute ("UNIX-STREAM", "TCP" ...), asked without a dump.
+bool is_unix_socket_link(const std::string& link);
+
 // Dumps every AF_UNIX socket of the network namespace the calling thread is in.
 Result<std::vector<UnixDiagSocket>> dump_unix_sockets();
 

@@ -96,6 +96,34 @@ std::multimap<std::uint64_t, const Pin*> socket_fds(const ScanState& state) {
   return out;
 }
 
+// The unix sockets of FDS that no dump of their holders' network namespaces listed, into OUT: a socket made
+// in another namespace than its holder's (received from a container, or made before a setns) is listed in its
+// own, which the socket itself names. Only unix sockets are asked (sockfs names each socket's protocol), one
+// dump per namespace.
+void add_sockets_of_other_namespaces(ScanState& state, const std::multimap<std::uint64_t, const Pin*>& fds,
+                                     std::map<std::uint64_t, UnixDiagSocket>& out) {
+  std::set<std::uint64_t> dumped;
+  for (const auto& [inode, pin] : fds) {
+    if (out.count(inode)) continue;
+    const std::string link = task_dir(state.options.proc_root, *pin) + "/fd/" + std::to_string(pin->fd);
+    if (!is_unix_socket_link(link)) continue;  // another protocol, or closed since
+    auto netns = open_socket_net_namespace(pin->pid, pin->fd);
+    if (!netns) {
+      state.snapshot.gaps.notes.push_back({ScanNoteKind::UnixSocketsNotListed, {netns.error().message()}});
+      continue;
+    }
+    const std::uint64_t ns = namespace_inode(netns->get());
+    if (!dumped.insert(ns).second) continue;  // dumped already: the socket closed since
+    auto there = dump_unix_sockets_in(netns->get());
+    if (!there) {
+      state.snapshot.gaps.notes.push_back(
+          {ScanNoteKind::UnixSocketsOfNetNsNotListed, {std::to_string(ns), there.error().message()}});
+      continue;
+    }
+    for (UnixDiagSocket& s : *there) out.emplace(s.inode, std::move(s));
+  }
+}
+
 // Every unix socket the fds lead to: this network namespace's dump first, then one for each other network
 // namespace a socket fd belongs to (a container's).
 std::map<std::uint64_t, UnixDiagSocket> unix_sockets(ScanState& state,
@@ -128,6 +156,7 @@ std::map<std::uint64_t, UnixDiagSocket> unix_sockets(ScanState& state,
     }
     take(std::move(*there));
   }
+  add_sockets_of_other_namespaces(state, fds, out);
   return out;
 }
 

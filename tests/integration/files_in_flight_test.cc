@@ -18,9 +18,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// The parameter: the sockets in a network namespace of their own (a container's), where /proc says the same,
-// and the BPF source opens its iterator there.
-class FilesInFlight : public ::testing::TestWithParam<bool> {
+// The parameter: the sockets in our network namespace, in one of their own (a container's), or made there and
+// held from ours. /proc says the same of each; the BPF source opens its iterator in the sockets' own
+// namespace.
+class FilesInFlight : public ::testing::TestWithParam<SocketsNetns> {
  protected:
   void SetUp() override {
     ITEST_REQUIRE_ROOT_AND_TOOLS("FINDMNT", "MKFS_GUARD", "UMOUNT", "FUSER");
@@ -131,11 +132,21 @@ TEST_P(FilesInFlightReadByBpf, TheDetachedFilesystemIsHeldByTheSocketForCertain)
   EXPECT_THAT(fuser.err, ::testing::Not(HasSubstr("may be held by"))) << fuser.Describe();
 }
 
-std::string NetworkNamespaceName(const ::testing::TestParamInfo<bool>& info) {
-  return info.param ? "SocketsInAnotherNetworkNamespace" : "SocketsInOurNetworkNamespace";
+std::string NetworkNamespaceName(const ::testing::TestParamInfo<SocketsNetns>& info) {
+  switch (info.param) {
+    case SocketsNetns::Ours:
+      return "SocketsInOurNetworkNamespace";
+    case SocketsNetns::Other:
+      return "SocketsInAnotherNetworkNamespace";
+    case SocketsNetns::OtherHeldFromOurs:
+      return "SocketsInAnotherNetworkNamespaceHeldFromOurs";
+  }
+  return "";
 }
-INSTANTIATE_TEST_SUITE_P(Netns, FilesInFlight, ::testing::Bool(), NetworkNamespaceName);
-INSTANTIATE_TEST_SUITE_P(Netns, FilesInFlightReadByBpf, ::testing::Bool(), NetworkNamespaceName);
+const auto kEachNetns =
+    ::testing::Values(SocketsNetns::Ours, SocketsNetns::Other, SocketsNetns::OtherHeldFromOurs);
+INSTANTIATE_TEST_SUITE_P(Netns, FilesInFlight, kEachNetns, NetworkNamespaceName);
+INSTANTIATE_TEST_SUITE_P(Netns, FilesInFlightReadByBpf, kEachNetns, NetworkNamespaceName);
 
 }  // namespace
 }  // namespace itest

@@ -114,11 +114,16 @@ ChildProcess SpawnFileInFlight(const std::string& file) {
   return SpawnFilesInFlight({file});
 }
 
-ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files, bool own_network_namespace) {
+ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files, SocketsNetns netns) {
   return ChildProcess::Spawn([&](const ReadyPipe& ready) {
-    if (own_network_namespace && unshare(CLONE_NEWNET) != 0) ready.Fail("unshare(CLONE_NEWNET)");
+    const int ours = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (ours < 0) ready.Fail("open /proc/self/ns/net");
+    if (netns != SocketsNetns::Ours && unshare(CLONE_NEWNET) != 0) ready.Fail("unshare(CLONE_NEWNET)");
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) ready.Fail("socketpair");
+    // The sockets keep their namespace alive, and stay in it.
+    if (netns == SocketsNetns::OtherHeldFromOurs && setns(ours, CLONE_NEWNET) != 0) ready.Fail("setns back");
+    close(ours);
     // Room for many queued messages (each charged to the sender until received): root may force it.
     const int room = 16 << 20;
     setsockopt(pair[0], SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room);

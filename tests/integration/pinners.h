@@ -47,9 +47,15 @@ ChildProcess SpawnRingHolding(const std::string& file);
 // A fork of this binary that sends FILE over one end of a socket pair to the other and closes everything but
 // the receiving end. Ready value: the receiving end's fd.
 ChildProcess SpawnFileInFlight(const std::string& file);
-// The same with FILES, each in a message of its own, in order; the sockets in a network namespace of their
-// own (the child's, made first) with OWN_NETWORK_NAMESPACE.
-ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files, bool own_network_namespace = false);
+// Which network namespace the sockets of SpawnFilesInFlight are made in, and which one their holder is in.
+enum class SocketsNetns {
+  Ours,               // made in ours, held from there
+  Other,              // made in a network namespace of the child's own, which it stays in (a container's)
+  OtherHeldFromOurs,  // made there, and the child then back in ours: not the namespace its holder is in
+};
+// The same with FILES, each in a message of its own, in order, the sockets made where NETNS says.
+ChildProcess SpawnFilesInFlight(const std::vector<std::string>& files,
+                                SocketsNetns netns = SocketsNetns::Ours);
 
 // A fork of this binary with a unix socket bound to PATH (its cwd elsewhere). Ready value: the socket's fd.
 ChildProcess SpawnBoundSocket(const std::string& path);

@@ -12,16 +12,25 @@
 namespace detach::scan {
 namespace {
 
-// The network namespaces, other than this process's, of the sockets the census counted files in flight in:
-// each by its inode, with a process in it.
-std::map<std::uint64_t, pid_t> other_network_namespaces(const ScanState& state) {
-  const std::uint64_t ours = task_net_namespace_inode(state.options.proc_root, ::getpid());
-  std::map<std::uint64_t, pid_t> out;
+// A network namespace other than this process's that sockets the census counted files in flight in belong
+// to: opened, or why it could not be.
+struct OtherNetNamespace {
+  Result<UniqueFd> fd;
+};
+
+// Those namespaces, each by its inode. A socket is listed by the iterator of the namespace it was made in:
+// its own (SIOCGSKNS on a copy of it), which is not always its holder's (a socket received from a container,
+// or made before a setns). Where a copy cannot be had (before Linux 5.6), the holder's namespace stands in.
+std::map<std::uint64_t, OtherNetNamespace> other_network_namespaces(const ScanState& state) {
+  const std::string& proc_root = state.options.proc_root;
+  const std::uint64_t ours = task_net_namespace_inode(proc_root, ::getpid());
+  std::map<std::uint64_t, OtherNetNamespace> out;
   for (const InFlightSocket& socket : state.in_flight_sockets) {
-    const pid_t pid = state.snapshot.pins[socket.pin].pid;
-    if (const std::uint64_t ns = task_net_namespace_inode(state.options.proc_root, pid);
-        ns != 0 && ns != ours)
-      out.emplace(ns, pid);
+    const Pin& holder = state.snapshot.pins[socket.pin];
+    Result<UniqueFd> ns = open_net_namespace_of_socket(proc_root, holder.pid, holder.fd);
+    const std::uint64_t inode =
+        ns ? namespace_inode(ns->get()) : task_net_namespace_inode(proc_root, holder.pid);
+    if (inode != 0 && inode != ours) out.try_emplace(inode, OtherNetNamespace{std::move(ns)});
   }
   return out;
 }
@@ -42,10 +51,10 @@ Result<ExactFilesInFlight> read_files_in_flight_bpf(const ScanState& state, cons
     return tl::unexpected(read.error());
   // A container's sockets: the iterator walks the network namespace it is opened in. Socket inodes are
   // unique across namespaces.
-  for (const auto& [ns, pid] : other_network_namespaces(state)) {
-    auto netns = open_task_net_namespace(state.options.proc_root, pid);
-    Status read = netns ? iterators.for_each<detach_bpf_inflight_file>("unix_inflight", take, netns->get())
-                        : Status(tl::unexpected(netns.error()));
+  for (const auto& [ns, other] : other_network_namespaces(state)) {
+    Status read = other.fd
+                      ? iterators.for_each<detach_bpf_inflight_file>("unix_inflight", take, other.fd->get())
+                      : Status(tl::unexpected(other.fd.error()));
     if (!read) found.namespaces_unread.emplace_back(ns, read.error().message());
   }
   return found;

@@ -11,11 +11,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
 
 #include "base/unique_fd.h"
+#include "kernel/procfs.h"
 
 namespace detach {
 namespace {
@@ -105,17 +105,12 @@ Result<std::string> decode(const std::string& wire) {
 // futex(2), or yields in a spin lock; a call into a filesystem does neither, and no lock of a single-threaded
 // process is ever contended. False when /proc cannot tell (no access, or the child already gone).
 bool waits_on_inherited_lock(pid_t pid) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/syscall", static_cast<int>(pid));
-  UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
-  if (!fd) return false;
-  char text[32] = {};
-  ssize_t n = ::read(fd.get(), text, sizeof text - 1);
-  if (n <= 0) return false;
+  auto text = read_file("/proc/" + std::to_string(pid) + "/syscall");
+  if (!text) return false;
   // "NR arg1 ... sp pc" while in a system call, "running" or "-1 sp pc" otherwise.
   char* end = nullptr;
-  long nr = std::strtol(text, &end, 10);
-  if (end == text) return false;
+  long nr = std::strtol(text->c_str(), &end, 10);
+  if (end == text->c_str()) return false;
   return nr == SYS_futex || nr == SYS_sched_yield;
 }
 

@@ -4,6 +4,8 @@
 // queues. The task scan found the rings' and sockets' fds; each is looked at once more here, only when it can
 // hold something (an anonymous inode that is a ring, a socket the kernel says is bound or has a queue).
 
+#include <unistd.h>
+
 #include <map>
 #include <optional>
 #include <set>
@@ -96,68 +98,67 @@ std::multimap<std::uint64_t, const Pin*> socket_fds(const ScanState& state) {
   return out;
 }
 
-// The unix sockets of FDS that no dump of their holders' network namespaces listed, into OUT: a socket made
-// in another namespace than its holder's (received from a container, or made before a setns) is listed in its
-// own, which the socket itself names. Only unix sockets are asked (sockfs names each socket's protocol), one
-// dump per namespace.
-void add_sockets_of_other_namespaces(ScanState& state, const std::multimap<std::uint64_t, const Pin*>& fds,
-                                     std::map<std::uint64_t, UnixDiagSocket>& out) {
+// The unix sockets found so far by inode, and the network namespaces dumped for them, by inode.
+struct UnixSockets {
+  std::map<std::uint64_t, UnixDiagSocket> by_inode;
   std::set<std::uint64_t> dumped;
-  for (const auto& [inode, pin] : fds) {
-    if (out.count(inode)) continue;
-    const std::string link = task_dir(state.options.proc_root, *pin) + "/fd/" + std::to_string(pin->fd);
-    if (!is_unix_socket_link(link)) continue;  // another protocol, or closed since
-    auto netns = open_socket_net_namespace(pin->pid, pin->fd);
-    if (!netns) {
-      state.snapshot.gaps.notes.push_back({ScanNoteKind::UnixSocketsNotListed, {netns.error().message()}});
-      continue;
-    }
-    const std::uint64_t ns = namespace_inode(netns->get());
-    if (!dumped.insert(ns).second) continue;  // dumped already: the socket closed since
-    auto there = dump_unix_sockets_in(netns->get());
-    if (!there) {
-      state.snapshot.gaps.notes.push_back(
-          {ScanNoteKind::UnixSocketsOfNetNsNotListed, {std::to_string(ns), there.error().message()}});
-      continue;
-    }
-    for (UnixDiagSocket& s : *there) out.emplace(s.inode, std::move(s));
+};
+
+// Every unix socket of network namespace NETNS_FD (inode NS) into FOUND, unless it was dumped already; a dump
+// that fails is noted.
+void dump_namespace(ScanState& state, int netns_fd, std::uint64_t ns, UnixSockets& found) {
+  if (!found.dumped.insert(ns).second) return;
+  auto there = dump_unix_sockets_in(netns_fd);
+  if (!there) {
+    state.snapshot.gaps.notes.push_back(
+        {ScanNoteKind::UnixSocketsOfNetNsNotListed, {std::to_string(ns), there.error().message()}});
+    return;
   }
+  for (UnixDiagSocket& s : *there) found.by_inode.emplace(s.inode, std::move(s));
 }
 
 // Every unix socket the fds lead to: this network namespace's dump first, then one for each other network
-// namespace a socket fd belongs to (a container's).
+// namespace a socket fd's holder is in (a container's), then one for each namespace a socket no dump listed
+// names itself: a socket made in another namespace than its holder's (received from a container, or made
+// before a setns). Only unix sockets are asked that (sockfs names each socket's protocol).
 std::map<std::uint64_t, UnixDiagSocket> unix_sockets(ScanState& state,
                                                      const std::multimap<std::uint64_t, const Pin*>& fds) {
-  std::map<std::uint64_t, UnixDiagSocket> out;
-  auto take = [&out](std::vector<UnixDiagSocket> sockets) {
-    for (UnixDiagSocket& s : sockets) out.emplace(s.inode, std::move(s));
-  };
+  const std::string& proc_root = state.options.proc_root;
+  UnixSockets found;
   auto here = dump_unix_sockets();
   if (!here) {
     state.snapshot.gaps.notes.push_back({ScanNoteKind::UnixSocketsNotListed, {here.error().message()}});
-    return out;
+    return {};
   }
-  take(std::move(*here));
+  for (UnixDiagSocket& s : *here) found.by_inode.emplace(s.inode, std::move(s));
+  found.dumped.insert(task_net_namespace_inode(proc_root, ::getpid()));
   // Sockets of other network namespaces: one process of each namespace leads to it.
   std::map<std::uint64_t, pid_t> namespaces;
   std::set<pid_t> asked;
   for (const auto& [inode, pin] : fds) {
-    if (out.count(inode) || !asked.insert(pin->pid).second) continue;
-    if (std::uint64_t ns = task_net_namespace_inode(state.options.proc_root, pin->pid))
-      namespaces.emplace(ns, pin->pid);
+    if (found.by_inode.count(inode) || !asked.insert(pin->pid).second) continue;
+    if (std::uint64_t ns = task_net_namespace_inode(proc_root, pin->pid)) namespaces.emplace(ns, pin->pid);
   }
   for (const auto& [ns, pid] : namespaces) {
-    auto netns = open_task_net_namespace(state.options.proc_root, pid);
-    auto there = netns ? dump_unix_sockets_in(netns->get()) : tl::unexpected(netns.error());
-    if (!there) {
+    if (found.dumped.count(ns)) continue;
+    auto netns = open_task_net_namespace(proc_root, pid);
+    if (netns) {
+      dump_namespace(state, netns->get(), ns, found);
+    } else {
       state.snapshot.gaps.notes.push_back(
-          {ScanNoteKind::UnixSocketsOfNetNsNotListed, {std::to_string(ns), there.error().message()}});
-      continue;
+          {ScanNoteKind::UnixSocketsOfNetNsNotListed, {std::to_string(ns), netns.error().message()}});
     }
-    take(std::move(*there));
   }
-  add_sockets_of_other_namespaces(state, fds, out);
-  return out;
+  for (const auto& [inode, pin] : fds) {
+    if (found.by_inode.count(inode)) continue;
+    if (!is_unix_socket_link(pin_link(proc_root, *pin))) continue;  // another protocol, or closed since
+    auto netns = open_socket_net_namespace(pin->pid, pin->fd);
+    if (netns)
+      dump_namespace(state, netns->get(), namespace_inode(netns->get()), found);
+    else
+      state.snapshot.gaps.notes.push_back({ScanNoteKind::UnixSocketsNotListed, {netns.error().message()}});
+  }
+  return std::move(found.by_inode);
 }
 
 Pin socket_pin(PinKind kind, const Pin& fd) {

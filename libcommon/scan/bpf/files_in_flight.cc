@@ -12,25 +12,21 @@
 namespace detach::scan {
 namespace {
 
-// A network namespace other than this process's that sockets the census counted files in flight in belong
-// to: opened, or why it could not be.
-struct OtherNetNamespace {
-  Result<UniqueFd> fd;
-};
-
-// Those namespaces, each by its inode. A socket is listed by the iterator of the namespace it was made in:
-// its own (SIOCGSKNS on a copy of it), which is not always its holder's (a socket received from a container,
-// or made before a setns). Where a copy cannot be had (before Linux 5.6), the holder's namespace stands in.
-std::map<std::uint64_t, OtherNetNamespace> other_network_namespaces(const ScanState& state) {
+// The network namespaces other than this process's that the sockets the census counted files in flight in
+// belong to, each by its inode: opened, or why it could not be. A socket is listed by the iterator of the
+// namespace it was made in: its own (SIOCGSKNS on a copy of it), which is not always its holder's (a socket
+// received from a container, or made before a setns). Where a copy cannot be had (before Linux 5.6), the
+// holder's namespace stands in.
+std::map<std::uint64_t, Result<UniqueFd>> other_network_namespaces(const ScanState& state) {
   const std::string& proc_root = state.options.proc_root;
   const std::uint64_t ours = task_net_namespace_inode(proc_root, ::getpid());
-  std::map<std::uint64_t, OtherNetNamespace> out;
+  std::map<std::uint64_t, Result<UniqueFd>> out;
   for (const InFlightSocket& socket : state.in_flight_sockets) {
     const Pin& holder = state.snapshot.pins[socket.pin];
     Result<UniqueFd> ns = open_net_namespace_of_socket(proc_root, holder.pid, holder.fd);
     const std::uint64_t inode =
         ns ? namespace_inode(ns->get()) : task_net_namespace_inode(proc_root, holder.pid);
-    if (inode != 0 && inode != ours) out.try_emplace(inode, OtherNetNamespace{std::move(ns)});
+    if (inode != 0 && inode != ours) out.try_emplace(inode, std::move(ns));
   }
   return out;
 }
@@ -51,10 +47,9 @@ Result<ExactFilesInFlight> read_files_in_flight_bpf(const ScanState& state, cons
     return tl::unexpected(read.error());
   // A container's sockets: the iterator walks the network namespace it is opened in. Socket inodes are
   // unique across namespaces.
-  for (const auto& [ns, other] : other_network_namespaces(state)) {
-    Status read = other.fd
-                      ? iterators.for_each<detach_bpf_inflight_file>("unix_inflight", take, other.fd->get())
-                      : Status(tl::unexpected(other.fd.error()));
+  for (const auto& [ns, netns] : other_network_namespaces(state)) {
+    Status read = netns ? iterators.for_each<detach_bpf_inflight_file>("unix_inflight", take, netns->get())
+                        : Status(tl::unexpected(netns.error()));
     if (!read) found.namespaces_unread.emplace_back(ns, read.error().message());
   }
   return found;

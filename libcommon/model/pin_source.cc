@@ -79,6 +79,23 @@ std::string pin_source_why(const PinSource& source, const Words& words) {
           why, source.in_flight_detail);
       break;
   }
+  switch (source.overlays) {
+    case FamilyFallback::None:
+      break;
+    case FamilyFallback::DidNotLoad:
+      // TRANSLATORS: {0} says why task pins came from BPF (and how rings and files in flight were read), {1}
+      // is the error.
+      why = words.trf(
+          "{0}; overlay layers placed from the overlays' options: their BPF program did not load ({1})", why,
+          source.overlays_detail);
+      break;
+    case FamilyFallback::Failed:
+      // TRANSLATORS: {0} says why task pins came from BPF (and how rings and files in flight were read), {1}
+      // is the error.
+      why = words.trf("{0}; overlay layers placed from the overlays' options: their BPF program failed ({1})",
+                      why, source.overlays_detail);
+      break;
+  }
   return why;
 }
 

@@ -7,11 +7,15 @@
 // - the image file of a filesystem mounted from a regular file without a loop device (erofs, 6.12+): the
 //   kernel holds the file open, on the mount its path led to then.
 // Both paths are as given at mount time, in the namespace the mount was made in: they are looked up there,
-// through a process in it, and only on a mount older than the holder.
+// through a process in it, and only on a mount older than the holder. Where the BPF source read an overlay's
+// layers from the overlay itself (a task pin led to it), those place its layers instead: a path may have
+// been renamed, removed or mounted over since, and an overlay lazily detached with nobody to record its
+// options has no paths at all.
 #include <fcntl.h>
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string_view>
 
 #include "kernel/overlay_options.h"
@@ -44,7 +48,40 @@ const std::string& overlay_options(const Mount& m) {
 struct Found {
   Pin pin;
   KernelPath path;
+  bool look_up = true;  // false: no path to look up; EXACT alone places it
+  // Where the BPF source read the layer from the overlay itself; unset: the path alone places it.
+  std::optional<PathPlace> exact{};
 };
+
+// The overlay M's layers as BPF read them from M itself, when they are the layers its options name (the
+// same roles in the same order); nullptr otherwise, or when BPF did not read them.
+const std::vector<ExactOverlayLayer>* exact_layers_of(const ScanState& state, const Mount& m,
+                                                      const std::vector<OverlayLayerOption>& named) {
+  auto found = state.exact_overlays.find(m.dev);
+  if (found == state.exact_overlays.end()) return nullptr;
+  const std::vector<ExactOverlayLayer>& exact = found->second;
+  if (named.empty()) return &exact;
+  if (exact.size() != named.size()) return nullptr;
+  for (std::size_t i = 0; i < named.size(); ++i)
+    if (named[i].role != exact[i].role) return nullptr;
+  return &exact;
+}
+
+PathPlace place_of(const ExactOverlayLayer& layer) {
+  PathPlace place;
+  place.dev = layer.dev;
+  place.ino = layer.ino;
+  return place;
+}
+
+// The layer's place: the kernel's (EXACT), with the inode the path gave where the kernel's read gave none and
+// the path led to the same device; without EXACT, the path's (LOOKED_UP).
+PathPlace merged_place(const std::optional<PathPlace>& exact, const PathPlace& looked_up) {
+  if (!exact) return looked_up;
+  PathPlace place = *exact;
+  if (place.ino == 0 && looked_up.dev == place.dev) place.ino = looked_up.ino;
+  return place;
+}
 
 // How to look up a path given to mount M: in M's namespace, through a process there whose root is the
 // namespace's root (a chrooted one would resolve elsewhere), or as we see it when M is in ours.
@@ -124,6 +161,14 @@ Pin held_by(PinKind kind, const Mount& m, std::string role, std::string path) {
 
 void find_overlay_layers(ScanState& state, const Mount& m, Lookups& lookups, std::vector<Found>& out) {
   std::vector<OverlayLayerOption> layers = parse_overlay_options(overlay_options(m));
+  const std::vector<ExactOverlayLayer>* exact = exact_layers_of(state, m, layers);
+  if (layers.empty() && exact != nullptr) {
+    // Lazily detached without a record of its options: the overlay itself says where its layers are, not
+    // by what paths.
+    for (const ExactOverlayLayer& layer : *exact)
+      out.push_back({held_by(PinKind::OverlayLayer, m, layer.role, {}), {}, false, place_of(layer)});
+    return;
+  }
   if (layers.empty()) {
     // Lazily detached without a record of its options: its layers are unknown, and nothing is guessed.
     if (!m.attached && !m.unverified)
@@ -131,9 +176,13 @@ void find_overlay_layers(ScanState& state, const Mount& m, Lookups& lookups, std
           {ScanNoteKind::OverlayLayersUnknown, {m.target, std::to_string(m.key)}});
     return;
   }
-  for (OverlayLayerOption& layer : layers) {
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    OverlayLayerOption& layer = layers[i];
     KernelPath kp = lookups.path_for(m, layer.path);
-    out.push_back({held_by(PinKind::OverlayLayer, m, std::move(layer.role), std::move(layer.path)), kp});
+    std::optional<PathPlace> place;
+    if (exact != nullptr) place = place_of((*exact)[i]);
+    out.push_back({held_by(PinKind::OverlayLayer, m, std::move(layer.role), std::move(layer.path)), kp, true,
+                   std::move(place)});
   }
 }
 
@@ -152,11 +201,13 @@ void add_mount_file_pins(ScanState& state) {
   }
   std::vector<KernelPath> paths;
   paths.reserve(found.size());
-  for (const Found& f : found) paths.push_back(f.path);
-  std::vector<PathPlace> places = place_kernel_paths(state, paths);
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    Pin& pin = found[i].pin;
-    place_pin(pin, places[i]);
+  for (const Found& f : found)
+    if (f.look_up) paths.push_back(f.path);
+  const std::vector<PathPlace> places = place_kernel_paths(state, paths);
+  std::size_t looked_up = 0;
+  for (Found& f : found) {
+    Pin& pin = f.pin;
+    place_pin(pin, merged_place(f.exact, f.look_up ? places[looked_up++] : PathPlace{}));
     // An overlay holds a private copy of the layer's mount, not the mount: its filesystem only.
     if (pin.kind == PinKind::OverlayLayer) pin.mount = 0;
     state.snapshot.pins.push_back(std::move(pin));

@@ -104,6 +104,9 @@ Result<Snapshot> take_snapshot(const ScanOptions& options) {
     // Which files are in flight, where the census counted some and BPF reads the task pins.
     if (!state.in_flight_sockets.empty())
       clock.time("census/files in flight (BPF)", [&] { scan::TaskPinSource::place_files_in_flight(state); });
+    // The layers of the overlays task pins lead to, from the overlays themselves, where BPF reads the task
+    // pins.
+    clock.time("census/overlay layers (BPF)", [&] { scan::TaskPinSource::read_overlay_layers(state); });
     clock.time("census/mount file pins", [&] { scan::add_mount_file_pins(state); });
     clock.time("census/probe pins", [&] { scan::add_probe_pins(state); });
   }

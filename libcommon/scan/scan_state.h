@@ -33,6 +33,14 @@ struct ExactFile {
   std::uint64_t ino = 0;
 };
 
+// One layer of an overlay, read by the BPF source from the overlay itself: its directory's device and inode
+// (0 when only the device was read), where the overlay's options give a path.
+struct ExactOverlayLayer {
+  std::string role;  // as parse_overlay_options names it: "lowerdir", "datadir", "upperdir", "workdir"
+  DeviceNumber dev;
+  std::uint64_t ino = 0;
+};
+
 // A file registered with an io_uring ring, from the ring's own file table.
 struct ExactRingFile {
   pid_t pid = 0;
@@ -81,6 +89,10 @@ struct ScanState {
   std::optional<Ext4Journals> ext4_journals{};
   // Every ring's registered files, read by the BPF source; none: they are placed from the rings' fdinfo.
   std::optional<std::vector<ExactRingFile>> exact_ring_files{};
+  // The layers of overlays that task pins lead to, read by the BPF source, by the overlay's device: every
+  // layer, in the order parse_overlay_options gives them (an overlay some of whose layers were not read is
+  // not here).
+  std::map<DeviceNumber, std::vector<ExactOverlayLayer>> exact_overlays{};
   // The census's pins of files in flight, counted from the sockets' fdinfo: what the BPF source may place.
   std::vector<InFlightSocket> in_flight_sockets{};
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.

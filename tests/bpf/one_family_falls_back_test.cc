@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // One family of BPF programs refused while the others load: an ext4 lazily detached, held by an io_uring
-// ring's registered file and by a file in flight over a unix socket, nothing else. snapshot-dump and findmnt
-// run under without_bpf --refuse-load N (the Nth BPF_PROG_LOAD fails with EACCES, as when the verifier
-// refuses a program) with the light loader only (one BPF_PROG_LOAD per family: task_pins first, then
-// ring_files, then unix_inflight, each loaded when the scan needs it). The task pins still come from BPF;
-// what the refused family would have placed comes from /proc, as "may", exactly as the /proc source gives it,
-// and -v says which family fell back and why.
+// ring's registered file and by a file in flight over a unix socket, nothing else; and an overlay on an ext4,
+// lazily detached with nobody to record its options, a process standing in it. snapshot-dump and findmnt run
+// under without_bpf --refuse-load N (the Nth BPF_PROG_LOAD fails with EACCES, as when the verifier refuses a
+// program) with the light loader only (one BPF_PROG_LOAD per family: task_pins first, then those the scan
+// needs, in its order: ring_files, unix_inflight, overlay_layers). The task pins still come from BPF; what
+// the refused family would have placed comes from /proc, as "may" or not at all, exactly as the /proc source
+// gives it, and -v says which family fell back and why.
 #include <cstdlib>
 #include <sstream>
 
@@ -19,6 +20,9 @@ namespace {
 constexpr const char* kRingFallback =
     "io_uring registered files placed from the rings' fdinfo: their BPF program did not load (bpf "
     "ring_files: in-kernel loader: Permission denied)";
+constexpr const char* kOverlayFallback =
+    "overlay layers placed from the overlays' options: their BPF program did not load (bpf overlay_layers: "
+    "in-kernel loader: Permission denied)";
 constexpr const char* kInFlightFallback =
     "files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program did not load "
     "(bpf unix_inflight: in-kernel loader: Permission denied)";
@@ -59,6 +63,23 @@ std::string WithPinsOf(const std::string& dump, const std::string& other, const 
   return out;
 }
 
+// snapshot-dump of the pins of PIDS and on DEV, through source SOURCE, under without_bpf --refuse-load
+// REFUSED
+// ("" none): its first line (the source's) and the dump.
+std::pair<std::string, std::string> DumpUnder(const std::string& refused, const char* source,
+                                              const std::vector<pid_t>& pids,
+                                              const detach::DeviceNumber& dev) {
+  EXPECT_EQ(setenv("DETACH_SCAN_SOURCE", source, 1), 0);
+  std::vector<std::string> argv;
+  if (!refused.empty()) argv = {Env("WITHOUT_BPF"), "--refuse-load", refused};
+  argv.push_back(Env("SNAPSHOT_DUMP"));
+  for (pid_t pid : pids) argv.insert(argv.end(), {"--pid", std::to_string(pid)});
+  argv.insert(argv.end(), {"--device", dev.str()});
+  const RunResult r = RunCommand(argv);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  return SplitFirstLine(r.out);
+}
+
 class OneFamilyFallsBack : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -81,14 +102,7 @@ class OneFamilyFallsBack : public ::testing::Test {
 
   // snapshot-dump of the ring's and the sender's pins, under without_bpf --refuse-load REFUSED ("" none).
   std::pair<std::string, std::string> Dump(const std::string& refused, const char* source = "auto") {
-    EXPECT_EQ(setenv("DETACH_SCAN_SOURCE", source, 1), 0);
-    std::vector<std::string> argv;
-    if (!refused.empty()) argv = {Env("WITHOUT_BPF"), "--refuse-load", refused};
-    argv.insert(argv.end(), {Env("SNAPSHOT_DUMP"), "--pid", std::to_string(ring_->pid()), "--pid",
-                             std::to_string(sender_->pid()), "--device", dev_.str()});
-    const RunResult r = RunCommand(argv);
-    EXPECT_EQ(r.exit_code, 0) << r.Describe();
-    return SplitFirstLine(r.out);
+    return DumpUnder(refused, source, {ring_->pid(), sender_->pid()}, dev_);
   }
 
   std::optional<LoopFs> fs_;
@@ -148,6 +162,49 @@ TEST_F(OneFamilyFallsBack, FindmntVerboseSaysWhichFamilyFellBack) {
       std::string::npos)
       << r.Describe();
   EXPECT_EQ(r.out.find(held), std::string::npos) << r.Describe();
+}
+
+// The overlay, detached unrecorded, and the process standing in it.
+class OverlayFamilyFallsBack : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ITEST_REQUIRE_ROOT_AND_TOOLS("SNAPSHOT_DUMP", "WITHOUT_BPF");
+    EnterPrivateMountNamespace();
+    ASSERT_EQ(setenv("DETACH_BPF_LOADER", "light", 1), 0);
+    fs_.emplace("ext4");
+    for (const char* dir : {"lower", "upper", "work"}) RunOrThrow({"mkdir", fs_->File(dir)});
+    const std::string merged = fs_->dir().MakeDir("o");
+    overlay_.emplace("overlay", merged, "overlay", 0,
+                     "lowerdir=" + fs_->File("lower") + ",upperdir=" + fs_->File("upper") +
+                         ",workdir=" + fs_->File("work"));
+    shell_.emplace(SpawnSleepWithCwd(merged));
+    dev_ = bpftest::DeviceOf(fs_->mountpoint());
+    overlay_->Detach();
+  }
+  void TearDown() override {
+    unsetenv("DETACH_BPF_LOADER");
+    unsetenv("DETACH_SCAN_SOURCE");
+  }
+
+  std::optional<LoopFs> fs_;
+  detach::DeviceNumber dev_;
+  std::optional<Mount> overlay_;
+  std::optional<ChildProcess> shell_;  // ended first: then the overlay
+};
+
+// Given the overlay's family refused, we should get the task pins from BPF, no layer of the overlay (as /proc
+// gives it: its options were never recorded), and the source's line saying why; with the family loading, its
+// three layers.
+TEST_F(OverlayFamilyFallsBack, TheOverlaysLayersAreWhatProcSaysAndTheSourceSaysWhy) {
+  const auto [bpf_line, bpf] = DumpUnder("", "auto", {shell_->pid()}, dev_);
+  const auto [proc_line, proc] = DumpUnder("", "proc", {shell_->pid()}, dev_);
+  ASSERT_EQ(bpf_line, "source: bpf: loaded by the in-kernel loader");
+  EXPECT_EQ(bpftest::PinLines(bpf, "overlay-layer").size(), 3u) << bpf;
+  EXPECT_EQ(bpftest::WithoutPins(bpf, "overlay-layer"), proc);
+
+  const auto [refused_line, refused] = DumpUnder("2", "auto", {shell_->pid()}, dev_);
+  EXPECT_EQ(refused_line, std::string("source: bpf: loaded by the in-kernel loader; ") + kOverlayFallback);
+  EXPECT_EQ(refused, proc);
 }
 
 }  // namespace

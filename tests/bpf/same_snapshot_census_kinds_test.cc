@@ -11,7 +11,6 @@
 #include <sys/mount.h>
 
 #include <functional>
-#include <map>
 #include <sstream>
 
 #include "../integration/harness.h"
@@ -53,47 +52,6 @@ detach::MountKey AttachedMountOn(const std::string& dump, const detach::DeviceNu
     return std::stoull(line.substr(6, line.find(' ', 6) - 6));
   }
   throw std::runtime_error("no attached mount on " + dev.str() + " in:\n" + dump);
-}
-
-// PROC as the BPF source gives it, placing exactly what /proc leaves unplaced: each pin of KIND on no
-// filesystem ("may": a path that resolved nowhere, or a count) on mount MOUNT, device DEV, inode INO. With
-// RELISTED, MOUNT is the detached mount the BPF source found by that file, which /proc lists by its device:
-// that mount's line is rewritten to its key and the mounts re-sorted, as the dump lists them by key. Throws
-// when PROC has no such pin: the difference must be there.
-std::string PlacedExactly(const std::string& proc, const std::string& kind, detach::MountKey mount,
-                          const detach::DeviceNumber& dev, std::uint64_t ino, bool relisted) {
-  std::istringstream lines(proc);
-  std::map<std::uint64_t, std::string> mounts;
-  std::string rest;
-  int placed = 0;
-  auto replace = [](std::string& line, const std::string& from, const std::string& to) {
-    const std::size_t at = line.find(from);
-    if (at == std::string::npos) throw std::runtime_error("no '" + from + "' in " + line);
-    line.replace(at, from.size(), to);
-  };
-  const std::string by_device = "mount " + std::to_string(detach::kernel_held_key(dev)) + " unique=0 ";
-  const std::string id = std::to_string(mount);
-  const std::string by_id = "mount " + id + " unique=" + id + " ";
-  for (std::string line; std::getline(lines, line);) {
-    if (relisted && line.rfind(by_device, 0) == 0) {
-      replace(line, by_device, by_id);
-    } else if (line.rfind("pin " + kind + " ", 0) == 0 &&
-               line.find(" mount=0 dev=0:0 ino=0 ") != std::string::npos) {
-      replace(line, " mount=0 dev=0:0 ino=0 ",
-              " mount=" + id + " dev=" + dev.str() + " ino=" + std::to_string(ino) + " ");
-      if (line.find(" resolves_nowhere=1 ") != std::string::npos)
-        replace(line, " resolves_nowhere=1 ", " resolves_nowhere=0 ");
-      ++placed;
-    }
-    if (line.rfind("mount ", 0) == 0)
-      mounts.emplace(std::stoull(line.substr(6)), line);
-    else
-      rest += line + "\n";
-  }
-  if (placed == 0) throw std::runtime_error("/proc left no " + kind + " pin unplaced:\n" + proc);
-  std::string out;
-  for (const auto& [key, line] : mounts) out += line + "\n";
-  return out + rest;
 }
 
 struct CensusCase {
@@ -213,8 +171,8 @@ TEST_P(SameCensusFromBothSources, WithEachToolsOptions) {
       const detach::MountKey mount = relisted   ? mount_id_
                                      : detached ? detach::kernel_held_key(dev_)
                                                 : AttachedMountOn(both.proc, dev_);
-      EXPECT_EQ(both.bpf,
-                PlacedExactly(both.proc, scenario_.exact_kind, mount, dev_, scenario_.exact_ino, relisted));
+      EXPECT_EQ(both.bpf, bpftest::PlacedExactly(both.proc, scenario_.exact_kind, mount, dev_,
+                                                 scenario_.exact_ino, relisted));
     } else
       EXPECT_EQ(both.bpf, both.proc);
     const std::string prefix = "pin " + c.kind + " ";

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -44,10 +45,12 @@ bool on_devices(const detach::DeviceNumber& dev, const DumpFilter& filter) {
   return false;
 }
 
-// The test's pins: those of its processes, and those the kernel holds (no process) on its filesystems.
+// The test's pins: those of its processes, and those the kernel holds (no process) on its filesystems or
+// for its kernel objects.
 bool wanted(const detach::Snapshot& snapshot, const detach::Pin& pin, const DumpFilter& filter) {
   if (filter.pids.count(pin.pid)) return true;
   if (pin.pid != 0) return false;
+  if (filter.holders.count(pin.holder)) return true;
   const detach::Mount* m = snapshot.mount(pin.mount);
   return on_devices(pin.dev, filter) || (m != nullptr && on_devices(m->dev, filter));
 }
@@ -135,6 +138,50 @@ std::vector<std::string> PinLines(const std::string& dump, const std::string& ki
   std::istringstream lines(dump);
   for (std::string line; std::getline(lines, line);)
     if (line.rfind("pin " + kind + " ", 0) == 0) out.push_back(line);
+  return out;
+}
+
+std::string PlacedExactly(const std::string& proc, const std::string& kind, detach::MountKey mount,
+                          const detach::DeviceNumber& dev, std::uint64_t ino, bool relisted) {
+  std::istringstream lines(proc);
+  std::map<std::uint64_t, std::string> mounts;
+  std::string rest;
+  int placed = 0;
+  auto replace = [](std::string& line, const std::string& from, const std::string& to) {
+    const std::size_t at = line.find(from);
+    if (at == std::string::npos) throw std::runtime_error("no '" + from + "' in " + line);
+    line.replace(at, from.size(), to);
+  };
+  const std::string by_device = "mount " + std::to_string(detach::kernel_held_key(dev)) + " unique=0 ";
+  const std::string id = std::to_string(mount);
+  const std::string by_id = "mount " + id + " unique=" + id + " ";
+  for (std::string line; std::getline(lines, line);) {
+    if (relisted && line.rfind(by_device, 0) == 0) {
+      replace(line, by_device, by_id);
+    } else if (line.rfind("pin " + kind + " ", 0) == 0 &&
+               line.find(" mount=0 dev=0:0 ino=0 ") != std::string::npos) {
+      replace(line, " mount=0 dev=0:0 ino=0 ",
+              " mount=" + id + " dev=" + dev.str() + " ino=" + std::to_string(ino) + " ");
+      if (line.find(" resolves_nowhere=1 ") != std::string::npos)
+        replace(line, " resolves_nowhere=1 ", " resolves_nowhere=0 ");
+      ++placed;
+    }
+    if (line.rfind("mount ", 0) == 0)
+      mounts.emplace(std::stoull(line.substr(6)), line);
+    else
+      rest += line + "\n";
+  }
+  if (placed == 0) throw std::runtime_error("/proc left no " + kind + " pin unplaced:\n" + proc);
+  std::string out;
+  for (const auto& [key, line] : mounts) out += line + "\n";
+  return out + rest;
+}
+
+std::string WithoutPins(const std::string& dump, const std::string& kind) {
+  std::istringstream lines(dump);
+  std::string out;
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("pin " + kind + " ", 0) != 0) out += line + "\n";
   return out;
 }
 

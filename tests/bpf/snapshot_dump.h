@@ -20,6 +20,8 @@ namespace bpftest {
 struct DumpFilter {
   std::set<pid_t> pids;                       // the test's processes: their pins and tasks
   std::vector<detach::DeviceNumber> devices;  // the test's filesystems: every mount and kernel pin on them
+  // The test's kernel objects (an overlay's mount point): their kernel pins, placed on a filesystem or not.
+  std::set<std::string> holders{};
 };
 
 // One line per mount (sorted by key), per pin (in snapshot order: a process's of FILTER, or the kernel's on a
@@ -64,6 +66,17 @@ int PinsOn(const std::string& dump, const std::string& kind, const detach::Devic
 
 // The pin lines of DUMP of KIND ("files-in-flight", ...), in order.
 std::vector<std::string> PinLines(const std::string& dump, const std::string& kind);
+
+// PROC as the BPF source gives it, placing exactly what /proc leaves unplaced: each pin of KIND on no
+// filesystem ("may": a path that resolved nowhere, or a count) on mount MOUNT, device DEV, inode INO. With
+// RELISTED, MOUNT is the detached mount the BPF source found by that file, which /proc lists by its device:
+// that mount's line is rewritten to its key and the mounts re-sorted, as the dump lists them by key. Throws
+// when PROC has no such pin: the difference must be there.
+std::string PlacedExactly(const std::string& proc, const std::string& kind, detach::MountKey mount,
+                          const detach::DeviceNumber& dev, std::uint64_t ino, bool relisted = false);
+
+// DUMP without its pin lines of KIND.
+std::string WithoutPins(const std::string& dump, const std::string& kind);
 
 // The inode (st_ino) of PATH; throws when it cannot be stat'ed.
 std::uint64_t InodeOf(const std::string& path);

@@ -128,6 +128,12 @@ std::vector<std::pair<PinSource, std::string>> sources() {
   PinSource both = rings;
   both.in_flight = FamilyFallback::Failed;
   both.in_flight_detail = "read: Bad address";
+  PinSource overlays = source(PinSourceWhy::LoadedInKernel);
+  overlays.overlays = FamilyFallback::DidNotLoad;
+  overlays.overlays_detail = "verifier: Argument list too long";
+  PinSource all = both;
+  all.overlays = FamilyFallback::Failed;
+  all.overlays_detail = "bpf link_create: Invalid argument";
   return {
       {source(PinSourceWhy::Unsaid), ""},
       {source(PinSourceWhy::NoTaskPins), "no task pins asked for"},
@@ -159,6 +165,15 @@ std::vector<std::pair<PinSource, std::string>> sources() {
        "(bpf_iter: Invalid argument); files in flight over unix sockets only counted from the sockets' "
        "fdinfo: "
        "their BPF program failed (read: Bad address)"},
+      {overlays,
+       "loaded by the in-kernel loader; overlay layers placed from the overlays' options: their BPF program "
+       "did "
+       "not load (verifier: Argument list too long)"},
+      {all,
+       "loaded by libbpf; io_uring registered files placed from the rings' fdinfo: their BPF program failed "
+       "(bpf_iter: Invalid argument); files in flight over unix sockets only counted from the sockets' "
+       "fdinfo: their BPF program failed (read: Bad address); overlay layers placed from the overlays' "
+       "options: their BPF program failed (bpf link_create: Invalid argument)"},
   };
 }
 
@@ -229,6 +244,9 @@ TEST_P(ScanNotesIn, EachWhyOfThePinSourceIsSaid) {
     }
     if (!source.in_flight_detail.empty()) {
       EXPECT_NE(person.find(source.in_flight_detail), std::string::npos) << person;
+    }
+    if (!source.overlays_detail.empty()) {
+      EXPECT_NE(person.find(source.overlays_detail), std::string::npos) << person;
     }
   }
 }

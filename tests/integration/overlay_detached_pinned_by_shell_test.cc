@@ -4,7 +4,10 @@
 // detached, pinned by that process; M's filesystem lives on through the overlay. findmnt --detached lists
 // the overlay with its layers and links it to M's device; mkfs-guard on that device leads to the process;
 // fuser -v and fuser --detached -v name the overlay. Without a record of the overlay's options its layers
-// are unknown, and said so.
+// are unknown to the /proc source, and said so; the BPF source reads them from the overlay the process stands
+// in, and names the overlay as what holds M's device. Each test runs through both sources
+// (DETACH_SCAN_SOURCE): the /proc source finds the layers by the paths the record gives, which lead through
+// M's former mount point; the BPF source has them from the overlay itself.
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -17,10 +20,13 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class OverlayDetachedAndPinned : public ::testing::Test {
+class OverlayDetachedAndPinned : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     ITEST_REQUIRE_ROOT_AND_TOOLS("UMOUNT", "FINDMNT", "FUSER", "MKFS_GUARD");
+    if (Bpf()) ITEST_REQUIRE_BPF_SOURCE_BUILT();
+    // The tools run as children of this test, in its environment.
+    ASSERT_EQ(setenv("DETACH_SCAN_SOURCE", GetParam().c_str(), 1), 0);
     EnterPrivateMountNamespace();
     fs_.emplace("ext4");
     for (const char* dir : {"lower", "upper", "work"}) RunOrThrow({"mkdir", fs_->File(dir)});
@@ -40,10 +46,15 @@ class OverlayDetachedAndPinned : public ::testing::Test {
     ASSERT_EQ(plain.exit_code, 0) << plain.Describe();
   }
 
+  void TearDown() override { unsetenv("DETACH_SCAN_SOURCE"); }
+  bool Bpf() const { return GetParam() == "bpf"; }
+
   std::string Shell() const { return PinEntry(shell_->pid(), "sleep", "cwd"); }
-  std::string OverlayWords() const {
-    return "overlay " + merged_ + " (lazily unmounted, pinned by " + Shell() +
-           "; lowerdir, upperdir, workdir; found by the former mount point)";
+  // How the tools name the overlay as what holds M's filesystem: found through M's former mount point by the
+  // /proc source, read from the overlay itself by the BPF source.
+  std::string OverlayWords(const std::string& overlay = {}) const {
+    return "overlay " + (overlay.empty() ? merged_ : overlay) + " (lazily unmounted, pinned by " + Shell() +
+           "; lowerdir, upperdir, workdir" + (Bpf() ? ")" : "; found by the former mount point)");
   }
 
   std::optional<LoopFs> fs_;
@@ -55,7 +66,7 @@ class OverlayDetachedAndPinned : public ::testing::Test {
 
 // Given both unmounted, findmnt --detached lists the overlay (pinned by the process, its layers from the
 // journal) and M's filesystem, held by the overlay.
-TEST_F(OverlayDetachedAndPinned, FindmntListsTheOverlayWithItsLayersAndLinksItToTheDevice) {
+TEST_P(OverlayDetachedAndPinned, FindmntListsTheOverlayWithItsLayersAndLinksItToTheDevice) {
   UnmountBoth();
   const RunResult r =
       RunCommand({Findmnt(), "--detached", "-J", "-l", "-o", "UNIQ-ID,SOURCE,FSTYPE,TARGET,LAYERS,PINNERS"});
@@ -88,7 +99,7 @@ TEST_F(OverlayDetachedAndPinned, FindmntListsTheOverlayWithItsLayersAndLinksItTo
 
 // Given the same, mkfs-guard on M's device names the overlay, that it is lazily unmounted, and the process
 // that pins it: what to end for the device to be free. -J gives that process as data too.
-TEST_F(OverlayDetachedAndPinned, MkfsGuardLeadsToTheProcessInTheOverlay) {
+TEST_P(OverlayDetachedAndPinned, MkfsGuardLeadsToTheProcessInTheOverlay) {
   UnmountBoth();
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
@@ -117,7 +128,7 @@ TEST_F(OverlayDetachedAndPinned, MkfsGuardLeadsToTheProcessInTheOverlay) {
 
 // Given the same, fuser -v on M's device and fuser --detached -v name the overlay in a kernel row, and
 // fuser --detached names the process that pins the overlay.
-TEST_F(OverlayDetachedAndPinned, FuserNamesTheOverlay) {
+TEST_P(OverlayDetachedAndPinned, FuserNamesTheOverlay) {
   UnmountBoth();
   const RunResult mounted = RunCommand({Fuser(), "-mv", fs_->device()});
   EXPECT_THAT(mounted.err, HasSubstr(" mount " + OverlayWords())) << mounted.Describe();
@@ -131,17 +142,19 @@ TEST_F(OverlayDetachedAndPinned, FuserNamesTheOverlay) {
 
 // Given the process ended, the overlay goes, then M's filesystem: the device is free. What was named is what
 // held it.
-TEST_F(OverlayDetachedAndPinned, EndingTheProcessFreesTheDevice) {
+TEST_P(OverlayDetachedAndPinned, EndingTheProcessFreesTheDevice) {
   UnmountBoth();
   EXPECT_FALSE(DeviceIsFree(fs_->device()));
   shell_->Kill();
   EXPECT_TRUE(WaitUntil([&] { return DeviceIsFree(fs_->device()); }, 10s));
 }
 
-// Given the overlay lazily unmounted by umount2() directly (nobody journaled its options), its layers are
-// unknown: findmnt --detached says so, and mkfs-guard names no overlay as holding M's device (it cannot
-// know), nor guesses one.
-TEST_F(OverlayDetachedAndPinned, UnrecordedOverlayHasUnknownLayersAndIsNotGuessed) {
+// Given the overlay lazily unmounted by umount2() directly (nobody journaled its options), findmnt
+// --detached says its layers' paths are unknown. The /proc source knows nothing else of them: mkfs-guard
+// names no overlay as holding M's device, nor guesses one. The BPF source reads the layers from the overlay
+// the process stands in: mkfs-guard names the overlay (by its id: its mount point was not recorded either),
+// for certain, and the process that pins it.
+TEST_P(OverlayDetachedAndPinned, UnrecordedOverlayIsNamedOnlyFromTheOverlayItself) {
   overlay_->Detach();
   const RunResult plain = RunCommand({Umount(), "-q", fs_->mountpoint()});
   ASSERT_EQ(plain.exit_code, 0) << plain.Describe();
@@ -150,9 +163,20 @@ TEST_F(OverlayDetachedAndPinned, UnrecordedOverlayHasUnknownLayersAndIsNotGuesse
       << r.Describe();
   const RunResult guard = RunCommand({MkfsGuard(), fs_->device()});
   EXPECT_EQ(guard.exit_code, 1) << guard.Describe();
-  EXPECT_THAT(guard.out, Not(HasSubstr("overlay " + merged_))) << guard.Describe();
   EXPECT_THAT(guard.out, Not(HasSubstr("probably"))) << guard.Describe();
+  if (Bpf()) {
+    const std::string unrecorded = "mount " + std::to_string(overlay_id_) + " (mount point not recorded)";
+    EXPECT_EQ(FirstLine(guard.out),
+              fs_->device() + " is busy: it holds an ext4 filesystem that was unmounted from " +
+                  fs_->mountpoint() + " and is still held by: " + OverlayWords(unrecorded))
+        << guard.Describe();
+  } else {
+    EXPECT_THAT(guard.out, Not(HasSubstr("overlay"))) << guard.Describe();
+  }
 }
+
+INSTANTIATE_TEST_SUITE_P(EachSource, OverlayDetachedAndPinned, ::testing::Values("proc", "bpf"),
+                         [](const auto& info) { return info.param == "bpf" ? "Bpf" : "Proc"; });
 
 }  // namespace
 }  // namespace itest

@@ -35,7 +35,9 @@ OverlayLayers overlay_layers(const detach::Snapshot& snap, const detach::Mount& 
   out.overlay = m.fstype == "overlay";
   if (!out.overlay) return out;
   for (const detach::Pin& pin : snap.pins) {
-    if (pin.kind != detach::PinKind::OverlayLayer || pin.via != m.key) continue;
+    // A layer the BPF source read from the overlay itself has a place and no path: its paths are still not
+    // recorded.
+    if (pin.kind != detach::PinKind::OverlayLayer || pin.via != m.key || pin.path.empty()) continue;
     out.known = true;
     if (pin.role == "lowerdir")
       out.lower.push_back(pin.path);

@@ -27,11 +27,19 @@ typedef __u32 dev_t;  // the kernel's own encoding: major << 20 | minor
 typedef __u16 umode_t;
 typedef __u32 fmode_t;
 
+// The uapi constants the programs pass to helpers (linux/bpf.h), which the bpf target cannot include here.
+enum bpf_map_type { BPF_MAP_TYPE_HASH = 1 };
+#define BPF_NOEXIST 1
+
 #define CORE __attribute__((preserve_access_index))
+
+struct dentry;
 
 struct super_block {
   dev_t s_dev;
   unsigned long s_magic;
+  struct dentry* s_root;
+  void* s_fs_info;  // an overlay's: its struct ovl_fs
 } CORE;
 
 struct inode {
@@ -122,6 +130,37 @@ struct vm_area_struct {
   unsigned long vm_start;
   unsigned long vm_end;
   struct file* vm_file;
+} CORE;
+
+// An overlay's layers (fs/overlayfs/ovl_entry.h): ovl_fs->layers[0] is the upper layer (its mnt NULL without
+// one), layers[1..numlayer-1] the lower ones in the order they stack, the last numdatalayer of them
+// data-only. Each layer's mnt is the overlay's private copy of the mount its directory lay on. The overlay's
+// root inode holds the directories themselves: the upper one, and (6.5+: in its ovl_inode's oe) the lower
+// stack's.
+struct ovl_layer {
+  struct vfsmount* mnt;
+} CORE;
+
+struct ovl_path {
+  struct dentry* dentry;
+} CORE;
+
+struct ovl_entry {
+  unsigned int __numlower;
+  struct ovl_path __lowerstack[];
+} CORE;
+
+struct ovl_fs {
+  unsigned int numlayer;
+  unsigned int numdatalayer;
+  struct ovl_layer* layers;
+  struct dentry* workbasedir;  // the workdir= directory (its "work" subdirectory is ovl_fs->workdir)
+} CORE;
+
+struct ovl_inode {
+  struct inode vfs_inode;
+  struct dentry* __upperdentry;
+  struct ovl_entry* oe;  // 6.5+; before, the root dentry's d_fsdata
 } CORE;
 
 // btrfs: stat() gives a file the device of its subvolume (btrfs_getattr: BTRFS_I(inode)->root->anon_dev),

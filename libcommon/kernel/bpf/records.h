@@ -87,3 +87,30 @@ struct detach_bpf_inflight_file {
   __u32 flags;                     // DETACH_BPF_INFLIGHT_*
   __u32 reserved;
 };
+
+// How many lower layers (data-only ones included) of one overlay the overlay_layers program reads: what a
+// task's three paths (cwd, root, exe), each on another overlay, may write of one object into the iterator's
+// buffer (8 pages). The kernel stacks 500 at most; an overlay with more than these has its records'
+// lower_count tell userspace that some are missing.
+#define DETACH_BPF_OVERLAY_LOWER_LAYERS 128
+
+// detach_bpf_overlay_layer.role
+enum detach_bpf_overlay_role {
+  DETACH_BPF_OVERLAY_LOWER = 1,  // lowerdir (index: its place in the stack, top first)
+  DETACH_BPF_OVERLAY_DATA = 2,   // a data-only lower layer (index: among those)
+  DETACH_BPF_OVERLAY_UPPER = 3,
+  DETACH_BPF_OVERLAY_WORK = 4,
+};
+
+// One layer of an overlay, read from the overlay's own superblock (struct ovl_fs) where its options give only
+// paths: the device and inode of the layer's directory, as statx() on the path would give them had it not
+// moved since. The overlay's layers are read once, at the first task path on it the iterators meet.
+struct detach_bpf_overlay_layer {
+  __u64 ino;          // the layer's directory; 0 when not read (a data-only layer: only its mount's device)
+  __u32 overlay_dev;  // the overlay's own device (its superblock's anonymous s_dev)
+  __u32 dev;          // kernel dev_t of the layer's directory, as stat() gives it
+  __u16 role;         // enum detach_bpf_overlay_role
+  __u16 index;
+  __u16 lower_count;  // how many lower layers the overlay has (data-only ones too), read or not
+  __u16 data_count;   // of those, how many are data-only
+};

@@ -6,6 +6,7 @@
 
 #include "kernel/bpf_support.h"
 #include "scan/bpf/files_in_flight.h"
+#include "scan/bpf/overlay_layers.h"
 #include "scan/bpf/ring_files.h"
 #include "scan/bpf/task_pins.h"
 #include "scan/scan_state.h"
@@ -84,6 +85,19 @@ void TaskPinSource::place_files_in_flight(ScanState& state) {
         return {};
       },
       source.in_flight, source.in_flight_detail);
+}
+
+void TaskPinSource::read_overlay_layers(ScanState& state) {
+  PinSource& source = state.snapshot.pin_source;
+  if (!source.bpf) return;
+  const std::set<DeviceNumber> wanted = overlays_under_task_pins(state);
+  if (wanted.empty()) return;
+  run_family(
+      kOverlayLayersFamily,
+      [&state, &wanted](const BpfIterators& overlays) {
+        return read_overlay_layers_bpf(state, overlays, wanted);
+      },
+      source.overlays, source.overlays_detail);
 }
 
 TaskPinSource::TaskPinSource(const ScanOptions& options) : options_(options) {

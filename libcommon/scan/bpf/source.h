@@ -29,6 +29,12 @@ class TaskPinSource {
   // stay, and the snapshot's source says why.
   static void place_files_in_flight(ScanState& state);
 
+  // Before the census places overlays' layers (add_mount_file_pins): when the task pins came from BPF and
+  // lead to an overlay, that overlay's layers from its own superblock (read_overlay_layers_bpf); only then
+  // is that family loaded and run. When it fails, the layers are placed from the overlays' options, and the
+  // snapshot's source says why.
+  static void read_overlay_layers(ScanState& state);
+
  private:
   struct Choice {
     std::optional<BpfIterators> iterators;  // loaded: task pins come from them

@@ -48,7 +48,7 @@ const std::string& overlay_options(const Mount& m) {
 struct Found {
   Pin pin;
   KernelPath path;
-  bool look_up = true;  // false: no path to look up; EXACT alone places it
+  bool look_up = true;  // false: no path to look up, or no need to: EXACT alone places it
   // Where the BPF source read the layer from the overlay itself; unset: the path alone places it.
   std::optional<PathPlace> exact{};
 };
@@ -181,8 +181,10 @@ void find_overlay_layers(ScanState& state, const Mount& m, Lookups& lookups, std
     KernelPath kp = lookups.path_for(m, layer.path);
     std::optional<PathPlace> place;
     if (exact != nullptr) place = place_of((*exact)[i]);
-    out.push_back({held_by(PinKind::OverlayLayer, m, std::move(layer.role), std::move(layer.path)), kp, true,
-                   std::move(place)});
+    // The path is looked up (a bounded child each) only for what the kernel's read left out: the inode.
+    const bool look_up = !place || place->ino == 0;
+    out.push_back({held_by(PinKind::OverlayLayer, m, std::move(layer.role), std::move(layer.path)), kp,
+                   look_up, std::move(place)});
   }
 }
 

@@ -60,7 +60,8 @@ std::vector<ExactOverlayLayer> overlay_layers_from_records(std::vector<detach_bp
 std::set<DeviceNumber> overlays_under_task_pins(const ScanState& state) {
   std::set<DeviceNumber> out;
   for (const Pin& pin : state.snapshot.pins) {
-    if (!is_task_pin(pin.kind) || pin.mount == 0) continue;
+    // What the programs walk: cwd, root, exe, open files, mappings (not a ring's or a socket's files).
+    if (!is_proc_link_pin(pin.kind) || pin.mount == 0) continue;
     const Mount* m = state.snapshot.mount(pin.mount);
     if (m != nullptr && m->fstype == "overlay") out.insert(m->dev);
   }

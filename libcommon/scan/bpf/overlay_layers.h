@@ -22,7 +22,8 @@ inline constexpr const char* kOverlayLayersFamily = "overlay_layers";
 // (an overlay with more lower layers than the program reads, or a layer without a device, has some missing).
 std::vector<ExactOverlayLayer> overlay_layers_from_records(std::vector<detach_bpf_overlay_layer> records);
 
-// The overlays (by device) of STATE's mounts that a task pin lies on: those the programs can reach.
+// The overlays (by device) of STATE's mounts that a task's cwd, root, exe, open file or mapping lies on:
+// those the programs can reach.
 std::set<DeviceNumber> overlays_under_task_pins(const ScanState& state);
 
 // The layers of the overlays WANTED into STATE's exact_overlays. The programs' iterators run in turn (the

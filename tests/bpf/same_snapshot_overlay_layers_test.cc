@@ -4,7 +4,8 @@
 // give the same snapshot while the paths still lead to the layers; the BPF source places exactly a layer
 // whose directory was renamed since (its path resolves nowhere: /proc says "may"), and the layers of an
 // overlay lazily detached with nobody to record its options (/proc knows none). Those differences are
-// asserted, line by line.
+// asserted, line by line. A data-only layer, which the BPF source places by its mount's device alone, takes
+// its inode from its path.
 #include <cstdio>
 
 #include "../integration/harness.h"
@@ -23,15 +24,18 @@ class OverlayLayersFromBothSources : public ::testing::Test {
     EnterPrivateMountNamespace();
     fs_.emplace("ext4");
     dev_ = bpftest::DeviceOf(fs_->mountpoint());
-    for (const char* dir : {"lower", "upper", "work"}) {
+    for (const char* dir : {"lower", "data", "upper", "work"}) {
       RunOrThrow({"mkdir", fs_->File(dir)});
       inodes_[dir] = bpftest::InodeOf(fs_->File(dir));
     }
     merged_ = fs_->dir().MakeDir("o");
-    overlay_.emplace("overlay", merged_, "overlay", 0,
-                     "lowerdir=" + fs_->File("lower") + ",upperdir=" + fs_->File("upper") +
-                         ",workdir=" + fs_->File("work"));
+    overlay_.emplace("overlay", merged_, "overlay", 0, Options());
     shell_.emplace(SpawnSleepWithCwd(merged_));
+  }
+
+  virtual std::string Options() const {
+    return "lowerdir=" + fs_->File("lower") + ",upperdir=" + fs_->File("upper") +
+           ",workdir=" + fs_->File("work");
   }
 
   bpftest::DumpFilter Filter() const { return {{shell_->pid()}, {dev_}, {merged_}}; }
@@ -46,7 +50,7 @@ class OverlayLayersFromBothSources : public ::testing::Test {
 
   std::optional<LoopFs> fs_;
   detach::DeviceNumber dev_;
-  std::map<std::string, std::uint64_t> inodes_;  // of lower, upper and work
+  std::map<std::string, std::uint64_t> inodes_;  // of lower, data, upper and work
   std::string merged_;                           // the overlay's mount point
   std::optional<Mount> overlay_;
   std::optional<ChildProcess> shell_;  // ended first: then the overlay
@@ -96,6 +100,41 @@ TEST_F(OverlayLayersFromBothSources, AnUnrecordedDetachedOverlayHasItsLayersFrom
                                                   {"workdir", dev + std::to_string(inodes_["work"]) + " "}}))
         << both.bpf;
   }
+}
+
+// The same overlay with a data-only lower layer (after "::"; metacopy=on, as the kernel asks).
+class OverlayWithDataLayerFromBothSources : public OverlayLayersFromBothSources {
+ protected:
+  std::string Options() const override {
+    return "lowerdir=" + fs_->File("lower") + "::" + fs_->File("data") + ",upperdir=" + fs_->File("upper") +
+           ",workdir=" + fs_->File("work") + ",metacopy=on";
+  }
+};
+
+// Given an overlay with a data-only layer, which the kernel stacks in no directory's lower stack (the BPF
+// source reads only its mount's device), we should get the same snapshot from both sources: the data layer at
+// the inode its path gives, on the device the overlay holds. Detached with nobody to record its options, the
+// BPF source gives its four layers, the data layer by device alone.
+TEST_F(OverlayWithDataLayerFromBothSources, TheDataLayerIsPlacedByTheOverlayAndItsPath) {
+  for (const bpftest::NamedOptions& tool : bpftest::ToolOptions(dev_)) {
+    SCOPED_TRACE(tool.name);
+    const bpftest::BothSources both = bpftest::TakeFromBothSources(tool.options, Filter());
+    ASSERT_TRUE(both.bpf_used) << both.bpf_why;
+    EXPECT_EQ(bpftest::PinsOn(both.bpf, kKind, dev_), 4) << both.bpf;
+    EXPECT_EQ(both.bpf, both.proc);
+  }
+  overlay_->Detach();
+  const bpftest::BothSources both =
+      bpftest::TakeFromBothSources(bpftest::ToolOptions(dev_).front().options, Filter());
+  std::map<std::string, std::string> placed;  // role: "dev ino"
+  for (const std::string& line : bpftest::PinLines(both.bpf, kKind))
+    placed[Field(line, "role")] = Field(line, "dev") + " " + Field(line, "ino");
+  const std::string dev = dev_.str() + " ";
+  EXPECT_EQ(placed, (std::map<std::string, std::string>{{"lowerdir", dev + std::to_string(inodes_["lower"])},
+                                                        {"datadir", dev + "0"},
+                                                        {"upperdir", dev + std::to_string(inodes_["upper"])},
+                                                        {"workdir", dev + std::to_string(inodes_["work"])}}))
+      << both.bpf;
 }
 
 }  // namespace

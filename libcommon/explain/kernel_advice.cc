@@ -39,8 +39,15 @@ std::string uprobe_events_file(const Snapshot& snapshot) {
 std::string advice(const Snapshot& snapshot, const Pin& pin) {
   switch (pin.kind) {
     case PinKind::BinfmtInterpreter: {
-      const std::string file =
-          (pin.role.empty() ? std::string("/proc/sys/fs/binfmt_misc") : pin.role) + "/" + pin.holder;
+      // An entry the BPF source read of an instance no attached mount shows: there is no file to name.
+      if (pin.role.empty()) {
+        // TRANSLATORS: {0} is the entry's name, the file to write -1 to.
+        return trf(
+            "remove the binfmt_misc entry {0} first: echo -1 > {0} in a mount of its binfmt_misc instance "
+            "(none is attached; mount binfmt_misc in its user namespace)",
+            printable(pin.holder));
+      }
+      const std::string file = pin.role + "/" + pin.holder;
       // TRANSLATORS: {0} is the entry's name, {1} the file to write to remove it.
       return trf("remove the binfmt_misc entry {0} first: echo -1 > {1}", printable(pin.holder),
                  printable(shell_word(file)));

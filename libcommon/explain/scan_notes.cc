@@ -51,6 +51,12 @@ std::string scan_note_text(const Snapshot& snapshot, const ScanNote& note, const
       // TRANSLATORS: {1} is where binfmt_misc is mounted.
       return words.trnf("{0} binfmt_misc entry at {1} could not be read as an entry",
                         "{0} binfmt_misc entries at {1} could not be read as entries", n, n, arg(note, 0));
+    case ScanNoteKind::BinfmtEntriesTruncated:
+      // TRANSLATORS: {1} is the device of a binfmt_misc instance that no mount shows ("?" when unknown).
+      return words.trnf(
+          "the binfmt_misc instance on device {1} has more entries with flag F than the first {0} read",
+          "the binfmt_misc instance on device {1} has more entries with flag F than the first {0} read", n, n,
+          arg(note, 0));
     case ScanNoteKind::UprobeEventsNotRead:
       // TRANSLATORS: {0} is the error.
       return words.trf("uprobe events not read: {0}", arg(note, 0));

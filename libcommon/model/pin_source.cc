@@ -39,63 +39,67 @@ std::string why_text(const PinSource& source, const Words& words) {
   return "";
 }
 
+// WHY, or what a family's FALLBACK makes of it: DID_NOT_LOAD or FAILED, each in the reader's words already.
+// Each is a literal trf() at its call, so that xgettext marks it as a format and msgfmt checks its
+// placeholders.
+std::string with_fallback(std::string why, FamilyFallback fallback, std::string did_not_load,
+                          std::string failed) {
+  switch (fallback) {
+    case FamilyFallback::None:
+      break;
+    case FamilyFallback::DidNotLoad:
+      return did_not_load;
+    case FamilyFallback::Failed:
+      return failed;
+  }
+  return why;
+}
+
 }  // namespace
 
 std::string pin_source_why(const PinSource& source, const Words& words) {
   std::string why = why_text(source, words);
-  switch (source.rings) {
-    case FamilyFallback::None:
-      break;
-    case FamilyFallback::DidNotLoad:
+  why = with_fallback(
+      why, source.rings,
       // TRANSLATORS: {0} says why task pins came from BPF, {1} is the error.
-      why = words.trf(
+      words.trf(
           "{0}; io_uring registered files placed from the rings' fdinfo: their BPF program did not load "
           "({1})",
-          why, source.rings_detail);
-      break;
-    case FamilyFallback::Failed:
+          why, source.rings_detail),
       // TRANSLATORS: {0} says why task pins came from BPF, {1} is the error.
-      why = words.trf(
+      words.trf(
           "{0}; io_uring registered files placed from the rings' fdinfo: their BPF program failed ({1})", why,
-          source.rings_detail);
-      break;
-  }
-  switch (source.in_flight) {
-    case FamilyFallback::None:
-      break;
-    case FamilyFallback::DidNotLoad:
+          source.rings_detail));
+  why = with_fallback(
+      why, source.in_flight,
       // TRANSLATORS: {0} says why task pins came from BPF (and how rings were read), {1} is the error.
-      why = words.trf(
-          "{0}; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program "
-          "did "
-          "not load ({1})",
-          why, source.in_flight_detail);
-      break;
-    case FamilyFallback::Failed:
+      words.trf("{0}; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF "
+                "program did not load ({1})",
+                why, source.in_flight_detail),
       // TRANSLATORS: {0} says why task pins came from BPF (and how rings were read), {1} is the error.
-      why = words.trf(
-          "{0}; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program "
-          "failed ({1})",
-          why, source.in_flight_detail);
-      break;
-  }
-  switch (source.overlays) {
-    case FamilyFallback::None:
-      break;
-    case FamilyFallback::DidNotLoad:
+      words.trf("{0}; files in flight over unix sockets only counted from the sockets' fdinfo: their BPF "
+                "program failed ({1})",
+                why, source.in_flight_detail));
+  why = with_fallback(
+      why, source.overlays,
       // TRANSLATORS: {0} says why task pins came from BPF (and how rings and files in flight were read), {1}
       // is the error.
-      why = words.trf(
-          "{0}; overlay layers placed from the overlays' options: their BPF program did not load ({1})", why,
-          source.overlays_detail);
-      break;
-    case FamilyFallback::Failed:
+      words.trf("{0}; overlay layers placed from the overlays' options: their BPF program did not load ({1})",
+                why, source.overlays_detail),
       // TRANSLATORS: {0} says why task pins came from BPF (and how rings and files in flight were read), {1}
       // is the error.
-      why = words.trf("{0}; overlay layers placed from the overlays' options: their BPF program failed ({1})",
-                      why, source.overlays_detail);
-      break;
-  }
+      words.trf("{0}; overlay layers placed from the overlays' options: their BPF program failed ({1})", why,
+                source.overlays_detail));
+  why = with_fallback(
+      why, source.binfmt,
+      // TRANSLATORS: {0} says why task pins came from BPF (and how rings, files in flight and overlays were
+      // read), {1} is the error.
+      words.trf("{0}; binfmt_misc interpreters placed by their paths: their BPF program did not load ({1})",
+                why, source.binfmt_detail),
+      // TRANSLATORS: {0} says why task pins came from BPF (and how rings, files in flight and overlays were
+      // read), {1} is the error.
+      words.trf("{0}; binfmt_misc interpreters placed by their paths: their BPF program failed ({1})", why,
+                source.binfmt_detail));
   return why;
 }
 

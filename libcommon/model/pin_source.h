@@ -27,9 +27,9 @@ enum class PinSourceWhy {
 };
 
 // How a BPF family the scan runs only when it finds what that family reads (io_uring rings' registered files,
-// files in flight over unix sockets, the layers of overlays task pins lead to) went, when the task pins came
-// from BPF. Where it did not run, the /proc reading of the same things stands: the rings' fdinfo, the
-// sockets' fdinfo counts, the overlays' options.
+// files in flight over unix sockets, the layers of overlays task pins lead to, binfmt_misc entries) went,
+// when the task pins came from BPF. Where it did not run, the /proc reading of the same things stands: the
+// rings' fdinfo, the sockets' fdinfo counts, the overlays' options, the entries' interpreter paths.
 enum class FamilyFallback {
   None,        // its program ran, or there was nothing for it to read
   DidNotLoad,  // detail: the error
@@ -46,6 +46,8 @@ struct PinSource {
   std::string in_flight_detail;
   FamilyFallback overlays = FamilyFallback::None;
   std::string overlays_detail;
+  FamilyFallback binfmt = FamilyFallback::None;
+  std::string binfmt_detail;
 };
 
 // Why SOURCE was chosen, in WORDS: "not root: CAP_BPF and CAP_PERFMON are missing", "loaded by libbpf;

@@ -17,6 +17,7 @@ enum class ScanNoteKind {
   UnixSocketsOfNetNsNotListed,  // args: net namespace inode, error
   BinfmtNotRead,                // args: binfmt_misc mount point, error
   BinfmtMalformed,              // args: binfmt_misc mount point; count: entries not read as entries
+  BinfmtEntriesTruncated,       // args: the instance's device ("?": unknown); count: entries read of it
   UprobeEventsNotRead,          // args: error
   UprobeEventsNoTracefs,        // tracefs is mounted in no namespace the scan sees
   UprobeLinesMalformed,         // args: tracefs mount point; count: lines not read as events

@@ -3,13 +3,17 @@
 // of a binfmt_misc entry with flag F (every binfmt_misc instance a mount table shows), the file of a uprobe
 // event (tracefs uprobe_events, wherever tracefs is mounted), and the file of a BPF link of uprobe kind (held
 // by the process that has the link's fd, or by the kernel alone). The kernel names each file by a path:
-// place_kernel_paths matches them with care, and what it cannot place MAY hold a filesystem, said so.
+// place_kernel_paths matches them with care, and what it cannot place MAY hold a filesystem, said so. Where
+// the BPF source read the binfmt_misc instances' own lists (ScanState::exact_binfmt), an interpreter is
+// placed by the file the kernel holds instead, and the entries of an instance no attached mount shows (every
+// mount of it lazily detached, or in a namespace no process of which the scan can enter) are named too.
 #include <fcntl.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "base/packed_strings.h"
 #include "base/unique_fd.h"
@@ -19,6 +23,7 @@
 #include "kernel/procfs.h"
 #include "kernel/statx.h"
 #include "kernel/uprobe_events.h"
+#include "scan/bpf/source.h"
 #include "scan/kernel_paths.h"
 #include "scan/pin_paths.h"
 #include "scan/scan_state.h"
@@ -39,6 +44,7 @@ struct Reachable {
 struct ReadRequest {
   enum class What { BinfmtEntries, UprobeEvents } what = What::BinfmtEntries;
   std::vector<Reachable> mounts;
+  DeviceNumber instance{};  // binfmt_misc: the instance's superblock
 };
 
 struct ReadResult {
@@ -149,11 +155,33 @@ std::vector<ReadResult> read_bounded(const ScanState& state, const std::vector<R
   return out;
 }
 
-// A pin of the census, before its path is placed.
+// A pin of the census, before its path is placed; or placed already, by the file the kernel holds.
 struct Found {
   Pin pin;
   KernelPath path;
+  std::optional<ExactFile> exact{};
 };
+
+// The BPF source's reading of the entry NAME of the binfmt_misc INSTANCE (whose entries are NAMES), if it has
+// one: by its whole name, or by a cut name that only NAME, of all, begins with.
+const ExactBinfmtEntry* exact_binfmt_entry(const ScanState& state, DeviceNumber instance,
+                                           const std::string& name, const std::vector<std::string>& names) {
+  if (!state.exact_binfmt) return nullptr;
+  for (const ExactBinfmtEntry& e : state.exact_binfmt->entries) {
+    if (e.instance != instance) continue;
+    if (e.name == name) return &e;
+    if (e.name_cut && name.starts_with(e.name) &&
+        std::count_if(names.begin(), names.end(),
+                      [&e](const std::string& n) { return n.starts_with(e.name); }) == 1)
+      return &e;
+  }
+  return nullptr;
+}
+
+// What the kernel gave in full, or its first bytes marked as cut.
+std::string shown_cut(const std::string& text, bool cut) {
+  return cut ? text + "\u2026" : text;
+}
 
 void add_binfmt_pins(ScanState& state, const ReadRequest& request, const ReadResult& result,
                      std::vector<Found>& out) {
@@ -166,6 +194,8 @@ void add_binfmt_pins(ScanState& state, const ReadRequest& request, const ReadRes
   auto flat = unpack_strings(result.text);
   if (!flat) return;
   unsigned malformed = 0;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i + 1 < flat->size(); i += 2) names.push_back((*flat)[i]);
   for (std::size_t i = 0; i + 1 < flat->size(); i += 2) {
     std::optional<BinfmtEntry> entry = parse_binfmt_entry((*flat)[i + 1]);
     if (!entry) {
@@ -180,10 +210,34 @@ void add_binfmt_pins(ScanState& state, const ReadRequest& request, const ReadRes
     f.pin.role = where.mount_point;
     f.pin.path = entry->interpreter;
     f.pin.detailed = true;
-    f.path = KernelPath{.path = entry->interpreter, .seen_from = where.seen_from};
+    if (const ExactBinfmtEntry* exact = exact_binfmt_entry(state, request.instance, f.pin.holder, names))
+      f.exact = exact->file;
+    else
+      f.path = KernelPath{.path = entry->interpreter, .seen_from = where.seen_from};
   }
   if (malformed > 0)
     state.snapshot.gaps.notes.push_back({ScanNoteKind::BinfmtMalformed, {where.mount_point}, malformed});
+}
+
+// The entries the BPF source read of the instances the census did not (READ: those it did): an instance
+// whose mounts are all lazily detached, or in a namespace the scan has no process to enter through. Their
+// pins have no mount point to name the instance by (an empty role).
+void add_unread_binfmt_pins(ScanState& state, const std::set<DeviceNumber>& read, std::vector<Found>& out) {
+  if (!state.exact_binfmt) return;
+  for (const ExactBinfmtEntry& e : state.exact_binfmt->entries) {
+    if (read.contains(e.instance)) continue;
+    Found& f = out.emplace_back();
+    f.pin.kind = PinKind::BinfmtInterpreter;
+    f.pin.holder = shown_cut(e.name, e.name_cut);
+    f.pin.path = shown_cut(e.interpreter, e.interpreter_cut);
+    f.pin.detailed = true;
+    f.exact = e.file;
+  }
+  for (const DeviceNumber& instance : state.exact_binfmt->truncated)
+    if (!read.contains(instance))
+      state.snapshot.gaps.notes.push_back({ScanNoteKind::BinfmtEntriesTruncated,
+                                           {instance == DeviceNumber{} ? "?" : instance.str()},
+                                           state.exact_binfmt->read_at_most});
 }
 
 void add_uprobe_pins(ScanState& state, const ReadRequest& request, const ReadResult& result,
@@ -270,7 +324,7 @@ void add_probe_pins(ScanState& state) {
   const std::uint64_t own_ns = caller_mount_namespace(state.options.proc_root);
   std::vector<ReadRequest> requests;
   for (auto& [dev, mounts] : reachable_mounts(state, "binfmt_misc", own_ns))
-    requests.push_back(ReadRequest{ReadRequest::What::BinfmtEntries, std::move(mounts)});
+    requests.push_back(ReadRequest{ReadRequest::What::BinfmtEntries, std::move(mounts), dev});
   // uprobe_events is one file for the whole system: any tracefs mount shows it.
   std::vector<Reachable> tracefs;
   for (auto& [dev, mounts] : reachable_mounts(state, "tracefs", own_ns))
@@ -283,22 +337,33 @@ void add_probe_pins(ScanState& state) {
 
   std::vector<Found> found;
   std::vector<ReadResult> results = read_bounded(state, requests);
+  // The instances' own lists, where BPF reads the task pins: they place what the paths above name.
+  TaskPinSource::read_binfmt_entries(state);
+  std::set<DeviceNumber> binfmt_read;
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    if (requests[i].what == ReadRequest::What::BinfmtEntries)
+    if (requests[i].what == ReadRequest::What::BinfmtEntries) {
       add_binfmt_pins(state, requests[i], results[i], found);
-    else
+      if (results[i].used >= 0) binfmt_read.insert(requests[i].instance);
+    } else {
       add_uprobe_pins(state, requests[i], results[i], found);
+    }
   }
+  add_unread_binfmt_pins(state, binfmt_read, found);
   // Who holds a link is known from the task scan's fds only.
   if (state.options.task_pins) add_bpf_link_pins(state, own_ns, found);
 
   std::vector<KernelPath> paths;
-  paths.reserve(found.size());
-  for (const Found& f : found) paths.push_back(f.path);
+  std::vector<std::size_t> looked_up;  // index into found of each path
+  for (std::size_t i = 0; i < found.size(); ++i)
+    if (!found[i].exact) {
+      paths.push_back(found[i].path);
+      looked_up.push_back(i);
+    }
   std::vector<PathPlace> places = place_kernel_paths(state, paths);
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    place_pin(found[i].pin, places[i]);
-    state.snapshot.pins.push_back(std::move(found[i].pin));
+  for (std::size_t j = 0; j < looked_up.size(); ++j) place_pin(found[looked_up[j]].pin, places[j]);
+  for (Found& f : found) {
+    if (f.exact) place_pin(f.pin, exact_place(state, *f.exact));
+    state.snapshot.pins.push_back(std::move(f.pin));
   }
 }
 

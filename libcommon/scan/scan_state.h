@@ -41,6 +41,24 @@ struct ExactOverlayLayer {
   std::uint64_t ino = 0;
 };
 
+// A binfmt_misc entry with flag F, read by the BPF source from its instance's own list of entries: the
+// interpreter file the kernel holds, where the entry's file gives the path it was registered with.
+struct ExactBinfmtEntry {
+  DeviceNumber instance;    // its instance's binfmt_misc superblock (the st_dev of the instance's mounts)
+  std::string name;         // its first bytes only when name_cut
+  std::string interpreter;  // the path it was registered with; its first bytes only when interpreter_cut
+  bool name_cut = false;
+  bool interpreter_cut = false;
+  ExactFile file;
+};
+
+struct ExactBinfmtEntries {
+  std::vector<ExactBinfmtEntry> entries;
+  // Instances that held more entries than were read; an unknown device: one whose first entries were not.
+  std::set<DeviceNumber> truncated;
+  unsigned read_at_most = 0;  // entries with flag F of one instance
+};
+
 // A file registered with an io_uring ring, from the ring's own file table.
 struct ExactRingFile {
   pid_t pid = 0;
@@ -93,6 +111,9 @@ struct ScanState {
   // layer, in the order parse_overlay_options gives them (an overlay some of whose layers were not read is
   // not here).
   std::map<DeviceNumber, std::vector<ExactOverlayLayer>> exact_overlays{};
+  // The binfmt_misc entries with flag F of every instance a task leads to, read by the BPF source; none: the
+  // census places the interpreters by their paths.
+  std::optional<ExactBinfmtEntries> exact_binfmt{};
   // The census's pins of files in flight, counted from the sockets' fdinfo: what the BPF source may place.
   std::vector<InFlightSocket> in_flight_sockets{};
   // Counts an error from /proc: vanished tasks are normal, denied ones could change the answer.

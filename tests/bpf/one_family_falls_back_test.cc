@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // One family of BPF programs refused while the others load: an ext4 lazily detached, held by an io_uring
-// ring's registered file and by a file in flight over a unix socket, nothing else; and an overlay on an ext4,
-// lazily detached with nobody to record its options, a process standing in it. snapshot-dump and findmnt run
-// under without_bpf --refuse-load N (the Nth BPF_PROG_LOAD fails with EACCES, as when the verifier refuses a
-// program) with the light loader only (one BPF_PROG_LOAD per family: task_pins first, then those the scan
-// needs, in its order: ring_files, unix_inflight, overlay_layers). The task pins still come from BPF; what
-// the refused family would have placed comes from /proc, as "may" or not at all, exactly as the /proc source
-// gives it, and -v says which family fell back and why.
+// ring's registered file and by a file in flight over a unix socket, nothing else; an overlay on an ext4,
+// lazily detached with nobody to record its options, a process standing in it; and an ext4 lazily detached,
+// held only by the interpreter of a binfmt_misc entry (flag F) of an instance no mount table shows.
+// snapshot-dump and findmnt run under without_bpf --refuse-load N (the Nth BPF_PROG_LOAD fails with EACCES,
+// as when the verifier refuses a program) with the light loader only (one BPF_PROG_LOAD per family: task_pins
+// first, then those the scan needs, in its order: ring_files, unix_inflight, overlay_layers, binfmt_entries).
+// The task pins still come from BPF; what the refused family would have placed comes from /proc, as "may" or
+// not at all, exactly as the /proc source gives it, and -v says which family fell back and why.
 #include <cstdlib>
 #include <sstream>
 
 #include "../integration/harness.h"
 #include "../integration/pinners.h"
+#include "../integration/probe_scenario.h"
 #include "snapshot_dump.h"
 
 namespace itest {
@@ -22,6 +24,9 @@ constexpr const char* kRingFallback =
     "ring_files: in-kernel loader: Permission denied)";
 constexpr const char* kOverlayFallback =
     "overlay layers placed from the overlays' options: their BPF program did not load (bpf overlay_layers: "
+    "in-kernel loader: Permission denied)";
+constexpr const char* kBinfmtFallback =
+    "binfmt_misc interpreters placed by their paths: their BPF program did not load (bpf binfmt_entries: "
     "in-kernel loader: Permission denied)";
 constexpr const char* kInFlightFallback =
     "files in flight over unix sockets only counted from the sockets' fdinfo: their BPF program did not load "
@@ -204,6 +209,49 @@ TEST_F(OverlayFamilyFallsBack, TheOverlaysLayersAreWhatProcSaysAndTheSourceSaysW
 
   const auto [refused_line, refused] = DumpUnder("2", "auto", {shell_->pid()}, dev_);
   EXPECT_EQ(refused_line, std::string("source: bpf: loaded by the in-kernel loader; ") + kOverlayFallback);
+  EXPECT_EQ(refused, proc);
+}
+
+// The ext4 held by the entry's interpreter alone, and the process that stands in the entry's instance.
+class BinfmtFamilyFallsBack : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ITEST_REQUIRE_ROOT_AND_TOOLS("SNAPSHOT_DUMP", "WITHOUT_BPF");
+    EnterPrivateMountNamespace();
+    ASSERT_EQ(setenv("DETACH_BPF_LOADER", "light", 1), 0);
+    instance_dir_.emplace();
+    holder_.emplace(SpawnInDetachedBinfmtInstance(instance_dir_->path()));
+    fs_.emplace("ext4");
+    CopyExecutable("/bin/true", fs_->File("interp"));
+    entry_.emplace(UniqueName("detach-bpftest-fallback-"), fs_->File("interp"), true,
+                   "/proc/" + std::to_string(holder_->pid()) + "/cwd");
+    dev_ = bpftest::DeviceOf(fs_->mountpoint());
+    fs_->mount().Detach();
+  }
+  void TearDown() override {
+    unsetenv("DETACH_BPF_LOADER");
+    unsetenv("DETACH_SCAN_SOURCE");
+  }
+
+  std::optional<TempDir> instance_dir_;
+  std::optional<ChildProcess> holder_;
+  std::optional<LoopFs> fs_;
+  detach::DeviceNumber dev_;
+  std::optional<BinfmtEntry> entry_;
+};
+
+// Given the binfmt_entries family refused (the second load: no ring, socket or overlay leads to the others),
+// we should get the task pins from BPF, no pin of the entry (as /proc gives it: it reads no instance no mount
+// shows), and the source's line saying why; with the family loading, the entry's pin.
+TEST_F(BinfmtFamilyFallsBack, TheEntryIsWhatProcSaysAndTheSourceSaysWhy) {
+  const auto [bpf_line, bpf] = DumpUnder("", "auto", {holder_->pid()}, dev_);
+  const auto [proc_line, proc] = DumpUnder("", "proc", {holder_->pid()}, dev_);
+  ASSERT_EQ(bpf_line, "source: bpf: loaded by the in-kernel loader");
+  EXPECT_EQ(bpftest::PinLines(bpf, "binfmt-interpreter").size(), 1u) << bpf;
+  EXPECT_EQ(bpftest::WithoutPins(bpf, "binfmt-interpreter"), proc);
+
+  const auto [refused_line, refused] = DumpUnder("2", "auto", {holder_->pid()}, dev_);
+  EXPECT_EQ(refused_line, std::string("source: bpf: loaded by the in-kernel loader; ") + kBinfmtFallback);
   EXPECT_EQ(refused, proc);
 }
 

@@ -5,9 +5,10 @@
 // unix socket, an overlay's layers, a binfmt_misc entry with flag F, a uprobe event, a file-backed erofs.
 // Both sources must give the same mounts, pins and tasks, line by line, except where the BPF source places
 // exactly what /proc cannot: a ring's registered file on a detached filesystem (its fdinfo path resolves
-// nowhere; the ring's table names the file's mount), and a file in flight, attached or detached (the
-// socket's fdinfo gives only a count; the queued message names the file). That difference is asserted, line
-// by line.
+// nowhere; the ring's table names the file's mount), a binfmt_misc interpreter on a detached filesystem (its
+// path leads there only through the journal's former mount point, to the device and no inode; the
+// instance's list names the file), and a file in flight, attached or detached (the socket's fdinfo gives only
+// a count; the queued message names the file). That difference is asserted, line by line.
 #include <sys/mount.h>
 
 #include <functional>
@@ -87,6 +88,8 @@ void BinfmtWithFlagF(LoopFs& fs, Scenario& s) {
   RemoveBinfmtLeftovers(kBinfmtPrefix);
   CopyExecutable("/bin/true", fs.File("interp"));
   s.binfmt.emplace(UniqueName(kBinfmtPrefix), fs.File("interp"), true);
+  s.exact_kind = "binfmt-interpreter";
+  s.exact_ino = bpftest::InodeOf(fs.File("interp"));
 }
 
 void UprobeOnABinary(LoopFs& fs, Scenario& s) {

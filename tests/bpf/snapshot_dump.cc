@@ -155,15 +155,20 @@ std::string PlacedExactly(const std::string& proc, const std::string& kind, deta
   const std::string by_device = "mount " + std::to_string(detach::kernel_held_key(dev)) + " unique=0 ";
   const std::string id = std::to_string(mount);
   const std::string by_id = "mount " + id + " unique=" + id + " ";
+  const std::string unplaced = " mount=0 dev=0:0 ino=0 ";
+  const std::string by_former =
+      " mount=" + std::to_string(detach::kernel_held_key(dev)) + " dev=" + dev.str() + " ino=0 ";
   for (std::string line; std::getline(lines, line);) {
     if (relisted && line.rfind(by_device, 0) == 0) {
       replace(line, by_device, by_id);
     } else if (line.rfind("pin " + kind + " ", 0) == 0 &&
-               line.find(" mount=0 dev=0:0 ino=0 ") != std::string::npos) {
-      replace(line, " mount=0 dev=0:0 ino=0 ",
+               (line.find(unplaced) != std::string::npos || line.find(by_former) != std::string::npos)) {
+      replace(line, line.find(unplaced) != std::string::npos ? unplaced : by_former,
               " mount=" + id + " dev=" + dev.str() + " ino=" + std::to_string(ino) + " ");
       if (line.find(" resolves_nowhere=1 ") != std::string::npos)
         replace(line, " resolves_nowhere=1 ", " resolves_nowhere=0 ");
+      if (line.find(" by_former_target=1 ") != std::string::npos)
+        replace(line, " by_former_target=1 ", " by_former_target=0 ");
       ++placed;
     }
     if (line.rfind("mount ", 0) == 0)

@@ -70,8 +70,9 @@ std::vector<std::string> PinLines(const std::string& dump, const std::string& ki
 // PROC as the BPF source gives it, placing exactly what /proc leaves unplaced: each pin of KIND on no
 // filesystem ("may": a path that resolved nowhere, or a count) on mount MOUNT, device DEV, inode INO. With
 // RELISTED, MOUNT is the detached mount the BPF source found by that file, which /proc lists by its device:
-// that mount's line is rewritten to its key and the mounts re-sorted, as the dump lists them by key. Throws
-// when PROC has no such pin: the difference must be there.
+// that mount's line is rewritten to its key and the mounts re-sorted, as the dump lists them by key. A pin of
+// KIND /proc placed by a former mount point, on the device's kernel-held mount with no inode, is placed so
+// too. Throws when PROC has no such pin: the difference must be there.
 std::string PlacedExactly(const std::string& proc, const std::string& kind, detach::MountKey mount,
                           const detach::DeviceNumber& dev, std::uint64_t ino, bool relisted = false);
 

@@ -66,6 +66,23 @@ TEST_F(ProbeExplain, ABinfmtEntryMakesTheMountBusyAndUmountSaysHowToRemoveIt) {
                 "remove the binfmt_misc entry qemu-arm first: echo -1 > /proc/sys/fs/binfmt_misc/qemu-arm"}));
 }
 
+// Given a binfmt_misc entry the BPF source read of an instance no attached mount shows (no mount point: an
+// empty role), umount -l should name the entry and say that a mount of its instance is needed to remove it,
+// naming no file of ours.
+TEST_F(ProbeExplain, AnEntryOfAnInstanceNoMountShowsIsRemovedThroughAMountOfIt) {
+  AddFs(false);
+  AddBinfmt(kDetached, "qemu-arm", "/mnt/x/qemu-arm").role.clear();
+  std::vector<std::string> lines = AfterLazyUmount();
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(
+      lines[0],
+      "lazily unmounted, but its filesystem lives on, pinned by binfmt_misc entry qemu-arm (interpreter "
+      "/mnt/x/qemu-arm)");
+  EXPECT_EQ(lines[1],
+            "remove the binfmt_misc entry qemu-arm first: echo -1 > qemu-arm in a mount of its binfmt_misc "
+            "instance (none is attached; mount binfmt_misc in its user namespace)");
+}
+
 // Given a uprobe event on a binary of /mnt/x matched after umount -l by the former mount point, umount should
 // say the filesystem lives on, held by the event, found so, and how to remove it.
 TEST_F(ProbeExplain, AUprobeEventKeepsALazilyUnmountedFilesystemAndUmountSaysHowToRemoveIt) {

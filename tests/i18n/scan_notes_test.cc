@@ -45,6 +45,9 @@ std::vector<Case> cases() {
       {{K::BinfmtMalformed, {"/proc/sys/fs/binfmt_misc"}, 2},
        {"2", "/proc/sys/fs/binfmt_misc"},
        "2 binfmt_misc entries at /proc/sys/fs/binfmt_misc could not be read as entries"},
+      {{K::BinfmtEntriesTruncated, {"0:41"}, 64},
+       {"64", "0:41"},
+       "the binfmt_misc instance on device 0:41 has more entries with flag F than the first 64 read"},
       {{K::UprobeEventsNotRead, {"timed out"}}, {"timed out"}, "uprobe events not read: timed out"},
       {{K::UprobeEventsNoTracefs, {}},
        {},
@@ -131,9 +134,14 @@ std::vector<std::pair<PinSource, std::string>> sources() {
   PinSource overlays = source(PinSourceWhy::LoadedInKernel);
   overlays.overlays = FamilyFallback::DidNotLoad;
   overlays.overlays_detail = "verifier: Argument list too long";
+  PinSource binfmt = source(PinSourceWhy::LoadedInKernel);
+  binfmt.binfmt = FamilyFallback::DidNotLoad;
+  binfmt.binfmt_detail = "verifier: Invalid argument";
   PinSource all = both;
   all.overlays = FamilyFallback::Failed;
   all.overlays_detail = "bpf link_create: Invalid argument";
+  all.binfmt = FamilyFallback::Failed;
+  all.binfmt_detail = "binfmt_misc: this kernel keeps binfmt_misc entries where BPF cannot read them";
   return {
       {source(PinSourceWhy::Unsaid), ""},
       {source(PinSourceWhy::NoTaskPins), "no task pins asked for"},
@@ -169,11 +177,17 @@ std::vector<std::pair<PinSource, std::string>> sources() {
        "loaded by the in-kernel loader; overlay layers placed from the overlays' options: their BPF program "
        "did "
        "not load (verifier: Argument list too long)"},
+      {binfmt,
+       "loaded by the in-kernel loader; binfmt_misc interpreters placed by their paths: their BPF program "
+       "did "
+       "not load (verifier: Invalid argument)"},
       {all,
        "loaded by libbpf; io_uring registered files placed from the rings' fdinfo: their BPF program failed "
        "(bpf_iter: Invalid argument); files in flight over unix sockets only counted from the sockets' "
        "fdinfo: their BPF program failed (read: Bad address); overlay layers placed from the overlays' "
-       "options: their BPF program failed (bpf link_create: Invalid argument)"},
+       "options: their BPF program failed (bpf link_create: Invalid argument); binfmt_misc interpreters "
+       "placed by their paths: their BPF program failed (binfmt_misc: this kernel keeps binfmt_misc entries "
+       "where BPF cannot read them)"},
   };
 }
 
@@ -247,6 +261,9 @@ TEST_P(ScanNotesIn, EachWhyOfThePinSourceIsSaid) {
     }
     if (!source.overlays_detail.empty()) {
       EXPECT_NE(person.find(source.overlays_detail), std::string::npos) << person;
+    }
+    if (!source.binfmt_detail.empty()) {
+      EXPECT_NE(person.find(source.binfmt_detail), std::string::npos) << person;
     }
   }
 }

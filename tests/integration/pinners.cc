@@ -5,6 +5,7 @@
 #include <linux/io_uring.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -28,6 +29,26 @@ ChildProcess SpawnChrooted(const std::string& dir) {
     ready.Signal();
     PauseForever();
   });
+}
+
+ChildProcess SpawnInDetachedBinfmtInstance(const std::string& dir) {
+  ChildProcess child = ChildProcess::Spawn([&](const ReadyPipe& ready) {
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) ready.Fail("unshare");
+    // Root of the new namespace is root outside it (a process may map its own ids).
+    for (const auto& [file, text] :
+         {std::pair{"/proc/self/setgroups", "deny"}, std::pair{"/proc/self/uid_map", "0 0 1"},
+          std::pair{"/proc/self/gid_map", "0 0 1"}}) {
+      const int fd = open(file, O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write(fd, text, strlen(text)) < 0) ready.Fail(std::string("write ") + file);
+      close(fd);
+    }
+    if (mount("binfmt_misc", dir.c_str(), "binfmt_misc", 0, nullptr) != 0) ready.Fail("mount binfmt_misc");
+    ChdirOrFail(ready, dir);
+    if (umount2(dir.c_str(), MNT_DETACH) != 0) ready.Fail("umount2 " + dir);
+    ExecSleep(ready);
+  });
+  WaitForComm(child.pid(), "sleep");
+  return child;
 }
 
 ChildProcess SpawnSleepFrom(const std::string& dir) {

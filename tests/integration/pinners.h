@@ -16,6 +16,11 @@ namespace itest {
 // "pin-root".
 ChildProcess SpawnChrooted(const std::string& dir);
 
+// A sleep in a user namespace and a mount namespace of its own, standing in the binfmt_misc instance of that
+// user namespace (6.7+), which it mounted at DIR and lazily detached: no mount table shows the instance;
+// /proc/PID/cwd reaches it. Spawn it before mounting what its namespace must not copy.
+ChildProcess SpawnInDetachedBinfmtInstance(const std::string& dir);
+
 // /usr/bin/sleep copied into DIR and run from there: its exe (and its mapping) pin.
 ChildProcess SpawnSleepFrom(const std::string& dir);
 

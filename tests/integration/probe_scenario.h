@@ -43,15 +43,16 @@ inline bool LeftoverOf(const std::string& name, const std::string& prefix) {
 // namespace: its entries are the whole system's).
 constexpr const char* kBinfmtDir = "/proc/sys/fs/binfmt_misc";
 
-// The binfmt_misc entry NAME, registered with flag F (or not), its interpreter INTERPRETER; removed on
-// destruction, whatever happened.
+// The binfmt_misc entry NAME, registered with flag F (or not), its interpreter INTERPRETER, through the
+// instance mounted at DIR; removed on destruction, whatever happened.
 class BinfmtEntry {
  public:
-  BinfmtEntry(std::string name, const std::string& interpreter, bool open_file) : name_(std::move(name)) {
+  BinfmtEntry(std::string name, const std::string& interpreter, bool open_file, std::string dir = kBinfmtDir)
+      : name_(std::move(name)), dir_(std::move(dir)) {
     // A magic of our own, so that no real executable is ever run through it.
     const std::string rule = ":" + name_ + ":M::DTCH" + name_.substr(name_.size() - 4) + "::" + interpreter +
                              ":" + (open_file ? "F" : "");
-    WriteFile(std::string(kBinfmtDir) + "/register", rule);
+    WriteFile(dir_ + "/register", rule);
     if (ReadFile(file()).empty()) throw std::runtime_error("binfmt_misc did not take " + rule);
   }
   ~BinfmtEntry() { Remove(); }
@@ -61,10 +62,11 @@ class BinfmtEntry {
     if (access(file().c_str(), F_OK) == 0) WriteFile(file(), "-1");
   }
   const std::string& name() const { return name_; }
-  std::string file() const { return std::string(kBinfmtDir) + "/" + name_; }
+  std::string file() const { return dir_ + "/" + name_; }
 
  private:
   std::string name_;
+  std::string dir_;
 };
 
 // Entries of PREFIX a killed run left behind (its pid gone), removed.

@@ -66,3 +66,21 @@ static __always_inline bool detach_file_id_untyped(struct file* file, struct det
   out->dev = detach_stat_dev_untyped(inode);
   return true;
 }
+
+// A family that writes each kernel object once (an overlay's superblock, a binfmt_misc instance), at the
+// first path to it the iterators meet, keeps the objects written in a hash map of its own, kept for the
+// family's life (one snapshot): DETACH_BPF_WRITTEN_ONCE defines it, and written_before(), which asks whether
+// KEY was written and marks it written.
+#define DETACH_BPF_WRITTEN_ONCE                             \
+  struct {                                                  \
+    __uint(type, BPF_MAP_TYPE_HASH);                        \
+    __uint(max_entries, 4096);                              \
+    __type(key, __u64);                                     \
+    __type(value, __u8);                                    \
+  } written SEC(".maps");                                   \
+  static __always_inline bool written_before(__u64 key) {   \
+    if (bpf_map_lookup_elem(&written, &key)) return true;   \
+    __u8 one = 1;                                           \
+    bpf_map_update_elem(&written, &key, &one, BPF_NOEXIST); \
+    return false;                                           \
+  }

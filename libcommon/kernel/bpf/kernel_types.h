@@ -28,7 +28,7 @@ typedef __u16 umode_t;
 typedef __u32 fmode_t;
 
 // The uapi constants the programs pass to helpers (linux/bpf.h), which the bpf target cannot include here.
-enum bpf_map_type { BPF_MAP_TYPE_HASH = 1 };
+enum bpf_map_type { BPF_MAP_TYPE_HASH = 1, BPF_MAP_TYPE_PERCPU_ARRAY = 6 };
 #define BPF_NOEXIST 1
 
 #define CORE __attribute__((preserve_access_index))
@@ -56,6 +56,7 @@ struct qstr {
 
 struct dentry {
   struct inode* d_inode;
+  struct super_block* d_sb;
   struct qstr d_name;  // an anonymous inode's file: its name ("[io_uring]")
 } CORE;
 
@@ -118,10 +119,19 @@ struct mm_struct {
   struct file* exe_file;
 } CORE;
 
+struct user_namespace;
+
+// The task's own credentials: its user namespace, whose binfmt_misc instance (or the nearest ancestor's) its
+// execs use.
+struct cred {
+  struct user_namespace* user_ns;
+} CORE;
+
 struct task_struct {
   int pid;
   int tgid;
   struct task_struct* group_leader;
+  const struct cred* cred;
   struct fs_struct* fs;
   struct mm_struct* mm;
 } CORE;
@@ -208,6 +218,33 @@ struct scm_fp_list {
 struct unix_skb_parms {
   struct scm_fp_list* fp;
 } CORE;
+
+// binfmt_misc (fs/binfmt_misc.c), 6.7+: each user namespace that mounted binfmt_misc has its own instance of
+// entries (init's too, once mounted); a namespace without one uses its nearest ancestor's. Before 6.7 the
+// entries were a static list no BPF program reaches (user_namespace has no binfmt_misc then).
+struct list_head {
+  struct list_head* next;
+} CORE;
+
+struct binfmt_misc {
+  struct list_head entries;
+} CORE;
+
+struct user_namespace {
+  struct user_namespace* parent;
+  struct binfmt_misc* binfmt_misc;
+} CORE;
+
+// One entry (fs/binfmt_misc.c's `typedef struct {...} Node`): an anonymous struct, which CO-RE reaches by
+// its typedef's name ("Node"; the ___ suffix is ours, and libbpf and the kernel ignore it when they match
+// names). interp_file is the interpreter the kernel opened at registration (flag F); NULL without F.
+typedef struct {
+  struct list_head list;
+  char* name;
+  const char* interpreter;
+  struct dentry* dentry;  // the entry's file in its instance's binfmt_misc superblock
+  struct file* interp_file;
+} CORE Node___binfmt;
 
 // The iterators' contexts (kernel/bpf/task_iter.c, net/unix/af_unix.c). seq_file is opaque: only
 // bpf_seq_write() takes it.

@@ -18,12 +18,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 // The overlays whose layers were written (their superblock's address).
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 4096);
-  __type(key, __u64);
-  __type(value, __u8);
-} written SEC(".maps");
+DETACH_BPF_WRITTEN_ONCE
 
 // The overlay being written: its output, the record's common fields, and where its layers are.
 struct overlay_at {
@@ -78,10 +73,7 @@ static long emit_layer(__u32 i, void* data) {
 // nothing for any other filesystem.
 static __always_inline void emit_overlay(struct seq_file* seq, struct super_block* sb) {
   if (!sb || BPF_CORE_READ(sb, s_magic) != OVERLAYFS_SUPER_MAGIC) return;
-  __u64 key = (unsigned long)sb;
-  if (bpf_map_lookup_elem(&written, &key)) return;
-  __u8 one = 1;
-  bpf_map_update_elem(&written, &key, &one, BPF_NOEXIST);
+  if (written_before((unsigned long)sb)) return;
 
   struct ovl_fs* ofs = BPF_CORE_READ(sb, s_fs_info);
   if (!ofs) return;

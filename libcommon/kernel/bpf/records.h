@@ -114,3 +114,28 @@ struct detach_bpf_overlay_layer {
   __u16 lower_count;  // how many lower layers the overlay has (data-only ones too), read or not
   __u16 data_count;   // of those, how many are data-only
 };
+
+// How much of one binfmt_misc instance the binfmt_entries program reads: its first entries with flag F, and
+// of each the name's and the interpreter's first bytes (two instances' records must fit the iterator's
+// buffer, 8 pages: a task may be the first to lead to its own namespace's instance and an ancestor's). An
+// instance with more entries gets a record flagged DETACH_BPF_BINFMT_TRUNCATED after those it read.
+#define DETACH_BPF_BINFMT_ENTRIES 64
+#define DETACH_BPF_BINFMT_NAME 64
+#define DETACH_BPF_BINFMT_INTERPRETER 128
+
+// detach_bpf_binfmt_entry.flags
+#define DETACH_BPF_BINFMT_TRUNCATED 0x1        // no entry: the instance held more than were read
+#define DETACH_BPF_BINFMT_NAME_CUT 0x2         // name holds the name's first bytes only
+#define DETACH_BPF_BINFMT_INTERPRETER_CUT 0x4  // interpreter holds the path's first bytes only
+#define DETACH_BPF_BINFMT_UNREACHABLE 0x8  // no entry: this kernel's instances cannot be read (before 6.7)
+
+// A binfmt_misc entry with flag F, read from its binfmt_misc instance's own list (struct binfmt_misc, a user
+// namespace's): the interpreter file the kernel opened at registration, where the entry's file gives only
+// the path it was registered with.
+struct detach_bpf_binfmt_entry {
+  struct detach_bpf_file_id file;  // the interpreter, as statx() on it would give it had it not moved since
+  __u32 instance_dev;  // kernel dev_t of the instance's binfmt_misc superblock (its mounts' st_dev)
+  __u32 flags;         // DETACH_BPF_BINFMT_*
+  char name[DETACH_BPF_BINFMT_NAME];                // NUL-terminated
+  char interpreter[DETACH_BPF_BINFMT_INTERPRETER];  // as registered, NUL-terminated
+};

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "kernel/bpf_support.h"
+#include "scan/bpf/binfmt_entries.h"
 #include "scan/bpf/files_in_flight.h"
 #include "scan/bpf/overlay_layers.h"
 #include "scan/bpf/ring_files.h"
@@ -71,6 +72,15 @@ void TaskPinSource::read_rings(ScanState& state, Choice& choice) {
   run_family(
       kRingFilesFamily, [&state](const BpfIterators& rings) { return read_ring_files_bpf(state, rings); },
       choice.source.rings, choice.source.rings_detail);
+}
+
+void TaskPinSource::read_binfmt_entries(ScanState& state) {
+  PinSource& source = state.snapshot.pin_source;
+  if (!source.bpf || !wants_binfmt_entries(state)) return;
+  run_family(
+      kBinfmtEntriesFamily,
+      [&state](const BpfIterators& entries) { return read_binfmt_entries_bpf(state, entries); },
+      source.binfmt, source.binfmt_detail);
 }
 
 void TaskPinSource::place_files_in_flight(ScanState& state) {

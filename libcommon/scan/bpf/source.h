@@ -35,6 +35,13 @@ class TaskPinSource {
   // snapshot's source says why.
   static void read_overlay_layers(ScanState& state);
 
+  // In the census of probe pins (add_probe_pins), before it places binfmt_misc interpreters: when the task
+  // pins came from BPF and a binfmt_misc instance may hold an interpreter (wants_binfmt_entries), every
+  // instance's entries with flag F from the instances' own lists (read_binfmt_entries_bpf); only then is that
+  // family loaded and run, the last of them. When it fails, the interpreters are placed by their paths, and
+  // the snapshot's source says why.
+  static void read_binfmt_entries(ScanState& state);
+
  private:
   struct Choice {
     std::optional<BpfIterators> iterators;  // loaded: task pins come from them

@@ -220,14 +220,17 @@ void add_binfmt_pins(ScanState& state, const ReadRequest& request, const ReadRes
 }
 
 // The entries the BPF source read of the instances the census did not (READ: those it did): an instance
-// whose mounts are all lazily detached, or in a namespace the scan has no process to enter through. Their
-// pins have no mount point to name the instance by (an empty role).
-void add_unread_binfmt_pins(ScanState& state, const std::set<DeviceNumber>& read, std::vector<Found>& out) {
+// whose mounts are all lazily detached, or in a namespace the scan has no process to enter through, or whose
+// mount could not be read (UNREAD_AT: where it is mounted, which names the instance in its pins). The others'
+// pins have no mount point to name their instance by (an empty role).
+void add_unread_binfmt_pins(ScanState& state, const std::set<DeviceNumber>& read,
+                            const std::map<DeviceNumber, std::string>& unread_at, std::vector<Found>& out) {
   if (!state.exact_binfmt) return;
   for (const ExactBinfmtEntry& e : state.exact_binfmt->entries) {
     if (read.contains(e.instance)) continue;
     Found& f = out.emplace_back();
     f.pin.kind = PinKind::BinfmtInterpreter;
+    if (auto at = unread_at.find(e.instance); at != unread_at.end()) f.pin.role = at->second;
     f.pin.holder = shown_cut(e.name, e.name_cut);
     f.pin.path = shown_cut(e.interpreter, e.interpreter_cut);
     f.pin.detailed = true;
@@ -340,15 +343,19 @@ void add_probe_pins(ScanState& state) {
   // The instances' own lists, where BPF reads the task pins: they place what the paths above name.
   TaskPinSource::read_binfmt_entries(state);
   std::set<DeviceNumber> binfmt_read;
+  std::map<DeviceNumber, std::string> binfmt_unread_at;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (requests[i].what == ReadRequest::What::BinfmtEntries) {
       add_binfmt_pins(state, requests[i], results[i], found);
-      if (results[i].used >= 0) binfmt_read.insert(requests[i].instance);
+      if (results[i].used >= 0)
+        binfmt_read.insert(requests[i].instance);
+      else
+        binfmt_unread_at.emplace(requests[i].instance, requests[i].mounts.front().mount_point);
     } else {
       add_uprobe_pins(state, requests[i], results[i], found);
     }
   }
-  add_unread_binfmt_pins(state, binfmt_read, found);
+  add_unread_binfmt_pins(state, binfmt_read, binfmt_unread_at, found);
   // Who holds a link is known from the task scan's fds only.
   if (state.options.task_pins) add_bpf_link_pins(state, own_ns, found);
 

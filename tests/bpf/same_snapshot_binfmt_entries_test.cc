@@ -3,8 +3,8 @@
 // the file the kernel holds, where the entry's file gives the path it was registered with. Both sources give
 // the same snapshot while that path still leads to the file; the BPF source places exactly an interpreter
 // renamed since (its path resolves nowhere: /proc says "may"), and names the entry of an instance no mount
-// table shows (a user namespace's own, whose one mount was lazily detached: /proc reads no entry of it).
-// Those differences are asserted, line by line.
+// table shows (a user namespace's own, whose one mount was lazily detached: /proc reads no entry of it) or
+// whose one mount is covered by another (/proc cannot read it). Those differences are asserted, line by line.
 #include <cstdio>
 
 #include "../integration/harness.h"
@@ -68,6 +68,50 @@ TEST_F(BinfmtEntriesFromBothSources, ARenamedInterpreterIsWhereTheKernelHoldsIt)
         EXPECT_EQ(both.bpf, both.proc);
       }
     }
+  }
+}
+
+// An entry of the initial user namespace's instance whose one mount (in the test's private namespace) has
+// another mounted over it: the census opens the mount point, finds the other, and cannot read the instance.
+class CoveredInstanceFromBothSources : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ITEST_REQUIRE_ROOT();
+    EnterPrivateMountNamespace();
+    instance_.emplace("binfmt_misc", kBinfmtDir, "binfmt_misc");
+    RemoveBinfmtLeftovers(kPrefix);
+    fs_.emplace("ext4");
+    dev_ = bpftest::DeviceOf(fs_->mountpoint());
+    CopyExecutable("/bin/true", fs_->File("interp"));
+    ino_ = bpftest::InodeOf(fs_->File("interp"));
+    entry_.emplace(UniqueName(kPrefix), fs_->File("interp"), true);
+    cover_.emplace("tmpfs", kBinfmtDir, "tmpfs");
+  }
+
+  std::optional<Mount> instance_;
+  std::optional<LoopFs> fs_;
+  detach::DeviceNumber dev_;
+  std::uint64_t ino_ = 0;
+  std::optional<BinfmtEntry> entry_;
+  std::optional<Mount> cover_;  // unmounted first: the entry is removed through the instance's mount
+};
+
+// Given the covered instance, /proc gives no pin of the entry (it notes that it could not read the instance);
+// the BPF source gives the /proc snapshot and the entry's pin, placed on the filesystem's mount at the
+// interpreter's inode, its instance named by the mount point it could not be read at.
+TEST_F(CoveredInstanceFromBothSources, OnlyBpfNamesTheEntryWithItsMountPoint) {
+  for (const bpftest::NamedOptions& tool : bpftest::ToolOptions(dev_)) {
+    SCOPED_TRACE(tool.name);
+    const bpftest::BothSources both =
+        bpftest::TakeFromBothSources(tool.options, {{}, {dev_}, {entry_->name()}});
+    ASSERT_TRUE(both.bpf_used) << both.bpf_why;
+    EXPECT_TRUE(bpftest::PinLines(both.proc, kKind).empty()) << both.proc;
+    EXPECT_EQ(bpftest::WithoutPins(both.bpf, kKind), both.proc);
+    const std::vector<std::string> pins = bpftest::PinLines(both.bpf, kKind);
+    ASSERT_EQ(pins.size(), 1u) << both.bpf;
+    EXPECT_EQ(Field(pins[0], "mount"), std::to_string(fs_->mount().unique_id()));
+    EXPECT_EQ(Field(pins[0], "ino"), std::to_string(ino_));
+    EXPECT_EQ(Field(pins[0], "role"), kBinfmtDir);
   }
 }
 

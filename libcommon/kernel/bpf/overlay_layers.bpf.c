@@ -9,8 +9,8 @@
 // written, kept for the family's life (one snapshot).
 //
 // Read-only, as task_pins.bpf.c: typed loads and bpf_probe_read_kernel(); the only writes are the records,
-// into the iterator's own output (bpf_seq_write), and the map of superblocks written, which is the program's
-// own. No call into a filesystem, nothing outlives the loading process.
+// into the iterator's own output (bpf_seq_write), the map of superblocks written and the record being made,
+// which are the program's own. No call into a filesystem, nothing outlives the loading process.
 #include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -20,10 +20,22 @@ char LICENSE[] SEC("license") = "GPL";
 // The overlays whose layers were written (their superblock's address).
 DETACH_BPF_WRITTEN_ONCE
 
-// The overlay being written: its output, the record's common fields, and where its layers are.
+// The record being made, in a map rather than in the loop's state on the stack: the verifier then has fewer
+// stack slots to track through the bpf_loop callbacks (the family's load, beyond a trivial program's, a
+// quarter shorter).
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct detach_bpf_overlay_layer);
+} scratch SEC(".maps");
+
+// The overlay being written: its output, its records' common fields, and where its layers are.
 struct overlay_at {
   struct seq_file* seq;
-  struct detach_bpf_overlay_layer rec;
+  __u32 overlay_dev;
+  __u16 lower_count;
+  __u16 data_count;
   unsigned long layers;  // &ovl_fs->layers[0]
   unsigned long stack;   // the root's lower stack, &__lowerstack[0]; 0 when not read
   __u32 stacked;         // its length
@@ -39,6 +51,9 @@ struct overlay_at {
 // with the device of the layer's mount.
 static long emit_layer(__u32 i, void* data) {
   struct overlay_at* at = data;
+  __u32 zero = 0;
+  struct detach_bpf_overlay_layer* rec = bpf_map_lookup_elem(&scratch, &zero);
+  if (!rec) return 1;
   struct ovl_layer* layers = (void*)at->layers;
   struct dentry* dir = 0;
   struct vfsmount* mnt = 0;
@@ -46,8 +61,8 @@ static long emit_layer(__u32 i, void* data) {
     struct ovl_layer* layer = (void*)(at->layers + (i + 1) * bpf_core_type_size(struct ovl_layer));
     mnt = BPF_CORE_READ(layer, mnt);
     const bool data_only = i >= at->merged;
-    at->rec.role = data_only ? DETACH_BPF_OVERLAY_DATA : DETACH_BPF_OVERLAY_LOWER;
-    at->rec.index = (__u16)(data_only ? i - at->merged : i);
+    rec->role = data_only ? DETACH_BPF_OVERLAY_DATA : DETACH_BPF_OVERLAY_LOWER;
+    rec->index = (__u16)(data_only ? i - at->merged : i);
     if (!data_only && i < at->stacked) {
       struct ovl_path* p = (void*)(at->stack + i * bpf_core_type_size(struct ovl_path));
       dir = BPF_CORE_READ(p, dentry);
@@ -57,15 +72,18 @@ static long emit_layer(__u32 i, void* data) {
     if (!mnt || !at->upper) return 1;
     const bool work = i > at->lower;
     if (work && !at->work) return 1;
-    at->rec.role = work ? DETACH_BPF_OVERLAY_WORK : DETACH_BPF_OVERLAY_UPPER;
-    at->rec.index = 0;
+    rec->role = work ? DETACH_BPF_OVERLAY_WORK : DETACH_BPF_OVERLAY_UPPER;
+    rec->index = 0;
     dir = work ? at->work : at->upper;
   }
   struct inode* inode = dir ? BPF_CORE_READ(dir, d_inode) : 0;
-  at->rec.ino = inode ? BPF_CORE_READ(inode, i_ino) : 0;
+  rec->ino = inode ? BPF_CORE_READ(inode, i_ino) : 0;
   if (!inode) inode = BPF_CORE_READ(mnt, mnt_root, d_inode);
-  at->rec.dev = inode ? detach_stat_dev_untyped(inode) : 0;
-  if (at->rec.dev) bpf_seq_write(at->seq, &at->rec, sizeof at->rec);
+  rec->dev = inode ? detach_stat_dev_untyped(inode) : 0;
+  rec->overlay_dev = at->overlay_dev;
+  rec->lower_count = at->lower_count;
+  rec->data_count = at->data_count;
+  if (rec->dev) bpf_seq_write(at->seq, rec, sizeof *rec);
   return 0;
 }
 
@@ -86,9 +104,9 @@ static __always_inline void emit_overlay(struct seq_file* seq, struct super_bloc
   struct overlay_at at;
   __builtin_memset(&at, 0, sizeof at);
   at.seq = seq;
-  at.rec.overlay_dev = BPF_CORE_READ(sb, s_dev);
-  at.rec.lower_count = (__u16)lower;
-  at.rec.data_count = (__u16)numdata;
+  at.overlay_dev = BPF_CORE_READ(sb, s_dev);
+  at.lower_count = (__u16)lower;
+  at.data_count = (__u16)numdata;
   at.layers = (unsigned long)layers;
   at.lower = lower < DETACH_BPF_OVERLAY_LOWER_LAYERS ? lower : DETACH_BPF_OVERLAY_LOWER_LAYERS;
   at.merged = lower - numdata;

@@ -73,26 +73,14 @@ TEST_F(BinfmtEntriesFromBothSources, ARenamedInterpreterIsWhereTheKernelHoldsIt)
 
 // An entry of the initial user namespace's instance whose one mount (in the test's private namespace) has
 // another mounted over it: the census opens the mount point, finds the other, and cannot read the instance.
-class CoveredInstanceFromBothSources : public ::testing::Test {
+class CoveredInstanceFromBothSources : public BinfmtEntriesFromBothSources {
  protected:
   void SetUp() override {
-    ITEST_REQUIRE_ROOT();
-    EnterPrivateMountNamespace();
-    instance_.emplace("binfmt_misc", kBinfmtDir, "binfmt_misc");
-    RemoveBinfmtLeftovers(kPrefix);
-    fs_.emplace("ext4");
-    dev_ = bpftest::DeviceOf(fs_->mountpoint());
-    CopyExecutable("/bin/true", fs_->File("interp"));
-    ino_ = bpftest::InodeOf(fs_->File("interp"));
-    entry_.emplace(UniqueName(kPrefix), fs_->File("interp"), true);
+    BinfmtEntriesFromBothSources::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     cover_.emplace("tmpfs", kBinfmtDir, "tmpfs");
   }
 
-  std::optional<Mount> instance_;
-  std::optional<LoopFs> fs_;
-  detach::DeviceNumber dev_;
-  std::uint64_t ino_ = 0;
-  std::optional<BinfmtEntry> entry_;
   std::optional<Mount> cover_;  // unmounted first: the entry is removed through the instance's mount
 };
 
